@@ -1,0 +1,46 @@
+package localdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"ykt/app"
+)
+
+func (db *DB) insertOp(ctx context.Context, tx *sql.Tx, op app.Operation) error {
+	if op.OpID == "" || op.Type == "" {
+		return fmt.Errorf("outbox: operation without id or type")
+	}
+	sealed, err := db.keys.Field.Seal(op.Payload, "outbox/"+op.OpID)
+	if err != nil {
+		return fmt.Errorf("outbox: seal %s: %w", op.OpID, err)
+	}
+	var residentIdx any
+	if op.ResidentSSN != "" {
+		residentIdx = db.keys.BlindIndex(op.ResidentSSN)
+	}
+	now := db.now().UnixMilli()
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox
+		(op_id, type, resident_idx, state, created_ms, clerk_id, device_id, payload, updated_ms)
+		VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)`,
+		op.OpID, op.Type, residentIdx, op.CreatedAt.UnixMilli(), op.ClerkID, op.DeviceID, sealed, now)
+	if err != nil {
+		return fmt.Errorf("outbox: insert %s %s: %w", op.Type, op.OpID, err)
+	}
+	return nil
+}
+
+// OutboxCounts counts the operations still waiting and those the clerk must resolve.
+func (db *DB) OutboxCounts(ctx context.Context) (app.OutboxCounts, error) {
+	var c app.OutboxCounts
+	err := db.r.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(state IN ('PENDING', 'SENDING')), 0),
+		COALESCE(SUM(state = 'REJECTED'), 0),
+		COALESCE(SUM(state = 'CONFLICT'), 0)
+		FROM outbox WHERE state != 'APPLIED'`).Scan(&c.Pending, &c.Rejected, &c.Conflicts)
+	if err != nil {
+		return c, fmt.Errorf("count outbox: %w", err)
+	}
+	return c, nil
+}
