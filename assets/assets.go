@@ -1,0 +1,20 @@
+// Package assets holds what the binary carries besides code: the translations (Simplified
+// Chinese first, English second), the application icon and demo data.
+package assets
+
+import (
+	"embed"
+
+	"fyne.io/fyne/v2"
+)
+
+// Translations holds translations/zh_Hans.json and translations/en.json; every key is in both.
+//
+//go:embed translations/*.json
+var Translations embed.FS
+
+//go:embed icon.png
+var iconPNG []byte
+
+// Icon is the application icon.
+var Icon = fyne.NewStaticResource("icon.png", iconPNG)

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ykt/app"
+)
+
+// StatusBar is the bottom line of the workbench: platform, card reader, outbox counts and the time.
+// Its state is a binding, so workers update it from any goroutine.
+type StatusBar struct {
+	status binding.Item[app.Status]
+	now    binding.Item[time.Time]
+
+	platformDot *canvas.Text
+	platform    *widget.Label
+	reader      *widget.Label
+	pending     *widget.Label
+	failed      *widget.Label
+	conflicts   *widget.Label
+	clock       *widget.Label
+	bar         *fyne.Container
+}
+
+func newStatusBar() *StatusBar {
+	s := &StatusBar{
+		status:      binding.NewItem[app.Status](func(a, b app.Status) bool { return a == b }),
+		now:         binding.NewItem[time.Time](func(a, b time.Time) bool { return a.Equal(b) }),
+		platformDot: canvas.NewText("●", theme.Color(theme.ColorNameDisabled)),
+		platform:    widget.NewLabel(""),
+		reader:      widget.NewLabel(""),
+		pending:     widget.NewLabel(""),
+		failed:      widget.NewLabel(""),
+		conflicts:   widget.NewLabel(""),
+		clock:       widget.NewLabel(""),
+	}
+	s.status.AddListener(binding.NewDataListener(s.refresh))
+	s.now.AddListener(binding.NewDataListener(s.refreshClock))
+	return s
+}
+
+func (s *StatusBar) object() fyne.CanvasObject {
+	s.bar = container.NewHBox(s.platformDot, s.platform, widget.NewSeparator(), s.reader, widget.NewSeparator(),
+		s.pending, s.failed, s.conflicts, layout.NewSpacer(), s.clock)
+	return container.NewVBox(widget.NewSeparator(), s.bar)
+}
+
+// Show sets the status; safe from any goroutine.
+func (s *StatusBar) Show(st app.Status) { _ = s.status.Set(st) }
+
+// SetTime sets the clock; safe from any goroutine.
+func (s *StatusBar) SetTime(t time.Time) { _ = s.now.Set(t) }
+
+func (s *StatusBar) refresh() {
+	st, _ := s.status.Get()
+	text, col := platformText(st)
+	s.platform.SetText(text)
+	s.platformDot.Color = col
+	s.platformDot.Refresh()
+	s.reader.SetText(readerText(st.Reader))
+	if st.OutboxErr {
+		s.pending.SetText(lang.L("Local database unreadable"))
+		s.failed.SetText("")
+		s.conflicts.SetText("")
+		return
+	}
+	s.pending.SetText(lang.L("Pending {{.N}}", map[string]any{"N": st.Outbox.Pending}))
+	s.failed.SetText(lang.L("Failed {{.N}}", map[string]any{"N": st.Outbox.Rejected}))
+	s.conflicts.SetText(lang.L("Conflicts {{.N}}", map[string]any{"N": st.Outbox.Conflicts}))
+	s.failed.Importance = importanceIf(st.Outbox.Rejected > 0, widget.DangerImportance)
+	s.conflicts.Importance = importanceIf(st.Outbox.Conflicts > 0, widget.WarningImportance)
+	s.failed.Refresh()
+	s.conflicts.Refresh()
+}
+
+func (s *StatusBar) refreshClock() {
+	t, _ := s.now.Get()
+	if t.IsZero() {
+		s.clock.SetText("")
+		return
+	}
+	s.clock.SetText(t.In(app.Shanghai).Format("2006-01-02 15:04"))
+	if s.bar != nil {
+		s.bar.Refresh() // the clock grew from nothing: lay the bar out again
+	}
+}
+
+// platformText says the platform's state in words; the dot's colour repeats it, never replaces it.
+func platformText(st app.Status) (string, color.Color) {
+	switch st.Platform {
+	case app.PlatformOnline:
+		return lang.L("Platform online"), theme.Color(theme.ColorNameSuccess)
+	case app.PlatformOffline:
+		if st.LastOnline.IsZero() {
+			return lang.L("Platform offline"), theme.Color(theme.ColorNameError)
+		}
+		return lang.L("Platform offline since {{.T}}", map[string]any{"T": st.LastOnline.In(app.Shanghai).Format("15:04")}),
+			theme.Color(theme.ColorNameError)
+	default:
+		return lang.L("Platform: not enrolled"), theme.Color(theme.ColorNameDisabled)
+	}
+}
+
+func readerText(r app.ReaderStatus) string {
+	switch r.State {
+	case app.ReaderNone:
+		return lang.L("Card reader: none connected")
+	case app.ReaderEmpty:
+		return lang.L("Card reader: {{.Name}}, no card", map[string]any{"Name": r.Name})
+	case app.ReaderCard:
+		return lang.L("Card reader: {{.Name}}, card inserted", map[string]any{"Name": r.Name})
+	default:
+		return lang.L("Card reader: smart card service not running")
+	}
+}
+
+func importanceIf(cond bool, imp widget.Importance) widget.Importance {
+	if cond {
+		return imp
+	}
+	return widget.MediumImportance
+}

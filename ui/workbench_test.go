@@ -1,0 +1,243 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"ykt/app"
+	"ykt/localdb"
+)
+
+var demoHall = app.Workstation{HallCode: "500106-ZWZX", HallName: "沙坪坝区政务服务中心", WindowNo: "07", Demo: true}
+
+func fixedNow() time.Time { return time.Date(2026, 11, 28, 9, 31, 0, 0, app.Shanghai) }
+
+// uiQueue stands in for the UI goroutine: workers queue functions, and the test goroutine runs
+// them in drainUntil, so widget state is only touched by one goroutine as in the real app.
+type uiQueue chan func()
+
+func (q uiQueue) Do(f func()) { q <- f }
+
+// drainUntil runs queued UI work until cond holds (checked on the test goroutine).
+func (q uiQueue) drainUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for !cond() {
+		select {
+		case f := <-q:
+			f()
+		case <-deadline:
+			t.Fatal("condition not met within 5 s")
+		}
+	}
+}
+
+// fixture is a workbench in a test window over a real database in a temporary directory.
+type fixture struct {
+	wb *Workbench
+	w  fyne.Window
+	db *localdb.DB
+	ui uiQueue
+}
+
+func newTestWorkbench(t *testing.T, language string) *fixture {
+	t.Helper()
+	a := test.NewTempApp(t)
+	if err := UseLanguage(language); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { UseLanguage(Languages[0].Code) })
+	dir := t.TempDir()
+	keys, err := localdb.LoadKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := localdb.Open(context.Background(), filepath.Join(dir, localdb.FileName), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w := a.NewWindow("")
+	t.Cleanup(w.Close)
+	q := make(uiQueue, 64)
+	wb := NewWorkbench(a, w, Deps{Workstation: demoHall, Store: db, Now: fixedNow, Do: q.Do})
+	w.Resize(WindowSize)
+	return &fixture{wb: wb, w: w, db: db, ui: q}
+}
+
+// texts collects every label and entry text on the canvas.
+func texts(c fyne.Canvas) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+		case *widget.Card:
+			b.WriteString(x.Title + "\n")
+			if x.Content != nil {
+				walk(x.Content)
+			}
+		case *widget.Entry:
+			b.WriteString(x.Text + "|" + x.PlaceHolder + "\n")
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(c.Content())
+	return b.String()
+}
+
+func TestWorkbenchInChinese(t *testing.T) {
+	f := newTestWorkbench(t, "zh_Hans")
+	wb, w := f.wb, f.w
+	if got, want := wb.HeaderText(), "沙坪坝区政务服务中心 · 07 号窗口 · 未登录"; got != want {
+		t.Errorf("header = %q, want %q", got, want)
+	}
+	if w.Title() != "一卡通柜台（演示）" {
+		t.Errorf("title = %q", w.Title())
+	}
+	all := texts(w.Canvas())
+	for _, want := range []string{"叫号", "居民", "办理", "插卡 / 刷证 / 扫码 / 输入身份证号"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("screen lacks %q:\n%s", want, all)
+		}
+	}
+}
+
+func TestStatusBarFollowsStatus(t *testing.T) {
+	wb := newTestWorkbench(t, "zh_Hans").wb
+	done := make(chan struct{})
+	// Workers publish from their own goroutines; the binding brings it to the UI.
+	go func() {
+		wb.Status.Show(app.Status{
+			Platform: app.PlatformOffline, LastOnline: fixedNow().Add(-time.Hour),
+			Reader: app.ReaderStatus{State: app.ReaderCard, Name: "Virtual PCD 00 00"},
+			Outbox: app.OutboxCounts{Pending: 4, Rejected: 1, Conflicts: 2},
+		})
+		wb.Status.SetTime(fixedNow())
+		close(done)
+	}()
+	<-done
+	s := wb.Status
+	checks := map[string]string{
+		s.platform.Text:  "平台离线（08:31 起）",
+		s.reader.Text:    "读卡器：Virtual PCD 00 00 已插卡",
+		s.pending.Text:   "待同步 4",
+		s.failed.Text:    "失败 1",
+		s.conflicts.Text: "冲突 2",
+		s.clock.Text:     "2026-11-28 09:31",
+	}
+	for got, want := range checks {
+		if got != want {
+			t.Errorf("status shows %q, want %q", got, want)
+		}
+	}
+	if s.failed.Importance != widget.DangerImportance {
+		t.Error("failed operations are not highlighted")
+	}
+	for _, tt := range []struct {
+		st   app.Status
+		want string
+	}{
+		{app.Status{Reader: app.ReaderStatus{State: app.ReaderNoService}}, "读卡器：读卡服务未运行"},
+		{app.Status{Reader: app.ReaderStatus{State: app.ReaderNone}}, "读卡器：未连接"},
+		{app.Status{Reader: app.ReaderStatus{State: app.ReaderEmpty, Name: "ACS ACR39U"}}, "读卡器：ACS ACR39U 无卡"},
+	} {
+		s.Show(tt.st)
+		if s.reader.Text != tt.want {
+			t.Errorf("reader %v: %q, want %q", tt.st.Reader, s.reader.Text, tt.want)
+		}
+		if s.platform.Text != "平台：本机未登记" {
+			t.Errorf("platform = %q", s.platform.Text)
+		}
+	}
+	s.Show(app.Status{OutboxErr: true})
+	if s.pending.Text != "本地数据库无法读取" {
+		t.Errorf("store error shows %q", s.pending.Text)
+	}
+}
+
+func TestLanguageSwitchKeepsStatus(t *testing.T) {
+	f := newTestWorkbench(t, "zh_Hans")
+	wb, w := f.wb, f.w
+	wb.Status.Show(app.Status{Platform: app.PlatformOnline, Outbox: app.OutboxCounts{Pending: 2}})
+	wb.SetLanguage("en")
+	if got, want := wb.HeaderText(), "沙坪坝区政务服务中心 · Window 07 · Not signed in"; got != want {
+		t.Errorf("header = %q, want %q", got, want)
+	}
+	if wb.Status.pending.Text != "Pending 2" || wb.Status.platform.Text != "Platform online" {
+		t.Errorf("status after switch: %q %q", wb.Status.pending.Text, wb.Status.platform.Text)
+	}
+	if w.Title() != "YKT Counter (demo)" {
+		t.Errorf("title = %q", w.Title())
+	}
+	if got := fyne.CurrentApp().Preferences().String(PrefLanguage); got != "en" {
+		t.Errorf("language preference = %q", got)
+	}
+	wb.SetLanguage("zh_Hans")
+	if !strings.Contains(wb.HeaderText(), "07 号窗口") {
+		t.Errorf("back to Chinese: %q", wb.HeaderText())
+	}
+}
+
+func TestIdentifyBarChecksAsTyped(t *testing.T) {
+	wb := newTestWorkbench(t, "zh_Hans").wb
+	e, hint := wb.identify.entry, wb.identify.hint
+	test.Type(e, "50010619491231")
+	if hint.Text != "已输入 14 / 18 位" {
+		t.Errorf("partial: %q", hint.Text)
+	}
+	test.Type(e, "0028")
+	if hint.Text != "校验位不对，请重新输入身份证号" || hint.Importance != widget.DangerImportance {
+		t.Errorf("bad check digit: %q", hint.Text)
+	}
+	e.SetText("50010619491231002")
+	test.Type(e, "9")
+	if hint.Text != "身份证号校验通过" {
+		t.Errorf("valid: %q", hint.Text)
+	}
+	e.SetText("500106194913310029")
+	if hint.Text != "身份证号中的出生日期不存在" {
+		t.Errorf("bad date: %q", hint.Text)
+	}
+}
+
+func TestIdentifyFromLocalCache(t *testing.T) {
+	f := newTestWorkbench(t, "zh_Hans")
+	wb, w, db := f.wb, f.w, f.db
+	res := app.Resident{SSN: "500106194912310029", Name: "张三", BirthDate: "1949-12-31", Phone: "13800000000", Address: "重庆市沙坪坝区天星桥街道", Version: 1}
+	if err := db.Commit(context.Background(), app.Change{Residents: []app.Resident{res}}); err != nil {
+		t.Fatal(err)
+	}
+	test.Type(wb.identify.entry, res.SSN)
+	wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if wb.identify.hint.Text != "正在查询…" || wb.identify.entry.Text != "" {
+		t.Errorf("while looking up: hint %q, entry %q", wb.identify.hint.Text, wb.identify.entry.Text)
+	}
+	f.ui.drainUntil(t, func() bool { return strings.Contains(texts(w.Canvas()), "张*") })
+	all := texts(w.Canvas())
+	for _, want := range []string{"张*   500106********0029   76 岁", "电话 138****0000   地址 重庆市沙坪坝区****", "来自本机记录"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("resident panel lacks %q:\n%s", want, all)
+		}
+	}
+	for _, secret := range []string{"500106194912310029", "张三", "13800000000", "天星桥"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("screen shows %q unmasked", secret)
+		}
+	}
+
+	test.Type(wb.identify.entry, "11010519491231002x")
+	wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.ui.drainUntil(t, func() bool { return strings.Contains(texts(w.Canvas()), "本机没有 110105********002X 的记录") })
+}
