@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// command is one `ykt` subcommand. run gets the arguments after the command's name and returns
+// the process exit code.
+type command struct {
+	name    string // "audit verify"
+	summary string
+	run     func(ctx context.Context, args []string, out, errOut io.Writer) int
+}
+
+// Exit codes shared by the commands.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// commands lists every subcommand; each arrives with the issue that builds it.
+func commands() []command {
+	return []command{
+		{"audit verify", "verify the hash chain of the local audit log; exit 1 at the first broken link", runAuditVerify},
+	}
+}
+
+// run dispatches argv (without the program name) and returns the exit code.
+func run(args []string, out, errOut io.Writer) int {
+	ctx := context.Background()
+	cmds := commands()
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		usage(out, cmds)
+		return exitOK
+	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		for _, c := range cmds {
+			words := strings.Fields(c.name)
+			if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+				return c.run(ctx, args[len(words):], out, errOut)
+			}
+		}
+		fmt.Fprintf(errOut, "ykt: unknown command %q; run 'ykt --help' for the list\n", strings.Join(args, " "))
+		return exitUsage
+	}
+	return runDesktop(args, out, errOut)
+}
+
+func usage(w io.Writer, cmds []command) {
+	fmt.Fprint(w, `YKT Counter — the counter application of the social security card
+"one card for resident services" programme (社保卡居民服务"一卡通").
+
+Usage:
+  ykt [--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE]
+        open the counter workbench (demo mode until this computer is enrolled)
+`)
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  ykt %s [--data-dir DIR]\n        %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Every command takes --data-dir DIR (default: `+defaultDataDir()+`).
+Run 'ykt COMMAND --help' for a command's options.
+`)
+}
+
+// newFlags makes a command's flag set with the shared --data-dir flag.
+func newFlags(name, synopsis string, errOut io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	dataDir := fs.String("data-dir", defaultDataDir(), "directory of this counter's database, keys and logs")
+	fs.Usage = func() {
+		fmt.Fprintf(errOut, "Usage: ykt %s\n\nOptions:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs, dataDir
+}
+
+// parseFlags parses args; it returns the exit code to stop with, or -1 to go on.
+func parseFlags(fs *flag.FlagSet, args []string) int {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case err != nil:
+		return exitUsage
+	case fs.NArg() > 0:
+		fmt.Fprintf(fs.Output(), "ykt: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	return -1
+}
+
+func defaultDataDir() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return filepath.Join(".", "ykt-data")
+	}
+	return filepath.Join(dir, "ykt")
+}

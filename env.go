@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"ykt/app"
+	"ykt/app/applog"
+	"ykt/localdb"
+)
+
+// environment is a data directory opened for use: its masked log, keys and database.
+type environment struct {
+	dir string
+	log *slog.Logger
+	db  *localdb.DB
+
+	logFile *applog.RotatingFile
+}
+
+// Log rotation: 10 MiB per file, 5 old files.
+const (
+	logMaxBytes = 10 << 20
+	logKeep     = 5
+)
+
+// openEnvironment creates dir if needed (owner-only), starts the masked log and opens the database.
+func openEnvironment(ctx context.Context, dir string) (*environment, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+	}
+	lf, err := applog.OpenRotating(filepath.Join(dir, "logs", "ykt.log"), logMaxBytes, logKeep)
+	if err != nil {
+		return nil, err
+	}
+	log := applog.New(lf, slog.LevelInfo)
+	slog.SetDefault(log) // the standard log package (and Fyne's errors) go through the mask too
+	keys, err := localdb.LoadKeys(dir)
+	if err != nil {
+		lf.Close()
+		return nil, err
+	}
+	db, err := localdb.Open(ctx, filepath.Join(dir, localdb.FileName), keys)
+	if err != nil {
+		lf.Close()
+		return nil, err
+	}
+	return &environment{dir: dir, log: log, db: db, logFile: lf}, nil
+}
+
+// Close closes the database and the log.
+func (e *environment) Close() {
+	e.db.Close()
+	e.logFile.Close()
+}
+
+// Settings keys written by enrollment.
+const (
+	settingHallCode = "hall.code"
+	settingHallName = "hall.name"
+	settingWindowNo = "window.no"
+	settingDeviceID = "device.id"
+)
+
+// workstation reads where this counter stands; without an enrollment it is the demo hall.
+func (e *environment) workstation(ctx context.Context) (app.Workstation, error) {
+	var ws app.Workstation
+	for key, dst := range map[string]*string{settingHallCode: &ws.HallCode, settingHallName: &ws.HallName,
+		settingWindowNo: &ws.WindowNo, settingDeviceID: &ws.DeviceID} {
+		v, err := e.db.Setting(ctx, key)
+		if err != nil {
+			return ws, err
+		}
+		*dst = v
+	}
+	if ws.DeviceID == "" {
+		return demoWorkstation, nil
+	}
+	return ws, nil
+}
+
+// demoWorkstation is the hall of demo mode.
+var demoWorkstation = app.Workstation{HallCode: "500106-ZWZX", HallName: "沙坪坝区政务服务中心", WindowNo: "07", Demo: true}

@@ -1,0 +1,31 @@
+// Command ykt is YKT Counter: the desktop workbench of the social security card "one card for
+// resident services" programme, and its command-line tools (run `ykt --help`).
+package main
+
+import (
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/theme"
+
+	"ykt/assets"
+	"ykt/ui"
+)
+
+// appID names the application to Fyne (preferences, desktop integration).
+const appID = "cn.gov.cq.spb.ykt"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// newFyneApp is the only place that creates the Fyne application, so that no other package
+// links the GLFW driver (engineering.md §1.1).
+func newFyneApp() fyne.App {
+	ui.NormalizeLocaleEnv()
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(ui.NewTheme(theme.DefaultTheme()))
+	return a
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The test gate of `make test`: formatting, vet, staticcheck, then every test with the race
+# detector. Integration tests start the services they need (pcscd with vpcd) themselves.
+set -euo pipefail
+tags="${1:-ci,migrated_fynedo,sqlite_omit_load_extension}"
+cd "$(dirname "$0")/.."
+export LANG=en_US.UTF-8   # Fyne cannot parse C.UTF-8 and says so on every start
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/ykt-runtime-$(id -u)}"
+mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+
+step() { printf '\n== %s\n' "$*"; }
+start=$(date +%s)
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null; git ls-files --others --exclude-standard '*.go' 2>/dev/null) || true)
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+step "no GLFW outside main"
+if go list -tags "${tags#ci,}" -deps ./app/... ./ui/... ./devices/... ./localdb/... ./platform/... ./assets/... | grep -E 'go-gl|glfw'; then
+  echo "a library package links GLFW: only main may import fyne.io/fyne/v2/app"; exit 1
+fi
+if grep -rl --include='*.go' '"fyne.io/fyne/v2/app"' . | grep -v '^./main.go$' | grep -v '^./main_test.go$'; then
+  echo "fyne.io/fyne/v2/app is imported outside main.go"; exit 1
+fi
+
+step "tjfoc/gmsm is not allowed (security.md CR-4)"
+if grep -q 'tjfoc/gmsm' go.sum; then echo "go.sum names tjfoc/gmsm"; exit 1; fi
+
+step "go vet"
+go vet -tags "$tags" ./...
+
+step "staticcheck"
+go tool staticcheck -tags "$tags" ./...
+
+step "go test -race"
+go test -race -tags "$tags" -timeout 25m ./...
+
+printf '\nmake test: all green in %ss\n' "$(( $(date +%s) - start ))"

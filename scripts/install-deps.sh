@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian packages YKT Counter needs to build, run and test — only those missing.
+# Idempotent: a second run installs nothing and prints nothing but its one-line summary.
+# Usage: scripts/install-deps.sh [build|run|all]   (default: all)
+set -euo pipefail
+
+build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
+            wayland-protocols libpcsclite-dev)
+run_pkgs=(pcscd vsmartcard-vpcd pcsc-tools fonts-noto-cjk xvfb x11-apps imagemagick
+          libgl1-mesa-dri)
+
+case "${1:-all}" in
+  build) want=("${build_pkgs[@]}") ;;
+  run)   want=("${run_pkgs[@]}") ;;
+  all)   want=("${build_pkgs[@]}" "${run_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|run|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the index only if a package is unknown to it (fresh machines have an empty list).
+if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then
+  "${sudo[@]}" apt-get update -qq
+fi
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# pcscd from Debian starts through systemd socket activation; in containers there is no systemd,
+# and the test scripts start their own pcscd. Nothing else to do here.
+echo "install-deps: done"

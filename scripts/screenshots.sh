@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Renders each screen in a real window under Xvfb into docs/screens/ (Chinese, 1366×768).
+# Each screen runs against a fresh demo data directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=docs/screens
+mkdir -p "$out"
+shoot() { # name, extra ykt arguments…
+  local name=$1; shift
+  local data; data=$(mktemp -d)
+  scripts/xvfb.sh env LANG=zh_CN.UTF-8 ./bin/ykt --data-dir "$data" --screenshot "$out/$name.png" "$@"
+  rm -rf "$data"
+  echo "wrote $out/$name.png"
+}
+shoot workbench
+shoot workbench-en --lang en
