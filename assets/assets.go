@@ -18,3 +18,9 @@ var iconPNG []byte
 
 // Icon is the application icon.
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
+
+// DemoResidents is demo/residents.json: the synthetic people of demo mode, shared by the platform
+// simulator's seed and the virtual card profiles.
+//
+//go:embed demo/residents.json
+var DemoResidents []byte
