@@ -53,4 +53,7 @@ type Clerk struct {
 	ID    string
 	Name  string
 	Roles []string // COUNTER, BANK, HOME_VISIT, SUPERVISOR
+
+	HallCode string // the clerk's hall (service point)
+	BankCode string // BANK clerks: their bank (e.g. ICBC)
 }
