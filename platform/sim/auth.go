@@ -117,18 +117,18 @@ func (s *Server) authenticate(r *http.Request, d device) (clerk, error) {
 	if err != nil {
 		return clerk{}, err
 	}
-	c, err := s.clerk(clerkID)
+	c, err := s.clerk(s.db, clerkID)
 	if err != nil || c == nil {
 		return clerk{}, fail(app.CodeTokenExpired, "会话已过期，请重新登录")
 	}
 	return *c, nil
 }
 
-func (s *Server) clerk(id string) (*clerk, error) {
+func (s *Server) clerk(q queryer, id string) (*clerk, error) {
 	var c clerk
 	var roles string
 	var bank sql.NullString
-	err := s.db.QueryRow("SELECT clerk_id, name, roles, hall_code, bank_code FROM clerks WHERE clerk_id = ?", id).
+	err := q.QueryRow("SELECT clerk_id, name, roles, hall_code, bank_code FROM clerks WHERE clerk_id = ?", id).
 		Scan(&c.ID, &c.Name, &roles, &c.HallCode, &bank)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -211,7 +211,7 @@ func (s *Server) login(rc *reqCtx, _ *http.Request) (int, any, error) {
 		tokenHash(tok), req.ClerkID, rc.dev.id, expires.UnixMilli()); err != nil {
 		return 0, nil, err
 	}
-	c, err := s.clerk(req.ClerkID)
+	c, err := s.clerk(s.db, req.ClerkID)
 	if err != nil {
 		return 0, nil, err
 	}

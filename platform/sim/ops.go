@@ -214,7 +214,7 @@ func (s *Server) decide(tx *sql.Tx, dev device, op *opIn) (outcome, error) {
 	case len(op.Payload) == 0 || op.Payload[0] != '{':
 		return rejected(app.CodeValidation, "payload 必须是 JSON 对象"), nil
 	}
-	c, err := s.clerk(op.ClerkID)
+	c, err := s.clerk(tx, op.ClerkID)
 	if err != nil {
 		return outcome{}, err
 	}
