@@ -31,6 +31,11 @@ const (
 func commands() []command {
 	return []command{
 		{"audit verify", "verify the hash chain of the local audit log; exit 1 at the first broken link", runAuditVerify},
+		{"enroll", "enroll this computer with the platform (--platform URL --code CODE --hall HALL --window NO)", runEnroll},
+		{"sync status", "show the outbox: pending, dead letters, conflicts, last success (--check: integrity)", runSyncStatus},
+		{"sync run", "drain the outbox to the platform as a clerk (--once: until empty, then exit)", runSyncRun},
+		{"platform-sim", "run the reference platform of platform-api.md (--listen ADDR --seed demo --fault SPEC)", runPlatformSim},
+		{"bench sync", "queue N SERVICE_RECORD operations and drain them to an embedded simulator; ops/s and baseline", runBenchSync},
 	}
 }
 

@@ -78,7 +78,7 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, maxOps, maxBytes int)
 
 func dueCandidates(ctx context.Context, tx *sql.Tx, now time.Time, limit int) ([]claimRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT seq, op_id, type, resident_idx, created_ms, clerk_id, device_id, payload, payload_len, attempts
-		FROM outbox WHERE state = 'PENDING' AND next_attempt_ms <= ? ORDER BY seq LIMIT ?`, now.UnixMilli(), limit)
+		FROM outbox INDEXED BY outbox_pending WHERE state = 'PENDING' AND next_attempt_ms <= ? ORDER BY seq LIMIT ?`, now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: claim: %w", err)
 	}
@@ -103,6 +103,7 @@ func dueCandidates(ctx context.Context, tx *sql.Tx, now time.Time, limit int) ([
 func unfinishedByResident(ctx context.Context, tx *sql.Tx, cands []claimRow) (map[string][]int64, error) {
 	var keys []any
 	seen := map[string]bool{}
+	last := cands[len(cands)-1].seq
 	for _, c := range cands {
 		if c.resident.Valid && !seen[c.resident.String] {
 			seen[c.resident.String] = true
@@ -113,8 +114,10 @@ func unfinishedByResident(ctx context.Context, tx *sql.Tx, cands []claimRow) (ma
 	if len(keys) == 0 {
 		return open, nil
 	}
+	// Only operations before the last candidate can hold one back.
 	rows, err := tx.QueryContext(ctx, `SELECT resident_idx, seq FROM outbox
-		WHERE resident_idx IN (?`+strings.Repeat(", ?", len(keys)-1)+`) AND state != 'APPLIED' AND resolved_ms IS NULL ORDER BY seq`, keys...)
+		WHERE resident_idx IN (?`+strings.Repeat(", ?", len(keys)-1)+`) AND state != 'APPLIED' AND resolved_ms IS NULL AND seq < ?
+		ORDER BY seq`, append(keys, last)...)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: resident order: %w", err)
 	}
@@ -146,6 +149,7 @@ func waits(earlier []int64, seq int64, claimed map[int64]bool) bool {
 func (db *DB) markSending(ctx context.Context, tx *sql.Tx, chosen []claimRow) ([]app.OutboxOp, error) {
 	now := db.now().UnixMilli()
 	var out []app.OutboxOp
+	args := []any{now}
 	for _, c := range chosen {
 		payload, err := db.keys.Field.Open(c.sealed, "outbox/"+c.op.OpID)
 		if err != nil {
@@ -156,11 +160,15 @@ func (db *DB) markSending(ctx context.Context, tx *sql.Tx, chosen []claimRow) ([
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET state = 'SENDING', updated_ms = ? WHERE seq = ?", now, c.seq); err != nil {
-			return nil, fmt.Errorf("outbox: claim %s: %w", c.op.OpID, err)
-		}
 		c.op.Payload = payload
 		out = append(out, c.op)
+		args = append(args, c.seq)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE outbox SET state = 'SENDING', updated_ms = ? WHERE seq IN (?"+strings.Repeat(", ?", len(out)-1)+")", args...); err != nil {
+		return nil, fmt.Errorf("outbox: claim: %w", err)
 	}
 	return out, nil
 }
@@ -192,8 +200,35 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []app.OpOutcome, audi
 				return err
 			}
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+			LastSuccessSetting, fmt.Sprint(now))
+		return err
 	})
+}
+
+// LastSuccess is when the platform last answered a batch (zero when never).
+func (db *DB) LastSuccess(ctx context.Context) (time.Time, error) {
+	v, err := db.Setting(ctx, LastSuccessSetting)
+	if err != nil || v == "" {
+		return time.Time{}, err
+	}
+	var ms int64
+	if _, err := fmt.Sscan(v, &ms); err != nil {
+		return time.Time{}, fmt.Errorf("setting %s: %w", LastSuccessSetting, err)
+	}
+	return time.UnixMilli(ms), nil
+}
+
+// IntegrityCheck runs PRAGMA integrity_check (security.md DB-4: `ykt sync status --check`).
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	var res string
+	if err := db.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("database is damaged: %s", res)
+	}
+	return nil
 }
 
 func nullStr(s string) any {

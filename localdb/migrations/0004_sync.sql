@@ -10,7 +10,12 @@ ALTER TABLE outbox ADD COLUMN resolved_ms INTEGER;
 ALTER TABLE outbox ADD COLUMN resolution TEXT;
 ALTER TABLE outbox ADD COLUMN resolved_by TEXT;
 
-CREATE INDEX outbox_open ON outbox (state, resolved_ms);
+-- Claims walk PENDING operations in device order and stop after a batch; the resident-order check
+-- and the counts look only at operations not done. Without these a claim scans every row ever
+-- queued, and draining 10,000 operations one by one turns quadratic.
+CREATE INDEX outbox_pending ON outbox (state, seq);
+CREATE INDEX outbox_unfinished ON outbox (resident_idx, seq) WHERE state != 'APPLIED' AND resolved_ms IS NULL;
+CREATE INDEX outbox_open ON outbox (state) WHERE state != 'APPLIED' AND resolved_ms IS NULL;
 
 -- Cards of looked-up residents, for offline identification (PI-16). Sealed JSON list of
 -- app.Card, AAD "cards/<ssn_idx>".

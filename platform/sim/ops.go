@@ -81,9 +81,14 @@ func (s *Server) batch(rc *reqCtx, _ *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	defer tx.Rollback()
+	b, err := s.newBatchTx(tx, rc.dev)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer b.close()
 	results := make([]opOut, len(ops))
 	for _, i := range processingOrder(ops) {
-		if results[i], err = s.applyOne(tx, rc.dev, &ops[i]); err != nil {
+		if results[i], err = b.applyOne(&ops[i]); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -149,7 +154,57 @@ func opHash(op *opIn) string {
 	return gmcrypto.SM3Hex([]byte(op.Type + "\n" + op.ClerkID + "\n" + compact.String()))
 }
 
-func (s *Server) applyOne(tx *sql.Tx, dev device, op *opIn) (opOut, error) {
+// batchTx is one batch's transaction with its prepared statements and the clerks it met.
+type batchTx struct {
+	s                            *Server
+	tx                           *sql.Tx
+	dev                          device
+	findOp, insertOp, duplicated *sql.Stmt
+	clerks                       map[string]*clerk
+}
+
+func (s *Server) newBatchTx(tx *sql.Tx, dev device) (*batchTx, error) {
+	b := &batchTx{s: s, tx: tx, dev: dev, clerks: map[string]*clerk{}}
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = tx.Prepare(q)
+		return st
+	}
+	b.findOp = prep("SELECT hash, status, code, message, result FROM ops WHERE op_id = ?")
+	b.insertOp = prep(`INSERT INTO ops (op_id, type, hash, status, code, message, result, clerk_id, device_id, at_ms, applies)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	b.duplicated = prep("UPDATE ops SET duplicates = duplicates + 1 WHERE op_id = ?")
+	if err != nil {
+		b.close()
+	}
+	return b, err
+}
+
+func (b *batchTx) close() {
+	for _, st := range []*sql.Stmt{b.findOp, b.insertOp, b.duplicated} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func (b *batchTx) clerk(id string) (*clerk, error) {
+	if c, ok := b.clerks[id]; ok {
+		return c, nil
+	}
+	c, err := b.s.clerk(b.tx, id)
+	if err == nil {
+		b.clerks[id] = c
+	}
+	return c, err
+}
+
+func (b *batchTx) applyOne(op *opIn) (opOut, error) {
+	s, tx, dev := b.s, b.tx, b.dev
 	out := opOut{OpID: op.OpID}
 	if op.parseErr != nil || !uuidRE.MatchString(op.OpID) {
 		msg := "opId 必须是 UUID"
@@ -164,8 +219,7 @@ func (s *Server) applyOne(tx *sql.Tx, dev device, op *opIn) (opOut, error) {
 		hash, status, code, message string
 		result                      sql.NullString
 	}
-	err := tx.QueryRow("SELECT hash, status, code, message, result FROM ops WHERE op_id = ?", op.OpID).
-		Scan(&stored.hash, &stored.status, &stored.code, &stored.message, &stored.result)
+	err := b.findOp.QueryRow(op.OpID).Scan(&stored.hash, &stored.status, &stored.code, &stored.message, &stored.result)
 	switch {
 	case err == nil && stored.hash != hash:
 		out.Status, out.Code, out.Message = string(app.ResultRejected), app.CodeIdempotencyMismatch, "同一 opId 的内容与首次提交不一致"
@@ -178,12 +232,12 @@ func (s *Server) applyOne(tx *sql.Tx, dev device, op *opIn) (opOut, error) {
 		if stored.status == string(app.ResultApplied) {
 			out.Status = string(app.ResultDuplicate)
 		}
-		_, err := tx.Exec("UPDATE ops SET duplicates = duplicates + 1 WHERE op_id = ?", op.OpID)
+		_, err := b.duplicated.Exec(op.OpID)
 		return out, err
 	case !errors.Is(err, sql.ErrNoRows):
 		return out, err
 	}
-	o, err := s.decide(tx, dev, op)
+	o, err := s.decide(b, tx, dev, op)
 	if err != nil {
 		return out, err
 	}
@@ -197,14 +251,13 @@ func (s *Server) applyOne(tx *sql.Tx, dev device, op *opIn) (opOut, error) {
 	if o.status == app.ResultApplied {
 		applies = 1
 	}
-	_, err = tx.Exec(`INSERT INTO ops (op_id, type, hash, status, code, message, result, clerk_id, device_id, at_ms, applies)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, op.OpID, op.Type, hash, out.Status, out.Code, out.Message, result,
+	_, err = b.insertOp.Exec(op.OpID, op.Type, hash, out.Status, out.Code, out.Message, result,
 		op.ClerkID, op.DeviceID, s.now().UnixMilli(), applies)
 	return out, err
 }
 
 // decide checks the envelope and the clerk's rights, then applies the operation.
-func (s *Server) decide(tx *sql.Tx, dev device, op *opIn) (outcome, error) {
+func (s *Server) decide(b *batchTx, tx *sql.Tx, dev device, op *opIn) (outcome, error) {
 	h, known := opHandlers[op.Type]
 	switch {
 	case !known:
@@ -214,7 +267,7 @@ func (s *Server) decide(tx *sql.Tx, dev device, op *opIn) (outcome, error) {
 	case len(op.Payload) == 0 || op.Payload[0] != '{':
 		return rejected(app.CodeValidation, "payload 必须是 JSON 对象"), nil
 	}
-	c, err := s.clerk(tx, op.ClerkID)
+	c, err := b.clerk(op.ClerkID)
 	if err != nil {
 		return outcome{}, err
 	}
