@@ -17,7 +17,7 @@ import (
 const (
 	settingPlatformURL = "platform.url"
 	settingPlatformCA  = "platform.ca_pem" // PEM CA bundle (public certificates, not secret)
-	settingPlatformPin = "platform.pin"    // hex SHA-256 of the pinned CA's public key
+	settingPinnedCA    = "platform.pin"    // hex SHA-256 of the pinned CA's public key
 	settingOffset      = "platform.offset_ms"
 	secretDevice       = "device.secret"
 )
@@ -38,7 +38,7 @@ func runEnroll(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	ps := platformSettings{URL: *url, Pin: *pin}
+	ps := platformSettings{URL: *url, PinnedCA: *pin}
 	if *caFile != "" {
 		pem, err := os.ReadFile(*caFile)
 		if err != nil {
@@ -65,9 +65,9 @@ func runEnroll(ctx context.Context, args []string, out, errOut io.Writer) int {
 
 // platformSettings is how this computer reaches the platform.
 type platformSettings struct {
-	URL string
-	CA  []byte // PEM; nil: the system's roots
-	Pin string
+	URL      string
+	CA       []byte // PEM; nil: the system's roots
+	PinnedCA string
 }
 
 // errAlreadyEnrolled refuses a second enrollment of one data directory.
@@ -82,7 +82,7 @@ func enrollDevice(ctx context.Context, env *environment, ps platformSettings, e 
 	} else if id != "" {
 		return app.EnrollmentResult{}, errAlreadyEnrolled
 	}
-	client, err := platform.New(platform.Config{BaseURL: ps.URL, CABundle: ps.CA, PinSHA256: ps.Pin})
+	client, err := platform.New(platform.Config{BaseURL: ps.URL, CABundle: ps.CA, PinnedCA: ps.PinnedCA})
 	if err != nil {
 		return app.EnrollmentResult{}, err
 	}
@@ -98,7 +98,7 @@ func enrollDevice(ctx context.Context, env *environment, ps platformSettings, e 
 	if hallName == "" {
 		hallName = e.HallCode
 	}
-	for _, kv := range [][2]string{{settingPlatformURL, ps.URL}, {settingPlatformCA, string(ps.CA)}, {settingPlatformPin, ps.Pin},
+	for _, kv := range [][2]string{{settingPlatformURL, ps.URL}, {settingPlatformCA, string(ps.CA)}, {settingPinnedCA, ps.PinnedCA},
 		{settingHallCode, e.HallCode}, {settingHallName, hallName}, {settingWindowNo, e.WindowNo}, {settingDeviceID, res.DeviceID}} {
 		if err := env.db.SetSetting(ctx, kv[0], kv[1]); err != nil {
 			return res, err
@@ -131,7 +131,7 @@ func newPlatformClient(ctx context.Context, env *environment, observe func(error
 		return nil, app.ErrNotEnrolled
 	}
 	offMs, _ := strconv.ParseInt(get(settingOffset), 10, 64)
-	cfg := platform.Config{BaseURL: get(settingPlatformURL), DeviceID: id, Secret: secret, PinSHA256: get(settingPlatformPin),
+	cfg := platform.Config{BaseURL: get(settingPlatformURL), DeviceID: id, Secret: secret, PinnedCA: get(settingPinnedCA),
 		Offset: time.Duration(offMs) * time.Millisecond, Observe: observe,
 		OnOffset: func(d time.Duration) {
 			env.db.SetSetting(context.Background(), settingOffset, strconv.FormatInt(d.Milliseconds(), 10))

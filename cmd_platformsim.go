@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
+	"ykt/app"
 	"ykt/platform/sim"
 )
 
@@ -43,4 +46,51 @@ func runPlatformSim(ctx context.Context, args []string, out, errOut io.Writer) i
 	}
 	<-ctx.Done()
 	return exitOK
+}
+
+// settingEmbedded marks a data directory enrolled with the embedded demo platform.
+const settingEmbedded = "platform.embedded"
+
+// demoPlatformFile is the embedded platform's database inside the data directory.
+const demoPlatformFile = "platform-sim.db"
+
+// startDemoPlatform runs the reference platform in-process on 127.0.0.1 for demo mode, with its
+// data in the data directory, and enrolls this computer with it the first time (hall
+// sim.DemoHall, window 07). Later starts point the enrollment at this run's port. It refuses a
+// data directory enrolled with a real platform. The platform serves until ctx ends or Close.
+func startDemoPlatform(ctx context.Context, env *environment) (*sim.Server, error) {
+	id, err := env.db.Setting(ctx, settingDeviceID)
+	if err != nil {
+		return nil, err
+	}
+	embedded, err := env.db.Setting(ctx, settingEmbedded)
+	if err != nil {
+		return nil, err
+	}
+	if id != "" && embedded == "" {
+		return nil, errors.New("this computer is enrolled with a real platform; demo mode is not available")
+	}
+	s, err := sim.New(sim.Options{Path: filepath.Join(env.dir, demoPlatformFile), Seed: "demo"})
+	if err != nil {
+		return nil, err
+	}
+	url, err := s.Start(ctx, "127.0.0.1:0")
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if id != "" {
+		return s, env.db.SetSetting(ctx, settingPlatformURL, url)
+	}
+	code, err := s.NewEnrollmentCode(sim.DemoHall)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	if _, err := enrollDevice(ctx, env, platformSettings{URL: url}, app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "07", Hostname: host}); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, env.db.SetSetting(ctx, settingEmbedded, "1")
 }

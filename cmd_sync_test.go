@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"ykt/app"
 	"ykt/app/pii"
 	"ykt/platform/sim"
@@ -235,5 +237,60 @@ func TestSyncSurvivesKill9(t *testing.T) {
 	logs, _ := os.ReadFile(filepath.Join(dir, "logs", "ykt.log"))
 	if !strings.Contains(string(logs), "operations sent before a stop go out again") {
 		t.Error("no kill landed while operations were SENDING")
+	}
+}
+
+// TestDemoPlatform: demo mode's embedded platform enrolls the data directory once, follows its new
+// port on the next start, and serves look-ups and operations; a real enrollment is left alone.
+func TestDemoPlatform(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for round := 0; round < 2; round++ {
+		env, err := openEnvironment(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := startDemoPlatform(ctx, env)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		ws, _ := env.workstation(ctx)
+		ss, err := startSync(ctx, env, "c0107", sim.DemoPassword)
+		if err != nil {
+			t.Fatalf("round %d: sync: %v", round, err)
+		}
+		res, err := ss.Lookup.Resident(ctx, "c0107", app.IDTypeIDCard, "500106194912310029")
+		if err != nil || res.Resident.Name != "张三" || ws.HallCode != sim.DemoHall {
+			t.Fatalf("round %d: look-up %+v %v, workstation %+v", round, res, err, ws)
+		}
+		op, err := ss.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", Payload: map[string]any{
+			"recordId": uuid.NewString(), "ticketNo": nil, "businessCode": "CONSULT", "ssn": nil, "calledAt": nil,
+			"startedAt": time.Now().Add(-time.Minute).Format(time.RFC3339), "endedAt": time.Now().Format(time.RFC3339),
+			"outcome": "DONE", "channel": "WINDOW", "assisted": nil, "proxy": nil, "relatedOpIds": []string{}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ss.Engine.DrainAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rec, _ := ss.Operations.Outcome(ctx, op.OpID); rec.State != app.OpApplied {
+			t.Fatalf("round %d: op %+v", round, rec)
+		}
+		if st, _ := ss.Probe.PlatformState(); st != app.PlatformOnline {
+			t.Errorf("round %d: probe says %v", round, st)
+		}
+		s.Close()
+		env.Close()
+	}
+	real := t.TempDir()
+	_, url := startSim(t, "")
+	if code, _, errOut := runCLI(t, "enroll", "--data-dir", real, "--platform", url, "--code", "DEMO-0006", "--hall", sim.DemoHall, "--window", "01"); code != exitOK {
+		t.Fatal(errOut)
+	}
+	env, _ := openEnvironment(ctx, real)
+	defer env.Close()
+	if _, err := startDemoPlatform(ctx, env); err == nil {
+		t.Fatal("demo platform took over a real enrollment")
 	}
 }

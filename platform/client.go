@@ -33,8 +33,8 @@ type Config struct {
 	DeviceID string
 	Secret   []byte
 
-	CABundle  []byte // PEM certificates trusted for the platform; nil: the system's roots
-	PinSHA256 string // optional: hex SHA-256 of a CA's SubjectPublicKeyInfo that must be in the chain
+	CABundle []byte // PEM certificates trusted for the platform; nil: the system's roots
+	PinnedCA string // optional: hex SHA-256 of a CA's SubjectPublicKeyInfo that must be in the chain
 
 	// Offset is the last known server-time offset (server − device); OnOffset is told new ones so
 	// they can be persisted.
@@ -162,8 +162,8 @@ func tlsConfig(cfg Config) (*tls.Config, error) {
 		}
 		tc.RootCAs = pool
 	}
-	if cfg.PinSHA256 != "" {
-		pin, err := hex.DecodeString(strings.ToLower(cfg.PinSHA256))
+	if cfg.PinnedCA != "" {
+		pin, err := hex.DecodeString(strings.ToLower(cfg.PinnedCA))
 		if err != nil || len(pin) != sha256.Size {
 			return nil, errors.New("CA pin: want 64 hex characters (SHA-256 of the CA's public key)")
 		}

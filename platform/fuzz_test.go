@@ -58,9 +58,7 @@ func FuzzParseResults(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, ids string) {
 		var opIDs []string
 		if ids != "" {
-			for _, id := range splitComma(ids) {
-				opIDs = append(opIDs, id)
-			}
+			opIDs = splitComma(ids)
 		}
 		res, err := ParseResults(data, opIDs)
 		if err != nil {

@@ -103,7 +103,7 @@ func TestCardOperations(t *testing.T) {
 		t.Errorf("temp loss result %v", m)
 	}
 	after := o.card(zs, zsCard)
-	if after.SocialStatus != app.SocialTempLoss || after.Version != c.Version+1 || after.TempLossUntil.Sub(time.Now()) < 6*24*time.Hour {
+	if after.SocialStatus != app.SocialTempLoss || after.Version != c.Version+1 || time.Until(*after.TempLossUntil) < 6*24*time.Hour {
 		t.Errorf("card after temp loss: %+v", after)
 	}
 	bad := *goodProxy

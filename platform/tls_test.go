@@ -41,7 +41,7 @@ func TestTLS(t *testing.T) {
 		{nil, "", false},
 		{caPEM, strings.Repeat("ab", 32), false},
 	} {
-		c, err := platform.New(platform.Config{BaseURL: url, CABundle: tt.ca, PinSHA256: tt.pin, Attempts: 1})
+		c, err := platform.New(platform.Config{BaseURL: url, CABundle: tt.ca, PinnedCA: tt.pin, Attempts: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func TestTLS(t *testing.T) {
 	if _, err := platform.New(platform.Config{BaseURL: url, CABundle: []byte("not pem")}); err == nil {
 		t.Error("a CA bundle without certificates accepted")
 	}
-	if _, err := platform.New(platform.Config{BaseURL: url, PinSHA256: "xyz"}); err == nil {
+	if _, err := platform.New(platform.Config{BaseURL: url, PinnedCA: "xyz"}); err == nil {
 		t.Error("a malformed pin accepted")
 	}
 }

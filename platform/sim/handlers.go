@@ -3,7 +3,6 @@ package sim
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -365,10 +364,4 @@ func (s *Server) homeVisits(rc *reqCtx, r *http.Request) (int, any, error) {
 			Reason: d.Reason, Businesses: d.Businesses, Note: d.Note})
 	}
 	return http.StatusOK, map[string]any{"items": items}, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
