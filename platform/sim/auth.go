@@ -87,13 +87,21 @@ func (s *Server) verify(r *http.Request, body []byte) (device, error) {
 	return d, nil
 }
 
+// pruneNonces forgets nonces older than the window, at most once a minute (a sweep per request
+// would make every request cost as much as the nonces of the last ten minutes).
 func (s *Server) pruneNonces(now time.Time) {
-	if len(s.nonces) < 4096 {
+	if now.Sub(s.lastPrune) < time.Minute {
 		return
 	}
+	s.lastPrune = now
 	for n, at := range s.nonces {
 		if now.Sub(at) > NonceWindow {
 			delete(s.nonces, n)
+		}
+	}
+	for tok, c := range s.codes {
+		if now.Sub(c.expires) > time.Hour { // expired codes still answer CODE_EXPIRED for an hour
+			delete(s.codes, tok)
 		}
 	}
 }

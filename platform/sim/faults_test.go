@@ -44,3 +44,23 @@ func FuzzParseFaults(f *testing.F) {
 		}
 	})
 }
+
+// TestNoncePruning: nonces are forgotten only after the replay window.
+func TestNoncePruning(t *testing.T) {
+	now := time.Now()
+	s := &Server{nonces: map[string]time.Time{"old": now.Add(-11 * time.Minute), "new": now.Add(-9 * time.Minute)},
+		codes: map[string]issuedCode{"gone": {expires: now.Add(-2 * time.Hour)}, "recent": {expires: now.Add(-time.Minute)}}}
+	s.pruneNonces(now)
+	if _, ok := s.nonces["old"]; ok {
+		t.Error("nonce older than the window kept")
+	}
+	if _, ok := s.nonces["new"]; !ok {
+		t.Error("nonce within the window forgotten: a replay would pass")
+	}
+	if _, ok := s.codes["gone"]; ok {
+		t.Error("long-expired code kept")
+	}
+	if _, ok := s.codes["recent"]; !ok {
+		t.Error("recently expired code forgotten: it would answer CODE_UNKNOWN instead of CODE_EXPIRED")
+	}
+}

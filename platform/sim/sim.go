@@ -66,9 +66,10 @@ type Server struct {
 	log    *slog.Logger
 	tmpDir string
 
-	mu     sync.Mutex // serialises the platform's logic (one writer, like a real ledger)
-	nonces map[string]time.Time
-	codes  map[string]issuedCode
+	mu        sync.Mutex // serialises the platform's logic (one writer, like a real ledger)
+	nonces    map[string]time.Time
+	codes     map[string]issuedCode
+	lastPrune time.Time
 
 	faults *faultState
 	mux    *http.ServeMux
