@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"ykt/app"
+	"ykt/app/ids"
 	"ykt/assets"
 	"ykt/platform/sim"
 )
@@ -157,6 +158,13 @@ func newRecordGen() *recordGen {
 	g := &recordGen{rnd: rand.New(rand.NewPCG(2026, 11))}
 	for _, r := range demo.Residents {
 		g.ssns = append(g.ssns, r.SSN)
+	}
+	// A hall serves thousands of people: 2,000 synthetic residents of Shapingba beside the demo ones.
+	for i := 0; i < 2000; i++ {
+		birth := time.Date(1935+g.rnd.IntN(70), time.Month(1+g.rnd.IntN(12)), 1+g.rnd.IntN(28), 0, 0, 0, 0, app.Shanghai)
+		body := fmt.Sprintf("500106%s%03d", birth.Format("20060102"), g.rnd.IntN(1000))
+		check, _ := ids.CheckChar(body)
+		g.ssns = append(g.ssns, body+string(check))
 	}
 	for _, b := range sim.DefaultCatalog().Businesses {
 		g.biz = append(g.biz, b.Code)

@@ -99,6 +99,9 @@ type SyncEngine struct {
 	BackoffCap  time.Duration // default 5 min
 	Random      func() float64
 
+	// Pipeline is how many batches may be in flight at once (default 2).
+	Pipeline int
+
 	// Pull, when set, refreshes the caches after a push (push before pull, SY-12), at most every
 	// PullEvery (default 10 min).
 	Pull      func(ctx context.Context) error
@@ -164,7 +167,8 @@ func (e *SyncEngine) Status() SyncStatus {
 	return e.status
 }
 
-// OnOutcomes registers fn to receive every batch of verdicts (from the engine's goroutine).
+// OnOutcomes registers fn to receive every batch of verdicts (from the engine's goroutines; two
+// batches in flight may report at the same time).
 func (e *SyncEngine) OnOutcomes(fn func([]OpOutcome)) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -213,10 +217,7 @@ func Backoff(attempt int, base, cap time.Duration, random func() float64) time.D
 // claimed; 0 means nothing is due now.
 func (e *SyncEngine) PushOnce(ctx context.Context) (int, error) {
 	e.defaults()
-	if st := e.Status(); st.Halt != HaltNone {
-		return 0, fmt.Errorf("%w: %s (%s)", ErrSyncHalted, st.Halt, st.HaltReason)
-	}
-	ops, err := e.Store.ClaimDue(ctx, e.Clock.Now(), e.MaxOps, e.MaxBytes)
+	ops, err := e.claim(ctx)
 	if err != nil || len(ops) == 0 {
 		return 0, err
 	}
@@ -395,16 +396,45 @@ func (e *SyncEngine) auditOutcomes(outcomes []OpOutcome) []AuditEvent {
 	return append([]AuditEvent{sum}, evs...)
 }
 
-// Drain sends batches until nothing is due now. It stops at the first batch that failed and
+// Drain sends batches until nothing is due now, keeping up to Pipeline batches in flight: the
+// next batch is claimed and sent while the platform works on the previous one. Claims keep each
+// resident's order across batches in flight (an operation waits while an earlier one of its
+// resident is SENDING). It stops claiming at the first failed batch, waits for the others, and
 // returns that error (the operations are already rescheduled).
 func (e *SyncEngine) Drain(ctx context.Context) (sent int, err error) {
+	e.defaults()
+	depth := e.Pipeline
+	if depth <= 0 {
+		depth = 2
+	}
+	done := make(chan error, depth)
+	inflight := 0
 	for {
-		n, err := e.PushOnce(ctx)
-		sent += n
-		if err != nil || n == 0 {
+		if err == nil && inflight < depth {
+			var ops []OutboxOp
+			if ops, err = e.claim(ctx); err == nil && len(ops) > 0 {
+				inflight++
+				sent += len(ops)
+				go func() { done <- e.send(ctx, ops) }()
+				continue
+			}
+		}
+		if inflight == 0 {
 			return sent, err
 		}
+		if berr := <-done; berr != nil && err == nil {
+			err = berr
+		}
+		inflight--
 	}
+}
+
+// claim takes the next batch of due operations, unless the engine is halted.
+func (e *SyncEngine) claim(ctx context.Context) ([]OutboxOp, error) {
+	if st := e.Status(); st.Halt != HaltNone {
+		return nil, fmt.Errorf("%w: %s (%s)", ErrSyncHalted, st.Halt, st.HaltReason)
+	}
+	return e.Store.ClaimDue(ctx, e.Clock.Now(), e.MaxOps, e.MaxBytes)
 }
 
 // DrainAll sends until the outbox holds no PENDING or SENDING operation, waiting out backoff

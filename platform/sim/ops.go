@@ -161,10 +161,24 @@ type batchTx struct {
 	dev                          device
 	findOp, insertOp, duplicated *sql.Stmt
 	clerks                       map[string]*clerk
+	stmts                        map[string]*sql.Stmt // prepared by the operation handlers
+}
+
+// exec runs a handler's statement, prepared once per batch.
+func (b *batchTx) exec(query string, args ...any) (sql.Result, error) {
+	st, ok := b.stmts[query]
+	if !ok {
+		var err error
+		if st, err = b.tx.Prepare(query); err != nil {
+			return nil, err
+		}
+		b.stmts[query] = st
+	}
+	return st.Exec(args...)
 }
 
 func (s *Server) newBatchTx(tx *sql.Tx, dev device) (*batchTx, error) {
-	b := &batchTx{s: s, tx: tx, dev: dev, clerks: map[string]*clerk{}}
+	b := &batchTx{s: s, tx: tx, dev: dev, clerks: map[string]*clerk{}, stmts: map[string]*sql.Stmt{}}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
@@ -189,6 +203,9 @@ func (b *batchTx) close() {
 		if st != nil {
 			st.Close()
 		}
+	}
+	for _, st := range b.stmts {
+		st.Close()
 	}
 }
 
@@ -277,7 +294,7 @@ func (s *Server) decide(b *batchTx, tx *sql.Tx, dev device, op *opIn) (outcome, 
 	if !mayDo(*c, op.Type) {
 		return rejected(app.CodeForbidden, "该角色无权办理此业务"), nil
 	}
-	return h(s, &opEnv{tx: tx, clerk: *c, dev: dev, op: op})
+	return h(s, &opEnv{tx: tx, b: b, clerk: *c, dev: dev, op: op})
 }
 
 // mayDo is the role table: BANK clerks alone activate bank accounts (and only of their bank, checked
@@ -297,6 +314,7 @@ func mayDo(c clerk, typ string) bool {
 // opEnv is what an operation handler works with.
 type opEnv struct {
 	tx    *sql.Tx
+	b     *batchTx
 	clerk clerk
 	dev   device
 	op    *opIn

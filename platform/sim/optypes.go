@@ -503,7 +503,7 @@ func (s *Server) serviceRecord(e *opEnv) (outcome, error) {
 	if p.SSN != nil {
 		ssn = *p.SSN
 	}
-	if _, err := e.tx.Exec("INSERT INTO service_records (record_id, op_id, ssn, doc) VALUES (?, ?, ?, ?)",
+	if _, err := e.b.exec("INSERT INTO service_records (record_id, op_id, ssn, doc) VALUES (?, ?, ?, ?)",
 		p.RecordID, e.op.OpID, ssn, string(e.op.Payload)); err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return invalid("recordId 已记录")
@@ -571,7 +571,7 @@ func (s *Server) complaint(e *opEnv) (outcome, error) {
 	case strings.TrimSpace(p.Text) == "" || utf8.RuneCountInString(p.Text) > 2000:
 		return invalid("text 必填且不超过 2000 字")
 	}
-	if _, err := e.tx.Exec("INSERT INTO complaints (complaint_id, op_id, doc) VALUES (?, ?, ?)", p.ComplaintID, e.op.OpID, string(e.op.Payload)); err != nil {
+	if _, err := e.b.exec("INSERT INTO complaints (complaint_id, op_id, doc) VALUES (?, ?, ?)", p.ComplaintID, e.op.OpID, string(e.op.Payload)); err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return invalid("complaintId 已存在")
 		}
@@ -604,7 +604,7 @@ func (s *Server) evaluation(e *opEnv) (outcome, error) {
 	if n == 0 {
 		return rejected(app.CodeNotFound, "查无此服务记录"), nil
 	}
-	_, err := e.tx.Exec("INSERT INTO evaluations (record_id, op_id, level, doc) VALUES (?, ?, ?, ?)", p.RecordID, e.op.OpID, p.Level, string(e.op.Payload))
+	_, err := e.b.exec("INSERT INTO evaluations (record_id, op_id, level, doc) VALUES (?, ?, ?, ?)", p.RecordID, e.op.OpID, p.Level, string(e.op.Payload))
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return invalid("recordId: 该服务已评价（一次一评）")
