@@ -76,6 +76,10 @@ const (
 // ErrSyncHalted is returned while the engine is halted.
 var ErrSyncHalted = errors.New("sync halted")
 
+// ErrBlocked: the operations left wait behind an earlier operation of their resident that is
+// dead-lettered or in conflict; the clerk must resolve it first (domain.md §6.2 4).
+var ErrBlocked = errors.New("operations wait behind unresolved dead letters or conflicts")
+
 // SyncStatus is what the engine knows about itself.
 type SyncStatus struct {
 	Halt        SyncHalt
@@ -438,11 +442,12 @@ func (e *SyncEngine) claim(ctx context.Context) ([]OutboxOp, error) {
 }
 
 // DrainAll sends until the outbox holds no PENDING or SENDING operation, waiting out backoff
-// delays; it returns early on a halt or when ctx ends (`ykt sync run --once`).
+// delays; it returns early on a halt, when ctx ends, or with ErrBlocked when what is left waits
+// for the clerk (`ykt sync run --once`).
 func (e *SyncEngine) DrainAll(ctx context.Context) error {
 	e.defaults()
 	for {
-		_, err := e.Drain(ctx)
+		sent, err := e.Drain(ctx)
 		if errors.Is(err, ErrSyncHalted) || ctx.Err() != nil {
 			return errors.Join(err, ctx.Err())
 		}
@@ -456,18 +461,39 @@ func (e *SyncEngine) DrainAll(ctx context.Context) error {
 		if c.Pending == 0 {
 			return nil
 		}
-		if err := e.waitDue(ctx, time.Minute); err != nil {
+		blocked, werr := e.blocked(ctx, sent, err)
+		if werr != nil {
+			return werr
+		}
+		if blocked {
+			return fmt.Errorf("%w: %d operations", ErrBlocked, c.Pending)
+		}
+		if err := e.waitDue(ctx, time.Minute, false); err != nil {
 			return err
 		}
 	}
 }
 
-// waitDue sleeps until the next operation is due, a kick, or at most limit.
-func (e *SyncEngine) waitDue(ctx context.Context, limit time.Duration) error {
+// blocked reports whether a drain that sent nothing without error left due operations behind:
+// they wait for the clerk, not for a timer.
+func (e *SyncEngine) blocked(ctx context.Context, sent int, err error) (bool, error) {
+	if sent > 0 || err != nil {
+		return false, nil
+	}
+	at, ok, derr := e.Store.NextDue(ctx)
+	if derr != nil {
+		return false, derr
+	}
+	return ok && !at.After(e.Clock.Now()), nil
+}
+
+// waitDue sleeps until the next operation is due, a kick, or at most limit. When the due
+// operations are blocked, only a kick or the limit wakes it.
+func (e *SyncEngine) waitDue(ctx context.Context, limit time.Duration, blocked bool) error {
 	wait := limit
 	if at, ok, err := e.Store.NextDue(ctx); err != nil {
 		return err
-	} else if ok {
+	} else if ok && (!blocked || at.After(e.Clock.Now())) {
 		wait = min(limit, max(at.Sub(e.Clock.Now()), time.Millisecond))
 	}
 	t := time.NewTimer(wait)
@@ -486,7 +512,8 @@ func (e *SyncEngine) waitDue(ctx context.Context, limit time.Duration) error {
 func (e *SyncEngine) Run(ctx context.Context) {
 	e.defaults()
 	for ctx.Err() == nil {
-		if _, err := e.Drain(ctx); err != nil && !errors.Is(err, ErrSyncHalted) && ctx.Err() == nil {
+		sent, err := e.Drain(ctx)
+		if err != nil && !errors.Is(err, ErrSyncHalted) && ctx.Err() == nil {
 			e.Log.Info("sync: batch not delivered, retrying later", "err", err)
 		}
 		e.maybePull(ctx)
@@ -494,7 +521,8 @@ func (e *SyncEngine) Run(ctx context.Context) {
 		if e.Status().Halt != HaltNone {
 			limit = time.Hour // only a kick (sign-in, resume) helps
 		}
-		if err := e.waitDue(ctx, limit); err != nil {
+		blocked, _ := e.blocked(ctx, sent, err)
+		if err := e.waitDue(ctx, limit, blocked); err != nil {
 			return
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -472,4 +473,67 @@ func TestSyncThroughFaults(t *testing.T) {
 			t.Errorf("fault %s never injected: %v", k, f)
 		}
 	}
+}
+
+// TestPipelineKeepsResidentOrder: with one operation per batch and two batches in flight, a
+// resident's operations still reach the platform one after the other, in order; others overtake.
+func TestPipelineKeepsResidentOrder(t *testing.T) {
+	r := newRig(t, "")
+	r.eng.MaxOps = 1
+	const ssn = "50010619850615003X"
+	// The first change travels slowly: a second one sent beside it would overtake it and conflict.
+	r.setBefore(func(w http.ResponseWriter, req *http.Request, body []byte) bool {
+		if bytes.Contains(body, []byte(`"expectedVersion":1`)) {
+			time.Sleep(80 * time.Millisecond)
+		}
+		return false
+	})
+	var mine, others []app.Operation
+	for v := int64(1); v <= 4; v++ {
+		mine = append(mine, r.enqueue(app.OpInfoChange, ssn, map[string]any{"ssn": ssn, "expectedVersion": v,
+			"changes": map[string]any{"phone": fmt.Sprintf("1390000000%d", v)}}))
+		others = append(others, r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), "")))
+	}
+	r.drain()
+	for i, op := range mine {
+		if o := r.outcome(op.OpID); o.State != app.OpApplied || o.Code != "" {
+			t.Errorf("change %d of the resident: %s %s — applied out of order", i+1, o.State, o.Code)
+		}
+	}
+	r.appliedOnce(append(mine, others...)...)
+}
+
+// TestBlockedOperationsWaitForTheClerk: a dead letter holds back its resident's later operations
+// (not a loss report, not other residents); DrainAll says so instead of spinning, and resolving
+// the dead letter releases them.
+func TestBlockedOperationsWaitForTheClerk(t *testing.T) {
+	r := newRig(t, "")
+	ctx := context.Background()
+	const ssn = "50010619850615003X"
+	bad := r.enqueue(app.OpInfoChange, ssn, map[string]any{"ssn": ssn, "expectedVersion": 1, "changes": map[string]any{"phone": "123"}})
+	var held []app.Operation
+	for i := 0; i < 250; i++ { // more than a claim's first page
+		held = append(held, r.enqueue(app.OpServiceRecord, ssn, serviceRecord(uuid.NewString(), ssn)))
+	}
+	loss := r.enqueue(app.OpCardTempLoss, ssn, tempLoss("X00000035", ssn, 1))
+	other := r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), ""))
+	r.eng.MaxOps = 1 // the dead letter is known before the rest is claimed
+	ctxT, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := r.eng.DrainAll(ctxT); !errors.Is(err, app.ErrBlocked) {
+		t.Fatalf("DrainAll with held operations: %v", err)
+	}
+	if o := r.outcome(bad.OpID); o.State != app.OpRejected {
+		t.Fatalf("bad change: %s", o.State)
+	}
+	r.appliedOnce(loss, other)
+	if o := r.outcome(held[0].OpID); o.State != app.OpPending || o.Attempts != 0 {
+		t.Fatalf("held operation: %+v", o)
+	}
+	if err := r.ops.DiscardDeadLetter(ctx, bad.OpID, "c0107", "wrong phone typed; redone"); err != nil {
+		t.Fatal(err)
+	}
+	r.eng.MaxOps = 100
+	r.drain()
+	r.appliedOnce(held...)
 }

@@ -48,37 +48,52 @@ type claimRow struct {
 func (db *DB) ClaimDue(ctx context.Context, now time.Time, maxOps, maxBytes int) ([]app.OutboxOp, error) {
 	var out []app.OutboxOp
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		cands, err := dueCandidates(ctx, tx, now, maxOps*2)
-		if err != nil || len(cands) == 0 {
-			return err
-		}
-		open, err := unfinishedByResident(ctx, tx, cands)
-		if err != nil {
-			return err
-		}
 		claimed := map[int64]bool{}
 		bytes := 0
 		var chosen []claimRow
-		for _, c := range cands {
-			if len(chosen) == maxOps || len(chosen) > 0 && bytes+c.size > maxBytes {
+		// Candidates come in pages, so operations held back at the head of the queue (behind a
+		// dead letter of their resident) never hide the ones after them.
+		for after := int64(0); len(chosen) < maxOps; {
+			cands, err := dueCandidates(ctx, tx, now, after, maxOps*2)
+			if err != nil {
+				return err
+			}
+			if len(cands) == 0 {
 				break
 			}
-			if c.resident.Valid && !lossReport(c.op.Type) && waits(open[c.resident.String], c.seq, claimed) {
-				continue
+			after = cands[len(cands)-1].seq
+			open, err := unfinishedByResident(ctx, tx, cands)
+			if err != nil {
+				return err
 			}
-			claimed[c.seq] = true
-			bytes += c.size
-			chosen = append(chosen, c)
+			full := false
+			for _, c := range cands {
+				if len(chosen) == maxOps || len(chosen) > 0 && bytes+c.size > maxBytes {
+					full = true
+					break
+				}
+				if c.resident.Valid && !lossReport(c.op.Type) && waits(open[c.resident.String], c.seq, claimed) {
+					continue
+				}
+				claimed[c.seq] = true
+				bytes += c.size
+				chosen = append(chosen, c)
+			}
+			if full {
+				break
+			}
 		}
+		var err error
 		out, err = db.markSending(ctx, tx, chosen)
 		return err
 	})
 	return out, err
 }
 
-func dueCandidates(ctx context.Context, tx *sql.Tx, now time.Time, limit int) ([]claimRow, error) {
+func dueCandidates(ctx context.Context, tx *sql.Tx, now time.Time, after int64, limit int) ([]claimRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT seq, op_id, type, resident_idx, created_ms, clerk_id, device_id, payload, payload_len, attempts
-		FROM outbox INDEXED BY outbox_pending WHERE state = 'PENDING' AND next_attempt_ms <= ? ORDER BY seq LIMIT ?`, now.UnixMilli(), limit)
+		FROM outbox INDEXED BY outbox_pending WHERE state = 'PENDING' AND seq > ? AND next_attempt_ms <= ? ORDER BY seq LIMIT ?`,
+		after, now.UnixMilli(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: claim: %w", err)
 	}
