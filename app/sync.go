@@ -76,7 +76,7 @@ const (
 // ErrSyncHalted is returned while the engine is halted.
 var ErrSyncHalted = errors.New("sync halted")
 
-// ErrBlocked: the operations left wait behind an earlier operation of their resident that is
+// ErrBlocked says the operations left wait behind an earlier operation of their resident that is
 // dead-lettered or in conflict; the clerk must resolve it first (domain.md §6.2 4).
 var ErrBlocked = errors.New("operations wait behind unresolved dead letters or conflicts")
 
