@@ -1,9 +1,11 @@
 package platform_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -464,4 +466,49 @@ func TestInsecureURLRefused(t *testing.T) {
 func newOp(typ, ssn, clerk, device string, payload any) app.Operation {
 	b, _ := json.Marshal(payload)
 	return app.Operation{OpID: uuid.NewString(), Type: typ, CreatedAt: time.Now(), ClerkID: clerk, DeviceID: device, ResidentSSN: ssn, Payload: b}
+}
+
+// TestRetryAfterHonoured: a 503 with a short Retry-After is waited out inside the call and the
+// batch resent with the same bytes and a fresh signature; a long one is handed to the caller.
+func TestRetryAfterHonoured(t *testing.T) {
+	e := newEnv(t, "")
+	c, res := e.device(nil)
+	ctx := context.Background()
+	if _, err := c.Login(ctx, "c0107", sim.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	var bodies, nonces []string
+	retryAfter := "1"
+	e.before = func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/operations:batch") {
+			return false
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		bodies, nonces = append(bodies, string(b)), append(nonces, r.Header.Get(platform.HeaderNonce))
+		if len(bodies) == 1 {
+			w.Header().Set("Retry-After", retryAfter)
+			w.WriteHeader(503)
+			w.Write([]byte(`{"code":"UNAVAILABLE","message":"维护","requestId":"r","data":null}`))
+			return true
+		}
+		return false
+	}
+	op := func() app.Operation {
+		return newOp(app.OpComplaint, "", "c0107", res.DeviceID, map[string]any{"complaintId": uuid.NewString(), "contactPhone": "13912345678", "category": "其他", "text": "x"})
+	}
+	start := time.Now()
+	results, err := c.SendOperations(ctx, []app.Operation{op()})
+	if err != nil || len(bodies) != 2 || time.Since(start) < time.Second || results[0].Status != app.ResultApplied {
+		t.Fatalf("after 503 Retry-After 1: %v %+v, %d sends in %v", err, results, len(bodies), time.Since(start))
+	}
+	if bodies[0] != bodies[1] || nonces[0] == nonces[1] {
+		t.Errorf("resend: same body %v, same nonce %v; want same body, new nonce", bodies[0] == bodies[1], nonces[0] == nonces[1])
+	}
+	bodies, retryAfter = nil, "120"
+	_, err = c.SendOperations(ctx, []app.Operation{op()})
+	var pe *app.PlatformError
+	if !errors.As(err, &pe) || pe.Code != app.CodeUnavailable || pe.RetryAfter != 2*time.Minute || len(bodies) != 1 {
+		t.Fatalf("long Retry-After: %v (%d sends), want the 503 handed back with RetryAfter 2m", err, len(bodies))
+	}
 }
