@@ -146,6 +146,7 @@ type syncSession struct {
 	Operations *app.Operations
 	Lookup     *app.Lookup
 	Probe      *app.Connectivity
+	Sessions   *app.Sessions
 }
 
 // startSync builds the platform client of an enrolled data directory, signs the clerk in, and
@@ -160,21 +161,18 @@ func startSync(ctx context.Context, env *environment, clerkID, password string) 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := client.Login(ctx, clerkID, password); err != nil {
+	puller := &app.Puller{Platform: client, Store: env.db, HallCode: ws.HallCode}
+	eng := &app.SyncEngine{Store: env.db, Platform: client, Log: env.log, DeviceID: ws.DeviceID, Pull: puller.Pull}
+	sessions := &app.Sessions{Platform: client, Store: env.db, Engine: eng, DeviceID: ws.DeviceID}
+	if _, err := sessions.SignIn(ctx, clerkID, password); err != nil {
 		env.log.Warn("clerk sign-in failed", "clerk", clerkID, "code", app.PlatformCode(err))
 		return nil, fmt.Errorf("sign in %s: %w", clerkID, err)
 	}
-	ev := app.AuditEvent{ClerkID: clerkID, DeviceID: ws.DeviceID, Event: "login", Object: clerkID, Result: "OK"}
-	if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{ev}}); err != nil {
-		return nil, err
-	}
-	puller := &app.Puller{Platform: client, Store: env.db, HallCode: ws.HallCode}
-	eng := &app.SyncEngine{Store: env.db, Platform: client, Log: env.log, DeviceID: ws.DeviceID, Pull: puller.Pull}
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}
 	return &syncSession{
-		Client: client, Engine: eng, Probe: probe,
+		Client: client, Engine: eng, Probe: probe, Sessions: sessions,
 		Operations: &app.Operations{Store: env.db, DeviceID: ws.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
 		Lookup:     &app.Lookup{Platform: client, Cache: env.db, DeviceID: ws.DeviceID},
 	}, nil

@@ -537,3 +537,39 @@ func TestBlockedOperationsWaitForTheClerk(t *testing.T) {
 	r.drain()
 	r.appliedOnce(held...)
 }
+
+// TestSignInResumesSync: a sync halted for want of a session resumes when a clerk signs in through
+// Sessions; attempts, failed or not, are audited.
+func TestSignInResumesSync(t *testing.T) {
+	r := newRig(t, "")
+	ctx := context.Background()
+	s := &app.Sessions{Platform: r.client, Store: r.db, Engine: r.eng, DeviceID: r.device}
+	if err := s.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	op := r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), ""))
+	if _, err := r.eng.PushOnce(ctx); !errors.Is(err, app.ErrSyncHalted) || r.eng.Status().Halt != app.HaltNeedsLogin {
+		t.Fatalf("push without a session: %v %+v", err, r.eng.Status())
+	}
+	if _, err := s.SignIn(ctx, "c0108", "wrong"); app.PlatformCode(err) != app.CodeBadCredentials {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if r.eng.Status().Halt != app.HaltNeedsLogin {
+		t.Fatal("a failed sign-in resumed the sync")
+	}
+	if sess, err := s.SignIn(ctx, "c0108", sim.DemoPassword); err != nil || sess.Clerk.Name != "王芳" {
+		t.Fatalf("sign in: %+v, %v", sess, err)
+	}
+	if r.eng.Status().Halt != app.HaltNone {
+		t.Fatal("sign-in did not resume the sync")
+	}
+	r.drain()
+	r.appliedOnce(op) // sent under c0108's session, still as c0107's operation
+	if stats, _ := r.sim.Ops(); stats[0].OpID != op.OpID || stats[0].ClerkID != "c0107" {
+		t.Fatalf("platform ops %+v: the operation must keep the clerk who confirmed it", stats)
+	}
+	rep, err := r.db.VerifyAudit(ctx)
+	if err != nil || rep.Break != nil || rep.Rows < 4 {
+		t.Errorf("audit: %+v %v", rep, err)
+	}
+}

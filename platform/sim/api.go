@@ -7,6 +7,7 @@ import "ykt/app"
 type OpStat struct {
 	OpID       string
 	Type       string
+	ClerkID    string
 	Status     string
 	Code       string
 	Applies    int
@@ -18,7 +19,7 @@ type OpStat struct {
 func (s *Server) Ops() ([]OpStat, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rows, err := s.db.Query("SELECT op_id, type, status, code, applies, duplicates FROM ops ORDER BY op_id")
+	rows, err := s.db.Query("SELECT op_id, type, clerk_id, status, code, applies, duplicates FROM ops ORDER BY op_id")
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +27,7 @@ func (s *Server) Ops() ([]OpStat, error) {
 	var out []OpStat
 	for rows.Next() {
 		var o OpStat
-		if err := rows.Scan(&o.OpID, &o.Type, &o.Status, &o.Code, &o.Applies, &o.Duplicates); err != nil {
+		if err := rows.Scan(&o.OpID, &o.Type, &o.ClerkID, &o.Status, &o.Code, &o.Applies, &o.Duplicates); err != nil {
 			return nil, err
 		}
 		out = append(out, o)
