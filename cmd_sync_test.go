@@ -145,7 +145,11 @@ func TestPlatformSimCommandHelp(t *testing.T) {
 func buildYKT(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "ykt")
-	cmd := exec.Command("go", "build", "-tags", "ci,migrated_fynedo,sqlite_omit_load_extension", "-o", bin, ".")
+	args := []string{"build", "-tags", "ci,migrated_fynedo,sqlite_omit_load_extension", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command("go", append(args, ".")...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build ykt: %v\n%s", err, out)
 	}
