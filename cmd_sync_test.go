@@ -179,6 +179,13 @@ func TestSyncSurvivesKill9(t *testing.T) {
 		cmd.Env = append(os.Environ(), "YKT_CRASH_PW="+sim.DemoPassword)
 		return cmd
 	}
+	// How long a run with nothing to send takes here (start, open, sign in): kills are spread over
+	// that plus 400 ms, so they land before, during and after sending however loaded the machine.
+	startup := time.Now()
+	if out, err := sync().CombinedOutput(); err != nil {
+		t.Fatalf("empty sync run: %v\n%s", err, out)
+	}
+	window := time.Since(startup) + 400*time.Millisecond
 	for i := 0; i < kills; i++ {
 		for _, id := range queueRecords(t, dir, 20) { // new work keeps arriving between crashes
 			want[id] = true
@@ -187,7 +194,7 @@ func TestSyncSurvivesKill9(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rnd.IntN(400)) * time.Millisecond)
+		time.Sleep(time.Duration(rnd.Int64N(int64(window))))
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 	}

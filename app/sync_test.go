@@ -445,13 +445,13 @@ func TestSyncThroughFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ops []app.Operation
-	for i := 0; i < 150; i++ {
+	for i := 0; i < 300; i++ {
 		ops = append(ops, r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), "")))
 	}
 	dead := r.enqueue(app.OpCardTempLoss, "500106195501010026", tempLoss("X00000078", "500106195501010026", 1))
 	confl := r.enqueue(app.OpInfoChange, "50010619850615003X", map[string]any{"ssn": "50010619850615003X", "expectedVersion": 0,
 		"changes": map[string]any{"phone": "13911112222"}})
-	r.eng.MaxOps = 20
+	r.eng.MaxOps = 15
 	r.drain()
 	r.appliedOnce(ops...)
 	if c := r.counts(); c != (app.OutboxCounts{Rejected: 1, Conflicts: 1}) {
@@ -468,6 +468,7 @@ func TestSyncThroughFaults(t *testing.T) {
 		t.Errorf("platform holds %d service records, want %d", n, len(ops))
 	}
 	f := r.sim.FaultCounts()
+	t.Logf("faults injected: %v", f)
 	for _, k := range []string{"429", "503", "reset", "drop", "slow"} {
 		if f[k] == 0 {
 			t.Errorf("fault %s never injected: %v", k, f)
