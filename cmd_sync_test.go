@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -16,6 +18,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/pii"
+	"ykt/platform"
 	"ykt/platform/sim"
 )
 
@@ -303,5 +306,39 @@ func TestDemoPlatform(t *testing.T) {
 	defer env.Close()
 	if _, err := startDemoPlatform(ctx, env); err == nil {
 		t.Fatal("demo platform took over a real enrollment")
+	}
+}
+
+// TestPlatformSimServes runs `ykt platform-sim` and talks to it.
+func TestPlatformSimServes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	data := filepath.Join(t.TempDir(), "p.db")
+	go func() {
+		done <- runPlatformSim(ctx, []string{"--listen", "127.0.0.1:0", "--seed", "demo", "--data", data}, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "platform simulator listening on http://127.0.0.1:") {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	go io.Copy(io.Discard, pr)
+	c, err := platform.New(platform.Config{BaseURL: strings.TrimSpace(strings.TrimPrefix(line, "platform simulator listening on "))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ServerTime(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Enroll(ctx, app.Enrollment{EnrollmentCode: "DEMO-0001", HallCode: sim.DemoHall, WindowNo: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if st, err := os.Stat(data); err != nil || st.Size() == 0 {
+		t.Fatalf("--data file: %v", err)
 	}
 }
