@@ -279,6 +279,7 @@ func TestRecordsAndResidentOperations(t *testing.T) {
 		badBiz[k] = v
 	}
 	badBiz["businessCode"], badBiz["recordId"] = "MAKE_TEA", uuid.NewString()
+	eval := o.op(app.OpEvaluation, "c0107", map[string]any{"recordId": recordID, "level": 4, "comment": "太慢", "late": false, "paper": false})
 	day := app.ServiceDay(o.clock.Now())
 	checkIn := func(n int, ssn string) map[string]any {
 		return map[string]any{"appointmentId": "apt-" + day + "-0" + string(rune('0'+n)), "ssn": ssn, "ticketNo": "A001", "checkedInAt": now.Format(time.RFC3339)}
@@ -296,7 +297,7 @@ func TestRecordsAndResidentOperations(t *testing.T) {
 		o.op(app.OpAppointmentCheckIn, "c0107", checkIn(2, "500106194912310029")),
 		o.op(app.OpComplaint, "c0107", map[string]any{"complaintId": uuid.NewString(), "ssn": wj, "contactPhone": "023-65310000", "category": "服务态度", "text": "等候时间过长", "relatedRecordId": recordID}),
 		o.op(app.OpComplaint, "c0107", map[string]any{"complaintId": uuid.NewString(), "contactPhone": "abc", "category": "其他", "text": "x"}),
-		o.op(app.OpEvaluation, "c0107", map[string]any{"recordId": recordID, "level": 4, "comment": "太慢", "late": false, "paper": false}),
+		eval,
 		o.op(app.OpEvaluation, "c0107", map[string]any{"recordId": recordID, "level": 1, "late": true, "paper": true}),
 		o.op(app.OpEvaluation, "c0107", map[string]any{"recordId": uuid.NewString(), "level": 1, "late": false, "paper": false}),
 		o.op(app.OpEvaluation, "c0107", map[string]any{"recordId": recordID, "level": 6, "late": false, "paper": false}),
@@ -323,6 +324,7 @@ func TestRecordsAndResidentOperations(t *testing.T) {
 	if m := expect(t, "evaluation", r[12], app.ResultApplied, ""); m["bad"] != true {
 		t.Errorf("level 4 is 差评: %v", m)
 	}
+	expect(t, "same evaluation again", o.send(eval)[0], app.ResultDuplicate, app.CodeAlready)
 	expect(t, "second evaluation", r[13], app.ResultRejected, app.CodeValidation)
 	expect(t, "evaluation of no record", r[14], app.ResultRejected, app.CodeNotFound)
 	expect(t, "level 6", r[15], app.ResultRejected, app.CodeValidation)

@@ -248,6 +248,9 @@ func (b *batchTx) applyOne(op *opIn) (opOut, error) {
 		}
 		if stored.status == string(app.ResultApplied) {
 			out.Status = string(app.ResultDuplicate)
+			if op.Type == app.OpEvaluation {
+				out.Code = app.CodeAlready // §5.1: "ALREADY on repeat with the same opId"
+			}
 		}
 		_, err := b.duplicated.Exec(op.OpID)
 		return out, err
