@@ -113,8 +113,31 @@ func TestEnrollAndSyncCommands(t *testing.T) {
 	if len(stats) != len(ids) {
 		t.Fatalf("platform holds %d operations, want %d", len(stats), len(ids))
 	}
+	// A dead letter holds back its resident's next operation: --once says so and fails.
+	env, _ = openEnvironment(ctx, dir)
+	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID}
+	const ssn = "50010619850615003X"
+	ops.Enqueue(ctx, app.OpRequest{Type: app.OpInfoChange, ClerkID: "c0107", ResidentSSN: ssn,
+		Payload: map[string]any{"ssn": ssn, "expectedVersion": 1, "changes": map[string]any{"phone": "123"}}})
+	env.Close()
+	if code, out, _ = runCLI(t, "sync", "run", "--once", "--data-dir", dir, "--clerk", "c0107", "--password-env", "YKT_TEST_PW"); code != exitOK || !strings.Contains(out, "1 dead letters") {
+		t.Fatalf("sync run leaving a dead letter: %d %q", code, out)
+	}
+	env, _ = openEnvironment(ctx, dir)
+	_, rec := newRecordGen().next()
+	rec["ssn"] = ssn
+	(&app.Operations{Store: env.db, DeviceID: ws.DeviceID}).Enqueue(ctx, app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: ssn, Payload: rec})
+	env.Close()
+	code, _, errOut = runCLI(t, "sync", "run", "--once", "--data-dir", dir, "--clerk", "c0107", "--password-env", "YKT_TEST_PW")
+	if code != exitFailure || !strings.Contains(errOut, "dead letters or conflicts: 1 operations") {
+		t.Fatalf("sync run with a held operation: %d %q", code, errOut)
+	}
+	code, out2, _ := runCLI(t, "sync", "status", "--data-dir", dir)
+	if code != exitOK || !strings.Contains(out2, "dead letters: 1") || !strings.Contains(out2, "REJECTED") || !strings.Contains(out2, "VALIDATION") {
+		t.Fatalf("status with a dead letter:\n%s", out2)
+	}
 	logs, _ := os.ReadFile(filepath.Join(dir, "logs", "ykt.log"))
-	if leaks := pii.FindLeaks(string(logs) + out); len(leaks) > 0 {
+	if leaks := pii.FindLeaks(string(logs) + out + out2 + errOut); len(leaks) > 0 {
 		t.Errorf("personal identifiers in logs or output: %v", leaks)
 	}
 }
