@@ -128,7 +128,9 @@ func TestApplicationValidate(t *testing.T) {
 		{"bad phone, sex, nation, validity", func(p *ApplicationPayload, _ *ApplicationCheck) {
 			p.Phone, p.Sex, p.Nation, p.IDValidUntil = "23800000000", "3", "57", "someday"
 		}, map[string]Problem{"phone": ProbPhone, "sex": ProbChoice, "nation": ProbChoice, "idValidUntil": ProbDate}},
-		{"mailing checked when given", func(p *ApplicationPayload, _ *ApplicationCheck) { p.Mailing = &Mailing{Name: "张三", Phone: "138", Address: ""} },
+		{"mailing checked when given", func(p *ApplicationPayload, _ *ApplicationCheck) {
+			p.Mailing = &Mailing{Name: "张三", Phone: "138", Address: ""}
+		},
 			map[string]Problem{"mailing.phone": ProbPhone, "mailing.address": ProbRequired}},
 		{"proxy checked when given", func(p *ApplicationPayload, _ *ApplicationCheck) { p.Proxy = &Proxy{Name: "李四"} },
 			map[string]Problem{"proxy.idNumber": ProbRequired, "proxy.phone": ProbPhone, "proxy.relation": ProbChoice, "proxy.authorizationNo": ProbRequired}},
