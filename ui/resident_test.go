@@ -112,5 +112,3 @@ func rawDB(t *testing.T, f *fixture) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
-
-
