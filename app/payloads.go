@@ -45,7 +45,7 @@ var mobileRE = regexp.MustCompile(`^1[3-9]\d{9}$`)
 // ValidMobile reports whether s is an 11-digit mainland mobile number.
 func ValidMobile(s string) bool { return mobileRE.MatchString(s) }
 
-// Proxy relations (platform-api §5.1).
+// ProxyRelations are the relations a proxy (代办人) may have to the resident (platform-api §5.1).
 var ProxyRelations = []string{"SPOUSE", "CHILD", "PARENT", "RELATIVE", "GUARDIAN", "COMMUNITY_WORKER", "OTHER"}
 
 // Validate checks a proxy's data; residentSSN and residentMinor come from the resident served.
