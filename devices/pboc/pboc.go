@@ -29,29 +29,29 @@ var (
 
 // EMV tags used here.
 const (
-	tagFCI         tlv.Tag = 0x6F
-	tagDFName      tlv.Tag = 0x84
-	tagLabel       tlv.Tag = 0x50
-	tagAID         tlv.Tag = 0x4F
-	tagPriority    tlv.Tag = 0x87
-	tagEntry       tlv.Tag = 0x61
-	tagSFI         tlv.Tag = 0x88
-	tagPDOL        tlv.Tag = 0x9F38
-	tagRecord      tlv.Tag = 0x70
-	tagGPOFormat1  tlv.Tag = 0x80
-	tagGPOFormat2  tlv.Tag = 0x77
-	tagAFL         tlv.Tag = 0x94
-	tagPAN         tlv.Tag = 0x5A
-	tagExpiry      tlv.Tag = 0x5F24
-	tagTrack2      tlv.Tag = 0x57
-	tagHolder      tlv.Tag = 0x5F20
-	tagHolderExt   tlv.Tag = 0x9F0B
-	tagCountry     tlv.Tag = 0x9F1A
-	tagCurrency    tlv.Tag = 0x5F2A
-	tagTxnDate     tlv.Tag = 0x9A
-	tagTxnType     tlv.Tag = 0x9C
-	maxAFLRecords          = 64
-	maxDirectoryRecords    = 16
+	tagFCI              tlv.Tag = 0x6F
+	tagDFName           tlv.Tag = 0x84
+	tagLabel            tlv.Tag = 0x50
+	tagAID              tlv.Tag = 0x4F
+	tagPriority         tlv.Tag = 0x87
+	tagEntry            tlv.Tag = 0x61
+	tagSFI              tlv.Tag = 0x88
+	tagPDOL             tlv.Tag = 0x9F38
+	tagRecord           tlv.Tag = 0x70
+	tagGPOFormat1       tlv.Tag = 0x80
+	tagGPOFormat2       tlv.Tag = 0x77
+	tagAFL              tlv.Tag = 0x94
+	tagPAN              tlv.Tag = 0x5A
+	tagExpiry           tlv.Tag = 0x5F24
+	tagTrack2           tlv.Tag = 0x57
+	tagHolder           tlv.Tag = 0x5F20
+	tagHolderExt        tlv.Tag = 0x9F0B
+	tagCountry          tlv.Tag = 0x9F1A
+	tagCurrency         tlv.Tag = 0x5F2A
+	tagTxnDate          tlv.Tag = 0x9A
+	tagTxnType          tlv.Tag = 0x9C
+	maxAFLRecords               = 64
+	maxDirectoryRecords         = 16
 )
 
 // ErrNoBankApp is returned when the card has no UnionPay application.
