@@ -1,6 +1,7 @@
 package vcard
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -34,8 +35,9 @@ func ServeVPCD(ctx context.Context, addr string, c *Card, events func(string)) e
 		events = func(string) {}
 	}
 	pause := 100 * time.Millisecond
+	quiet := false // a failed connect is reported once, not at every retry
 	for {
-		err := serveOnce(ctx, addr, c, events)
+		err := serveOnce(ctx, addr, c, func(ev string) { quiet = false; events(ev) })
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -48,7 +50,10 @@ func ServeVPCD(ctx context.Context, addr string, c *Card, events func(string)) e
 		case err == nil:
 			pause = 100 * time.Millisecond
 		default:
-			events("disconnected: " + err.Error())
+			if !quiet {
+				events("disconnected: " + err.Error())
+				quiet = true
+			}
 			if pause < 2*time.Second {
 				pause *= 2
 			}
@@ -75,7 +80,15 @@ func serveOnce(ctx context.Context, addr string, c *Card, events func(string)) e
 	defer stop()
 	events("connected")
 	c.Reset()
-	return Serve(conn, c)
+	return Serve(&ackingConn{conn}, c)
+}
+
+// ackingConn re-arms quick ACKs before every read.
+type ackingConn struct{ net.Conn }
+
+func (a *ackingConn) Read(b []byte) (int, error) {
+	quickAck(a.Conn)
+	return a.Conn.Read(b)
 }
 
 // Serve speaks the vpcd wire protocol on one connection until it ends (nil on EOF) or the card
@@ -83,8 +96,9 @@ func serveOnce(ctx context.Context, addr string, c *Card, events func(string)) e
 func Serve(rw io.ReadWriter, c *Card) error {
 	var hdr [2]byte
 	buf := make([]byte, maxMessage)
+	br := bufio.NewReaderSize(rw, 4096)
 	for {
-		if _, err := io.ReadFull(rw, hdr[:]); err != nil {
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
@@ -95,7 +109,7 @@ func Serve(rw io.ReadWriter, c *Card) error {
 			continue
 		}
 		msg := buf[:n]
-		if _, err := io.ReadFull(rw, msg); err != nil {
+		if _, err := io.ReadFull(br, msg); err != nil {
 			return err
 		}
 		var out []byte
