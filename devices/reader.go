@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ebfe/scard"
 
@@ -124,6 +125,21 @@ func (c *Conn) Transmit(cmd []byte) ([]byte, error) {
 	rsp, err := c.card.Transmit(cmd)
 	if err != nil {
 		return nil, linkError(err)
+	}
+	if len(rsp) < 2 {
+		// No status word: some drivers (vpcd among them) say "transmitted" with nothing when
+		// the card has gone, and the reader notices at its next poll. Ask it for up to a second
+		// before calling the card malformed.
+		for i := 0; i < 10; i++ {
+			st, err := c.card.Status()
+			if err != nil {
+				return nil, linkError(err)
+			}
+			if st.State&scard.Present == 0 || st.State&scard.Absent != 0 {
+				return nil, linkError(scard.ErrRemovedCard)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	}
 	return rsp, nil
 }

@@ -26,6 +26,24 @@ type Watcher struct {
 	Retry time.Duration
 
 	wakeups atomic.Int64
+	// establish opens a PC/SC context; nil means scard.EstablishContext (tests pass a fake).
+	establish func() (pcscContext, error)
+}
+
+// pcscContext is the part of *scard.Context the watcher uses.
+type pcscContext interface {
+	ListReaders() ([]string, error)
+	GetStatusChange(rs []scard.ReaderState, timeout time.Duration) error
+	Cancel() error
+	Release() error
+}
+
+func establishSCard() (pcscContext, error) {
+	c, err := scard.EstablishContext()
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Wakeups is how many times GetStatusChange has returned: a measure that it does not busy-loop.
@@ -60,8 +78,12 @@ func (w *Watcher) Run(ctx context.Context, emit func(app.CardEvent)) {
 		}
 		up, first = false, false
 	}
+	establish := w.establish
+	if establish == nil {
+		establish = establishSCard
+	}
 	for ctx.Err() == nil {
-		sc, err := scard.EstablishContext()
+		sc, err := establish()
 		if err == nil {
 			if !up && !first {
 				emit(app.CardEvent{Kind: app.ServiceRestore, At: now()})
@@ -86,7 +108,7 @@ func (w *Watcher) Run(ctx context.Context, emit func(app.CardEvent)) {
 }
 
 // session watches through one context until the service fails or ctx ends.
-func (w *Watcher) session(ctx context.Context, sc *scard.Context, known map[string]*readerState, emit func(app.CardEvent)) error {
+func (w *Watcher) session(ctx context.Context, sc pcscContext, known map[string]*readerState, emit func(app.CardEvent)) error {
 	pnp := scard.StateUnaware
 	now := func() time.Time { return time.Now().UTC() }
 	for ctx.Err() == nil {
