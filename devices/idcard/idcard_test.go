@@ -140,3 +140,35 @@ func TestReaderOnPTY(t *testing.T) {
 		t.Errorf("after a short frame: %+v %v", c, err)
 	}
 }
+
+// FuzzFrame: arbitrary bytes on the line never panic or hang the frame reader and parsers.
+func FuzzFrame(f *testing.F) {
+	e := &Emulator{Card: demo}
+	f.Add(e.answer(CmdRead))
+	f.Add(e.answer(CmdFind))
+	f.Add(Command(CmdStatus, nil))
+	f.Add([]byte{0xAA, 0xAA, 0xAA, 0x96, 0x69, 0x05, 0x08, 0x00, 0x00, 0x90, 0x01, 0x00, 0x04, 0x00})
+	f.Add([]byte{0x00, 0xAA, 0xAA, 0xAA, 0xAA, 0x96, 0x69, 0x00, 0x03, 0x00, 0x00, 0x90, 0x93})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fr, err := ReadFrame(bytes.NewReader(b), time.Now().Add(time.Second))
+		if err != nil {
+			return
+		}
+		rsp, err := ParseResponse(fr)
+		if err != nil {
+			return
+		}
+		if c, err := ParseRead(rsp.Data); err == nil && len(c.Photo) > len(b) {
+			t.Fatal("photo longer than the input")
+		}
+	})
+}
+
+// FuzzText: any 256 bytes decode without panic.
+func FuzzText(f *testing.F) {
+	f.Add(EncodeText(demo))
+	f.Add(make([]byte, TextLen))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		DecodeText(b)
+	})
+}

@@ -76,3 +76,19 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+func FuzzParseBas(f *testing.F) {
+	f.Add(gbk(tv3a))
+	f.Add(gbk(tv3b))
+	f.Add([]byte("331100|00904A3001866033110000048A|03|331100D156000005500509728DB46EF9|456FE02E253F817D|A39FC0BF44CAEA80|4F5FB5932F10694D|2CFE760428888D8E|"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		bas, err := ParseBas(b)
+		if err != nil {
+			return
+		}
+		if len(bas.CardNo) > 9 {
+			t.Fatalf("card number %q", bas.CardNo)
+		}
+		bas.SSC()
+	})
+}

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -64,4 +65,17 @@ func TestLines(t *testing.T) {
 	if err := Lines(strings.NewReader(long), func(string) {}); err != ErrTooLong {
 		t.Errorf("long line: %v", err)
 	}
+}
+
+// FuzzLines: scanner input never panics and every code is clean, bounded text.
+func FuzzLines(f *testing.F) {
+	f.Add([]byte("ESSC-0123456789abcdef\r\n"))
+	f.Add([]byte("YKM:\x00\x1b[2J\xff\xfe\n\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		Lines(bytes.NewReader(b), func(code string) {
+			if code == "" || len(code) > MaxCode*3 || strings.ContainsAny(code, "\r\n\x00") {
+				t.Fatalf("code %q", code)
+			}
+		})
+	})
 }
