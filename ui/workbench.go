@@ -104,6 +104,10 @@ func (wb *Workbench) headerText() string {
 func (wb *Workbench) showIdentified(r identifyResult) {
 	var rows []fyne.CanvasObject
 	switch {
+	case r.Code != "":
+		// The code is resolved by the platform (POST /codes/verify); this counter is not
+		// connected to it yet.
+		rows = append(rows, wrapped(lang.L("A QR code was scanned. Codes are checked by the platform; connect to it, or use the card or the ID number.")))
 	case r.Err != nil:
 		rows = append(rows, &widget.Label{Text: lang.L("The local records could not be read. Please tell the supervisor."), Importance: widget.DangerImportance})
 	case r.Resident == nil:

@@ -87,6 +87,8 @@ func texts(c fyne.Canvas) string {
 			}
 		case *widget.Entry:
 			b.WriteString(x.Text + "|" + x.PlaceHolder + "\n")
+		case *scanEntry:
+			b.WriteString(x.Text + "|" + x.PlaceHolder + "\n")
 		case *fyne.Container:
 			for _, c := range x.Objects {
 				walk(c)
