@@ -32,6 +32,12 @@ func TestReadChipInProcess(t *testing.T) {
 		{"61XX", func(p *vcard.Profile) { p.Behaviour.GetResponse = true }, 36},
 		{"protected", func(p *vcard.Profile) { p.SSC.HolderProtected = true }, 14},
 		{"no bank", func(p *vcard.Profile) { p.Bank = nil }, 20},
+		{"1.00 card, full name (no 4E in V1)", func(p *vcard.Profile) {
+			p.SSC.SpecVersion, p.SSC.Name = "1.00", "阿卜杜热合曼买买提依明艾克拜尔"
+		}, 19},
+		{"2.00 card, full name and extension", func(p *vcard.Profile) {
+			p.SSC.SpecVersion, p.SSC.Name, p.SSC.NameExt = "2.00", "阿卜杜热合曼买买提依明艾克拜尔", "·吐尔逊"
+		}, 20},
 	} {
 		p := loadProfile(t, "elderly.json")
 		tc.edit(p)
