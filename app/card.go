@@ -148,3 +148,12 @@ type CardEvent struct {
 	ATR    string        `json:"atr,omitempty"`
 	At     time.Time     `json:"at"`
 }
+
+// Lookup says how the platform finds the card's holder (POST /residents/lookup): by SSN when
+// the card gave it, else by card number (a card whose holder data is protected).
+func (d *SSCData) Lookup() (idType, idValue string) {
+	if d.SSN != nil && *d.SSN != "" {
+		return "SSN", *d.SSN
+	}
+	return "CARD_NO", d.CardNo
+}

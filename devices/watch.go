@@ -155,8 +155,16 @@ func (w *Watcher) session(ctx context.Context, sc pcscContext, known map[string]
 		switch {
 		case errors.Is(err, scard.ErrCancelled):
 			return ctx.Err()
-		case errors.Is(err, scard.ErrTimeout), errors.Is(err, scard.ErrUnknownReader):
-			continue // a reader vanished between the listing and the wait: list again
+		case errors.Is(err, scard.ErrTimeout):
+			continue
+		case errors.Is(err, scard.ErrUnknownReader):
+			// A reader vanished between the listing and the wait: list again, after a pause
+			// so that a flapping reader cannot make this loop spin.
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+			continue
 		case err != nil:
 			return err
 		}
