@@ -31,6 +31,10 @@ const (
 func commands() []command {
 	return []command{
 		{"audit verify", "verify the hash chain of the local audit log; exit 1 at the first broken link", runAuditVerify},
+		{"card read", "read the social security card in a PC/SC reader (masked unless --reveal); exit 2 no reader/card, 3 unreadable", runCardRead},
+		{"card watch", "print reader and card events as JSON lines", runCardWatch},
+		{"sim card", "plug a virtual social security card into pcscd through the vsmartcard vpcd driver", runSimCard},
+		{"bench card", "time full card reads through pcscd against a bare replay of the same APDUs", runBenchCard},
 	}
 }
 

@@ -28,6 +28,11 @@ fi
 step "tjfoc/gmsm is not allowed (security.md CR-4)"
 if grep -q 'tjfoc/gmsm' go.sum; then echo "go.sum names tjfoc/gmsm"; exit 1; fi
 
+step "devices build for Windows without cgo (ebfe/scard on winscard.dll, the vendor DLL adapter)"
+win_pkgs=$(go list ./devices/... | grep -v /pcsctest)
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build $win_pkgs
+GOOS=windows GOARCH=386 CGO_ENABLED=0 go build -o /dev/null ./devices/mohrss
+
 step "go vet"
 go vet -tags "$tags" ./...
 

@@ -103,6 +103,10 @@ func (wb *Workbench) headerText() string {
 // showIdentified shows what the identify bar found; called on the UI goroutine.
 func (wb *Workbench) showIdentified(r identifyResult) {
 	switch {
+	case r.Code != "":
+		// The code is resolved by the platform (POST /codes/verify); this counter is not
+		// connected to it yet.
+		wb.resident.showMessage(lang.L("A QR code was scanned. Codes are checked by the platform; connect to it, or use the card or the ID number."), widget.MediumImportance)
 	case r.Err != nil:
 		wb.resident.showMessage(lang.L("The local records could not be read. Please tell the supervisor."), widget.DangerImportance)
 	case r.Resident == nil:

@@ -85,6 +85,8 @@ func texts(c fyne.Canvas) string {
 			b.WriteString(x.Title + "\n" + x.Subtitle + "\n")
 		case *widget.Entry:
 			b.WriteString(x.Text + "|" + x.PlaceHolder + "\n")
+		case *scanEntry:
+			b.WriteString(x.Text + "|" + x.PlaceHolder + "\n")
 		case *widget.Button:
 			b.WriteString("[" + x.Text + "]\n")
 		}
