@@ -147,7 +147,7 @@ func (q *Queue) identify(h Holder, now int64) (key string, birth time.Time, err 
 	if h.BirthDate != "" {
 		d, err := time.Parse(time.DateOnly, h.BirthDate)
 		if err != nil {
-			return "", time.Time{}, fmt.Errorf("birth date %q: %w", h.BirthDate, err)
+			return "", time.Time{}, fmt.Errorf("%w: birth date is not YYYY-MM-DD", ErrBadID)
 		}
 		birth = d
 	}
