@@ -31,6 +31,8 @@ const (
 func commands() []command {
 	return []command{
 		{"audit verify", "verify the hash chain of the local audit log; exit 1 at the first broken link", runAuditVerify},
+		{"hall-server", "serve the hall queue to kiosks, counters and call displays (--listen ADDR [--data FILE])", runHallServer},
+		{"bench queue", "measure call-next latency with 10,000 waiting tickets, in process and over HTTP (p50/p99)", runBenchQueue},
 	}
 }
 

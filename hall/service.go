@@ -392,3 +392,35 @@ var (
 	ErrBadRequest = errors.New("bad request")
 	ErrConflict   = errors.New("conflict, try again")
 )
+
+// IssueBatch issues several tickets in one transaction: paper tickets typed in after an outage of
+// the hall server, or the waiting line of a benchmark. It stops at the first refusal; the tickets
+// before it stay issued and are returned with the error.
+func (s *Service) IssueBatch(ctx context.Context, reqs []queue.IssueRequest) ([]queue.IssuedView, error) {
+	var out []queue.IssuedView
+	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+		var all queue.Change
+		for _, r := range reqs {
+			iss, ch, err := q.Issue(r)
+			all = merge(all, ch)
+			if err != nil {
+				return nil, all, err
+			}
+			out = append(out, iss.Public(q.Config()))
+		}
+		return nil, all, nil
+	})
+	return out, err
+}
+
+// merge appends a later change to an earlier one; a ticket's latest state wins.
+func merge(a, b queue.Change) queue.Change {
+	a.Tickets = append(a.Tickets, b.Tickets...)
+	a.Windows = append(a.Windows, b.Windows...)
+	a.Appointments = append(a.Appointments, b.Appointments...)
+	a.Events = append(a.Events, b.Events...)
+	if b.Claimed != 0 {
+		a.Claimed = b.Claimed
+	}
+	return a
+}

@@ -121,6 +121,9 @@ func (q *Queue) issue(req IssueRequest, now int64) (Issued, error) {
 	t.ID = q.nextID
 	q.nextID++
 	q.tickets[t.ID], q.byNumber[t.Number] = t, t
+	if key != "" {
+		q.byPerson[key] = append(q.byPerson[key], t)
+	}
 	q.perDay[b.Code]++
 	q.touch(t)
 	q.event(t, EvIssue, now, "", req.Clerk, req.Channel, nil)
@@ -192,8 +195,8 @@ func (q *Queue) number(t *Ticket, b Business) error {
 // no-show one that can be reactivated.
 func (q *Queue) activeOf(key, business string) *Ticket {
 	var found *Ticket
-	for _, t := range q.byNumber {
-		if t.PersonKey != key || t.Business != business || t.Day != q.day {
+	for _, t := range q.byPerson[key] {
+		if t.Business != business || t.Day != q.day {
 			continue
 		}
 		if t.State.Open() {
@@ -224,10 +227,11 @@ func (q *Queue) withEstimate(iss Issued, t *Ticket) Issued {
 	if t.State != Waiting {
 		return iss
 	}
-	for _, u := range q.waiting {
-		if u.ID != t.ID && u.Business == t.Business && u.before(t) {
-			iss.Ahead++
-		}
+	if t.TargetWindow != "" {
+		iss.Ahead = q.countBefore(laneOf(t), t)
+	} else {
+		iss.Ahead = q.countBefore(laneKey{business: t.Business, class: Normal}, t) +
+			q.countBefore(laneKey{business: t.Business, class: Priority}, t)
 	}
 	windows := 0
 	for _, w := range q.windows {

@@ -86,22 +86,7 @@ type Call struct {
 
 // heads returns the oldest eligible ticket of each class for window w.
 func (q *Queue) heads(w *Window) (p, n *Ticket) {
-	for _, t := range q.waiting {
-		if t.Day != q.day && !q.cfg.CarryOver {
-			continue
-		}
-		if !q.serves(w, t) {
-			continue
-		}
-		if t.Class == Priority {
-			if p == nil || t.before(p) {
-				p = t
-			}
-		} else if n == nil || t.before(n) {
-			n = t
-		}
-	}
-	return p, n
+	return q.head(w, Priority), q.head(w, Normal)
 }
 
 // pick applies next(window) of domain.md §3.3 and returns the ticket and why.

@@ -108,7 +108,24 @@ func (s *sim) callNext(w string) {
 	s.lastClass[w] = cls
 }
 
+// checkLanes: the lanes hold exactly the WAITING tickets, each in its lane, in order.
+func (s *sim) checkLanes() {
+	n := 0
+	for k, l := range s.q.lanes {
+		for i, t := range l {
+			n++
+			if t.State != Waiting || laneOf(t) != k || (i > 0 && !l[i-1].before(t)) {
+				s.t.Fatalf("lane %+v position %d holds %+v", k, i, t)
+			}
+		}
+	}
+	if n != len(s.q.waiting) {
+		s.t.Fatalf("lanes hold %d tickets, %d waiting", n, len(s.q.waiting))
+	}
+}
+
 func (s *sim) checkWindows() {
+	s.checkLanes()
 	seen := map[int64]string{}
 	for _, w := range s.windows {
 		ws := s.q.wstate[w]

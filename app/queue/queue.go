@@ -129,7 +129,10 @@ type Queue struct {
 
 	tickets  map[int64]*Ticket // today's tickets and older open ones
 	waiting  map[int64]*Ticket // WAITING only
-	held     map[int64]*Ticket // HELD only
+	lanes    map[laneKey][]*Ticket
+	inLane   map[int64]laneRef
+	held     map[int64]*Ticket    // HELD only
+	byPerson map[string][]*Ticket // today's tickets by holder
 	byNumber map[string]*Ticket
 	appts    map[string]*Appointment
 	nextID   int64
@@ -162,6 +165,7 @@ func New(cfg Config, clock Clock, indexKey []byte, st Snapshot) (*Queue, error) 
 	q := &Queue{cfg: cfg, clock: clock, indexKey: indexKey,
 		businesses: map[string]Business{}, windows: map[string]*Window{}, wstate: map[string]*WindowState{},
 		tickets: map[int64]*Ticket{}, waiting: map[int64]*Ticket{}, held: map[int64]*Ticket{},
+		lanes: map[laneKey][]*Ticket{}, inLane: map[int64]laneRef{}, byPerson: map[string][]*Ticket{},
 		byNumber: map[string]*Ticket{}, appts: map[string]*Appointment{}, issued: map[string]int{},
 		perDay: map[string]int{}, served: map[string][2]int64{}, nextID: max(st.NextID, 1)}
 	for _, b := range cfg.Businesses {
@@ -199,6 +203,9 @@ func (q *Queue) load(t Ticket) {
 	}
 	if p.Day == q.day {
 		q.byNumber[p.Number] = p
+		if p.PersonKey != "" {
+			q.byPerson[p.PersonKey] = append(q.byPerson[p.PersonKey], p)
+		}
 		k := p.Day + "|" + p.Business + "|" + string(p.Kind)
 		q.issued[k] = max(q.issued[k], p.Seq)
 		q.perDay[p.Business]++
@@ -213,9 +220,11 @@ func (q *Queue) load(t Ticket) {
 func (q *Queue) index(t *Ticket) {
 	delete(q.waiting, t.ID)
 	delete(q.held, t.ID)
+	q.laneRemove(t.ID)
 	switch t.State {
 	case Waiting:
 		q.waiting[t.ID] = t
+		q.laneAdd(t)
 	case Held:
 		q.held[t.ID] = t
 	}
@@ -282,6 +291,7 @@ func (q *Queue) forget(id int64) {
 		delete(q.tickets, id)
 		delete(q.waiting, id)
 		delete(q.held, id)
+		q.laneRemove(id)
 		if q.byNumber[t.Number] == t {
 			delete(q.byNumber, t.Number)
 		}
@@ -355,10 +365,13 @@ func (q *Queue) newDay(day string) {
 			q.forget(id)
 		}
 	}
-	q.byNumber = map[string]*Ticket{}
+	q.byNumber, q.byPerson = map[string]*Ticket{}, map[string][]*Ticket{}
 	for _, t := range q.tickets {
 		if t.Day == day {
 			q.byNumber[t.Number] = t
+			if t.PersonKey != "" {
+				q.byPerson[t.PersonKey] = append(q.byPerson[t.PersonKey], t)
+			}
 		}
 	}
 	q.issued, q.perDay, q.served = map[string]int{}, map[string]int{}, map[string][2]int64{}

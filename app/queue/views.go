@@ -34,14 +34,13 @@ func (q *Queue) Window(id string) (WindowView, Change, error) {
 		v.Current = &tv
 	}
 	w := q.windows[id]
-	for _, t := range q.waiting {
-		if !q.serves(w, t) {
-			continue
+	for _, cls := range []Class{Normal, Priority} {
+		c := ClassCount{}
+		for _, l := range q.servedLanes(w, cls) {
+			c.Waiting += len(l)
+			c.Oldest = max(c.Oldest, now-l[0].PosAt)
 		}
-		c := v.Counts[t.Class]
-		c.Waiting++
-		c.Oldest = max(c.Oldest, now-t.PosAt)
-		v.Counts[t.Class] = c
+		v.Counts[cls] = c
 	}
 	for _, t := range q.held {
 		if q.serves(w, t) {
@@ -59,9 +58,9 @@ func (q *Queue) Waiting(window string) ([]View, error) {
 		return nil, ErrUnknownWindow
 	}
 	var list []*Ticket
-	for _, t := range q.waiting {
-		if q.serves(w, t) {
-			list = append(list, t)
+	for _, cls := range []Class{Priority, Normal} {
+		for _, l := range q.servedLanes(w, cls) {
+			list = append(list, l...)
 		}
 	}
 	sort.Slice(list, func(i, j int) bool {
