@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	crand "crypto/rand"
-
 	"ykt/app"
 	"ykt/app/queue"
 )
@@ -49,16 +47,8 @@ func NewClient(baseURL string) (*Client, error) {
 		http: &http.Client{Timeout: 5 * time.Second}, stream: &http.Client{}, Retries: 3}, nil
 }
 
-// NewRequestID makes a request id (a random UUID, version 4) for one click.
-func NewRequestID() string {
-	var b [16]byte
-	if _, err := crand.Read(b[:]); err != nil {
-		panic("crypto/rand: " + err.Error()) // never fails on supported systems (Go 1.24+)
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
+// NewRequestID makes a request id for one click (see queue.NewRequestID).
+func NewRequestID() string { return queue.NewRequestID() }
 
 // Error is an error answer of the hall server; errors.Is matches the queue's error it stands for.
 type Error struct {

@@ -300,7 +300,11 @@ func (s *Service) Reactivate(ctx context.Context, requestID string, id int64, by
 
 // Window returns a window's current ticket and waiting counts.
 func (s *Service) Window(ctx context.Context, window string) (queue.WindowView, error) {
-	v, err := s.read(ctx, func(q *queue.Queue) (any, queue.Change, error) { return q.Window(window) })
+	v, err := s.read(ctx, func(q *queue.Queue) (any, queue.Change, error) {
+		v, ch, err := q.Window(window)
+		v.Seq = s.seq // under the lock, like every publish
+		return v, ch, err
+	})
 	if err != nil {
 		return queue.WindowView{}, err
 	}

@@ -18,6 +18,9 @@ type WindowView struct {
 	Ratio     int                  `json:"ratio"`
 	Held      []View               `json:"held,omitempty"` // tickets on hold that this window put aside
 	Day       string               `json:"day"`
+	// Seq is the hall server's notice sequence when the view was read: a client shows a view
+	// only if it is not older than one already shown.
+	Seq int64 `json:"seq"`
 }
 
 // Window returns a window's view now.
