@@ -130,10 +130,13 @@ func (s *StatsScreen) show(rows []queue.Row) {
 	s.data = s.tableOf(rows)
 	s.status.SetText(lang.N("{{.N}} rows", len(rows), map[string]any{"N": len(rows)}))
 	s.table.Refresh()
-	for c := range s.data.Header {
-		s.table.SetColumnWidth(c, 110)
+	for c, h := range s.data.Header {
+		w := fyne.MeasureText(h, theme.TextSize(), fyne.TextStyle{Bold: true}).Width
+		for _, r := range s.data.Rows {
+			w = max(w, fyne.MeasureText(fmt.Sprint(r[c]), theme.TextSize(), fyne.TextStyle{}).Width)
+		}
+		s.table.SetColumnWidth(c, w+2*theme.Padding()+8)
 	}
-	s.table.SetColumnWidth(1, 170)
 	s.drawChart()
 }
 

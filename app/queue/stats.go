@@ -252,7 +252,11 @@ func walkTicket(evs []Event, row func(day, business, window string) *rowAcc) {
 			closeSeg(e.At)
 		}
 	}
-	if spans && last != nil {
+	if last == nil { // still waiting (or held) without a call: counted, under no window
+		last = row(day, first.Business, "")
+		add(last, first.TicketID)
+	}
+	if spans {
 		last.SpansMidnight++
 	}
 }

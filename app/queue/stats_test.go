@@ -156,3 +156,18 @@ func TestSummaryNearestRank(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+func TestStatsCountsTicketsStillWaiting(t *testing.T) {
+	f := newFixture(t, testConfig())
+	c := &collector{f: f}
+	c.issue(IssueRequest{Business: "CARD_APPLICATION"})
+	c.issue(IssueRequest{Business: "CARD_APPLICATION", Holder: Holder{Disabled: true}})
+	c.call("01")
+	rows := Stats(c.events, nil, Grouping{Window: true})
+	if len(rows) != 2 || rows[0].Window != "" || rows[0].Tickets != 1 || rows[1].Window != "01" || rows[1].Tickets != 1 {
+		t.Errorf("rows %+v", rows)
+	}
+	if all := Stats(c.events, nil, Grouping{}); all[0].Tickets != 2 || all[0].Priority != 1 {
+		t.Errorf("totals %+v", all)
+	}
+}

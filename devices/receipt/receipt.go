@@ -12,16 +12,12 @@ import (
 
 	"go.bug.st/serial"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"ykt/app/queue"
 )
 
-// Receipt is a ticket as printed: a header (the hall), the number in large type, the lines
-// (business, people ahead, estimated wait…) and a footer (time, hotline).
-type Receipt struct {
-	Header string
-	Number string
-	Lines  []string
-	Footer []string
-}
+// Receipt is the core's printed ticket.
+type Receipt = queue.Receipt
 
 // ESC/POS commands (Epson ESC/POS, as the common 58/80 mm Chinese receipt printers accept).
 var (
