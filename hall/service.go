@@ -24,6 +24,9 @@ type Options struct {
 	IndexKey []byte
 	Clock    queue.Clock // nil: the system clock
 	Log      *slog.Logger
+	// Evaluations, when set, supplies the 好差评 results of the service days from…to for the
+	// statistics (the evaluation work of issue 5 plugs in here); nil: none yet.
+	Evaluations func(ctx context.Context, fromDay, toDay string) ([]queue.Evaluation, error)
 }
 
 // Service is the hall's queue in process: every operation takes one lock, runs the queue and
@@ -354,7 +357,13 @@ func (s *Service) Stats(ctx context.Context, from, to string, g queue.Grouping) 
 	if err != nil {
 		return nil, err
 	}
-	return queue.Stats(evs, nil, g), nil
+	var evals []queue.Evaluation
+	if s.opts.Evaluations != nil {
+		if evals, err = s.opts.Evaluations(ctx, from, to); err != nil {
+			return nil, fmt.Errorf("evaluations: %w", err)
+		}
+	}
+	return queue.Stats(evs, evals, g), nil
 }
 
 // SetAppointments loads today's bookings (GET /appointments of the platform).

@@ -484,3 +484,33 @@ func TestStatsScreenAndExport(t *testing.T) {
 		t.Errorf("bad date: %q", s.status.Text)
 	}
 }
+
+func TestKioskAppointmentCheckIn(t *testing.T) {
+	f := newHallFixture(t, "zh_Hans")
+	ssn := testSSN("19800101", 3)
+	if err := f.client.SetAppointments(context.Background(), []app.Appointment{{AppointmentID: "ap-7", SSN: ssn, BusinessCode: "FINANCIAL",
+		SlotStart: hallNow().Add(20 * time.Minute), SlotEnd: hallNow().Add(50 * time.Minute), Status: "BOOKED"}}); err != nil {
+		t.Fatal(err)
+	}
+	w := f.app.NewWindow("")
+	defer w.Close()
+	var checkIns []queue.CheckIn
+	k := NewKiosk(f.app, w, KioskDeps{Hall: f.client, Do: f.ui.Do, Now: f.clock.Now,
+		OnCheckIn: func(h queue.Holder, c queue.CheckIn) {
+			if h.SSN != ssn {
+				t.Errorf("check-in reported for %q", h.SSN)
+			}
+			checkIns = append(checkIns, c)
+		}})
+	f.ui.drainUntil(t, func() bool { return len(k.cfg.Businesses) > 0 })
+	go k.Identify(queue.Holder{SSN: ssn})
+	f.ui.drainUntil(t, func() bool { return len(k.buttons) > 2 })
+	test.Tap(buttonNamed(t, k.buttons, "预约签到"))
+	f.ui.drainUntil(t, func() bool { return k.issued != nil })
+	if k.issued.Ticket.Number != "D800" || k.message.Text != "预约签到成功。" || k.issued.BusinessName != "金融账户激活" {
+		t.Errorf("check-in ticket %s %q %q", k.issued.Ticket.Number, k.message.Text, k.issued.BusinessName)
+	}
+	if len(checkIns) != 1 || checkIns[0].AppointmentID != "ap-7" || checkIns[0].TicketNo != "D800" {
+		t.Errorf("check-ins %+v", checkIns)
+	}
+}

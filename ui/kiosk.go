@@ -28,6 +28,10 @@ type KioskDeps struct {
 	Printer TicketPrinter
 	Do      func(func())
 	Now     func() time.Time
+	// OnCheckIn, when set, is told (on the UI goroutine) of an appointment checked in, with the
+	// holder who swiped, so the program can queue the APPOINTMENT_CHECK_IN operation for the
+	// platform (platform-api.md §5.1) through its outbox.
+	OnCheckIn func(h queue.Holder, c queue.CheckIn)
 }
 
 // Kiosk is the resident's ticket screen (取号机) in elderly-mode sizes: swipe a card (or take a
@@ -179,6 +183,9 @@ func (k *Kiosk) take(req queue.IssueRequest) {
 			if err != nil {
 				k.showError(err)
 				return
+			}
+			if iss.CheckIn != nil && k.deps.OnCheckIn != nil {
+				k.deps.OnCheckIn(req.Holder, *iss.CheckIn)
 			}
 			k.showTicket(iss)
 		})
