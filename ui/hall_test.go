@@ -514,3 +514,47 @@ func TestKioskAppointmentCheckIn(t *testing.T) {
 		t.Errorf("check-ins %+v", checkIns)
 	}
 }
+
+// TestKioskTypedID: a resident without a card types the ID number on the keypad; the screen
+// shows only how many characters were typed, never the digits.
+func TestKioskTypedID(t *testing.T) {
+	f := newHallFixture(t, "zh_Hans")
+	k, w := f.newKiosk(t, nil)
+	test.Tap(buttonNamed(t, k.buttons, "输入身份证号取号"))
+	key := func(c string) {
+		for _, b := range k.keypad {
+			if b.Text == c {
+				test.Tap(b)
+				return
+			}
+		}
+		t.Fatalf("no key %q", c)
+	}
+	ssn := testSSN("19550101", 2) // 71 years old
+	wrong := "9"
+	if ssn[17] == '9' {
+		wrong = "8"
+	}
+	for _, c := range ssn[:17] + wrong {
+		key(string(c))
+	}
+	if strings.Contains(markup(w.Canvas()), ssn[:10]) || !strings.Contains(k.message.Text, "已输入 18 / 18 位") {
+		t.Errorf("keypad shows %q", k.message.Text)
+	}
+	test.Tap(buttonNamed(t, k.buttons, "确定"))
+	if k.message.Text != "身份证号不正确，请重新输入。" {
+		t.Errorf("bad ID: %q", k.message.Text)
+	}
+	key("删除")
+	key(string(ssn[17]))
+	test.Tap(buttonNamed(t, k.buttons, "确定"))
+	f.ui.drainUntil(t, func() bool { return k.title.Text == "请选择要办理的业务" })
+	test.Tap(buttonNamed(t, k.buttons, "补贴与工资查询"))
+	f.ui.drainUntil(t, func() bool { return k.issued != nil })
+	if k.issued.Ticket.Number != "E600" || k.issued.Ticket.Class != queue.Priority {
+		t.Errorf("typed-ID ticket %+v", k.issued.Ticket)
+	}
+	if strings.Contains(markup(w.Canvas()), ssn) {
+		t.Error("the ticket screen shows the ID number")
+	}
+}

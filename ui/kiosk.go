@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/app/ids"
 	"ykt/app/queue"
 )
 
@@ -52,6 +54,8 @@ type Kiosk struct {
 
 	root     *fyne.Container
 	override *container.ThemeOverride
+	typed    string           // ID number digits typed on the keypad
+	keypad   []*widget.Button // the keypad's keys, for tests
 	title    *widget.Label
 	message  *widget.Label
 	buttons  []*widget.Button // the current screen's choices, for tests
@@ -143,7 +147,51 @@ func (k *Kiosk) showWelcome() {
 	k.holder, k.issued = nil, nil
 	k.show(lang.L("Welcome — take a ticket here"),
 		lang.L("Swipe your social security card or ID card, or scan your electronic card code."), nil,
+		bigButton(lang.L("Type my ID number"), widget.MediumImportance, k.showKeypad),
 		bigButton(lang.L("No card? Take a ticket without it"), widget.MediumImportance, func() { k.Identify(queue.Holder{}) }))
+}
+
+// showKeypad lets a resident without a card type the ID number on a large keypad (传统服务并行).
+// The digits are never shown, only how many were typed (PI-14: nobody behind reads them).
+func (k *Kiosk) showKeypad() {
+	k.typed = ""
+	var keys []*widget.Button
+	for _, c := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0"} {
+		keys = append(keys, bigButton(c, widget.MediumImportance, func() { k.typeKey(c) }))
+	}
+	keys = append(keys, bigButton(lang.L("Delete"), widget.MediumImportance, func() { k.typeKey("") }))
+	objs := make([]fyne.CanvasObject, len(keys))
+	for i, b := range keys {
+		objs[i] = b
+	}
+	k.keypad = keys
+	k.show(lang.L("Type your ID number"), k.typedText(), container.NewGridWithColumns(3, objs...),
+		bigButton(lang.L("OK"), widget.HighImportance, k.typedDone),
+		bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
+}
+
+func (k *Kiosk) typeKey(c string) {
+	switch {
+	case c == "" && len(k.typed) > 0:
+		k.typed = k.typed[:len(k.typed)-1]
+	case c != "" && len(k.typed) < 18:
+		k.typed += c
+	}
+	k.message.SetText(k.typedText())
+}
+
+func (k *Kiosk) typedText() string {
+	return strings.Repeat("●", len(k.typed)) + "  " + lang.L("{{.N}} of 18 characters", map[string]any{"N": len(k.typed)})
+}
+
+func (k *Kiosk) typedDone() {
+	id := ids.Normalize(k.typed)
+	if ids.Check(id, k.deps.Now()) != ids.OK {
+		k.message.SetText(lang.L("This is not a valid ID number. Please type it again."))
+		return
+	}
+	k.typed = ""
+	k.Identify(queue.Holder{SSN: id})
 }
 
 func (k *Kiosk) showChoose() {
