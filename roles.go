@@ -40,6 +40,8 @@ type roleOptions struct {
 	printer string // kiosk receipts: a serial port (COM3, /dev/ttyUSB0), or pdf:DIR
 	repeat  int    // each call is spoken this many times
 	elderly bool   // slower, louder voice
+
+	do func(func()) // the UI thread (nil: fyne.Do); tests replace it
 }
 
 // addRoleFlags registers --role, --hall, --window, --printer, --voice-repeat and --elderly-voice.
@@ -103,12 +105,15 @@ func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) 
 		return exitFailure, true
 	}
 	w := a.NewWindow("")
-	stop, err := openHallScreen(ctx, a, w, o, *dataDir, *shot != "")
+	screens, stop, err := openHallScreen(ctx, a, w, o, *dataDir, *shot != "")
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt:", err)
 		return exitFailure, true
 	}
 	defer stop()
+	if screens.Kiosk != nil && identifyKiosk != nil {
+		go identifyKiosk(ctx, screens.Kiosk)
+	}
 	w.SetMaster()
 	result := exitOK
 	if *shot != "" {
@@ -127,13 +132,26 @@ func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) 
 	return result, true
 }
 
+// identifyKiosk feeds the kiosk with identifications from the card reader, the ID-card reader
+// and the QR scanner until ctx ends: kiosk.Identify(queue.Holder{SSN, BirthDate, Disabled…}) per
+// swipe, or kiosk.Follow(ctx, ch). The card work (issue 3, with the platform look-up of issue 4
+// for the disability flag) sets it; until then the kiosk offers the keypad and anonymous tickets.
+var identifyKiosk func(ctx context.Context, k *ui.Kiosk)
+
+// hallScreens are the screens openHallScreen built (one of them is set).
+type hallScreens struct {
+	Kiosk   *ui.Kiosk
+	Display *ui.CallDisplay
+	Stats   *ui.StatsScreen
+}
+
 // openHallScreen builds the role's screen into w and starts its workers; stop ends them.
-func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptions, dataDir string, screenshot bool) (stop func(), err error) {
+func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptions, dataDir string, screenshot bool) (screens hallScreens, stop func(), err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	client, closeHall, err := connectHall(ctx, o.hall, dataDir)
 	if err != nil {
 		cancel()
-		return nil, err
+		return screens, nil, err
 	}
 	stop = func() { cancel(); closeHall() }
 	size := fyne.NewSize(1366, 768)
@@ -142,32 +160,30 @@ func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptio
 		printer, err := kioskPrinter(o.printer, dataDir)
 		if err != nil {
 			stop()
-			return nil, err
+			return screens, nil, err
 		}
-		ui.NewKiosk(a, w, ui.KioskDeps{Hall: client, Printer: printer})
+		screens.Kiosk = ui.NewKiosk(a, w, ui.KioskDeps{Hall: client, Printer: printer, Do: o.do})
 		size = fyne.NewSize(1024, 768)
-		// The card reader work (issue 3) feeds the kiosk: kiosk.Identify(queue.Holder{…}) from
-		// the reader's callback, or kiosk.Follow(ctx, channel).
 	case roleDisplay:
-		deps := ui.DisplayDeps{Hall: client}
+		deps := ui.DisplayDeps{Hall: client, Do: o.do}
 		if ann := startAnnouncer(ctx, o); ann != nil {
 			deps.Announce = func(number, window string, recall bool) {
 				ann.Announce(speech.Announcement{Number: number, Window: window, Recall: recall})
 			}
 		}
-		d := ui.NewCallDisplay(a, w, deps)
-		go d.Run(ctx)
+		screens.Display = ui.NewCallDisplay(a, w, deps)
+		go screens.Display.Run(ctx)
 	case roleStats:
-		s := ui.NewStatsScreen(a, w, ui.StatsDeps{Hall: client})
+		screens.Stats = ui.NewStatsScreen(a, w, ui.StatsDeps{Hall: client, Do: o.do})
 		w.SetTitle(lang.L("Queue statistics"))
-		w.SetContent(s.Object())
-		s.Load()
+		w.SetContent(screens.Stats.Object())
+		screens.Stats.Load()
 	}
 	w.Resize(size)
 	if !screenshot && (o.role == roleKiosk || o.role == roleDisplay) {
 		w.SetFullScreen(true)
 	}
-	return stop, nil
+	return screens, stop, nil
 }
 
 // startAnnouncer speaks calls through the system's engine; without one the display stays silent.

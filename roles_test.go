@@ -93,3 +93,21 @@ func TestDemoHall(t *testing.T) {
 		t.Error("a bad hall URL was accepted")
 	}
 }
+
+// TestOpenHallScreens builds each hall screen over the demo hall in a test window.
+func TestOpenHallScreens(t *testing.T) {
+	a := test.NewTempApp(t)
+	for _, role := range []string{roleKiosk, roleDisplay, roleStats} {
+		w := a.NewWindow("")
+		// Workers' UI updates are dropped: this test checks the wiring, the ui package the screens.
+		s, stop, err := openHallScreen(context.Background(), a, w, &roleOptions{role: role, repeat: 1, do: func(func()) {}}, t.TempDir(), true)
+		if err != nil {
+			t.Fatalf("%s: %v", role, err)
+		}
+		if (role == roleKiosk) != (s.Kiosk != nil) || (role == roleDisplay) != (s.Display != nil) || (role == roleStats) != (s.Stats != nil) || w.Content() == nil {
+			t.Errorf("%s: screens %+v", role, s)
+		}
+		stop()
+		w.Close()
+	}
+}
