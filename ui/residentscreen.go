@@ -15,7 +15,7 @@ import (
 type ResidentScreen struct {
 	win   fyne.Window
 	body  *fyne.Container
-	large fyne.CanvasObject // the theme override around body
+	large *container.ThemeOverride // elderly-mode sizes around body
 	// Levels are the evaluation's five labels, best first (catalogue evaluation.levels).
 	levels []string
 	// buttons of the evaluation on show, for tests.
@@ -30,7 +30,7 @@ func DefaultEvaluationLevels() []string {
 // NewResidentScreen makes the resident's window; call Show to put it on screen.
 func NewResidentScreen(a fyne.App) *ResidentScreen {
 	s := &ResidentScreen{win: a.NewWindow(lang.L("Resident screen")), body: container.NewVBox()}
-	s.large = ResidentFacing(container.NewPadded(container.NewCenter(s.body)))
+	s.large = largeText(a, container.NewPadded(container.NewCenter(s.body)))
 	s.win.SetContent(s.large)
 	s.win.SetCloseIntercept(func() { s.win.Hide() }) // the clerk hides it; it comes back for the next resident
 	s.win.Resize(fyne.NewSize(1024, 600))

@@ -4,7 +4,6 @@ import (
 	"image/color"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -20,22 +19,14 @@ type appTheme struct {
 // NewTheme returns the application theme built on base.
 func NewTheme(base fyne.Theme) fyne.Theme { return &appTheme{Theme: base} }
 
-// Text sizes of the large-text modes.
-const (
-	ClerkLargeText    = 18 // the clerk's large-text mode
-	ResidentLargeText = 26 // resident-facing screens (elderly mode: ≥ 18, targets ≥ 60×60)
-)
+// ClerkLargeText is the text size of the clerk's large-text mode. Resident-facing screens use
+// the elderly-mode sizes of elderlyTheme instead (elderly.go).
+const ClerkLargeText = 18
 
 // NewLargeTheme returns the application theme with text of the given size and padding grown in
 // proportion, so that buttons stay large targets.
 func NewLargeTheme(base fyne.Theme, textSize float32) fyne.Theme {
 	return &appTheme{Theme: base, textSize: textSize}
-}
-
-// ResidentFacing wraps content shown to residents (evaluation, confirmation, kiosk) in the
-// elderly-mode sizes, leaving the rest of the window as it is.
-func ResidentFacing(content fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewThemeOverride(content, NewLargeTheme(theme.DefaultTheme(), ResidentLargeText))
 }
 
 var (
