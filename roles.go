@@ -18,7 +18,7 @@ import (
 
 	"ykt/app/queue"
 	"ykt/assets"
-	"ykt/devices/receipt"
+	"ykt/devices/printer"
 	"ykt/devices/speech"
 	"ykt/hall"
 	"ykt/ui"
@@ -206,11 +206,11 @@ func startAnnouncer(ctx context.Context, o *roleOptions) *speech.Announcer {
 func kioskPrinter(spec, dataDir string) (ui.TicketPrinter, error) {
 	switch {
 	case spec == "":
-		return &receipt.PDFFile{Dir: filepath.Join(dataDir, "tickets")}, nil
+		return &printer.PDFFile{Dir: filepath.Join(dataDir, "tickets")}, nil
 	case strings.HasPrefix(spec, "pdf:"):
-		return &receipt.PDFFile{Dir: strings.TrimPrefix(spec, "pdf:")}, nil
+		return &printer.PDFFile{Dir: strings.TrimPrefix(spec, "pdf:")}, nil
 	default:
-		return receipt.Serial{Port: spec}, nil
+		return printer.Serial{Port: spec}, nil
 	}
 }
 

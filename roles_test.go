@@ -7,7 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"ykt/devices/receipt"
+	"ykt/devices/printer"
 )
 
 func TestRoleFlags(t *testing.T) {
@@ -33,13 +33,13 @@ func TestRoleFlags(t *testing.T) {
 
 func TestKioskPrinterChoice(t *testing.T) {
 	dir := t.TempDir()
-	if p, _ := kioskPrinter("", dir); p.(*receipt.PDFFile).Dir != dir+"/tickets" {
+	if p, _ := kioskPrinter("", dir); p.(*printer.PDFFile).Dir != dir+"/tickets" {
 		t.Errorf("default printer %+v", p)
 	}
-	if p, _ := kioskPrinter("pdf:/srv/tickets", dir); p.(*receipt.PDFFile).Dir != "/srv/tickets" {
+	if p, _ := kioskPrinter("pdf:/srv/tickets", dir); p.(*printer.PDFFile).Dir != "/srv/tickets" {
 		t.Errorf("pdf printer %+v", p)
 	}
-	if p, _ := kioskPrinter("/dev/ttyUSB0", dir); p.(receipt.Serial).Port != "/dev/ttyUSB0" {
+	if p, _ := kioskPrinter("/dev/ttyUSB0", dir); p.(printer.Serial).Port != "/dev/ttyUSB0" {
 		t.Errorf("serial printer %+v", p)
 	}
 }

@@ -1,4 +1,4 @@
-package receipt
+package printer
 
 import (
 	"bytes"
@@ -10,13 +10,6 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// LatinFonts are looked for to set digits and Latin letters, which some CJK fallback fonts
-// (Droid Sans Fallback) lack; without one the CJK font sets everything.
-var LatinFonts = []string{
-	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-	`C:\Windows\Fonts\arial.ttf`,
-}
-
 // PDF lays a receipt out on an 80 mm wide page, the width of a kiosk's receipt roll.
 func PDF(r Receipt, fontFile string) ([]byte, error) {
 	font, err := os.ReadFile(fontFile)
@@ -27,16 +20,7 @@ func PDF(r Receipt, fontFile string) ([]byte, error) {
 	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: 80, Ht: height}})
 	pdf.SetMargins(5, 5, 5)
 	pdf.SetAutoPageBreak(false, 0)
-	pdf.AddUTF8FontFromBytes("cjk", "", font)
-	latin := "cjk"
-	for _, f := range LatinFonts {
-		if b, err := os.ReadFile(f); err == nil {
-			pdf.AddUTF8FontFromBytes("latin", "", b)
-			latin = "latin"
-			break
-		}
-	}
-	m := mixed{pdf: pdf, latin: latin}
+	m := addFonts(pdf, font)
 	pdf.AddPage()
 	m.line(r.Header, 11, 7, true)
 	m.line(r.Number, 40, 22, true)
@@ -90,55 +74,4 @@ func (p *PDFFile) Print(_ context.Context, r Receipt) error {
 	}
 	p.Last = path
 	return nil
-}
-
-// mixed sets a line in runs: ASCII in the Latin font, everything else in the CJK font.
-type mixed struct {
-	pdf   *fpdf.Fpdf
-	latin string
-}
-
-type run struct {
-	font, text string
-}
-
-func (m mixed) runs(s string) []run {
-	var out []run
-	for _, r := range s {
-		f := "cjk"
-		if r < 0x80 {
-			f = m.latin
-		}
-		if n := len(out); n > 0 && out[n-1].font == f {
-			out[n-1].text += string(r)
-		} else {
-			out = append(out, run{f, string(r)})
-		}
-	}
-	return out
-}
-
-// line writes one line at size points, h mm high, centred or from the left margin.
-func (m mixed) line(s string, size, h float64, center bool) {
-	runs := m.runs(s)
-	width := 0.0
-	for _, r := range runs {
-		m.pdf.SetFont(r.font, "", size)
-		width += m.pdf.GetStringWidth(r.text)
-	}
-	left, _, right, _ := m.pdf.GetMargins()
-	pageW, _ := m.pdf.GetPageSize()
-	x := left
-	if center {
-		x = left + max((pageW-left-right-width)/2, 0)
-	}
-	y := m.pdf.GetY()
-	for _, r := range runs {
-		m.pdf.SetFont(r.font, "", size)
-		w := m.pdf.GetStringWidth(r.text)
-		m.pdf.SetXY(x, y)
-		m.pdf.CellFormat(w, h, r.text, "", 0, "L", false, 0, "")
-		x += w
-	}
-	m.pdf.SetXY(left, y+h)
 }

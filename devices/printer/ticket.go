@@ -1,14 +1,13 @@
-// Package receipt prints queue tickets: ESC/POS for the receipt printers of kiosks (GBK text,
-// over a serial port) and PDF for any printer. It lays out lines the caller has already written
-// in the interface language; it never sees a name, ID number or disability (PI-14).
-package receipt
+package printer
+
+// Queue tickets: ESC/POS for the receipt printers of kiosks (GBK text, over a serial port) and PDF
+// for any printer. The lines come already written in the interface language; a ticket never
+// carries a name, ID number or disability (PI-14).
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
 
 	"go.bug.st/serial"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -113,23 +112,4 @@ func (s Serial) Print(ctx context.Context, r Receipt) error {
 		return fmt.Errorf("receipt printer %s: %w", s.Port, err)
 	}
 	return nil
-}
-
-// CJKFonts are single-face TrueType fonts with Chinese glyphs looked for by FindFont (fpdf, like
-// Fyne, cannot read .ttc collections).
-var CJKFonts = []string{
-	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-	`C:\Windows\Fonts\simhei.ttf`,
-	`C:\Windows\Fonts\simkai.ttf`,
-	"/usr/share/fonts/truetype/arphic/uming.ttf",
-}
-
-// FindFont returns the first installed font of CJKFonts.
-func FindFont() (string, error) {
-	for _, f := range CJKFonts {
-		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
-			return f, nil
-		}
-	}
-	return "", errors.New("no Chinese TrueType font found for PDF tickets (install fonts-droid-fallback)")
 }
