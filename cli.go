@@ -31,6 +31,12 @@ const (
 func commands() []command {
 	return []command{
 		{"audit verify", "verify the hash chain of the local audit log; exit 1 at the first broken link", runAuditVerify},
+		{"card read", "read the social security card in a PC/SC reader (masked unless --reveal); exit 2 no reader/card, 3 unreadable", runCardRead},
+		{"card watch", "print reader and card events as JSON lines", runCardWatch},
+		{"sim card", "plug a virtual social security card into pcscd through the vsmartcard vpcd driver", runSimCard},
+		{"bench card", "time full card reads through pcscd against a bare replay of the same APDUs", runBenchCard},
+		{"hall-server", "serve the hall queue to kiosks, counters and call displays (--listen ADDR [--data FILE])", runHallServer},
+		{"bench queue", "measure call-next latency with 10,000 waiting tickets, in process and over HTTP (p50/p99)", runBenchQueue},
 		{"enroll", "enroll this computer with the platform (--platform URL --code CODE --hall HALL --window NO)", runEnroll},
 		{"sync status", "show the outbox: pending, dead letters, conflicts, last success (--check: integrity)", runSyncStatus},
 		{"sync run", "drain the outbox to the platform as a clerk (--once: until empty, then exit)", runSyncRun},

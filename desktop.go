@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"net"
 	"os"
 	"runtime"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"ykt/app"
 	"ykt/devices"
+	"ykt/devices/vcard"
 	"ykt/ui"
 )
 
@@ -61,6 +64,9 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	w.Resize(ui.WindowSize)
 	w.SetMaster()
 
+	if ws.Demo {
+		go plugDemoCard(ctx, env)
+	}
 	probe := &devices.ReaderProbe{}
 	defer probe.Close()
 	monitor := &app.StatusMonitor{Store: env.db, Reader: probe, Platform: notEnrolled{}}
@@ -84,6 +90,24 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	env.log.Info("workbench started", "demo", ws.Demo, "hall", ws.HallCode, "window", ws.WindowNo)
 	w.ShowAndRun()
 	return result
+}
+
+// plugDemoCard puts the default demo card into the first vpcd reader of the machine's pcscd
+// (where pcscd runs with the vsmartcard vpcd driver), so demo mode reads a card through the real
+// PC/SC stack. Without vpcd it waits quietly and plugs in when vpcd appears.
+func plugDemoCard(ctx context.Context, env *environment) {
+	p, err := loadCardProfile(defaultDemoCard)
+	if err != nil {
+		env.log.Error("demo card", "err", err)
+		return
+	}
+	card, err := vcard.New(p)
+	if err != nil {
+		env.log.Error("demo card", "err", err)
+		return
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(vcard.DefaultVPCDPort))
+	vcard.ServeVPCD(ctx, addr, card, func(ev string) { env.log.Info("demo card", "vpcd", addr, "event", ev) })
 }
 
 // notEnrolled is the platform state until the platform client exists on this computer.

@@ -76,8 +76,11 @@ type AuditEvent struct {
 	DeviceID string
 	Event    string // e.g. "card.read", "pi.reveal", "op.queued", "login"
 	Object   string
-	Result   string // "OK", "FAILED", "DENIED", …
-	Reason   string
+	// SubjectSSN is the resident the event concerns; the store records only its blind index
+	// (as Object, when Object is empty), never the number.
+	SubjectSSN string
+	Result     string // "OK", "FAILED", "DENIED", …
+	Reason     string
 }
 
 // Change is what one business action writes, atomically: the operations for the platform and the

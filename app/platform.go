@@ -73,24 +73,6 @@ type ClerkSession struct {
 	Clerk     Clerk
 }
 
-// HasRole reports whether the clerk holds role (COUNTER, BANK, HOME_VISIT, SUPERVISOR).
-func (c Clerk) HasRole(role string) bool {
-	for _, r := range c.Roles {
-		if r == role {
-			return true
-		}
-	}
-	return false
-}
-
-// Clerk roles (platform-api.md §3).
-const (
-	RoleCounter    = "COUNTER"
-	RoleBank       = "BANK"
-	RoleHomeVisit  = "HOME_VISIT"
-	RoleSupervisor = "SUPERVISOR"
-)
-
 // Platform error codes (platform-api.md §7), and ALREADY, the code of an APPLIED operation that
 // found its work done.
 const (

@@ -50,10 +50,9 @@ type Workstation struct {
 
 // Clerk is the person signed in at the counter.
 type Clerk struct {
-	ID    string
-	Name  string
-	Roles []string // COUNTER, BANK, HOME_VISIT, SUPERVISOR
-
-	HallCode string // the clerk's hall (service point)
-	BankCode string // BANK clerks: their bank (e.g. ICBC)
+	ID       string
+	Name     string
+	Roles    []string // COUNTER, BANK, HOME_VISIT, SUPERVISOR
+	HallCode string
+	BankCode string // the bank of a BANK clerk
 }

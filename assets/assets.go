@@ -24,3 +24,9 @@ var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 //
 //go:embed demo/residents.json
 var DemoResidents []byte
+
+// DemoCards holds cards/*.json: the virtual social security cards of demo mode and tests
+// (`ykt sim card --profile NAME`), one per demo resident. elderly.json is the default.
+//
+//go:embed cards/*.json
+var DemoCards embed.FS

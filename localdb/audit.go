@@ -71,6 +71,9 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, ev app.AuditEvent) er
 	if at.IsZero() {
 		at = db.now()
 	}
+	if ev.Object == "" && ev.SubjectSSN != "" {
+		ev.Object = "ssn:" + db.keys.BlindIndex(ev.SubjectSSN)
+	}
 	r := auditRow{
 		id: max(seq, lastID) + 1, atMs: at.UnixMilli(),
 		clerk: ev.ClerkID, device: ev.DeviceID, event: ev.Event, object: ev.Object, result: ev.Result, reason: ev.Reason,

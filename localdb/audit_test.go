@@ -3,6 +3,7 @@ package localdb
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +90,24 @@ func TestAuditTailDeletionDetectedOnNextAppend(t *testing.T) {
 	rep, _ := db.VerifyAudit(context.Background())
 	if rep.Break == nil || rep.Break.ID != 6 {
 		t.Fatalf("break = %+v, want at row 6", rep.Break)
+	}
+}
+
+func TestAuditRecordsOnlyTheBlindIndex(t *testing.T) {
+	db, path := openTest(t)
+	ev := app.AuditEvent{ClerkID: "c0107", Event: "pi.reveal", SubjectSSN: "500106194912310029", Result: "OK", Reason: "VERIFY_IDENTITY"}
+	if err := db.Commit(context.Background(), app.Change{Audit: []app.AuditEvent{ev}}); err != nil {
+		t.Fatal(err)
+	}
+	var object string
+	db.r.QueryRow("SELECT object FROM audit").Scan(&object)
+	if object != "ssn:"+db.keys.BlindIndex("500106194912310029") {
+		t.Errorf("object = %q", object)
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		b, _ := os.ReadFile(path + suffix)
+		if strings.Contains(string(b), "500106194912310029") {
+			t.Errorf("%s holds the SSN", suffix)
+		}
 	}
 }

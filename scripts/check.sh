@@ -18,7 +18,7 @@ if [ -n "$unformatted" ]; then
 fi
 
 step "no GLFW outside main"
-if go list -tags "${tags#ci,}" -deps ./app/... ./ui/... ./devices/... ./localdb/... ./platform/... ./assets/... | grep -E 'go-gl|glfw'; then
+if go list -tags "${tags#ci,}" -deps ./app/... ./ui/... ./devices/... ./localdb/... ./platform/... ./hall/... ./assets/... | grep -E 'go-gl|glfw'; then
   echo "a library package links GLFW: only main may import fyne.io/fyne/v2/app"; exit 1
 fi
 if grep -rl --include='*.go' '"fyne.io/fyne/v2/app"' . | grep -v '^./main.go$' | grep -v '^./main_test.go$'; then
@@ -27,6 +27,11 @@ fi
 
 step "tjfoc/gmsm is not allowed (security.md CR-4)"
 if grep -q 'tjfoc/gmsm' go.sum; then echo "go.sum names tjfoc/gmsm"; exit 1; fi
+
+step "devices build for Windows without cgo (ebfe/scard on winscard.dll, the vendor DLL adapter)"
+win_pkgs=$(go list ./devices/... | grep -v /pcsctest)
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build $win_pkgs
+GOOS=windows GOARCH=386 CGO_ENABLED=0 go build -o /dev/null ./devices/mohrss
 
 step "go vet"
 go vet -tags "$tags" ./...

@@ -6,7 +6,8 @@ set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
             wayland-protocols libpcsclite-dev)
-run_pkgs=(pcscd vsmartcard-vpcd pcsc-tools fonts-noto-cjk xvfb x11-apps imagemagick
+run_pkgs=(pcscd vsmartcard-vpcd pcsc-tools fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core
+          xvfb x11-apps imagemagick poppler-utils espeak-ng
           libgl1-mesa-dri)
 
 case "${1:-all}" in

@@ -14,3 +14,8 @@ shoot() { # name, extra ykt arguments…
 }
 shoot workbench
 shoot workbench-en --lang en
+# The hall's screens (issue 6): `--role` is handled by runHallRole (roles.go), which runDesktop
+# calls first. Each runs its own demo hall with a morning's queue.
+shoot kiosk --role kiosk
+shoot display --role display
+shoot stats --role stats

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
-	"ykt/app/pii"
 )
 
 // WindowSize is the workbench's size on the usual hall PC.
@@ -36,8 +35,9 @@ type Workbench struct {
 
 	header   *widget.Label
 	identify *identifyBar
-	resident *fyne.Container
+	resident *residentPanel
 	clerk    *app.Clerk
+	catalog  *app.Catalog
 }
 
 // NewWorkbench builds the workbench into w.
@@ -58,7 +58,7 @@ func (wb *Workbench) build() {
 	wb.win.SetTitle(wb.title())
 	wb.header = widget.NewLabel(wb.headerText())
 	wb.identify = newIdentifyBar(wb.deps, wb.showIdentified)
-	wb.resident = container.NewVBox(wrapped(lang.L("Insert card, swipe ID card, scan code, or type an ID number above.")))
+	wb.resident = newResidentPanel(wb)
 
 	old := wb.Status
 	wb.Status = newStatusBar()
@@ -76,7 +76,7 @@ func (wb *Workbench) build() {
 		&widget.Label{Text: lang.L("Not connected to a hall queue"), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}}))
 	actions := container.New(fixedWidth(290), widget.NewCard(lang.L("Services"), "",
 		wrapped(lang.L("Services for the resident appear here once identified."))))
-	residentCard := widget.NewCard(lang.L("Resident"), "", wb.resident)
+	residentCard := widget.NewCard(lang.L("Resident"), "", wb.resident.object())
 	body := container.NewBorder(nil, nil, queue, actions, residentCard)
 
 	wb.win.SetContent(container.NewBorder(head, wb.Status.object(), nil, nil, body))
@@ -102,27 +102,28 @@ func (wb *Workbench) headerText() string {
 
 // showIdentified shows what the identify bar found; called on the UI goroutine.
 func (wb *Workbench) showIdentified(r identifyResult) {
-	var rows []fyne.CanvasObject
 	switch {
+	case r.Code != "":
+		// The code is resolved by the platform (POST /codes/verify); this counter is not
+		// connected to it yet.
+		wb.resident.showMessage(lang.L("A QR code was scanned. Codes are checked by the platform; connect to it, or use the card or the ID number."), widget.MediumImportance)
 	case r.Err != nil:
-		rows = append(rows, &widget.Label{Text: lang.L("The local records could not be read. Please tell the supervisor."), Importance: widget.DangerImportance})
+		wb.resident.showMessage(lang.L("The local records could not be read. Please tell the supervisor."), widget.DangerImportance)
 	case r.Resident == nil:
-		rows = append(rows, wrapped(lang.L("{{.ID}} is not in this counter's records. Connect to the platform to look it up.", map[string]any{"ID": maskedID(r.ID)})))
+		wb.resident.showMessage(lang.L("{{.ID}} is not in this counter's records. Connect to the platform to look it up.",
+			map[string]any{"ID": maskedID(r.ID)}), widget.MediumImportance)
 	default:
-		res := r.Resident
-		age := ""
-		if b, err := time.Parse(time.DateOnly, res.BirthDate); err == nil {
-			n := app.AgeOn(b, wb.deps.Now())
-			age = lang.N("{{.N}} years", n, map[string]any{"N": n})
-		}
-		rows = append(rows,
-			&widget.Label{Text: pii.Name(res.Name) + "   " + maskedID(res.SSN) + "   " + age, TextStyle: fyne.TextStyle{Bold: true}},
-			widget.NewLabel(lang.L("Phone {{.P}}   Address {{.A}}", map[string]any{"P": pii.Phone(res.Phone), "A": pii.Address(res.Address)})),
-			&widget.Label{Text: lang.L("From this counter's records, {{.T}} old", map[string]any{"T": ageText(wb.deps.Now().Sub(res.FetchedAt))}), Importance: widget.WarningImportance},
-		)
+		wb.resident.show(app.ResidentView{Resident: r.Resident.Resident, Via: app.ViaTyped, FromCache: true,
+			FetchedAt: r.Resident.FetchedAt, PaymentsUnavailable: true})
 	}
-	wb.resident.Objects = rows
-	wb.resident.Refresh()
+}
+
+// policy is the hall's green-channel policy: the catalogue's when known, else the default.
+func (wb *Workbench) policy() app.PriorityPolicy {
+	if wb.catalog != nil && wb.catalog.PriorityPolicy.ElderlyAge > 0 {
+		return wb.catalog.PriorityPolicy
+	}
+	return app.DefaultPriorityPolicy
 }
 
 // wrapped is a label that wraps at word boundaries inside its column.

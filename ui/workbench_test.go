@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -41,10 +42,11 @@ func (q uiQueue) drainUntil(t *testing.T, cond func() bool) {
 
 // fixture is a workbench in a test window over a real database in a temporary directory.
 type fixture struct {
-	wb *Workbench
-	w  fyne.Window
-	db *localdb.DB
-	ui uiQueue
+	wb  *Workbench
+	w   fyne.Window
+	db  *localdb.DB
+	ui  uiQueue
+	dir string
 }
 
 func newTestWorkbench(t *testing.T, language string) *fixture {
@@ -69,32 +71,52 @@ func newTestWorkbench(t *testing.T, language string) *fixture {
 	q := make(uiQueue, 64)
 	wb := NewWorkbench(a, w, Deps{Workstation: demoHall, Store: db, Now: fixedNow, Do: q.Do})
 	w.Resize(WindowSize)
-	return &fixture{wb: wb, w: w, db: db, ui: q}
+	return &fixture{wb: wb, w: w, db: db, ui: q, dir: dir}
 }
 
-// texts collects every label and entry text on the canvas.
+// texts collects every label, card title, button and entry text on the canvas, a line each.
 func texts(c fyne.Canvas) string {
 	var b strings.Builder
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkObjects(c.Content(), func(o any) {
 		switch x := o.(type) {
 		case *widget.Label:
 			b.WriteString(x.Text + "\n")
 		case *widget.Card:
-			b.WriteString(x.Title + "\n")
-			if x.Content != nil {
-				walk(x.Content)
-			}
+			b.WriteString(x.Title + "\n" + x.Subtitle + "\n")
 		case *widget.Entry:
 			b.WriteString(x.Text + "|" + x.PlaceHolder + "\n")
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
+		case *scanEntry:
+			b.WriteString(x.Text + "|" + x.PlaceHolder + "\n")
+		case *widget.Button:
+			b.WriteString("[" + x.Text + "]\n")
+		}
+	})
+	return b.String()
+}
+
+// walkObjects visits o and everything inside it: containers, scrolls and cards.
+func walkObjects(o fyne.CanvasObject, visit func(any)) {
+	if o == nil {
+		return
+	}
+	visit(o)
+	switch x := o.(type) {
+	case *widget.Card:
+		walkObjects(x.Content, visit)
+	case *container.Scroll:
+		walkObjects(x.Content, visit)
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walkObjects(c, visit)
+		}
+	case fyne.Widget:
+		// Compound widgets (dialogs) keep their parts in the renderer.
+		if _, simple := o.(*widget.Label); !simple {
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walkObjects(c, visit)
 			}
 		}
 	}
-	walk(c.Content())
-	return b.String()
 }
 
 func TestWorkbenchInChinese(t *testing.T) {
@@ -226,7 +248,8 @@ func TestIdentifyFromLocalCache(t *testing.T) {
 	}
 	f.ui.drainUntil(t, func() bool { return strings.Contains(texts(w.Canvas()), "张*") })
 	all := texts(w.Canvas())
-	for _, want := range []string{"张*   500106********0029   76 岁", "电话 138****0000   地址 重庆市沙坪坝区****", "来自本机记录"} {
+	for _, want := range []string{"张*   500106********0029\n", "76 岁", "[老年]", "电话 138****0000   地址 重庆市沙坪坝区****", "离线：来自本机记录",
+		"离线时无法查询"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("resident panel lacks %q:\n%s", want, all)
 		}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"ykt/app"
+	"ykt/app/gmcrypto"
+	"ykt/app/queue"
+	"ykt/hall"
+)
+
+// runBenchQueue measures call-next latency with a long waiting line: the queue core in process,
+// the hall service in process (with its SQLite commit), and over HTTP on loopback.
+func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs, _ := newFlags("bench queue", "bench queue [--waiting N] [--calls N]", errOut)
+	waiting := fs.Int("waiting", 10000, "tickets waiting while calls are measured")
+	calls := fs.Int("calls", 2000, "calls measured per mode")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if *waiting < 1 || *calls < 1 {
+		fmt.Fprintln(errOut, "ykt bench queue: --waiting and --calls must be positive")
+		return exitUsage
+	}
+	dir, err := os.MkdirTemp("", "ykt-bench-queue-")
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt bench queue:", err)
+		return exitFailure
+	}
+	defer os.RemoveAll(dir)
+	fmt.Fprintf(out, "call-next latency, %d tickets waiting, %d calls per mode\n\n", *waiting, *calls)
+	fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", "mode", "p50", "p99", "max", "goal (p99)")
+	modes := []struct {
+		name string
+		goal time.Duration
+		run  func() ([]time.Duration, error)
+	}{
+		{"in process: queue core", time.Millisecond, func() ([]time.Duration, error) { return benchCore(*waiting, *calls) }},
+		{"in process: hall service + SQLite", 0, func() ([]time.Duration, error) {
+			return benchService(ctx, filepath.Join(dir, "svc.db"), *waiting, *calls, false)
+		}},
+		{"HTTP on loopback: hall server", 5 * time.Millisecond, func() ([]time.Duration, error) {
+			return benchService(ctx, filepath.Join(dir, "http.db"), *waiting, *calls, true)
+		}},
+	}
+	code := exitOK
+	for _, m := range modes {
+		lat, err := m.run()
+		if err != nil {
+			fmt.Fprintf(errOut, "ykt bench queue: %s: %v\n", m.name, err)
+			return exitFailure
+		}
+		p50, p99, mx := percentiles(lat)
+		goal := "—"
+		if m.goal > 0 {
+			goal = "< " + m.goal.String()
+			if p99 >= m.goal {
+				goal += "  MISSED"
+				code = exitFailure
+			} else {
+				goal += "  met"
+			}
+		}
+		fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", m.name, round(p50), round(p99), round(mx), goal)
+	}
+	return code
+}
+
+// benchConfig is a hall of 5 businesses and 20 windows serving all of them.
+func benchConfig() queue.Config {
+	cfg := queue.DemoConfig()
+	var codes []string
+	for _, b := range cfg.Businesses {
+		codes = append(codes, b.Code)
+	}
+	cfg.Windows = nil
+	for i := 1; i <= 20; i++ {
+		cfg.Windows = append(cfg.Windows, queue.Window{ID: fmt.Sprintf("%02d", i), Businesses: codes})
+	}
+	// 10,000 waiting tickets need more than the 599 normal numbers of one business a day.
+	for i := range cfg.Businesses {
+		cfg.Businesses[i].Normal, cfg.Businesses[i].Priority, cfg.Businesses[i].Appointment = queue.Range{From: 1, To: 699}, queue.Range{From: 700, To: 998}, queue.Range{From: 999, To: 999}
+	}
+	return cfg
+}
+
+// benchLine is the waiting line: n tickets, every seventh green channel, spread over the businesses.
+func benchLine(cfg queue.Config, n int) [][]queue.IssueRequest {
+	var days [][]queue.IssueRequest
+	var day []queue.IssueRequest
+	for i := 0; i < n; i++ {
+		b := cfg.Businesses[i%len(cfg.Businesses)].Code
+		day = append(day, queue.IssueRequest{Business: b, Holder: queue.Holder{Disabled: i%7 == 0}})
+		if len(day) == 4000 { // stay inside the number ranges of one day
+			days, day = append(days, day), nil
+		}
+	}
+	return append(days, day)
+}
+
+func benchCore(waiting, calls int) ([]time.Duration, error) {
+	cfg := benchConfig()
+	cfg.CarryOver = true
+	clock := queue.NewManualClock(time.Date(2026, 11, 28, 8, 0, 0, 0, app.Shanghai))
+	key, _ := gmcrypto.RandomKey(32)
+	q, err := queue.New(cfg, clock, key, queue.Snapshot{})
+	if err != nil {
+		return nil, err
+	}
+	for _, day := range benchLine(cfg, waiting) {
+		for _, r := range day {
+			if _, _, err := q.Issue(r); err != nil {
+				return nil, err
+			}
+		}
+		clock.Advance(24 * time.Hour) // carried over: the line keeps waiting
+	}
+	lat := make([]time.Duration, 0, calls)
+	for i := 0; i < calls; i++ {
+		w := cfg.Windows[i%len(cfg.Windows)].ID
+		clock.Advance(time.Second)
+		start := time.Now()
+		_, _, err := q.CallNext(w, "bench")
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			return nil, err
+		}
+		q.Finish(w, "bench")
+		q.Issue(queue.IssueRequest{Business: cfg.Businesses[i%len(cfg.Businesses)].Code})
+	}
+	return lat, nil
+}
+
+func benchService(ctx context.Context, file string, waiting, calls int, overHTTP bool) ([]time.Duration, error) {
+	cfg := benchConfig()
+	cfg.CarryOver = true
+	clock := queue.NewManualClock(time.Date(2026, 11, 28, 8, 0, 0, 0, app.Shanghai))
+	key, _ := gmcrypto.RandomKey(32)
+	srv, err := hall.Start(ctx, "127.0.0.1:0", hall.Options{DataFile: file, Config: cfg, IndexKey: key, Clock: clock})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	for _, day := range benchLine(cfg, waiting) {
+		if _, err := srv.Service.IssueBatch(ctx, day); err != nil {
+			return nil, err
+		}
+		clock.Advance(24 * time.Hour)
+	}
+	var svc queue.CounterService = srv.Service
+	if overHTTP {
+		if svc, err = hall.NewClient(srv.URL()); err != nil {
+			return nil, err
+		}
+	}
+	lat := make([]time.Duration, 0, calls)
+	for i := 0; i < calls; i++ {
+		w := cfg.Windows[i%len(cfg.Windows)].ID
+		clock.Advance(time.Second)
+		start := time.Now()
+		_, err := svc.CallNext(ctx, hall.NewRequestID(), w, "bench")
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := svc.Finish(ctx, hall.NewRequestID(), w, "bench"); err != nil {
+			return nil, err
+		}
+		srv.Service.IssueBatch(ctx, []queue.IssueRequest{{Business: cfg.Businesses[i%len(cfg.Businesses)].Code}})
+	}
+	return lat, nil
+}
+
+func percentiles(d []time.Duration) (p50, p99, mx time.Duration) {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	at := func(p float64) time.Duration { return s[max(int(p*float64(len(s))+0.999999)-1, 0)] }
+	return at(0.50), at(0.99), s[len(s)-1]
+}
+
+func round(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.1fµs", float64(d)/float64(time.Microsecond))
+	default:
+		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+	}
+}

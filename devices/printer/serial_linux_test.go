@@ -1,0 +1,60 @@
+package printer
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// openPTY opens a pseudo-terminal pair: the printer writes to the slave as to a serial port, the
+// test reads what arrives at the master.
+func openPTY(t *testing.T) (master *os.File, slave string) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Fatalf("no pseudo-terminals: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, fmt.Sprintf("/dev/pts/%d", n)
+}
+
+func TestSerialPrinter(t *testing.T) {
+	master, slave := openPTY(t)
+	want, _ := ESCPOS(sample)
+	got := make(chan []byte, 1)
+	go func() {
+		var buf bytes.Buffer
+		b := make([]byte, 4096)
+		for buf.Len() < len(want) {
+			master.SetReadDeadline(time.Now().Add(5 * time.Second))
+			n, err := master.Read(b)
+			buf.Write(b[:n])
+			if err != nil && err != io.EOF {
+				break
+			}
+		}
+		got <- buf.Bytes()
+	}()
+	if err := (Serial{Port: slave, Baud: 19200}).Print(context.Background(), sample); err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; !bytes.Equal(b, want) {
+		t.Errorf("the port received %d bytes, want the %d of the receipt", len(b), len(want))
+	}
+	if err := (Serial{Port: "/dev/no-such-port"}).Print(context.Background(), sample); err == nil {
+		t.Error("printing to a missing port succeeded")
+	}
+}

@@ -1,0 +1,97 @@
+package hall
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ykt/app/queue"
+)
+
+// FuzzReadSSE: the client's event-stream parser takes whatever the network gives it; it never
+// panics, never hangs, and passes on only well-formed notices.
+func FuzzReadSSE(f *testing.F) {
+	seeds := []string{
+		"id: 3\nevent: call\ndata: {\"kind\":\"call\",\"seq\":3,\"call\":{\"number\":\"A012\",\"window\":\"07\",\"at\":1}}\n\n",
+		"event: queue\ndata: {\"kind\":\"queue\"}\n\n: ping\n\n",
+		"data: {\"kind\":\"call\"}\n\n",               // a call without its call
+		"data: {\"kind\":\"other\"}\n\n",              // unknown kind
+		"data: {\"ki\ndata: nd\":\"queue\"}\n\n",      // data split over lines
+		"event: call\ndata: not json\n\n",             // not JSON
+		"id: 99999999999999999999999\ndata: {}\n\n",   // id out of range
+		"data:" + strings.Repeat("x", 70000) + "\n\n", // over-long line
+		"\n\n\n:only comments\n",
+		"event: call\r\ndata: {}\r\n\r\n",
+		"data: {\"kind\":\"queue\"}", // no final blank line
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		_ = readSSE(bytes.NewReader(data), func(n queue.Notice) {
+			if n.Kind != queue.NoticeCall && n.Kind != queue.NoticeQueue {
+				t.Fatalf("passed on a notice of kind %q", n.Kind)
+			}
+			if n.Kind == queue.NoticeCall && n.Call == nil {
+				t.Fatal("call notice without its call")
+			}
+		})
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("took %v", d)
+		}
+	})
+}
+
+// FuzzHallRequest: any body to any of the server's write endpoints gets a JSON answer with a
+// 2xx or 4xx status, never a panic or a 500.
+func FuzzHallRequest(f *testing.F) {
+	svc, err := Open(context.Background(), Options{DataFile: filepath.Join(f.TempDir(), "hall.db"), Config: queue.DemoConfig(),
+		IndexKey: testKey, Clock: queue.NewManualClock(at(10, 0))})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { svc.Close() })
+	h := Handler(svc)
+	paths := []string{"/tickets", "/windows/07/call-next", "/windows/07/hold", "/windows/07/transfer",
+		"/windows/07/call", "/windows/07/finish", "/tickets/1/cancel", "/tickets/1/resume", "/windows/x%00/recall"}
+	seeds := []struct {
+		path int
+		body string
+	}{
+		{0, `{"requestId":"r1","business":"CARD_APPLICATION","holder":{"ssn":"500106194912310029"},"channel":"KIOSK"}`},
+		{0, `{"business":"CARD_APPLICATION","holder":{"ssn":"500106194912310028"}}`},
+		{0, `{"business":"CARD_APPLICATION","holder":{"birthDate":"1949-02-30"}}`},
+		{0, `{"business":"","checkIn":true,"holder":{"ssn":"500106194912310029"}}`},
+		{0, `{"requestId":"` + strings.Repeat("r", 200) + `","business":"CARD_LOSS"}`},
+		{1, `{"requestId":"r2","clerk":"c"}`},
+		{2, `{"minutes":-5,"reason":"x"}`},
+		{3, `{"business":"NOPE","window":"99"}`},
+		{4, `{"ticketId":-1,"reason":""}`},
+		{5, ``},
+		{6, `null`},
+		{7, `[1,2,3]`},
+		{8, `{"clerk":"` + strings.Repeat("界", 100) + `"}`},
+		{0, `{"business":` + strings.Repeat("[", 10000)},
+	}
+	for _, s := range seeds {
+		f.Add(uint8(s.path), []byte(s.body))
+	}
+	f.Fuzz(func(t *testing.T, p uint8, body []byte) {
+		path := apiPrefix + paths[int(p)%len(paths)]
+		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %q: status %d %s", path, body, rec.Code, rec.Body)
+		}
+		if rec.Code != http.StatusNotFound && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			t.Fatalf("%s: content type %q", path, rec.Header().Get("Content-Type"))
+		}
+	})
+}

@@ -1,0 +1,357 @@
+package hall
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"ykt/app"
+	"ykt/app/queue"
+)
+
+// API paths, under /api/v1.
+const apiPrefix = "/api/v1"
+
+// errorCodes maps the queue's and the service's errors to a code and an HTTP status; the client
+// maps the code back to the same error, so errors.Is works across the network.
+var errorCodes = []struct {
+	err    error
+	code   string
+	status int
+}{
+	{queue.ErrUnknownBusiness, "UNKNOWN_BUSINESS", http.StatusNotFound},
+	{queue.ErrUnknownWindow, "UNKNOWN_WINDOW", http.StatusNotFound},
+	{queue.ErrUnknownTicket, "UNKNOWN_TICKET", http.StatusNotFound},
+	{queue.ErrEmpty, "EMPTY", http.StatusConflict},
+	{queue.ErrWindowBusy, "WINDOW_BUSY", http.StatusConflict},
+	{queue.ErrNoCurrent, "NO_CURRENT", http.StatusConflict},
+	{queue.ErrState, "INVALID_STATE", http.StatusConflict},
+	{queue.ErrRecallLimit, "RECALL_LIMIT", http.StatusConflict},
+	{queue.ErrRecallTooSoon, "RECALL_TOO_SOON", http.StatusConflict},
+	{queue.ErrNoShowTooSoon, "NO_SHOW_TOO_SOON", http.StatusConflict},
+	{queue.ErrHoldLimit, "HOLD_LIMIT", http.StatusConflict},
+	{queue.ErrOtherDay, "OTHER_DAY", http.StatusConflict},
+	{queue.ErrDayLimit, "DAY_LIMIT", http.StatusConflict},
+	{queue.ErrNoAppointment, "NO_APPOINTMENT", http.StatusNotFound},
+	{queue.ErrNotEligible, "NOT_ELIGIBLE", http.StatusConflict},
+	{queue.ErrBadID, "BAD_ID", http.StatusBadRequest},
+	{queue.ErrReasonRequired, "REASON_REQUIRED", http.StatusBadRequest},
+	{ErrBadRequest, "BAD_REQUEST", http.StatusBadRequest},
+	{ErrConflict, "CONFLICT", http.StatusConflict},
+}
+
+// apiError is the JSON body of an error answer.
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// maxBody bounds a request body.
+const maxBody = 64 << 10
+
+// handler serves the hall API over a Service.
+type handler struct {
+	svc *Service
+	mux *http.ServeMux
+}
+
+// Handler returns the hall server's HTTP API for svc.
+func Handler(svc *Service) http.Handler {
+	h := &handler{svc: svc, mux: http.NewServeMux()}
+	h.routes()
+	return h.mux
+}
+
+// mutation is the body of every POST: its request id (idempotency key) and who acts.
+type mutation struct {
+	RequestID string `json:"requestId"`
+	Clerk     string `json:"clerk"`
+	// hold
+	Minutes int    `json:"minutes"`
+	Reason  string `json:"reason"`
+	// transfer
+	Business string `json:"business"`
+	Window   string `json:"window"`
+	// call a specific ticket
+	TicketID int64 `json:"ticketId"`
+}
+
+// issueBody is the body of POST /tickets.
+type issueBody struct {
+	RequestID string `json:"requestId"`
+	queue.IssueRequest
+}
+
+func (h *handler) routes() {
+	m := h.mux
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	m.HandleFunc("GET "+apiPrefix+"/config", func(w http.ResponseWriter, r *http.Request) {
+		c, err := h.svc.Config(r.Context())
+		reply(w, c, err)
+	})
+	m.HandleFunc("POST "+apiPrefix+"/tickets", h.issue)
+	m.HandleFunc("POST "+apiPrefix+"/tickets/{id}/{action}", h.ticketAction)
+	m.HandleFunc("POST "+apiPrefix+"/windows/{w}/{action}", h.windowAction)
+	m.HandleFunc("GET "+apiPrefix+"/windows/{w}", func(w http.ResponseWriter, r *http.Request) {
+		v, err := h.svc.Window(r.Context(), r.PathValue("w"))
+		reply(w, v, err)
+	})
+	m.HandleFunc("GET "+apiPrefix+"/windows/{w}/waiting", func(w http.ResponseWriter, r *http.Request) {
+		v, err := h.svc.Waiting(r.Context(), r.PathValue("w"))
+		reply(w, v, err)
+	})
+	m.HandleFunc("GET "+apiPrefix+"/board", func(w http.ResponseWriter, r *http.Request) {
+		b, err := h.svc.Board(r.Context())
+		reply(w, b, err)
+	})
+	m.HandleFunc("GET "+apiPrefix+"/counts", func(w http.ResponseWriter, r *http.Request) {
+		c, err := h.svc.Counts(r.Context())
+		reply(w, c, err)
+	})
+	m.HandleFunc("GET "+apiPrefix+"/stats", h.stats)
+	m.HandleFunc("PUT "+apiPrefix+"/appointments", h.appointments)
+	m.HandleFunc("GET "+apiPrefix+"/events", h.events)
+}
+
+// decodeBody reads a JSON body of at most maxBody bytes into v.
+func decodeBody(r *http.Request, v any) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return fmt.Errorf("%w: read body: %v", ErrBadRequest, err)
+	}
+	if len(body) > maxBody {
+		return fmt.Errorf("%w: body over %d bytes", ErrBadRequest, maxBody)
+	}
+	if len(body) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("%w: body is not the expected JSON", ErrBadRequest)
+	}
+	return nil
+}
+
+func (h *handler) issue(w http.ResponseWriter, r *http.Request) {
+	var b issueBody
+	if err := decodeBody(r, &b); err != nil {
+		reply(w, nil, err)
+		return
+	}
+	iss, err := h.svc.Issue(r.Context(), b.RequestID, b.IssueRequest)
+	reply(w, iss, err)
+}
+
+func (h *handler) ticketAction(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		reply(w, nil, fmt.Errorf("%w: ticket id", ErrBadRequest))
+		return
+	}
+	var b mutation
+	if err := decodeBody(r, &b); err != nil {
+		reply(w, nil, err)
+		return
+	}
+	ctx := r.Context()
+	var v queue.View
+	switch r.PathValue("action") {
+	case "cancel":
+		v, err = h.svc.Cancel(ctx, b.RequestID, id, b.Clerk)
+	case "resume":
+		v, err = h.svc.Resume(ctx, b.RequestID, id, b.Clerk)
+	case "reactivate":
+		v, err = h.svc.Reactivate(ctx, b.RequestID, id, b.Clerk)
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	reply(w, v, err)
+}
+
+func (h *handler) windowAction(w http.ResponseWriter, r *http.Request) {
+	var b mutation
+	if err := decodeBody(r, &b); err != nil {
+		reply(w, nil, err)
+		return
+	}
+	ctx, win := r.Context(), r.PathValue("w")
+	var v any
+	var err error
+	switch r.PathValue("action") {
+	case "call-next":
+		v, err = h.svc.CallNext(ctx, b.RequestID, win, b.Clerk)
+	case "call":
+		v, err = h.svc.CallTicket(ctx, b.RequestID, win, b.Clerk, b.TicketID, b.Reason)
+	case "recall":
+		v, err = h.svc.Recall(ctx, b.RequestID, win, b.Clerk)
+	case "start":
+		v, err = h.svc.Start(ctx, b.RequestID, win, b.Clerk)
+	case "finish":
+		v, err = h.svc.Finish(ctx, b.RequestID, win, b.Clerk)
+	case "no-show":
+		v, err = h.svc.NoShow(ctx, b.RequestID, win, b.Clerk)
+	case "hold":
+		v, err = h.svc.Hold(ctx, b.RequestID, win, b.Clerk, b.Minutes, b.Reason)
+	case "transfer":
+		v, err = h.svc.Transfer(ctx, b.RequestID, win, b.Clerk, b.Business, b.Window)
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	reply(w, v, err)
+}
+
+func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	by := q.Get("by")
+	g := queue.Grouping{Business: strings.Contains(by, "business"), Window: strings.Contains(by, "window")}
+	rows, err := h.svc.Stats(r.Context(), q.Get("from"), q.Get("to"), g)
+	if rows == nil && err == nil {
+		rows = []queue.Row{}
+	}
+	reply(w, rows, err)
+}
+
+func (h *handler) appointments(w http.ResponseWriter, r *http.Request) {
+	var list []app.Appointment
+	if err := decodeBody(r, &list); err != nil {
+		reply(w, nil, err)
+		return
+	}
+	reply(w, map[string]int{"loaded": len(list)}, h.svc.SetAppointments(r.Context(), list))
+}
+
+// keepAlive is the interval of SSE comments that keep idle connections (and proxies) open.
+const keepAlive = 15 * time.Second
+
+// events streams live notices as server-sent events.
+func (h *handler) events(w http.ResponseWriter, r *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	ch, cancel := h.svc.notify.subscribe()
+	defer cancel()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, ": hall\n\n")
+	fl.Flush()
+	t := time.NewTicker(keepAlive)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-t.C:
+			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
+				return
+			}
+		case n, ok := <-ch:
+			if !ok {
+				return // dropped as too slow, or the server closes: the client reconnects
+			}
+			if err := writeSSE(w, n); err != nil {
+				return
+			}
+		}
+		fl.Flush()
+	}
+}
+
+// reply writes v as JSON, or the error with its code and status.
+func reply(w http.ResponseWriter, v any, err error) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if err != nil {
+		status, code := http.StatusInternalServerError, "INTERNAL"
+		for _, e := range errorCodes {
+			if errors.Is(err, e.err) {
+				status, code = e.status, e.code
+				break
+			}
+		}
+		msg := err.Error()
+		if status == http.StatusInternalServerError {
+			msg = "internal error" // details stay in the server's log
+		}
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(apiError{Code: code, Message: msg})
+		return
+	}
+	json.NewEncoder(w).Encode(v)
+}
+
+// Server is a hall server listening on a TCP address.
+type Server struct {
+	Service *Service
+	srv     *http.Server
+	ln      net.Listener
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+// tickEvery is how often the server applies due timers (hold expiry, midnight) on its own.
+const tickEvery = 5 * time.Second
+
+// Start opens the service and serves it on addr ("127.0.0.1:0" picks a free port, as demo mode
+// does); URL says where.
+func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
+	svc, err := Open(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		svc.Close()
+		return nil, fmt.Errorf("hall server listen %s: %w", addr, err)
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Server{Service: svc, ln: ln, cancel: cancel, done: make(chan struct{}),
+		srv: &http.Server{Handler: Handler(svc), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}}
+	go func() {
+		defer close(s.done)
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			svc.log.Error("hall server stopped", "err", err)
+		}
+	}()
+	go s.tick(ctx)
+	return s, nil
+}
+
+func (s *Server) tick(ctx context.Context) {
+	t := time.NewTicker(tickEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Service.Tick(ctx); err != nil && ctx.Err() == nil {
+				s.Service.log.Warn("hall timers", "err", err)
+			}
+		}
+	}
+}
+
+// URL is the server's base URL, e.g. http://127.0.0.1:41234.
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Close stops serving (live streams end, so clients reconnect elsewhere) and closes the database.
+func (s *Server) Close() error {
+	s.cancel()
+	s.Service.notify.close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	<-s.done
+	return errors.Join(err, s.Service.Close())
+}

@@ -1,0 +1,439 @@
+package hall
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"ykt/app"
+	"ykt/app/queue"
+)
+
+// Options configure a hall service.
+type Options struct {
+	// DataFile is the hall's SQLite file (its own, not the counter's ykt.db).
+	DataFile string
+	Config   queue.Config
+	// IndexKey is the blind-index key of the one-ticket rule (localdb's Keys.Index in the
+	// program, so a copied file does not reveal it).
+	IndexKey []byte
+	Clock    queue.Clock // nil: the system clock
+	Log      *slog.Logger
+	// Evaluations, when set, supplies the 好差评 results of the service days from…to for the
+	// statistics (the evaluation work of issue 5 plugs in here); nil: none yet.
+	Evaluations func(ctx context.Context, fromDay, toDay string) ([]queue.Evaluation, error)
+}
+
+// Service is the hall's queue in process: every operation takes one lock, runs the queue and
+// writes its change in one BEGIN IMMEDIATE transaction together with its request id, so a retried
+// or doubled request returns the first answer and never acts twice. It implements the
+// queue.CounterService, KioskService, BoardService and StatsService interfaces.
+type Service struct {
+	opts  Options
+	db    *store
+	clock queue.Clock
+	log   *slog.Logger
+
+	mu     sync.Mutex
+	q      *queue.Queue
+	board  []queue.BoardCall
+	notify *broker
+	seq    int64
+}
+
+var _ interface {
+	queue.CounterService
+	queue.KioskService
+	queue.BoardService
+	queue.StatsService
+} = (*Service)(nil)
+
+// boardSize is how many calls the display keeps.
+const boardSize = 12
+
+// Open opens (creating if needed) the hall database and rebuilds the queue from it.
+func Open(ctx context.Context, opts Options) (*Service, error) {
+	if opts.Clock == nil {
+		opts.Clock = app.SystemClock{}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	db, err := openStore(ctx, opts.DataFile)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{opts: opts, db: db, clock: opts.Clock, log: opts.Log, notify: newBroker()}
+	if err := s.reload(ctx); err != nil {
+		db.close()
+		return nil, err
+	}
+	if _, err := s.db.w.ExecContext(ctx, "DELETE FROM requests WHERE at < ?", s.clock.Now().Add(-48*time.Hour).Unix()); err != nil {
+		db.close()
+		return nil, fmt.Errorf("prune request ids: %w", err)
+	}
+	return s, nil
+}
+
+// reload rebuilds the queue and the board from the database.
+func (s *Service) reload(ctx context.Context) error {
+	today := app.ServiceDay(s.clock.Now())
+	st, err := s.db.load(ctx, today)
+	if err != nil {
+		return err
+	}
+	q, err := queue.New(s.opts.Config, s.clock, s.opts.IndexKey, st)
+	if err != nil {
+		return err
+	}
+	board, err := s.db.recentCalls(ctx, today, boardSize)
+	if err != nil {
+		return err
+	}
+	s.q, s.board = q, board
+	return nil
+}
+
+// Close stops live updates and closes the database.
+func (s *Service) Close() error {
+	s.notify.close()
+	return s.db.close()
+}
+
+// exec runs one operation: the stored answer if (scope, requestID) was seen, else the operation,
+// its change and the request id in one transaction. Errors of the operation itself are not
+// stored, so a retry of a refused request is decided again.
+func (s *Service) exec(ctx context.Context, scope, requestID string, op func(q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
+	if len(requestID) > 100 {
+		return nil, fmt.Errorf("%w: request id longer than 100 characters", ErrBadRequest)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var body json.RawMessage
+	var opErr error
+	var ch queue.Change
+	err := s.db.tx(ctx, func(tx *sql.Tx) error {
+		if requestID != "" {
+			stored, ok, err := s.db.seen(ctx, tx, scope, requestID)
+			if err != nil || ok {
+				body = stored
+				return err
+			}
+		}
+		var v any
+		v, ch, opErr = op(s.q)
+		if err := s.db.write(ctx, tx, ch); err != nil {
+			return err
+		}
+		if opErr != nil {
+			return nil // the timers' part of the change is kept; nothing else happened
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("encode answer: %w", err)
+		}
+		body = b
+		if requestID != "" {
+			_, err = tx.ExecContext(ctx, "INSERT INTO requests (scope, request_id, at, body) VALUES (?, ?, ?, ?)", scope, requestID, s.clock.Now().Unix(), string(b))
+			if err != nil {
+				return fmt.Errorf("store request id: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		// Memory may be ahead of the file: rebuild it from what was committed.
+		if rerr := s.reload(context.WithoutCancel(ctx)); rerr != nil {
+			s.log.Error("hall: reload after a failed write", "err", rerr)
+		}
+		s.log.Warn("hall: operation not stored", "scope", scope, "err", err)
+		if errors.Is(err, errClaimLost) {
+			return nil, fmt.Errorf("%w: %v", ErrConflict, err)
+		}
+		return nil, err
+	}
+	s.publish(ch)
+	return body, opErr
+}
+
+// publish tells live subscribers what changed (after the commit).
+func (s *Service) publish(ch queue.Change) {
+	if ch.Empty() {
+		return
+	}
+	for _, e := range ch.Events {
+		if e.Type != queue.EvCall && e.Type != queue.EvRecall {
+			continue
+		}
+		c := queue.BoardCall{Number: e.Number, Window: e.Window, At: e.At, Recall: e.Type == queue.EvRecall}
+		s.board = append([]queue.BoardCall{c}, s.board...)
+		if len(s.board) > boardSize {
+			s.board = s.board[:boardSize]
+		}
+		s.seq++
+		s.notify.publish(queue.Notice{Kind: queue.NoticeCall, Seq: s.seq, Call: &c})
+	}
+	s.seq++
+	s.notify.publish(queue.Notice{Kind: queue.NoticeQueue, Seq: s.seq})
+}
+
+// read runs a query on the queue under the lock; timers that fell due are stored first.
+func (s *Service) read(ctx context.Context, fn func(q *queue.Queue) (any, queue.Change, error)) (any, error) {
+	var out any
+	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+		v, ch, err := fn(q)
+		out = v
+		return nil, ch, err
+	})
+	return out, err
+}
+
+func decode[T any](body json.RawMessage, err error) (T, error) {
+	var v T
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return v, fmt.Errorf("decode answer: %w", err)
+	}
+	return v, nil
+}
+
+// windowScope keeps request ids apart per window (domain.md §3.5: (window, requestId)).
+func windowScope(w string) string { return "window:" + w }
+
+// Config returns the hall's public configuration.
+func (s *Service) Config(context.Context) (queue.PublicConfig, error) {
+	return s.opts.Config.Public(), nil
+}
+
+// Issue gives a ticket (kiosk or clerk).
+func (s *Service) Issue(ctx context.Context, requestID string, req queue.IssueRequest) (queue.IssuedView, error) {
+	return decode[queue.IssuedView](s.exec(ctx, "issue", requestID, func(q *queue.Queue) (any, queue.Change, error) {
+		iss, ch, err := q.Issue(req)
+		return iss.Public(q.Config()), ch, err
+	}))
+}
+
+// CallNext claims the next ticket for a window.
+func (s *Service) CallNext(ctx context.Context, requestID, window, clerk string) (queue.CallView, error) {
+	return decode[queue.CallView](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
+		c, ch, err := q.CallNext(window, clerk)
+		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
+	}))
+}
+
+// CallTicket calls a specific ticket out of order, with a reason.
+func (s *Service) CallTicket(ctx context.Context, requestID, window, clerk string, ticketID int64, reason string) (queue.CallView, error) {
+	return decode[queue.CallView](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
+		c, ch, err := q.CallTicket(window, clerk, ticketID, reason)
+		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
+	}))
+}
+
+// windowOp runs one of the operations on a window's current ticket.
+func (s *Service) windowOp(ctx context.Context, requestID, window string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
+	return decode[queue.View](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
+		t, ch, err := op(q)
+		return t.View(), ch, err
+	}))
+}
+
+// Recall calls the window's ticket again.
+func (s *Service) Recall(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
+	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Recall(window, clerk) })
+}
+
+// Start records that the holder arrived.
+func (s *Service) Start(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
+	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Start(window, clerk) })
+}
+
+// Finish ends the service.
+func (s *Service) Finish(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
+	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Finish(window, clerk) })
+}
+
+// NoShow marks the window's ticket as not come.
+func (s *Service) NoShow(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
+	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.MarkNoShow(window, clerk) })
+}
+
+// Hold suspends the window's ticket with a timer and a reason.
+func (s *Service) Hold(ctx context.Context, requestID, window, clerk string, minutes int, reason string) (queue.View, error) {
+	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
+		return q.Hold(window, clerk, minutes, reason)
+	})
+}
+
+// Transfer sends the window's ticket to another business or window.
+func (s *Service) Transfer(ctx context.Context, requestID, window, clerk, business, toWindow string) (queue.View, error) {
+	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
+		return q.Transfer(window, clerk, business, toWindow)
+	})
+}
+
+// ticketOp runs an operation on a ticket by id.
+func (s *Service) ticketOp(ctx context.Context, requestID string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
+	return decode[queue.View](s.exec(ctx, "ticket", requestID, func(q *queue.Queue) (any, queue.Change, error) {
+		t, ch, err := op(q)
+		return t.View(), ch, err
+	}))
+}
+
+// Resume returns a held ticket to the queue at its place.
+func (s *Service) Resume(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
+	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Resume(id, by) })
+}
+
+// Cancel withdraws a waiting or held ticket.
+func (s *Service) Cancel(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
+	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Cancel(id, by) })
+}
+
+// Reactivate puts today's no-show ticket back in the queue.
+func (s *Service) Reactivate(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
+	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Reactivate(id, by) })
+}
+
+// Window returns a window's current ticket and waiting counts.
+func (s *Service) Window(ctx context.Context, window string) (queue.WindowView, error) {
+	v, err := s.read(ctx, func(q *queue.Queue) (any, queue.Change, error) {
+		v, ch, err := q.Window(window)
+		v.Seq = s.seq // under the lock, like every publish
+		return v, ch, err
+	})
+	if err != nil {
+		return queue.WindowView{}, err
+	}
+	return v.(queue.WindowView), nil
+}
+
+// Waiting lists the tickets a window could call.
+func (s *Service) Waiting(ctx context.Context, window string) ([]queue.View, error) {
+	v, err := s.read(ctx, func(q *queue.Queue) (any, queue.Change, error) {
+		ch := q.Advance()
+		list, err := q.Waiting(window)
+		return list, ch, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]queue.View), nil
+}
+
+// Counts returns the waiting counts per business and class.
+func (s *Service) Counts(ctx context.Context) ([]queue.BusinessCount, error) {
+	v, err := s.read(ctx, func(q *queue.Queue) (any, queue.Change, error) {
+		ch := q.Advance()
+		return q.Counts(), ch, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]queue.BusinessCount), nil
+}
+
+// Board returns the latest calls, newest first.
+func (s *Service) Board(context.Context) (queue.Board, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return queue.Board{Calls: append([]queue.BoardCall{}, s.board...)}, nil
+}
+
+// Stats computes the statistics of the service days from…to (YYYY-MM-DD) from the stored events.
+func (s *Service) Stats(ctx context.Context, from, to string, g queue.Grouping) ([]queue.Row, error) {
+	for _, d := range []string{from, to} {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return nil, fmt.Errorf("%w: day %q is not YYYY-MM-DD", ErrBadRequest, d)
+		}
+	}
+	evs, err := s.db.events(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var evals []queue.Evaluation
+	if s.opts.Evaluations != nil {
+		if evals, err = s.opts.Evaluations(ctx, from, to); err != nil {
+			return nil, fmt.Errorf("evaluations: %w", err)
+		}
+	}
+	return queue.Stats(evs, evals, g), nil
+}
+
+// SetAppointments loads today's bookings (GET /appointments of the platform).
+func (s *Service) SetAppointments(ctx context.Context, list []app.Appointment) error {
+	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+		ch, err := q.SetAppointments(list)
+		return struct{}{}, ch, err
+	})
+	return err
+}
+
+// Tick applies the timers that fell due (hold expiry, midnight) and tells subscribers; the
+// server calls it every few seconds so a display sees a returned ticket without a request.
+func (s *Service) Tick(ctx context.Context) error {
+	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) { return struct{}{}, q.Advance(), nil })
+	return err
+}
+
+// Subscribe delivers live notices until ctx ends.
+func (s *Service) Subscribe(ctx context.Context, fn func(queue.Notice)) error {
+	ch, cancel := s.notify.subscribe()
+	defer cancel()
+	fn(queue.Notice{Kind: queue.NoticeQueue})
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case n, ok := <-ch:
+			if !ok {
+				return errors.New("hall service closed")
+			}
+			fn(n)
+		}
+	}
+}
+
+// ErrBadRequest and ErrConflict are the service's own errors besides the queue's.
+var (
+	ErrBadRequest = errors.New("bad request")
+	ErrConflict   = errors.New("conflict, try again")
+)
+
+// IssueBatch issues several tickets in one transaction: paper tickets typed in after an outage of
+// the hall server, or the waiting line of a benchmark. It stops at the first refusal; the tickets
+// before it stay issued and are returned with the error.
+func (s *Service) IssueBatch(ctx context.Context, reqs []queue.IssueRequest) ([]queue.IssuedView, error) {
+	var out []queue.IssuedView
+	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+		var all queue.Change
+		for _, r := range reqs {
+			iss, ch, err := q.Issue(r)
+			all = merge(all, ch)
+			if err != nil {
+				return nil, all, err
+			}
+			out = append(out, iss.Public(q.Config()))
+		}
+		return nil, all, nil
+	})
+	return out, err
+}
+
+// merge appends a later change to an earlier one; a ticket's latest state wins.
+func merge(a, b queue.Change) queue.Change {
+	a.Tickets = append(a.Tickets, b.Tickets...)
+	a.Windows = append(a.Windows, b.Windows...)
+	a.Appointments = append(a.Appointments, b.Appointments...)
+	a.Events = append(a.Events, b.Events...)
+	if b.Claimed != 0 {
+		a.Claimed = b.Claimed
+	}
+	return a
+}

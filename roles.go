@@ -1,0 +1,310 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"ykt/app/queue"
+	"ykt/assets"
+	"ykt/devices/printer"
+	"ykt/devices/speech"
+	"ykt/hall"
+	"ykt/ui"
+)
+
+// The roles of `ykt --role`: the counter workbench, or one of the hall's screens.
+const (
+	roleCounter = "counter"
+	roleKiosk   = "kiosk"
+	roleDisplay = "display"
+	roleStats   = "stats"
+)
+
+// roleOptions are the flags of the hall roles, added to the desktop's flag set.
+type roleOptions struct {
+	role    string
+	hall    string // hall server URL; "" = demo mode: this data directory's embedded hall
+	window  string // the counter's window for its queue panel ("" = the workstation's)
+	printer string // kiosk receipts: a serial port (COM3, /dev/ttyUSB0), or pdf:DIR
+	repeat  int    // each call is spoken this many times
+	elderly bool   // slower, louder voice
+
+	do func(func()) // the UI thread (nil: fyne.Do); tests replace it
+}
+
+// addRoleFlags registers --role, --hall, --window, --printer, --voice-repeat and --elderly-voice.
+func addRoleFlags(fs *flag.FlagSet) *roleOptions {
+	o := &roleOptions{}
+	fs.StringVar(&o.role, "role", roleCounter, "what this computer is: counter, kiosk (ticket machine), display (call board) or stats (supervisor)")
+	fs.StringVar(&o.hall, "hall", "", "hall server URL, e.g. http://10.1.2.3:8090 (default: demo mode, a hall embedded in this program)")
+	fs.StringVar(&o.window, "window", "", "counter: the window number the queue panel calls for (default: this workstation's)")
+	fs.StringVar(&o.printer, "printer", "", "kiosk: receipt printer serial port (COM3, /dev/ttyUSB0) or pdf:DIR (default: PDF files in DATA-DIR/tickets)")
+	fs.IntVar(&o.repeat, "voice-repeat", 2, "display: how many times each call is spoken")
+	fs.BoolVar(&o.elderly, "elderly-voice", false, "display: slower and louder voice")
+	return o
+}
+
+// validRole reports whether --role names a role.
+func (o *roleOptions) validRole() bool {
+	switch o.role {
+	case roleCounter, roleKiosk, roleDisplay, roleStats:
+		return true
+	}
+	return false
+}
+
+// runHallRole runs the desktop of a hall screen role (kiosk, display, stats) and reports whether
+// it did; for the counter role (the default) it returns handled=false and the workbench starts.
+// desktop.go calls it first:
+//
+//	if code, handled := runHallRole(args, out, errOut); handled {
+//		return code
+//	}
+func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) {
+	fs, dataDir := newFlags("ykt", "--role kiosk|display|stats [--hall URL] [--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE]", errOut)
+	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
+	shot := fs.String("screenshot", "", "render the window, save it as a PNG to FILE and exit")
+	o := addRoleFlags(fs)
+	fs.SetOutput(io.Discard) // the workbench's own parse reports flag errors
+	if fs.Parse(args) != nil || o.role == roleCounter {
+		return 0, false
+	}
+	fs.SetOutput(errOut)
+	if !o.validRole() || fs.NArg() > 0 {
+		fmt.Fprintf(errOut, "ykt: unknown role %q: counter, kiosk, display or stats\n", o.role)
+		return exitUsage, true
+	}
+	if msg := displayProblem(); msg != "" {
+		fmt.Fprintln(errOut, msg)
+		return exitFailure, true
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if *shot != "" && os.Getenv("GALLIUM_DRIVER") == "" {
+		os.Setenv("GALLIUM_DRIVER", "softpipe") // see runDesktop
+	}
+	a := newFyneApp()
+	lc := *language
+	if lc == "" {
+		lc = a.Preferences().String(ui.PrefLanguage)
+	}
+	if err := ui.UseLanguage(ui.LanguageOrDefault(lc)); err != nil {
+		fmt.Fprintln(errOut, "ykt:", err)
+		return exitFailure, true
+	}
+	w := a.NewWindow("")
+	screens, stop, err := openHallScreen(ctx, a, w, o, *dataDir, *shot != "")
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt:", err)
+		return exitFailure, true
+	}
+	defer stop()
+	if screens.Kiosk != nil && identifyKiosk != nil {
+		go identifyKiosk(ctx, screens.Kiosk)
+	}
+	w.SetMaster()
+	result := exitOK
+	if *shot != "" {
+		go func() {
+			time.Sleep(6 * time.Second) // softpipe is slow; let the screen load from the hall
+			fyne.Do(func() {
+				if err := savePNG(*shot, w); err != nil {
+					fmt.Fprintln(errOut, "ykt --screenshot:", err)
+					result = exitFailure
+				}
+				a.Quit()
+			})
+		}()
+	}
+	w.ShowAndRun()
+	return result, true
+}
+
+// identifyKiosk feeds the kiosk with identifications from the card reader, the ID-card reader
+// and the QR scanner until ctx ends: kiosk.Identify(queue.Holder{SSN, BirthDate, Disabled…}) per
+// swipe, or kiosk.Follow(ctx, ch). The card work (issue 3, with the platform look-up of issue 4
+// for the disability flag) sets it; until then the kiosk offers the keypad and anonymous tickets.
+var identifyKiosk func(ctx context.Context, k *ui.Kiosk)
+
+// hallScreens are the screens openHallScreen built (one of them is set).
+type hallScreens struct {
+	Kiosk   *ui.Kiosk
+	Display *ui.CallDisplay
+	Stats   *ui.StatsScreen
+}
+
+// openHallScreen builds the role's screen into w and starts its workers; stop ends them.
+func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptions, dataDir string, screenshot bool) (screens hallScreens, stop func(), err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	client, closeHall, err := connectHall(ctx, o.hall, dataDir)
+	if err != nil {
+		cancel()
+		return screens, nil, err
+	}
+	stop = func() { cancel(); closeHall() }
+	size := fyne.NewSize(1366, 768)
+	switch o.role {
+	case roleKiosk:
+		printer, err := kioskPrinter(o.printer, dataDir)
+		if err != nil {
+			stop()
+			return screens, nil, err
+		}
+		screens.Kiosk = ui.NewKiosk(a, w, ui.KioskDeps{Hall: client, Printer: printer, Do: o.do})
+		size = fyne.NewSize(1024, 768)
+	case roleDisplay:
+		deps := ui.DisplayDeps{Hall: client, Do: o.do}
+		if ann := startAnnouncer(ctx, o); ann != nil {
+			deps.Announce = func(number, window string, recall bool) {
+				ann.Announce(speech.Announcement{Number: number, Window: window, Recall: recall})
+			}
+		}
+		screens.Display = ui.NewCallDisplay(a, w, deps)
+		go screens.Display.Run(ctx)
+	case roleStats:
+		screens.Stats = ui.NewStatsScreen(a, w, ui.StatsDeps{Hall: client, Do: o.do})
+		w.SetTitle(lang.L("Queue statistics"))
+		w.SetContent(screens.Stats.Object())
+		screens.Stats.Load()
+	}
+	w.Resize(size)
+	if !screenshot && (o.role == roleKiosk || o.role == roleDisplay) {
+		w.SetFullScreen(true)
+	}
+	return screens, stop, nil
+}
+
+// startAnnouncer speaks calls through the system's engine; without one the display stays silent.
+func startAnnouncer(ctx context.Context, o *roleOptions) *speech.Announcer {
+	p := speech.NormalProfile
+	if o.elderly {
+		p = speech.ElderlyProfile
+	}
+	sp, err := speech.System(p)
+	if err != nil {
+		slog.Warn("call display without voice", "err", err)
+		return nil
+	}
+	ann := speech.NewAnnouncer(sp, o.repeat, slog.Default())
+	go ann.Run(ctx)
+	return ann
+}
+
+// kioskPrinter chooses the kiosk's receipt printer: a serial port, or PDF files.
+func kioskPrinter(spec, dataDir string) (ui.TicketPrinter, error) {
+	switch {
+	case spec == "":
+		return &printer.PDFFile{Dir: filepath.Join(dataDir, "tickets")}, nil
+	case strings.HasPrefix(spec, "pdf:"):
+		return &printer.PDFFile{Dir: strings.TrimPrefix(spec, "pdf:")}, nil
+	default:
+		return printer.Serial{Port: spec}, nil
+	}
+}
+
+// connectHall returns a client of the hall server at url, or — in demo mode (url "") — starts
+// this data directory's hall embedded on 127.0.0.1:0, with a little demo traffic when it is
+// empty, and returns a client of it. closeHall stops what was started.
+func connectHall(ctx context.Context, url, dataDir string) (client *hall.Client, closeHall func(), err error) {
+	if url != "" {
+		c, err := hall.NewClient(url)
+		return c, func() {}, err
+	}
+	srv, closeLog, err := startHall(ctx, dataDir, "", "", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	closeAll := func() { srv.Close(); closeLog() }
+	if err := seedDemoHall(ctx, srv.Service); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	c, err := hall.NewClient(srv.URL())
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return c, closeAll, nil
+}
+
+// seedDemoHall gives an empty demo hall a morning's worth of queue: tickets of the demo
+// residents (elderly, disabled) and anonymous ones, some called and served, so that every
+// screen has something to show.
+func seedDemoHall(ctx context.Context, svc *hall.Service) error {
+	if b, _ := svc.Board(ctx); len(b.Calls) > 0 {
+		return nil
+	}
+	counts, err := svc.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range counts {
+		if c.Counts[queue.Normal].Waiting+c.Counts[queue.Priority].Waiting > 0 {
+			return nil
+		}
+	}
+	var demo struct {
+		Residents []struct {
+			SSN        string `json:"ssn"`
+			Disability *struct {
+				Category string `json:"category"`
+				Grade    int    `json:"grade"`
+			} `json:"disability"`
+		} `json:"residents"`
+	}
+	if err := json.Unmarshal(assets.DemoResidents, &demo); err != nil {
+		return fmt.Errorf("demo residents: %w", err)
+	}
+	var reqs []queue.IssueRequest
+	businesses := []string{"CARD_APPLICATION", "CARD_LOSS", "CARD_SERVICE", "FINANCIAL", "PAYMENTS"}
+	for i, r := range demo.Residents {
+		h := queue.Holder{SSN: r.SSN}
+		if r.Disability != nil {
+			h.Disabled, h.DisabilityDetail = true, fmt.Sprintf("%s/%d", r.Disability.Category, r.Disability.Grade)
+		}
+		reqs = append(reqs, queue.IssueRequest{Business: businesses[i%len(businesses)], Holder: h, Channel: "KIOSK"},
+			queue.IssueRequest{Business: businesses[(i+2)%len(businesses)], Channel: "KIOSK"})
+	}
+	if _, err := svc.IssueBatch(ctx, reqs); err != nil {
+		return fmt.Errorf("demo tickets: %w", err)
+	}
+	for _, w := range []string{"03", "05", "03", "11", "09"} {
+		if _, err := svc.Finish(ctx, "", w, "demo"); err != nil && !errors.Is(err, queue.ErrNoCurrent) {
+			return err
+		}
+		if _, err := svc.CallNext(ctx, queue.NewRequestID(), w, "demo"); err != nil {
+			return fmt.Errorf("demo calls: %w", err)
+		}
+	}
+	return nil
+}
+
+// counterQueuePanel is the queue panel of the counter role for the workbench's left column:
+// connected to --hall (or the demo hall), calling for --window or the workstation's window.
+// desktop.go places it (see the report of issue 6).
+func counterQueuePanel(ctx context.Context, parent fyne.Window, o *roleOptions, dataDir, workstationWindow, clerk string) (*ui.QueuePanel, func(), error) {
+	client, closeHall, err := connectHall(ctx, o.hall, dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	window := o.window
+	if window == "" {
+		window = workstationWindow
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	p := ui.NewQueuePanel(ui.QueuePanelDeps{Hall: client, Window: window, Clerk: clerk, Parent: parent})
+	go p.Run(ctx)
+	return p, func() { cancel(); closeHall() }, nil
+}

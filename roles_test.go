@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"ykt/devices/printer"
+)
+
+func TestRoleFlags(t *testing.T) {
+	// The counter role (the default) is left to the workbench.
+	for _, args := range [][]string{nil, {"--role", "counter"}, {"--lang", "en"}, {"--bogus"}} {
+		if _, handled := runHallRole(args, &strings.Builder{}, &strings.Builder{}); handled {
+			t.Errorf("%q handled as a hall screen", args)
+		}
+	}
+	var errOut strings.Builder
+	code, handled := runHallRole([]string{"--role", "cashier", "--data-dir", t.TempDir()}, &strings.Builder{}, &errOut)
+	if !handled || code != exitUsage || !strings.Contains(errOut.String(), "unknown role") {
+		t.Errorf("unknown role: %v %d %q", handled, code, errOut.String())
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	errOut.Reset()
+	code, handled = runHallRole([]string{"--role", "kiosk", "--data-dir", t.TempDir()}, &strings.Builder{}, &errOut)
+	if !handled || code != exitFailure || !strings.Contains(errOut.String(), "no display") {
+		t.Errorf("kiosk without display: %v %d %q", handled, code, errOut.String())
+	}
+}
+
+func TestKioskPrinterChoice(t *testing.T) {
+	dir := t.TempDir()
+	if p, _ := kioskPrinter("", dir); p.(*printer.PDFFile).Dir != dir+"/tickets" {
+		t.Errorf("default printer %+v", p)
+	}
+	if p, _ := kioskPrinter("pdf:/srv/tickets", dir); p.(*printer.PDFFile).Dir != "/srv/tickets" {
+		t.Errorf("pdf printer %+v", p)
+	}
+	if p, _ := kioskPrinter("/dev/ttyUSB0", dir); p.(printer.Serial).Port != "/dev/ttyUSB0" {
+		t.Errorf("serial printer %+v", p)
+	}
+}
+
+// TestDemoHall: demo mode embeds the data directory's hall with a morning's queue, once.
+func TestDemoHall(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	c, closeHall, err := connectHall(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Board(ctx)
+	if err != nil || len(b.Calls) != 5 {
+		t.Fatalf("demo board %+v %v", b, err)
+	}
+	counts, _ := c.Counts(ctx)
+	waiting := 0
+	for _, bc := range counts {
+		for _, n := range bc.Counts {
+			waiting += n.Waiting
+		}
+	}
+	closeHall()
+	// Started again, the same hall is not seeded twice.
+	c, closeHall, err = connectHall(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeHall()
+	b2, _ := c.Board(ctx)
+	counts2, _ := c.Counts(ctx)
+	waiting2 := 0
+	for _, bc := range counts2 {
+		for _, n := range bc.Counts {
+			waiting2 += n.Waiting
+		}
+	}
+	if len(b2.Calls) != len(b.Calls) || waiting2 != waiting || waiting == 0 {
+		t.Errorf("after restart: %d calls, %d waiting (before %d, %d)", len(b2.Calls), waiting2, len(b.Calls), waiting)
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	defer w.Close()
+	p, stop, err := counterQueuePanel(ctx, w, &roleOptions{}, t.TempDir(), "07", "c0107")
+	if err != nil || p.Object() == nil {
+		t.Fatalf("queue panel: %v", err)
+	}
+	stop()
+	if _, _, err := connectHall(ctx, "ftp://nowhere", dir); err == nil {
+		t.Error("a bad hall URL was accepted")
+	}
+}
+
+// TestOpenHallScreens builds each hall screen over the demo hall in a test window.
+func TestOpenHallScreens(t *testing.T) {
+	a := test.NewTempApp(t)
+	for _, role := range []string{roleKiosk, roleDisplay, roleStats} {
+		w := a.NewWindow("")
+		// Workers' UI updates are dropped: this test checks the wiring, the ui package the screens.
+		s, stop, err := openHallScreen(context.Background(), a, w, &roleOptions{role: role, repeat: 1, do: func(func()) {}}, t.TempDir(), true)
+		if err != nil {
+			t.Fatalf("%s: %v", role, err)
+		}
+		if (role == roleKiosk) != (s.Kiosk != nil) || (role == roleDisplay) != (s.Display != nil) || (role == roleStats) != (s.Stats != nil) || w.Content() == nil {
+			t.Errorf("%s: screens %+v", role, s)
+		}
+		stop()
+		w.Close()
+	}
+}

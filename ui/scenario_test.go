@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"ykt/app/queue"
+)
+
+// TestScenarioKioskCallCounter is the resident's path through the real hall server on loopback:
+// an elderly resident swipes the card at the kiosk and takes a ticket; the counter at window 07
+// calls the next ticket with F2 and gets it, with the reason; the call display shows and speaks
+// it; the resident's card at the counter starts the service and the clerk finishes it; the
+// supervisor's statistics count it. (The evaluation step joins with the workbench work.)
+func TestScenarioKioskCallCounter(t *testing.T) {
+	f := newHallFixture(t, "zh_Hans")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	// Someone is already waiting with a normal ticket.
+	f.client.Issue(ctx, queue.NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
+
+	dw := f.app.NewWindow("")
+	defer dw.Close()
+	rec := &recordingAnnouncer{}
+	display := NewCallDisplay(f.app, dw, DisplayDeps{Hall: f.client, Announce: rec.announce, Do: f.ui.Do})
+	go display.Run(ctx)
+	panel, _, current := f.newPanel(t)
+
+	kiosk, kw := f.newKiosk(t, &recordingPrinter{})
+	f.clock.Advance(time.Minute)
+	go kiosk.Identify(queue.Holder{SSN: testSSN("19460315", 4)}) // 80 years old
+	f.ui.drainUntil(t, func() bool {
+		return len(kiosk.buttons) > 0 && kiosk.issued == nil && kiosk.title.Text == "请选择要办理的业务"
+	})
+	test.Tap(buttonNamed(t, kiosk.buttons, "社保卡申领"))
+	f.ui.drainUntil(t, func() bool { return kiosk.issued != nil })
+	if n := kiosk.issued.Ticket.Number; n != "A600" || !strings.Contains(markup(kw.Canvas()), "前方等待 1 人") {
+		t.Fatalf("kiosk ticket %s:\n%s", n, markup(kw.Canvas()))
+	}
+	f.ui.drainUntil(t, func() bool { return panel.counts.Text == "等候：普通 1 · 绿色通道 1" })
+
+	f.clock.Advance(4 * time.Minute)
+	panel.HandleKey(&fyne.KeyEvent{Name: fyne.KeyF2})
+	f.ui.drainUntil(t, func() bool {
+		return panel.number.Text == "A600" && !panel.busy && display.Current() == "请 A600 号到 7 号窗口办理"
+	})
+	if panel.whyLabel.Text != "为何：本窗口已连续叫普通号 2 个（2:1），轮到绿色通道" || panel.waited.Text != "已等 4 分钟" {
+		t.Errorf("counter shows %q, %q", panel.whyLabel.Text, panel.waited.Text)
+	}
+	if got := rec.list(); len(got) != 1 || got[0] != "A600@07 recall=false" {
+		t.Errorf("spoken %q", got)
+	}
+	if len(*current) == 0 || (*current)[len(*current)-1].Number != "A600" {
+		t.Error("the workbench was not told the called ticket")
+	}
+
+	f.clock.Advance(time.Minute)
+	panel.HolderIdentified() // the resident's card at the counter
+	f.ui.drainUntil(t, func() bool {
+		return panel.view.Current != nil && panel.view.Current.State == queue.Serving && !panel.busy
+	})
+	f.clock.Advance(6 * time.Minute)
+	panel.Finish()
+	f.ui.drainUntil(t, func() bool { return panel.view.Current == nil && !panel.busy })
+
+	rows, err := f.client.Stats(ctx, "2026-11-28", "2026-11-28", queue.Grouping{Window: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Window == "07" && (r.Served != 1 || r.Priority != 1 || r.Wait.Median != 4*60 || r.Service.Median != 6*60 || r.Walk.Median != 60) {
+			t.Errorf("window 07 statistics %+v", r)
+		}
+	}
+}
