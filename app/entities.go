@@ -226,3 +226,26 @@ type OpResult struct {
 	Message string          `json:"message"`
 	Result  json.RawMessage `json:"result"`
 }
+
+// CodeResult is a resolved QR code (电子社保卡 or 渝快码).
+type CodeResult struct {
+	CodeType  string    `json:"codeType"` // ESSC or YKM
+	Resident  Resident  `json:"resident"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// PaymentQuery asks for subsidies and wages credited to a resident's card.
+type PaymentQuery struct {
+	SSN    string      `json:"ssn"`
+	Kind   PaymentKind `json:"kind"`
+	From   string      `json:"from"`
+	To     string      `json:"to"`
+	Cursor *string     `json:"cursor"`
+	Limit  int         `json:"limit"`
+}
+
+// PaymentPage is one page of payments; NextCursor is nil on the last page.
+type PaymentPage struct {
+	Items      []Payment `json:"items"`
+	NextCursor *string   `json:"nextCursor"`
+}

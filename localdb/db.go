@@ -100,24 +100,27 @@ func (db *DB) Keys() *Keys { return db.keys }
 // Commit writes a business action in one transaction: its outbox operations, its audit records and
 // the residents it cached. Nothing is written unless everything is (security.md DB-3, ML-9).
 func (db *DB) Commit(ctx context.Context, ch app.Change) error {
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		for _, op := range ch.Ops {
-			if err := db.insertOp(ctx, tx, op); err != nil {
-				return err
-			}
+	return db.writeTx(ctx, func(tx *sql.Tx) error { return db.commitChange(ctx, tx, ch) })
+}
+
+// commitChange writes a Change inside an open write transaction.
+func (db *DB) commitChange(ctx context.Context, tx *sql.Tx, ch app.Change) error {
+	for _, op := range ch.Ops {
+		if err := db.insertOp(ctx, tx, op); err != nil {
+			return err
 		}
-		for _, r := range ch.Residents {
-			if err := db.putResident(ctx, tx, r); err != nil {
-				return err
-			}
+	}
+	for _, r := range ch.Residents {
+		if err := db.putResident(ctx, tx, r); err != nil {
+			return err
 		}
-		for _, ev := range ch.Audit {
-			if err := db.appendAudit(ctx, tx, ev); err != nil {
-				return err
-			}
+	}
+	for _, ev := range ch.Audit {
+		if err := db.appendAudit(ctx, tx, ev); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func (db *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {

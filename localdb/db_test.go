@@ -82,6 +82,16 @@ var fixtures = map[int]func(*sql.DB) error{
 		_, err := w.Exec(`INSERT INTO residents VALUES ('idx-1', x'01', 7, 1)`)
 		return err
 	},
+	4: func(w *sql.DB) error {
+		_, err := w.Exec(`UPDATE outbox SET payload_len = 1, state = 'REJECTED', result_code = 'VALIDATION', result_message = 'm',
+				resolved_ms = 2, resolution = 'DISCARDED: test', resolved_by = 'c1';
+			INSERT INTO cards VALUES ('idx-1', x'01', 1);
+			INSERT INTO card_index VALUES ('cidx-1', 'idx-1');
+			INSERT INTO catalog VALUES (1, '"e1"', x'7b7d', 1);
+			INSERT INTO appointments VALUES ('500106-ZWZX', '2026-11-28', x'01', 1);
+			INSERT INTO home_visits VALUES ('2026-11-28', x'01', 'idx-1', 1)`)
+		return err
+	},
 }
 
 func schemaOf(t *testing.T, db *DB) string {
@@ -146,7 +156,8 @@ func TestUpgradeFromEveryVersion(t *testing.T) {
 			for _, c := range []struct {
 				table string
 				since int
-			}{{"settings", 1}, {"audit", 1}, {"outbox", 2}, {"residents", 3}} {
+			}{{"settings", 1}, {"audit", 1}, {"outbox", 2}, {"residents", 3}, {"cards", 4}, {"card_index", 4}, {"catalog", 4},
+				{"appointments", 4}, {"home_visits", 4}} {
 				var n int
 				db.r.QueryRow("SELECT COUNT(*) FROM " + c.table).Scan(&n)
 				if wantN := map[bool]int{true: 1, false: 0}[from >= c.since]; n != wantN {

@@ -22,9 +22,9 @@ func (db *DB) insertOp(ctx context.Context, tx *sql.Tx, op app.Operation) error 
 	}
 	now := db.now().UnixMilli()
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox
-		(op_id, type, resident_idx, state, created_ms, clerk_id, device_id, payload, updated_ms)
-		VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)`,
-		op.OpID, op.Type, residentIdx, op.CreatedAt.UnixMilli(), op.ClerkID, op.DeviceID, sealed, now)
+		(op_id, type, resident_idx, state, created_ms, clerk_id, device_id, payload, payload_len, updated_ms)
+		VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)`,
+		op.OpID, op.Type, residentIdx, op.CreatedAt.UnixMilli(), op.ClerkID, op.DeviceID, sealed, len(op.Payload), now)
 	if err != nil {
 		return fmt.Errorf("outbox: insert %s %s: %w", op.Type, op.OpID, err)
 	}
@@ -38,7 +38,7 @@ func (db *DB) OutboxCounts(ctx context.Context) (app.OutboxCounts, error) {
 		COALESCE(SUM(state IN ('PENDING', 'SENDING')), 0),
 		COALESCE(SUM(state = 'REJECTED'), 0),
 		COALESCE(SUM(state = 'CONFLICT'), 0)
-		FROM outbox WHERE state != 'APPLIED'`).Scan(&c.Pending, &c.Rejected, &c.Conflicts)
+		FROM outbox WHERE state != 'APPLIED' AND resolved_ms IS NULL`).Scan(&c.Pending, &c.Rejected, &c.Conflicts)
 	if err != nil {
 		return c, fmt.Errorf("count outbox: %w", err)
 	}

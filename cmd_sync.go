@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"ykt/app"
+	"ykt/app/pii"
+	"ykt/platform"
+)
+
+func runSyncStatus(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs, dataDir := newFlags("sync status", "sync status [--check] [--data-dir DIR]", errOut)
+	check := fs.Bool("check", false, "also run PRAGMA integrity_check on the database (exit 1 when damaged)")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	env, err := openEnvironment(ctx, *dataDir)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt sync status:", err)
+		return exitFailure
+	}
+	defer env.Close()
+	if err := printSyncStatus(ctx, env, out); err != nil {
+		fmt.Fprintln(errOut, "ykt sync status:", err)
+		return exitFailure
+	}
+	if *check {
+		if err := env.db.IntegrityCheck(ctx); err != nil {
+			fmt.Fprintln(out, "database: DAMAGED:", err)
+			return exitFailure
+		}
+		fmt.Fprintln(out, "database: integrity ok")
+	}
+	return exitOK
+}
+
+func printSyncStatus(ctx context.Context, env *environment, out io.Writer) error {
+	ws, err := env.workstation(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := env.db.OutboxCounts(ctx)
+	if err != nil {
+		return err
+	}
+	last, err := env.db.LastSuccess(ctx)
+	if err != nil {
+		return err
+	}
+	if ws.Demo {
+		fmt.Fprintln(out, "device:      not enrolled (ykt enroll)")
+	} else {
+		fmt.Fprintf(out, "device:      %s, %s window %s\n", ws.DeviceID, ws.HallCode, ws.WindowNo)
+	}
+	fmt.Fprintf(out, "pending:     %d\ndead letters: %d\nconflicts:   %d\n", c.Pending, c.Rejected, c.Conflicts)
+	if last.IsZero() {
+		fmt.Fprintln(out, "last success: never")
+	} else {
+		fmt.Fprintf(out, "last success: %s\n", last.In(app.Shanghai).Format(time.RFC3339))
+	}
+	if next, ok, err := env.db.NextDue(ctx); err == nil && ok && c.Pending > 0 {
+		fmt.Fprintf(out, "next attempt: %s\n", next.In(app.Shanghai).Format(time.RFC3339))
+	}
+	for _, state := range []app.OpState{app.OpRejected, app.OpConflict} {
+		recs, err := env.db.Problems(ctx, state)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			fmt.Fprintf(out, "  %-8s %s %-20s %s %s\n", r.State, r.OpID, r.Type, r.Code, pii.Scrub(r.Message))
+		}
+	}
+	return nil
+}
+
+// clerkFlags adds --clerk and --password-env: the password comes only from the environment, never
+// from the command line (where ps and shell history would show it).
+func clerkFlags(fs *flag.FlagSet) (clerk, passwordEnv *string) {
+	return fs.String("clerk", "", "clerk id (工号) to sign in with"),
+		fs.String("password-env", "", "name of the environment variable holding the clerk's password")
+}
+
+func clerkPassword(clerk, varName string) (string, error) {
+	if clerk == "" || varName == "" {
+		return "", errors.New("--clerk and --password-env are required")
+	}
+	pw, ok := os.LookupEnv(varName)
+	if !ok || pw == "" {
+		return "", fmt.Errorf("the environment variable %s holding the password is not set", varName)
+	}
+	return pw, nil
+}
+
+func runSyncRun(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs, dataDir := newFlags("sync run", "sync run [--once] --clerk ID --password-env VAR [--data-dir DIR]", errOut)
+	once := fs.Bool("once", false, "drain until the outbox holds nothing to send, then exit 0")
+	clerk, pwEnv := clerkFlags(fs)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	pw, err := clerkPassword(*clerk, *pwEnv)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt sync run:", err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env, err := openEnvironment(ctx, *dataDir)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt sync run:", err)
+		return exitFailure
+	}
+	defer env.Close()
+	s, err := startSync(ctx, env, *clerk, pw)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt sync run:", err)
+		return exitFailure
+	}
+	if !*once {
+		fmt.Fprintln(out, "sync: running; Ctrl+C stops")
+		s.Engine.Run(ctx)
+		return exitOK
+	}
+	if err := s.Engine.DrainAll(ctx); err != nil {
+		fmt.Fprintln(errOut, "ykt sync run:", err)
+		return exitFailure
+	}
+	c, _ := env.db.OutboxCounts(ctx)
+	fmt.Fprintf(out, "sync: outbox drained; %d dead letters, %d conflicts to resolve\n", c.Rejected, c.Conflicts)
+	return exitOK
+}
+
+// syncSession is what runs the outbox for a signed-in clerk: the client, the engine with its
+// pull side, and the services of the workbench.
+type syncSession struct {
+	Client     *platform.Client
+	Engine     *app.SyncEngine
+	Operations *app.Operations
+	Lookup     *app.Lookup
+	Probe      *app.Connectivity
+	Sessions   *app.Sessions
+}
+
+// startSync builds the platform client of an enrolled data directory, signs the clerk in, and
+// prepares the sync engine (SENDING → PENDING). Demo mode and `ykt sync run` both use it.
+func startSync(ctx context.Context, env *environment, clerkID, password string) (*syncSession, error) {
+	ws, err := env.workstation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	probe := app.NewConnectivity(!ws.Demo, nil)
+	client, err := newPlatformClient(ctx, env, probe.Observe)
+	if err != nil {
+		return nil, err
+	}
+	puller := &app.Puller{Platform: client, Store: env.db, HallCode: ws.HallCode}
+	eng := &app.SyncEngine{Store: env.db, Platform: client, Log: env.log, DeviceID: ws.DeviceID, Pull: puller.Pull}
+	sessions := &app.Sessions{Platform: client, Store: env.db, Engine: eng, DeviceID: ws.DeviceID}
+	if _, err := sessions.SignIn(ctx, clerkID, password); err != nil {
+		env.log.Warn("clerk sign-in failed", "clerk", clerkID, "code", app.PlatformCode(err))
+		return nil, fmt.Errorf("sign in %s: %w", clerkID, err)
+	}
+	if err := eng.Start(ctx); err != nil {
+		return nil, err
+	}
+	return &syncSession{
+		Client: client, Engine: eng, Probe: probe, Sessions: sessions,
+		Operations: &app.Operations{Store: env.db, DeviceID: ws.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
+		Lookup:     &app.Lookup{Platform: client, Cache: env.db, DeviceID: ws.DeviceID},
+	}, nil
+}

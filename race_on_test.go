@@ -1,0 +1,7 @@
+//go:build race
+
+package main
+
+// raceEnabled: the test binary runs with -race, so the ykt binary it builds does too and reuses
+// the packages already compiled for it.
+const raceEnabled = true
