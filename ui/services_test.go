@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"ykt/app"
+	"ykt/localdb"
+	"ykt/platform"
+	"ykt/platform/sim"
+)
+
+// counter is a counter's services wired as main wires them: a real database in a temporary
+// directory, the reference platform on loopback (seeded with the demo data), an enrolled platform
+// client, the sync engine and the core services. The engine is started but not run: tests drain
+// it when they want operations to reach the platform.
+type counter struct {
+	*Services
+	DB     *localdb.DB
+	Sim    *sim.Server
+	Client *platform.Client
+	Dir    string
+	Device app.EnrollmentResult
+}
+
+func newCounter(t *testing.T) *counter {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	keys, err := localdb.LoadKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := localdb.Open(ctx, filepath.Join(dir, localdb.FileName), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s, err := sim.New(sim.Options{Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	url, err := s.Start(ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := s.NewEnrollmentCode(sim.DemoHall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon, err := platform.New(platform.Config{BaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := anon.Enroll(ctx, app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "07", Hostname: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := platform.New(platform.Config{BaseURL: url, DeviceID: dev.DeviceID, Secret: dev.DeviceSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	puller := &app.Puller{Platform: client, Store: db, HallCode: dev.HallCode}
+	eng := &app.SyncEngine{Store: db, Platform: client, DeviceID: dev.DeviceID, Pull: puller.Pull}
+	if err := eng.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := &Services{
+		Operations: &app.Operations{Store: db, DeviceID: dev.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
+		Lookup:     &app.Lookup{Platform: client, Cache: db, DeviceID: dev.DeviceID},
+		Sessions:   &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID},
+		Platform:   client,
+		Engine:     eng,
+		Catalog:    db,
+	}
+	return &counter{Services: svc, DB: db, Sim: s, Client: client, Dir: dir, Device: dev}
+}
+
+// signIn signs a demo clerk in and pulls the catalogue.
+func (c *counter) signIn(t *testing.T, clerkID string) app.ClerkSession {
+	t.Helper()
+	sess, err := c.Sessions.SignIn(context.Background(), clerkID, sim.DemoPassword)
+	if err != nil {
+		t.Fatalf("sign in %s: %v", clerkID, err)
+	}
+	if err := (&app.Puller{Platform: c.Client, Store: c.DB, HallCode: c.Device.HallCode}).Pull(context.Background()); err != nil {
+		t.Fatalf("pull: %v", err)
+	}
+	return sess
+}
+
+// drain sends every due operation to the platform and records the verdicts.
+func (c *counter) drain(t *testing.T) {
+	t.Helper()
+	if err := c.Engine.DrainAll(context.Background()); err != nil {
+		t.Fatalf("drain: %v", err)
+	}
+}
+
+func TestCounterFixture(t *testing.T) {
+	c := newCounter(t)
+	sess := c.signIn(t, "c0107")
+	if sess.Clerk.Name != "李敏" || !sess.Clerk.HasRole(app.RoleCounter) {
+		t.Fatalf("session %+v", sess.Clerk)
+	}
+	res, err := c.Lookup.Resident(context.Background(), "c0107", app.IDTypeIDCard, "500106194912310029")
+	if err != nil || res.Resident.Name != "张三" || len(res.Cards) == 0 || res.FromCache {
+		t.Fatalf("lookup: %+v, %v", res, err)
+	}
+	cat, _, err := c.Catalog.Catalog(context.Background())
+	if err != nil || cat == nil || len(cat.Banks) == 0 {
+		t.Fatalf("catalog: %+v, %v", cat, err)
+	}
+}
