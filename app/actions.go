@@ -43,6 +43,20 @@ func (a Action) OpType() string {
 	}
 }
 
+// Business is the catalogue's business code of an action (the SERVICE_RECORD's businessCode):
+// replacements and renewals are their own businesses, the rest carry their operation's name.
+func (a Action) Business() string {
+	switch a {
+	case ActApplyNew:
+		return "CARD_APPLICATION"
+	case ActReplaceLost, ActReplaceDamaged:
+		return "CARD_REPLACE"
+	case ActRenew:
+		return "CARD_RENEW"
+	}
+	return a.OpType()
+}
+
 // ApplicationKind is the CARD_APPLICATION kind of an application action, or "".
 func (a Action) ApplicationKind() string {
 	switch a {
