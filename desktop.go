@@ -92,6 +92,12 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	w.SetOnClosed(func() { resident.Close() })
 
 	go ctr.sync.Engine.Run(ctx)
+	go func() {
+		// One request at start, so the status bar says online or offline from the first second.
+		if _, err := ctr.sync.Client.ServerTime(ctx); err != nil {
+			env.log.Warn("platform not reachable at start", "err", err)
+		}
+	}()
 	go watchCards(ctx, env, wb)
 	if demo != nil {
 		go demo.plug(defaultDemoCard)

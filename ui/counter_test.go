@@ -247,3 +247,182 @@ func TestIdentifyOfflineFromCache(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleGating: bank activation is offered only to a bank clerk of the card's bank.
+func TestRoleGating(t *testing.T) {
+	for _, tt := range []struct {
+		clerk string
+		want  bool
+	}{{"c0202", true}, {"c0201", false}, {"c0107", false}} { // CCB teller, ICBC teller, window clerk
+		d := newDesk(t, tt.clerk)
+		d.identify(t, "500106194203080048") // 李秀英: CCB card, bank account not activated
+		_, got := d.wb.actions.buttons[app.ActActivate]
+		if got != tt.want {
+			t.Errorf("%s: activation offered = %v, want %v", tt.clerk, got, tt.want)
+		}
+	}
+	// The CCB teller activates; the platform applies it.
+	d := newDesk(t, "c0202")
+	d.identify(t, "500106194203080048")
+	test.Tap(d.wb.actions.buttons[app.ActActivate])
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "金融账户激活：已排队") })
+	d.drain(t)
+	d.ui.drainUntil(t, func() bool {
+		return d.wb.view != nil && d.wb.view.Cards[0].FinancialStatus == app.FinancialActive
+	})
+}
+
+// TestProxyDisablesInPersonActions: with 代办 ticked and the proxy's data given, loss reports stay
+// available and carry the proxy; in-person actions are greyed out.
+func TestProxyDisablesInPersonActions(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106197809230024") // 赵丽: PIN locked (in person only)
+	if _, ok := d.wb.actions.buttons[app.ActPINReset]; !ok {
+		t.Fatal("PIN reset not offered for a locked card")
+	}
+	d.wb.actions.proxy.SetChecked(true)
+	form := d.w.Canvas().Overlays().Top()
+	var entries []*widget.Entry
+	var rel *widget.Select
+	walkObjects(form, func(o any) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, x)
+		case *widget.Select:
+			rel = x
+		}
+	})
+	if len(entries) != 4 || rel == nil {
+		t.Fatalf("proxy form: %d entries, relation %v", len(entries), rel != nil)
+	}
+	test.Type(entries[0], "赵小丽")
+	test.Type(entries[1], "11010519491231002X")
+	test.Type(entries[2], "13912345678")
+	rel.SetSelected("子女")
+	d.tapDialogButton(t, "确认") // no authorization number: refused, the form stays
+	if !strings.Contains(overlayText(d.w), "委托书编号：必填") {
+		t.Fatalf("missing authorization not reported:\n%s", overlayText(d.w))
+	}
+	test.Type(entries[3], "WT-2026-0088")
+	d.tapDialogButton(t, "确认")
+	if d.wb.actions.proxyData == nil || d.wb.actions.proxyData.Relation != "CHILD" {
+		t.Fatalf("proxy %+v", d.wb.actions.proxyData)
+	}
+	if !d.wb.actions.buttons[app.ActPINReset].Disabled() || d.wb.actions.buttons[app.ActTempLoss].Disabled() {
+		t.Error("in-person actions not greyed out, or a loss report greyed out")
+	}
+	if !strings.Contains(d.screen(), "代办人：赵**（子女）") {
+		t.Errorf("proxy not shown masked:\n%s", d.screen())
+	}
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
+	if !strings.Contains(overlayText(d.w), "代办人挂失：赵**（子女）") {
+		t.Errorf("confirmation does not name the proxy:\n%s", overlayText(d.w))
+	}
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队") })
+	d.drain(t)
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：平台已办结") })
+}
+
+// TestConflictIsShownNotOverwritten: another counter changed the card meanwhile (reported it
+// lost and unblocked it again); this counter's report on the old version comes back CONFLICT and
+// the clerk is told to review both versions; nothing is overwritten.
+func TestConflictIsShownNotOverwritten(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "50010619850615003X") // 王建国
+	other := newCounterOn(t, d.counter)
+	other.signIn(t, "c0108")
+	ctx := context.Background()
+	for _, a := range []app.Action{app.ActTempLoss, app.ActUnblock} {
+		res, err := other.Lookup.Resident(ctx, "c0108", app.IDTypeIDCard, "50010619850615003X")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := app.NewCardOpPayload(a, res.Cards[0], res.Resident.SSN, app.ChannelWindow, "", nil)
+		if _, err := other.Operations.Enqueue(ctx, app.OpRequest{Type: a.OpType(), ClerkID: "c0108", ResidentSSN: res.Resident.SSN, Payload: p}); err != nil {
+			t.Fatal(err)
+		}
+		other.drain(t)
+	}
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss]) // on the version this counter still shows
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队") })
+	d.drain(t)
+	d.ui.drainUntil(t, func() bool {
+		return strings.Contains(d.screen(), "临时挂失：数据已在别处被修改，请核对两个版本后再处理")
+	})
+	c, _ := d.DB.OutboxCounts(ctx)
+	if c.Conflicts != 1 {
+		t.Errorf("outbox %+v, want the conflict kept for review", c)
+	}
+	res, _ := other.Lookup.Resident(ctx, "c0108", app.IDTypeIDCard, "50010619850615003X")
+	if res.Cards[0].SocialStatus != app.SocialNormal {
+		t.Errorf("the card was overwritten: %s", res.Cards[0].SocialStatus)
+	}
+}
+
+// TestEndServiceRecordsAndAsksForRating: F12 writes the SERVICE_RECORD, the resident rates on
+// their screen, and both reach the platform.
+func TestEndServiceRecordsAndAsksForRating(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	d.wb.handleKey(&fyne.KeyEvent{Name: fyne.KeyF12})
+	d.ui.drainUntil(t, func() bool { return len(d.resident.buttons) == 5 })
+	if d.wb.view != nil || !strings.Contains(d.screen(), "服务已结束") {
+		t.Errorf("desk not cleared after the service:\n%s", d.screen())
+	}
+	test.Tap(d.resident.buttons[0]) // 非常满意
+	d.ui.drainUntil(t, func() bool {
+		c, _ := d.DB.OutboxCounts(context.Background())
+		return c.Pending == 2 // the service record and the evaluation
+	})
+	d.drain(t)
+	c, _ := d.DB.OutboxCounts(context.Background())
+	if c.Pending != 0 || c.Failed() != 0 {
+		t.Fatalf("after drain: %+v", c)
+	}
+	db := rawDBDir(t, d.Dir)
+	var types string
+	db.QueryRow("SELECT group_concat(type, ',') FROM (SELECT type FROM outbox ORDER BY seq)").Scan(&types)
+	if types != "SERVICE_RECORD,EVALUATION" {
+		t.Errorf("operations %q", types)
+	}
+}
+
+// TestIdleLock: no input for the idle time locks the desk; the password unlocks it, the resident
+// stays on screen.
+func TestIdleLock(t *testing.T) {
+	d := newDesk(t, "")
+	d.wb.deps.IdleLock = 50 * time.Millisecond
+	d.signInOnScreen(t, "c0107", sim.DemoPassword)
+	d.ui.drainUntil(t, func() bool { return d.wb.clerk != nil })
+	d.identify(t, "500106194912310029")
+	d.ui.drainUntil(t, func() bool { return d.wb.lock.locked })
+	if !strings.Contains(overlayText(d.w), "已锁定") {
+		t.Fatalf("no lock screen:\n%s", overlayText(d.w))
+	}
+	test.Type(d.wb.lock.password, "wrong")
+	d.wb.lock.unlock()
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.wb.lock.message.Text, "密码") })
+	if !d.wb.lock.locked {
+		t.Fatal("unlocked with a wrong password")
+	}
+	d.wb.deps.IdleLock = time.Hour
+	test.Type(d.wb.lock.password, sim.DemoPassword)
+	d.wb.lock.unlock()
+	d.ui.drainUntil(t, func() bool { return !d.wb.lock.locked })
+	if d.wb.view == nil || d.wb.view.Resident.SSN != "500106194912310029" {
+		t.Error("the work in progress was not kept")
+	}
+}
+
+// TestFunctionKeyStartsAction: F5 in the identify bar opens the temporary loss report.
+func TestFunctionKeyStartsAction(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	d.wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF5})
+	if !strings.Contains(overlayText(d.w), "卡片临时停用 7 天") {
+		t.Fatalf("F5 did not open the temporary loss report:\n%s", overlayText(d.w))
+	}
+}
