@@ -29,7 +29,7 @@ type desk struct {
 	resident *ResidentScreen
 }
 
-func newDesk(t *testing.T, clerkID string) *desk {
+func newDesk(t testing.TB, clerkID string) *desk {
 	t.Helper()
 	a := test.NewTempApp(t)
 	if err := UseLanguage("zh_Hans"); err != nil {
@@ -57,7 +57,7 @@ func newDesk(t *testing.T, clerkID string) *desk {
 }
 
 // signInOnScreen types the credentials into the sign-in screen and presses Enter.
-func (d *desk) signInOnScreen(t *testing.T, clerkID, password string) {
+func (d *desk) signInOnScreen(t testing.TB, clerkID, password string) {
 	t.Helper()
 	s := d.wb.signIn
 	s.clerkID.SetText("")
@@ -67,7 +67,7 @@ func (d *desk) signInOnScreen(t *testing.T, clerkID, password string) {
 }
 
 // identify types an ID number into the identify bar and waits for the resident.
-func (d *desk) identify(t *testing.T, id string) {
+func (d *desk) identify(t testing.TB, id string) {
 	t.Helper()
 	test.Type(d.wb.identify.entry, id)
 	d.wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -131,7 +131,10 @@ func TestSignIn(t *testing.T) {
 func TestIdentifyTypedShowsResidentCardsAndPayments(t *testing.T) {
 	d := newDesk(t, "c0107")
 	d.identify(t, "500106194203080048") // 李秀英: bank account not activated, a FAILED subsidy
-	d.ui.drainUntil(t, func() bool { return len(d.wb.view.Payments) > 0 })
+	d.ui.drainUntil(t, func() bool { return len(d.wb.view.Payments) > 0 || d.wb.view.PaymentsUnavailable })
+	if d.wb.view.PaymentsUnavailable {
+		t.Fatal("payments could not be fetched from the platform")
+	}
 	all := d.screen()
 	for _, want := range []string{"李**   500106********0048", "[老年]", "社保卡 X00000027", "未激活 (中国建设银行)", "未能到账：金融账户未激活"} {
 		if !strings.Contains(all, want) {
@@ -184,7 +187,7 @@ func TestCardInsertIdentifies(t *testing.T) {
 	}
 }
 
-func readDemoCard(t *testing.T, name string) *app.CardRead {
+func readDemoCard(t testing.TB, name string) *app.CardRead {
 	t.Helper()
 	b, err := assets.DemoCards.ReadFile("cards/" + name + ".json")
 	if err != nil {
@@ -424,5 +427,35 @@ func TestFunctionKeyStartsAction(t *testing.T) {
 	d.wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF5})
 	if !strings.Contains(overlayText(d.w), "卡片临时停用 7 天") {
 		t.Fatalf("F5 did not open the temporary loss report:\n%s", overlayText(d.w))
+	}
+}
+
+// TestOfflineSignInAndQueue: a clerk who signed in here online can sign in again with the
+// platform away; look-ups come from the cache, business is queued, and it is sent once the clerk
+// signs in online again.
+func TestOfflineSignInAndQueue(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029") // cached now
+	d.wb.SignOut()
+	d.ui.drainUntil(t, func() bool { return d.wb.signIn != nil && d.wb.clerk == nil })
+	d.Sim.Close() // the platform goes away
+	d.signInOnScreen(t, "c0107", "wrong")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.wb.signIn.message.Text, "已在本机核验") })
+	d.signInOnScreen(t, "c0107", sim.DemoPassword)
+	d.ui.drainUntil(t, func() bool { return d.wb.clerk != nil })
+	if !d.wb.offline || !strings.Contains(d.screen(), "已在本机登录") {
+		t.Fatalf("no offline notice:\n%s", d.screen())
+	}
+	d.wb.identifyTyped("500106194912310029")
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.FromCache })
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
+	if !strings.Contains(overlayText(d.w), "送达平台后才生效") {
+		t.Errorf("offline loss report does not warn that it is not yet effective:\n%s", overlayText(d.w))
+	}
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队") })
+	c, _ := d.DB.OutboxCounts(context.Background())
+	if c.Pending != 2 { // the earlier visit's service record and this loss report
+		t.Fatalf("outbox %+v", c)
 	}
 }

@@ -85,11 +85,15 @@ func (l *lockScreen) unlock() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		_, err := l.wb.deps.Services.Sessions.SignIn(ctx, id, pw)
+		sess, err := l.wb.deps.Services.Sessions.SignIn(ctx, id, pw)
 		l.wb.deps.Do(func() {
 			if err != nil {
 				l.message.SetText(ClerkMessage(err))
 				return
+			}
+			if l.wb.offline != sess.Offline {
+				l.wb.offline = sess.Offline // back online: the notice goes, the queue is sent
+				l.wb.buildDesk()
 			}
 			l.locked = false
 			l.popup.Hide()

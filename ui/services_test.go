@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"ykt/app"
 	"ykt/localdb"
@@ -25,7 +26,7 @@ type counter struct {
 	Device app.EnrollmentResult
 }
 
-func newCounter(t *testing.T) *counter {
+func newCounter(t testing.TB) *counter {
 	t.Helper()
 	s, err := sim.New(sim.Options{Seed: "demo"})
 	if err != nil {
@@ -40,12 +41,12 @@ func newCounter(t *testing.T) *counter {
 }
 
 // newCounterOn is a second counter computer of the same hall, on the same platform.
-func newCounterOn(t *testing.T, first *counter) *counter {
+func newCounterOn(t testing.TB, first *counter) *counter {
 	t.Helper()
 	return newCounterAt(t, first.Sim, first.URL)
 }
 
-func newCounterAt(t *testing.T, s *sim.Server, url string) *counter {
+func newCounterAt(t testing.TB, s *sim.Server, url string) *counter {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -70,7 +71,8 @@ func newCounterAt(t *testing.T, s *sim.Server, url string) *counter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := platform.New(platform.Config{BaseURL: url, DeviceID: dev.DeviceID, Secret: dev.DeviceSecret})
+	client, err := platform.New(platform.Config{BaseURL: url, DeviceID: dev.DeviceID, Secret: dev.DeviceSecret,
+		Attempts: 2, RetryBase: 250 * time.Millisecond, MaxRetryWait: 2 * time.Second}) // as cmd_enroll.go configures it
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func newCounterAt(t *testing.T, s *sim.Server, url string) *counter {
 	svc := &Services{
 		Operations: &app.Operations{Store: db, DeviceID: dev.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
 		Lookup:     &app.Lookup{Platform: client, Cache: db, DeviceID: dev.DeviceID},
-		Sessions:   &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID},
+		Sessions:   &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID, Offline: &app.OfflineLogins{Store: db, Iterations: 2000}},
 		Platform:   client,
 		Engine:     eng,
 		Catalog:    db,
@@ -91,7 +93,7 @@ func newCounterAt(t *testing.T, s *sim.Server, url string) *counter {
 }
 
 // signIn signs a demo clerk in and pulls the catalogue.
-func (c *counter) signIn(t *testing.T, clerkID string) app.ClerkSession {
+func (c *counter) signIn(t testing.TB, clerkID string) app.ClerkSession {
 	t.Helper()
 	sess, err := c.Sessions.SignIn(context.Background(), clerkID, sim.DemoPassword)
 	if err != nil {
@@ -104,7 +106,7 @@ func (c *counter) signIn(t *testing.T, clerkID string) app.ClerkSession {
 }
 
 // drain sends every due operation to the platform and records the verdicts.
-func (c *counter) drain(t *testing.T) {
+func (c *counter) drain(t testing.TB) {
 	t.Helper()
 	if err := c.Engine.DrainAll(context.Background()); err != nil {
 		t.Fatalf("drain: %v", err)

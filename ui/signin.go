@@ -67,6 +67,7 @@ func (s *signInScreen) submit() {
 				return
 			}
 			s.message.SetText("")
+			s.wb.offline = sess.Offline
 			s.wb.signedIn(sess.Clerk)
 		})
 	}()

@@ -63,6 +63,7 @@ type Workbench struct {
 	lock     *lockScreen
 
 	clerk   *app.Clerk
+	offline bool // the clerk signed in on this computer while the platform was away
 	catalog *app.Catalog
 	view    *app.ResidentView // the resident on screen
 	service *app.Service      // the service in progress
@@ -115,12 +116,17 @@ func (wb *Workbench) build() {
 // buildDesk lays out the working screen of a signed-in clerk.
 func (wb *Workbench) buildDesk() {
 	wb.header = widget.NewLabel(wb.headerText())
+	var notice fyne.CanvasObject = widget.NewLabel("")
+	if wb.offline {
+		notice = &widget.Label{Text: lang.L("Signed in on this computer while the platform is away: work is queued and sent after you sign in again online."),
+			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+	}
 	wb.identify = newIdentifyBar(wb.deps.Now, wb.identifyTyped, wb.identifyCode)
 	wb.resident = newResidentPanel(wb)
 	wb.actions = newActionsPanel(wb)
 
 	identify := container.NewBorder(nil, nil, nil, wb.identify.hint, container.New(fixedWidth(420), wb.identify.entry))
-	head := container.NewBorder(nil, widget.NewSeparator(), nil, identify, wb.header)
+	head := container.NewBorder(nil, container.NewVBox(notice, widget.NewSeparator()), nil, identify, wb.header)
 	queue := container.New(fixedWidth(250), widget.NewCard(lang.L("Queue"), "", wb.queueObject()))
 	actions := container.New(fixedWidth(300), widget.NewCard(lang.L("Services"), "", wb.actions.object()))
 	residentCard := widget.NewCard(lang.L("Resident"), "", wb.resident.object())
@@ -165,7 +171,7 @@ func (wb *Workbench) SignOut() {
 		wb.queue, wb.stopQ = nil, nil
 	}
 	wb.lock.stop()
-	wb.clerk, wb.view = nil, nil
+	wb.clerk, wb.view, wb.offline = nil, nil, false
 	if s := wb.deps.Services; s != nil {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -27,15 +27,15 @@ type uiQueue chan func()
 func (q uiQueue) Do(f func()) { q <- f }
 
 // drainUntil runs queued UI work until cond holds (checked on the test goroutine).
-func (q uiQueue) drainUntil(t *testing.T, cond func() bool) {
+func (q uiQueue) drainUntil(t testing.TB, cond func() bool) {
 	t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(20 * time.Second) // generous: a loaded 2-core CI machine under -race
 	for !cond() {
 		select {
 		case f := <-q:
 			f()
 		case <-deadline:
-			t.Fatal("condition not met within 5 s")
+			t.Fatal("condition not met within 20 s")
 		}
 	}
 }
