@@ -271,6 +271,7 @@ func TestRoleGating(t *testing.T) {
 	d.tapDialogButton(t, "确认")
 	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "金融账户激活：已排队") })
 	d.drain(t)
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "金融账户激活：平台已办结") })
 	d.ui.drainUntil(t, func() bool {
 		return d.wb.view != nil && d.wb.view.Cards[0].FinancialStatus == app.FinancialActive
 	})
