@@ -109,3 +109,21 @@ func (p EvaluationPayload) Validate() []FieldError {
 	}
 	return e
 }
+
+// Paper forms (纸质评价表) carry a printed number; the transcription names it in the comment.
+var paperFormRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z-]{0,31}$`)
+
+// ValidPaperFormNo reports whether s looks like a printed form number: letters, digits and
+// hyphens, at most 32.
+func ValidPaperFormNo(s string) bool { return paperFormRE.MatchString(s) }
+
+// PaperComment is the comment of a transcribed paper form: the form number first, so that the
+// platform and a supervisor can find the paper, then what the resident wrote on it, if anything.
+// It is data for the platform, in the platform's language, whatever the counter's language.
+func PaperComment(formNo, written string) string {
+	c := "纸质评价表编号：" + formNo
+	if w := strings.TrimSpace(written); w != "" {
+		c += "；居民意见：" + w
+	}
+	return c
+}

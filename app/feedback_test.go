@@ -69,3 +69,17 @@ func TestEvaluationPayload(t *testing.T) {
 		}
 	}
 }
+
+func TestPaperForm(t *testing.T) {
+	for s, want := range map[string]bool{"P-000123": true, "2026001": true, "": false, "-1": false, "P 1": false, "纸1": false, strings.Repeat("1", 33): false} {
+		if ValidPaperFormNo(s) != want {
+			t.Errorf("ValidPaperFormNo(%q) = %v", s, !want)
+		}
+	}
+	if got := PaperComment("P-000123", ""); got != "纸质评价表编号：P-000123" {
+		t.Errorf("comment %q", got)
+	}
+	if got := PaperComment("P-000123", " 办得很快 "); got != "纸质评价表编号：P-000123；居民意见：办得很快" {
+		t.Errorf("comment %q", got)
+	}
+}

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"context"
+	"slices"
 	"sync"
+	"time"
 
 	"ykt/app"
 )
@@ -62,5 +65,48 @@ func (h *outcomeHub) publish(o []app.OpOutcome) {
 	h.mu.Unlock()
 	for _, fn := range fns {
 		fn(o)
+	}
+}
+
+// finished reports whether the platform has answered the operation for good.
+func finished(s app.OpState) bool {
+	return s == app.OpApplied || s == app.OpRejected || s == app.OpConflict
+}
+
+// watchOutcome calls show once, on the UI goroutine (do), with the operation's record when the
+// platform has answered it — at once if it already has. stop ends the watch (a closed form).
+func watchOutcome(s *Services, do func(func()), opID string, show func(app.OpRecord)) (stop func()) {
+	var once sync.Once
+	var cancel func()
+	var mu sync.Mutex
+	check := func() {
+		ctx, done := context.WithTimeout(context.Background(), 10*time.Second)
+		defer done()
+		rec, err := s.Operations.Outcome(ctx, opID)
+		if err != nil || !finished(rec.State) {
+			return
+		}
+		once.Do(func() {
+			mu.Lock()
+			if cancel != nil {
+				cancel()
+			}
+			mu.Unlock()
+			do(func() { show(rec) })
+		})
+	}
+	mu.Lock()
+	cancel = outcomesOf(s.Engine).subscribe(func(o []app.OpOutcome) {
+		if slices.ContainsFunc(o, func(x app.OpOutcome) bool { return x.OpID == opID }) {
+			go check() // never hold up the engine with a read
+		}
+	})
+	mu.Unlock()
+	go check() // it may have been answered before the subscription
+	return func() {
+		once.Do(func() {})
+		mu.Lock()
+		defer mu.Unlock()
+		cancel()
 	}
 }
