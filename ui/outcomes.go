@@ -86,14 +86,15 @@ func watchOutcome(s *Services, do func(func()), opID string, show func(app.OpRec
 		if err != nil || !finished(rec.State) {
 			return
 		}
-		once.Do(func() {
-			mu.Lock()
-			if cancel != nil {
-				cancel()
-			}
-			mu.Unlock()
-			do(func() { show(rec) })
-		})
+		first := false
+		once.Do(func() { first = true })
+		if !first {
+			return // shown already, or the watch was stopped
+		}
+		mu.Lock()
+		cancel()
+		mu.Unlock()
+		do(func() { show(rec) })
 	}
 	mu.Lock()
 	cancel = outcomesOf(s.Engine).subscribe(func(o []app.OpOutcome) {

@@ -340,8 +340,9 @@ func (p *SyncPanel) say(text string, imp widget.Importance) {
 func (p *SyncPanel) renderWaiting(v syncView) {
 	p.waitingHead.SetText(lang.L("Waiting to be sent ({{.N}})", map[string]any{"N": v.counts.Pending}))
 	objs := make([]fyne.CanvasObject, 0, len(v.waiting)+1)
+	held := heldResidents(v)
 	for _, it := range v.waiting {
-		objs = append(objs, p.waitingRow(it, v.at))
+		objs = append(objs, p.waitingRow(it, v.at, held))
 	}
 	if more := v.counts.Pending - len(v.waiting); more > 0 && len(v.waiting) > 0 {
 		objs = append(objs, widget.NewLabel(lang.L("… and {{.N}} more", map[string]any{"N": more})))
@@ -353,7 +354,31 @@ func (p *SyncPanel) renderWaiting(v syncView) {
 	p.waiting.Refresh()
 }
 
-func (p *SyncPanel) waitingRow(it opItem, now time.Time) fyne.CanvasObject {
+// heldResidents maps each resident with an unresolved dead letter or conflict to the earliest
+// one's place in the device order: their later operations wait for the clerk (domain.md §6.2 4).
+func heldResidents(v syncView) map[string]int64 {
+	held := map[string]int64{}
+	for _, it := range append(append([]opItem{}, v.dead...), v.conflicts...) {
+		if ssn := it.facts.SSN; ssn != "" {
+			if seq, ok := held[ssn]; !ok || it.rec.Seq < seq {
+				held[ssn] = it.rec.Seq
+			}
+		}
+	}
+	return held
+}
+
+// waitsForClerk reports whether an operation is held behind an earlier unresolved one of its
+// resident; loss reports never wait.
+func waitsForClerk(it opItem, held map[string]int64) bool {
+	if it.rec.Type == app.OpCardTempLoss || it.rec.Type == app.OpCardFormalLoss {
+		return false
+	}
+	seq, ok := held[it.facts.SSN]
+	return ok && it.facts.SSN != "" && seq < it.rec.Seq
+}
+
+func (p *SyncPanel) waitingRow(it opItem, now time.Time, held map[string]int64) fyne.CanvasObject {
 	r := it.rec
 	parts := []string{operationTypeText(r.Type), subjectText(it.facts, it.name),
 		lang.L("waiting for {{.Age}}", map[string]any{"Age": ageText(now.Sub(r.CreatedAt))})}
@@ -364,6 +389,8 @@ func (p *SyncPanel) waitingRow(it opItem, now time.Time) fyne.CanvasObject {
 	switch {
 	case r.State == app.OpSending:
 		why = lang.L("Being sent now.")
+	case waitsForClerk(it, held):
+		why = lang.L("Waits until the rejected or conflicting operation of this resident is dealt with (above).")
 	case why == "":
 		why = OutcomeMessage(r)
 	}

@@ -246,8 +246,14 @@ func TestSyncPanelDiscardsDeadLetterWithReason(t *testing.T) {
 	c.signIn(t, "c0107")
 	dead := c.enqueue(t, app.OpCardTempLoss, zhouShuzhen, tempLossOp("X00000078", zhouShuzhen, 1))
 	c.drain(t)
+	// A later change for the same resident waits for the clerk's decision on the dead letter.
+	change := c.enqueue(t, app.OpInfoChange, zhouShuzhen, map[string]any{"ssn": zhouShuzhen, "expectedVersion": 1, "changes": map[string]any{"phone": "13911112222"}})
 	pt := newPanelTest(t, c, "c0107", time.Now)
-	pt.waitFor(t, "平台未受理（1）", "临时挂失", "社保卡 X00000078 · 500106********0026", "平台未受理：", "此笔业务不会再发送。")
+	pt.waitFor(t, "平台未受理（1）", "临时挂失", "社保卡 X00000078 · 500106********0026", "平台未受理：", "此笔业务不会再发送。",
+		"信息变更（电话、地址） · 500106********0026", "须等此居民未受理或冲突的业务（见上方）处理后才会发送。")
+	if err := c.Engine.DrainAll(context.Background()); !errors.Is(err, app.ErrBlocked) {
+		t.Fatalf("the change did not wait for the clerk: %v", err)
+	}
 	if dl, _ := c.Operations.DeadLetters(context.Background()); len(dl) != 1 || dl[0].Message == "" || !strings.Contains(pt.screen(), dl[0].Message) {
 		t.Errorf("the platform's reason is not on screen: %+v", dl)
 	}
@@ -256,6 +262,11 @@ func TestSyncPanelDiscardsDeadLetterWithReason(t *testing.T) {
 	pt.waitFor(t, "已作废。处理决定及原因已记入审计日志。", "平台未受理（0）")
 	if dl, _ := c.Operations.DeadLetters(context.Background()); len(dl) != 0 {
 		t.Errorf("dead letters after discard: %+v", dl)
+	}
+	c.drain(t) // the change waited for the decision, and now goes
+	pt.waitFor(t, "等待发送（0）")
+	if r, _ := c.Operations.Outcome(context.Background(), change.OpID); r.State != app.OpApplied {
+		t.Errorf("the waiting change: %s %s %s", r.State, r.Code, r.Message)
 	}
 	objects, reasons := c.auditRows(t, "op.discarded")
 	if len(objects) != 1 || objects[0] != dead.OpID || reasons[0] != "卡已正式挂失，已告知居民" {
