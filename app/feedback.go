@@ -82,15 +82,8 @@ func (p ComplaintPayload) Validate() []FieldError {
 	return e
 }
 
-// EvaluationPayload is EVALUATION: one per service record (一次一评). Level 1 is the best
-// (非常满意), 5 the worst (非常不满意); 4 and 5 are 差评.
-type EvaluationPayload struct {
-	RecordID string  `json:"recordId"`
-	Level    int     `json:"level"`
-	Comment  *string `json:"comment,omitempty"`
-	Late     bool    `json:"late"`  // captured after the resident left
-	Paper    bool    `json:"paper"` // transcribed by the clerk from a numbered paper form
-}
+// EvaluationPayload (service.go) is EVALUATION: one per service record (一次一评). Late marks one
+// captured after the resident left, Paper one the clerk transcribed from a numbered paper form.
 
 // BadEvaluation reports whether level is a 差评 (不满意 or 非常不满意).
 func BadEvaluation(level int) bool { return level >= evaluationBadLevel }

@@ -21,10 +21,31 @@ type counter struct {
 	Sim    *sim.Server
 	Client *platform.Client
 	Dir    string
+	URL    string // the platform's base URL
 	Device app.EnrollmentResult
 }
 
 func newCounter(t *testing.T) *counter {
+	t.Helper()
+	s, err := sim.New(sim.Options{Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	url, err := s.Start(context.Background(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newCounterAt(t, s, url)
+}
+
+// newCounterOn is a second counter computer of the same hall, on the same platform.
+func newCounterOn(t *testing.T, first *counter) *counter {
+	t.Helper()
+	return newCounterAt(t, first.Sim, first.URL)
+}
+
+func newCounterAt(t *testing.T, s *sim.Server, url string) *counter {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -37,15 +58,6 @@ func newCounter(t *testing.T) *counter {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	s, err := sim.New(sim.Options{Seed: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	url, err := s.Start(ctx, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	code, err := s.NewEnrollmentCode(sim.DemoHall)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +87,7 @@ func newCounter(t *testing.T) *counter {
 		Engine:     eng,
 		Catalog:    db,
 	}
-	return &counter{Services: svc, DB: db, Sim: s, Client: client, Dir: dir, Device: dev}
+	return &counter{Services: svc, DB: db, Sim: s, Client: client, Dir: dir, URL: url, Device: dev}
 }
 
 // signIn signs a demo clerk in and pulls the catalogue.
