@@ -182,7 +182,7 @@ func openSync(ctx context.Context, env *environment) (*syncSession, error) {
 	}
 	puller := &app.Puller{Platform: client, Store: env.db, HallCode: ws.HallCode}
 	eng := &app.SyncEngine{Store: env.db, Platform: client, Log: env.log, DeviceID: ws.DeviceID, Pull: puller.Pull}
-	sessions := &app.Sessions{Platform: client, Store: env.db, Engine: eng, DeviceID: ws.DeviceID, Offline: &app.OfflineLogins{Store: env.db}}
+	sessions := &app.Sessions{Platform: client, Store: env.db, Engine: eng, DeviceID: ws.DeviceID}
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}

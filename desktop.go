@@ -147,6 +147,8 @@ func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
 		c.Close()
 		return nil, err
 	}
+	// Clerks at this desk may sign in without the platform once they have signed in here online.
+	c.sync.Sessions.Offline = &app.OfflineLogins{Store: env.db}
 	return c, nil
 }
 
