@@ -290,7 +290,7 @@ func (f *ApplicationForm) buildCard() {
 	f.bank = widget.NewSelect(nil, nil)
 	f.bank.PlaceHolder = lang.L("Choose the bank")
 	f.bankNote = hiddenLabel(widget.WarningImportance)
-	f.making = &widget.RadioGroup{Options: []string{makeText("INSTANT"), makeText("BATCH")}, Horizontal: false}
+	f.making = &widget.RadioGroup{Options: []string{makeText("INSTANT"), makeText("BATCH")}, Required: true}
 	f.making.ExtendBaseWidget(f.making)
 	f.mailOn = &widget.Check{Text: lang.L("Post the card to the resident")}
 	f.mailOn.ExtendBaseWidget(f.mailOn)

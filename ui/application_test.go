@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
 	"ykt/app/ids"
@@ -144,12 +143,18 @@ func TestApplicationPrefilledFromIDCard(t *testing.T) {
 	if n := form.errorsShown(); n != 0 {
 		t.Errorf("%d errors shown on a fresh form", n)
 	}
-	if img := f.w.Canvas().Capture(); img != nil {
-		saveCapture(t, img, "application-new")
+	saveCapture(t, f.w.Canvas().Capture(), "application-new")
+
+	// An ID card that is not the resident's (the proxy's, say) fills nothing.
+	other := *idc
+	other.Name, other.IDNumber = "李四", "500106194912310029"
+	_, v2 := newPerson(t)
+	v2.Resident.Name = "钱多多"
+	form = f.open(t, app.ActApplyNew, v2, &other, nil)
+	if form.name.Text != "钱多多" || form.longTerm.Checked {
+		t.Errorf("someone else's ID card was used: name %q, long-term %v", form.name.Text, form.longTerm.Checked)
 	}
 }
-
-var _ = widget.Label{}
 
 // saveCapture writes a capture to $YKT_CAPTURE_DIR when set (for looking at the layout).
 func saveCapture(t *testing.T, img image.Image, name string) {
@@ -163,4 +168,160 @@ func saveCapture(t *testing.T, img image.Image, name string) {
 	}
 	defer fh.Close()
 	png.Encode(fh, img)
+}
+
+func strp(s string) *string { return &s }
+
+func TestApplicationPrefilledFromCardRead(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	v := f.lookup(t, "500106194912310029") // 张三, card X00000019 at ICBC
+	cr := &app.CardRead{SSC: &app.SSCData{CardNo: "X00000019", CardNoValid: true, SSN: strp("500106194912310029"),
+		Name: strp("张三"), Sex: strp("2"), Nation: strp("01"), BirthDate: strp("1949-12-31")}}
+	form := f.open(t, app.ActReplaceDamaged, v, nil, cr)
+	if c := form.selectedOldCard(); c == nil || c.CardNo != "X00000019" {
+		t.Errorf("old card = %+v, want the card in the reader", c)
+	}
+	if b := form.selectedBank(); b == nil || b.Code != "ICBC" {
+		t.Errorf("bank = %+v, want the old card's ICBC", b)
+	}
+	if form.makeCode() != "INSTANT" {
+		t.Errorf("make = %q at an instant-issue bank", form.makeCode())
+	}
+	if form.name.Text != "张三" || form.phone.Text != "13800000000" || form.sex.Selected != "女" {
+		t.Errorf("prefill: %q %q %q", form.name.Text, form.phone.Text, form.sex.Selected)
+	}
+	p := form.payload()
+	if p.OldCardNo == nil || *p.OldCardNo != "X00000019" || p.Kind != "REPLACE_DAMAGED" {
+		t.Errorf("payload kind %s old card %v", p.Kind, p.OldCardNo)
+	}
+	if !strings.Contains(texts(f.w.Canvas()), "已根据社保卡 · 平台记录填写") {
+		t.Errorf("sources not named:\n%s", texts(f.w.Canvas()))
+	}
+
+	// Offline and unknown here: only the card says who it is.
+	bare := app.ResidentView{Resident: app.Resident{SSN: "500106194912310029"}, Cards: v.Cards, FromCache: true}
+	form = f.open(t, app.ActReplaceDamaged, bare, nil, cr)
+	if form.name.Text != "张三" || form.sex.Selected != "女" || form.nation.Selected != "01 汉族" || form.birth.Text != "1949-12-31" {
+		t.Errorf("from the card: %q %q %q %q", form.name.Text, form.sex.Selected, form.nation.Selected, form.birth.Text)
+	}
+	if all := texts(f.w.Canvas()); !strings.Contains(all, "离线：申请保存在本机") {
+		t.Errorf("offline not said:\n%s", all)
+	}
+}
+
+func TestApplicationValidationMessages(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	test.Tap(form.submitBtn)
+	want := map[string]string{"phone": "请输入 11 位手机号码。", "photo": "请添加申请人照片。", "bankCode": "请选择银行。"}
+	for field, w := range want {
+		if got := errText(form, field); got != w {
+			t.Errorf("%s: %q, want %q", field, got, w)
+		}
+	}
+	if form.formMsg.Text != "有几项需要处理：请看红色提示。" {
+		t.Errorf("form message %q", form.formMsg.Text)
+	}
+	if f.w.Canvas().Overlays().Top() != nil {
+		t.Fatal("an incomplete form asked for confirmation")
+	}
+	test.Type(form.phone, "1380000000")
+	if errText(form, "phone") == "" {
+		t.Error("10 digits accepted as a mobile number")
+	}
+	test.Type(form.phone, "0")
+	if got := errText(form, "phone"); got != "" {
+		t.Errorf("a valid mobile still refused: %q", got)
+	}
+	test.Tap(form.longTerm)
+	test.Type(form.validUntil, "2036-13-01")
+	if got := errText(form, "idValidUntil"); got != "请按 YYYY-MM-DD 输入日期，或勾选“长期”。" {
+		t.Errorf("bad date: %q", got)
+	}
+	form.validUntil.SetText("2036-05-01")
+	if got := errText(form, "idValidUntil"); got != "" {
+		t.Errorf("good date refused: %q", got)
+	}
+	form.name.SetText(" ")
+	if got := errText(form, "name"); got != "此项必填。" {
+		t.Errorf("empty name: %q", got)
+	}
+}
+
+func TestApplicationInstantRefusedAtBatchOnlyBank(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	pick := func(code string) {
+		for i, b := range form.banks {
+			if b.Code == code {
+				form.bank.SetSelectedIndex(i)
+				return
+			}
+		}
+		t.Fatalf("no bank %s", code)
+	}
+	if !strings.Contains(strings.Join(form.bank.Options, "|"), "中国工商银行（可即时制卡）|中国建设银行（可即时制卡）|中国农业银行|") {
+		t.Errorf("instant-issue banks not marked: %q", form.bank.Options)
+	}
+	// Until the clerk chooses, the making follows the bank.
+	pick("ABC")
+	if form.makeCode() != "BATCH" || form.mailOn.Hidden {
+		t.Errorf("batch-only bank: make %q, mailing offered %v", form.makeCode(), !form.mailOn.Hidden)
+	}
+	form.making.SetSelected(makeText("INSTANT")) // the clerk insists
+	if got := errText(form, "make"); got != "该银行不能即时制卡：请选择批量制卡，或标有“可即时制卡”的银行。" {
+		t.Errorf("instant at ABC: %q", got)
+	}
+	pick("ICBC") // the clerk's choice of making stays when the bank changes
+	if form.makeCode() != "INSTANT" || errText(form, "make") != "" {
+		t.Errorf("instant at ICBC: %q %q", form.makeCode(), errText(form, "make"))
+	}
+	pick("ABC")
+	form.making.SetSelected(makeText("BATCH"))
+	if got := errText(form, "make"); got != "" {
+		t.Errorf("batch at ABC refused: %q", got)
+	}
+	test.Tap(form.mailOn)
+	if form.mailBox.Hidden || form.mailName.Text != "钱多多" {
+		t.Errorf("mailing: hidden %v, name %q", form.mailBox.Hidden, form.mailName.Text)
+	}
+	form.mailPhone.SetText("1234")
+	if got := errText(form, "mailing.phone"); got != "请输入 11 位手机号码。" {
+		t.Errorf("mailing phone: %q", got)
+	}
+	if p := form.payload(); p.Mailing == nil || p.Mailing.Address != "重庆市沙坪坝区歌乐山镇山洞路7号" {
+		t.Errorf("mailing %+v", p.Mailing)
+	}
+}
+
+func TestApplicationUrgentOnlyForGreenChannel(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	for _, tt := range []struct {
+		ssn, want, reason string
+	}{
+		{"500106194912310029", "加急制卡（绿色通道：老年人）", "ELDERLY"},  // 张三, 76
+		{"50010619850615003X", "加急制卡（绿色通道：残疾人）", "DISABLED"}, // 王建国, physical grade 2
+		{"50010619900101001X", "", ""}, // 陈明
+	} {
+		form := f.open(t, app.ActReplaceDamaged, f.lookup(t, tt.ssn), nil, nil)
+		p := form.payload()
+		if tt.want == "" {
+			if form.urgent.Visible() || p.Urgent || !form.urgentNote.Visible() {
+				t.Errorf("%s: urgent offered (visible %v, payload %v)", tt.ssn, form.urgent.Visible(), p.Urgent)
+			}
+			continue
+		}
+		if !form.urgent.Visible() || !form.urgent.Checked || form.urgent.Text != tt.want {
+			t.Errorf("%s: urgent %q visible %v checked %v", tt.ssn, form.urgent.Text, form.urgent.Visible(), form.urgent.Checked)
+		}
+		if !p.Urgent || p.UrgentReason == nil || *p.UrgentReason != tt.reason {
+			t.Errorf("%s: payload urgent %v %v", tt.ssn, p.Urgent, p.UrgentReason)
+		}
+		test.Tap(form.urgent)
+		if form.payload().Urgent {
+			t.Errorf("%s: unticked urgent still sent", tt.ssn)
+		}
+	}
 }
