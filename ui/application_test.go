@@ -1,18 +1,25 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
 	"math/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
 	"ykt/app/ids"
@@ -323,5 +330,304 @@ func TestApplicationUrgentOnlyForGreenChannel(t *testing.T) {
 		if form.payload().Urgent {
 			t.Errorf("%s: unticked urgent still sent", tt.ssn)
 		}
+	}
+}
+
+// chooseAssist picks "in person", "accompanied" or "proxy" as the clerk would.
+func chooseAssist(form *ApplicationForm, choice int) {
+	form.assist.SetSelected(form.assist.Options[slices.Index(form.assistOpt, choice)])
+}
+
+func fillProxy(form *ApplicationForm, name, id, phone, relation, auth string) {
+	test.Type(form.proxy.name, name)
+	test.Type(form.proxy.idNumber, id)
+	test.Type(form.proxy.phone, phone)
+	form.proxy.relation.SetSelected(relationText(relation))
+	test.Type(form.proxy.authNo, auth)
+}
+
+func TestApplicationProxyRules(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	// A guardian applies for a child (刘小雨, 7) without a power of attorney: allowed.
+	form := f.open(t, app.ActReplaceDamaged, f.lookup(t, "500106201904200025"), nil, nil)
+	if form.proxyBox.Visible() {
+		t.Error("proxy fields shown before proxy service was chosen")
+	}
+	chooseAssist(form, assistProxy)
+	if !form.proxyBox.Visible() {
+		t.Fatal("proxy fields not shown")
+	}
+	test.Type(form.proxy.idNumber, "50010619780923002")
+	if form.proxy.idHint.Text != "已输入 17 / 18 位" {
+		t.Errorf("hint while typing: %q", form.proxy.idHint.Text)
+	}
+	test.Type(form.proxy.idNumber, "5")
+	if form.proxy.idHint.Text != "校验位不对，请重新输入身份证号" || errText(form, "proxy.idNumber") != "身份证号校验不通过。" {
+		t.Errorf("bad check digit: hint %q, error %q", form.proxy.idHint.Text, errText(form, "proxy.idNumber"))
+	}
+	form.proxy.idNumber.SetText("")
+	fillProxy(form, "赵丽", "500106197809230024", "13400000005", "GUARDIAN", "")
+	if form.proxy.idHint.Text != "身份证号校验通过" {
+		t.Errorf("valid ID: hint %q", form.proxy.idHint.Text)
+	}
+	test.Tap(form.submitBtn)
+	for _, field := range []string{"proxy.name", "proxy.idNumber", "proxy.phone", "proxy.relation", "proxy.authorizationNo"} {
+		if got := errText(form, field); got != "" {
+			t.Errorf("guardian of a minor: %s refused: %q", field, got)
+		}
+	}
+	a := form.Assistance()
+	if a.Mode != "PROXY" || a.Reason != "OTHER" || a.Proxy == nil || a.Proxy.Relation != "GUARDIAN" || a.Proxy.IDNumber != "500106197809230024" {
+		t.Errorf("assistance %+v %+v", a, a.Proxy)
+	}
+
+	// A son applies for his elderly mother (张三, 76) without a power of attorney: refused.
+	form = f.open(t, app.ActReplaceDamaged, f.lookup(t, "500106194912310029"), nil, nil)
+	chooseAssist(form, assistProxy)
+	fillProxy(form, "王建国", "50010619850615003X", "13700000002", "CHILD", "")
+	test.Tap(form.submitBtn)
+	if got := errText(form, "proxy.authorizationNo"); got != "请填写委托书编号（未成年人的监护人除外）。" {
+		t.Errorf("adult without power of attorney: %q", got)
+	}
+	test.Type(form.proxy.authNo, "WT-2026-0117")
+	if got := errText(form, "proxy.authorizationNo"); got != "" {
+		t.Errorf("with a power of attorney: %q", got)
+	}
+	// The resident cannot be their own proxy.
+	form.proxy.idNumber.SetText("500106194912310029")
+	if got := errText(form, "proxy.idNumber"); got != "代办人不能是申请人本人。" {
+		t.Errorf("resident as proxy: %q", got)
+	}
+
+	// The proxy's own ID card fills the block and switches to proxy service; the resident's own
+	// ID card does not.
+	form = f.open(t, app.ActReplaceDamaged, f.lookup(t, "500106194912310029"), nil, nil)
+	form.SetProxyFromIDCard(app.IDCard{Name: "张三", IDNumber: "500106194912310029"})
+	if form.assistChoice() != assistNone || form.proxy.name.Text != "" {
+		t.Error("the resident's own ID card was taken for a proxy")
+	}
+	form.SetProxyFromIDCard(app.IDCard{Name: "王建国", IDNumber: "50010619850615003x"})
+	if form.assistChoice() != assistProxy || form.proxy.name.Text != "王建国" || form.proxy.idNumber.Text != "50010619850615003X" {
+		t.Errorf("proxy from ID card: %d %q %q", form.assistChoice(), form.proxy.name.Text, form.proxy.idNumber.Text)
+	}
+
+	// Accompanied service (陪办) is recorded with the green-channel reason.
+	chooseAssist(form, assistAccompany)
+	if a := form.Assistance(); a.Mode != "ACCOMPANY" || a.Reason != "ELDERLY" || a.Proxy != nil || form.payload().Proxy != nil {
+		t.Errorf("accompanied: %+v", a)
+	}
+}
+
+// overlayButton finds a button of the dialog on top.
+func (f *appFixture) overlayButton(t *testing.T, text string) *widget.Button {
+	t.Helper()
+	top := f.w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog is open")
+	}
+	var found *widget.Button
+	walkObjects(top, func(o any) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("the dialog has no button %q", text)
+	}
+	return found
+}
+
+func overlayTexts(w fyne.Window) string {
+	var b strings.Builder
+	walkObjects(w.Canvas().Overlays().Top(), func(o any) {
+		if l, ok := o.(*widget.Label); ok {
+			b.WriteString(l.Text + "\n")
+		}
+	})
+	return b.String()
+}
+
+func (f *appFixture) pickBank(t *testing.T, code string) {
+	t.Helper()
+	for i, b := range f.form.banks {
+		if b.Code == code {
+			f.form.bank.SetSelectedIndex(i)
+			return
+		}
+	}
+	t.Fatalf("no bank %s", code)
+}
+
+// submit confirms the form and waits until the application is queued.
+func (f *appFixture) submit(t *testing.T) {
+	t.Helper()
+	test.Tap(f.form.submitBtn)
+	if f.form.formMsg.Text != "" {
+		t.Fatalf("not submitted: %q", f.form.formMsg.Text)
+	}
+	test.Tap(f.overlayButton(t, "提交"))
+	f.ui.drainUntil(t, func() bool { return f.form.result != nil })
+}
+
+func TestApplicationNewQueuedAndApplied(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	test.Type(form.phone, "13912345678")
+	f.pickBank(t, "ICBC")
+	f.addPhoto(t)
+
+	test.Tap(form.submitBtn)
+	summary := overlayTexts(f.w)
+	for _, want := range []string{"首次申领", "钱**   500106*******", "139****5678", "重庆市沙坪坝区****", "长期", "中国工商银行", "即时制卡", "358×441 像素"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, summary)
+		}
+	}
+	for _, secret := range []string{idc.IDNumber, "钱多多", "13912345678", "歌乐山"} {
+		if strings.Contains(summary, secret) {
+			t.Errorf("confirmation shows %q in clear", secret)
+		}
+	}
+	test.Tap(f.overlayButton(t, "提交"))
+	f.ui.drainUntil(t, func() bool { return form.result != nil })
+	if len(f.done) != 1 || f.done[0].Type != app.OpCardApplication {
+		t.Fatalf("OnDone got %+v", f.done)
+	}
+	var sent app.ApplicationPayload
+	if err := json.Unmarshal(f.done[0].Payload, &sent); err != nil {
+		t.Fatal(err)
+	}
+	photo, _ := base64.StdEncoding.DecodeString(sent.Photo.JPEGBase64)
+	if sent.ApplicationID == "" || sent.SSN != idc.IDNumber || sent.IDValidUntil != app.LongTerm || sent.Nation != "03" ||
+		!bytes.Equal(photo, form.photo.jpeg) || sent.Photo.Width != 358 || sent.Urgent || sent.OldCardNo != nil {
+		t.Errorf("payload %+v", sent)
+	}
+	all := texts(f.w.Canvas())
+	for _, want := range []string{"申请已提交", "申请编号：" + sent.ApplicationID, "已排队等待上传平台。"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("result page lacks %q:\n%s", want, all)
+		}
+	}
+
+	f.c.drain(t)
+	want := "平台已受理：申请编号 " + sent.ApplicationID + "，已提交。"
+	f.ui.drainUntil(t, func() bool { return form.result.outcome.Text == want })
+	if form.result.outcome.Importance != widget.SuccessImportance {
+		t.Error("success not shown as such")
+	}
+	got, err := f.c.Client.Application(context.Background(), sent.ApplicationID)
+	if err != nil || got.Status != app.AppSubmitted || got.Kind != "NEW" || got.Make != "INSTANT" {
+		t.Errorf("on the platform: %+v, %v", got, err)
+	}
+}
+
+// TestApplicationReplaceLostRefused: 周淑珍 (71, visually disabled) formally reported her card
+// lost; the demo platform already has her replacement in making, so a second application is
+// refused with INVALID_STATE and the clerk reads why.
+func TestApplicationReplaceLostRefused(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	form := f.open(t, app.ActReplaceLost, f.lookup(t, "500106195501010026"), nil, nil)
+	if c := form.selectedOldCard(); c == nil || c.CardNo != "X00000078" {
+		t.Fatalf("old card %+v, want the formally lost X00000078", c)
+	}
+	if b := form.selectedBank(); b == nil || b.Code != "CQRCB" || form.makeCode() != "BATCH" {
+		t.Errorf("bank %+v make %q: want the old card's batch-only bank", b, form.makeCode())
+	}
+	if !form.urgent.Checked || form.green != "ELDERLY" {
+		t.Errorf("urgent making not offered to a 71-year-old: %v %q", form.urgent.Checked, form.green)
+	}
+	test.Type(form.validUntil, "2030-01-01")
+	f.addPhoto(t)
+	f.submit(t)
+	if p := f.form.result.payload; p.OldCardNo == nil || *p.OldCardNo != "X00000078" || p.Kind != "REPLACE_LOST" || !p.Urgent {
+		t.Errorf("sent %+v", p)
+	}
+	f.c.drain(t)
+	want := "平台未受理：申请人已有在办的社保卡申请 不会制卡：请在同步面板更正或放弃。"
+	f.ui.drainUntil(t, func() bool { return form.result.outcome.Text == want })
+	if form.result.outcome.Importance != widget.DangerImportance {
+		t.Error("the refusal is not shown as an error")
+	}
+}
+
+// TestApplicationOfflineQueued: the platform cannot be reached; the application waits on this
+// computer, says so, and is applied once the platform is back.
+func TestApplicationOfflineQueued(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	test.Type(form.phone, "13912345678")
+	f.pickBank(t, "ABC")
+	f.addPhoto(t)
+	f.submit(t)
+	if err := f.c.Sim.SetFaults("reset=1,only=batch"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.c.Engine.PushOnce(context.Background()); err == nil {
+		t.Fatal("the batch went through a reset connection")
+	}
+	f.ui.drainUntil(t, func() bool {
+		return form.result.outcome.Text == "已保存在本机：平台可连接时自动发送。"
+	})
+	f.c.Sim.SetFaults("")
+	f.c.drain(t)
+	f.ui.drainUntil(t, func() bool { return strings.HasPrefix(form.result.outcome.Text, "平台已受理：申请编号 ") })
+}
+
+// TestApplicationReceipt: the receipt PDF, read back with pdftotext, carries the application
+// number and the masked identity only; printing and its failure are said in one sentence.
+func TestApplicationReceipt(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	test.Type(form.phone, "13912345678")
+	f.pickBank(t, "CCB")
+	chooseAssist(form, assistProxy)
+	fillProxy(form, "钱小多", "500106194912310029", "13800000000", "CHILD", "WT-2026-0001")
+	f.addPhoto(t)
+	f.submit(t)
+	rb := form.result.receipt
+	f.ui.drainUntil(t, func() bool { return rb.path != "" })
+	id := form.result.payload.ApplicationID
+	if rb.status.Text != "回执已生成：receipt-"+id+".pdf" || rb.print.Disabled() || rb.open.Disabled() {
+		t.Errorf("receipt status %q", rb.status.Text)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", rb.path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext (poppler-utils): %v %s", err, out)
+	}
+	text := string(out)
+	for _, want := range []string{"社会保障卡申领回执", id, "首次申领", "即时制卡", "中国建设银行", "钱**", "500106********", "代办人",
+		"沙坪坝区政务服务中心 07 号窗口", "c0107", "2026-11-28 09:31", "扫码查询制卡进度", "12333"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, text)
+		}
+	}
+	for _, secret := range []string{idc.IDNumber, "钱多多", "钱小多", "500106194912310029", "13912345678"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("receipt shows %q in clear", secret)
+		}
+	}
+	if u := progressURL(f.a, id); u != DefaultProgressURL+"?applicationId="+id {
+		t.Errorf("progress URL %q", u)
+	}
+	f.a.Preferences().SetString(PrefProgressURL, "https://ykt.example.cn/p?src=counter")
+	if u := progressURL(f.a, id); u != "https://ykt.example.cn/p?applicationId="+id+"&src=counter" {
+		t.Errorf("progress URL from the setting %q", u)
+	}
+
+	rb.send = func(context.Context, string) error { return errors.New("lp: no default destination") }
+	test.Tap(rb.print)
+	f.ui.drainUntil(t, func() bool { return !rb.print.Disabled() })
+	if rb.status.Text != "回执未能打印：请打开回执，在阅读器中打印。" {
+		t.Errorf("print failure: %q", rb.status.Text)
+	}
+	var printed string
+	rb.send = func(_ context.Context, path string) error { printed = path; return nil }
+	test.Tap(rb.print)
+	f.ui.drainUntil(t, func() bool { return !rb.print.Disabled() })
+	if rb.status.Text != "回执已发送到打印机。" || printed != rb.path {
+		t.Errorf("printed %q: %q", printed, rb.status.Text)
 	}
 }
