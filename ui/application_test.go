@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"image"
-	"image/color"
 	"image/png"
 	"math/rand"
 	"os"
@@ -15,7 +14,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -52,6 +53,21 @@ func newAppFixture(t *testing.T, clerkID string) *appFixture {
 	return &appFixture{c: c, a: a, w: w, ui: make(uiQueue, 256), clerk: sess.Clerk}
 }
 
+// waitUI runs queued UI work until cond holds. Photo work under the race detector takes about a
+// second a photo, and the cores are shared: the deadline is generous.
+func (f *appFixture) waitUI(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !cond() {
+		select {
+		case fn := <-f.ui:
+			fn()
+		case <-deadline:
+			t.Fatal("condition not met within 30 s")
+		}
+	}
+}
+
 // lookup identifies a demo resident on the platform, as the workbench does.
 func (f *appFixture) lookup(t *testing.T, ssn string) app.ResidentView {
 	t.Helper()
@@ -70,7 +86,7 @@ func (f *appFixture) open(t *testing.T, action app.Action, v app.ResidentView, i
 		IDCard: idc, CardRead: cr, OnDone: func(op app.Operation) { f.done = append(f.done, op) }})
 	t.Cleanup(f.form.Close)
 	f.w.SetContent(f.form.Object())
-	f.ui.drainUntil(t, func() bool { return len(f.form.banks) > 0 })
+	f.waitUI(t, func() bool { return len(f.form.banks) > 0 })
 	return f.form
 }
 
@@ -87,30 +103,43 @@ func newPerson(t *testing.T) (*app.IDCard, app.ResidentView) {
 }
 
 // portrait makes a camera-like frame: a noisy background with a face-coloured ellipse, so JPEG
-// sizes behave as with a real photo.
+// sizes behave as with a real photo. Frames are made once per size (the race detector makes
+// pixel loops slow).
 func portrait(w, h int) image.Image {
+	portraitsMu.Lock()
+	defer portraitsMu.Unlock()
+	key := image.Pt(w, h)
+	if img, ok := portraits[key]; ok {
+		return img
+	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	rng := rand.New(rand.NewSource(1))
 	cx, cy, rx, ry := w/2, h/2, w/4, h/3
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			n := uint8(rng.Intn(40))
-			c := color.RGBA{200 + n/2, 210 + n/3, 220, 255}
+			c := [4]uint8{200 + n/2, 210 + n/3, 220, 255}
 			dx, dy := float64(x-cx)/float64(rx), float64(y-cy)/float64(ry)
 			if dx*dx+dy*dy < 1 {
-				c = color.RGBA{180 + n, 140 + n/2, 120 + n/3, 255}
+				c = [4]uint8{180 + n, 140 + n/2, 120 + n/3, 255}
 			}
-			img.Set(x, y, c)
+			copy(img.Pix[img.PixOffset(x, y):], c[:])
 		}
 	}
+	portraits[key] = img
 	return img
 }
+
+var (
+	portraitsMu sync.Mutex
+	portraits   = map[image.Point]image.Image{}
+)
 
 // addPhoto gives the form a photo and waits until it is prepared.
 func (f *appFixture) addPhoto(t *testing.T) {
 	t.Helper()
-	f.form.SetPhoto(portrait(900, 1200))
-	f.ui.drainUntil(t, func() bool { return f.form.photo.jpeg != nil && !f.form.photo.running })
+	f.form.SetPhoto(portrait(600, 800))
+	f.waitUI(t, func() bool { return f.form.photo.jpeg != nil && !f.form.photo.running })
 }
 
 func errText(f *ApplicationForm, field string) string {
@@ -466,7 +495,7 @@ func (f *appFixture) submit(t *testing.T) {
 		t.Fatalf("not submitted: %q", f.form.formMsg.Text)
 	}
 	test.Tap(f.overlayButton(t, "提交"))
-	f.ui.drainUntil(t, func() bool { return f.form.result != nil })
+	f.waitUI(t, func() bool { return f.form.result != nil })
 }
 
 func TestApplicationNewQueuedAndApplied(t *testing.T) {
@@ -490,7 +519,7 @@ func TestApplicationNewQueuedAndApplied(t *testing.T) {
 		}
 	}
 	test.Tap(f.overlayButton(t, "提交"))
-	f.ui.drainUntil(t, func() bool { return form.result != nil })
+	f.waitUI(t, func() bool { return form.result != nil })
 	if len(f.done) != 1 || f.done[0].Type != app.OpCardApplication {
 		t.Fatalf("OnDone got %+v", f.done)
 	}
@@ -512,7 +541,7 @@ func TestApplicationNewQueuedAndApplied(t *testing.T) {
 
 	f.c.drain(t)
 	want := "平台已受理：申请编号 " + sent.ApplicationID + "，已提交。"
-	f.ui.drainUntil(t, func() bool { return form.result.outcome.Text == want })
+	f.waitUI(t, func() bool { return form.result.outcome.Text == want })
 	if form.result.outcome.Importance != widget.SuccessImportance {
 		t.Error("success not shown as such")
 	}
@@ -545,7 +574,7 @@ func TestApplicationReplaceLostRefused(t *testing.T) {
 	}
 	f.c.drain(t)
 	want := "平台未受理：申请人已有在办的社保卡申请 不会制卡：请在同步面板更正或放弃。"
-	f.ui.drainUntil(t, func() bool { return form.result.outcome.Text == want })
+	f.waitUI(t, func() bool { return form.result.outcome.Text == want })
 	if form.result.outcome.Importance != widget.DangerImportance {
 		t.Error("the refusal is not shown as an error")
 	}
@@ -567,12 +596,12 @@ func TestApplicationOfflineQueued(t *testing.T) {
 	if _, err := f.c.Engine.PushOnce(context.Background()); err == nil {
 		t.Fatal("the batch went through a reset connection")
 	}
-	f.ui.drainUntil(t, func() bool {
+	f.waitUI(t, func() bool {
 		return form.result.outcome.Text == "已保存在本机：平台可连接时自动发送。"
 	})
 	f.c.Sim.SetFaults("")
 	f.c.drain(t)
-	f.ui.drainUntil(t, func() bool { return strings.HasPrefix(form.result.outcome.Text, "平台已受理：申请编号 ") })
+	f.waitUI(t, func() bool { return strings.HasPrefix(form.result.outcome.Text, "平台已受理：申请编号 ") })
 }
 
 // TestApplicationReceipt: the receipt PDF, read back with pdftotext, carries the application
@@ -588,7 +617,7 @@ func TestApplicationReceipt(t *testing.T) {
 	f.addPhoto(t)
 	f.submit(t)
 	rb := form.result.receipt
-	f.ui.drainUntil(t, func() bool { return rb.path != "" })
+	f.waitUI(t, func() bool { return rb.path != "" })
 	id := form.result.payload.ApplicationID
 	if rb.status.Text != "回执已生成：receipt-"+id+".pdf" || rb.print.Disabled() || rb.open.Disabled() {
 		t.Errorf("receipt status %q", rb.status.Text)
@@ -619,14 +648,14 @@ func TestApplicationReceipt(t *testing.T) {
 
 	rb.send = func(context.Context, string) error { return errors.New("lp: no default destination") }
 	test.Tap(rb.print)
-	f.ui.drainUntil(t, func() bool { return !rb.print.Disabled() })
+	f.waitUI(t, func() bool { return !rb.print.Disabled() })
 	if rb.status.Text != "回执未能打印：请打开回执，在阅读器中打印。" {
 		t.Errorf("print failure: %q", rb.status.Text)
 	}
 	var printed string
 	rb.send = func(_ context.Context, path string) error { printed = path; return nil }
 	test.Tap(rb.print)
-	f.ui.drainUntil(t, func() bool { return !rb.print.Disabled() })
+	f.waitUI(t, func() bool { return !rb.print.Disabled() })
 	if rb.status.Text != "回执已发送到打印机。" || printed != rb.path {
 		t.Errorf("printed %q: %q", printed, rb.status.Text)
 	}

@@ -158,8 +158,8 @@ func decodePhoto(r io.Reader) (image.Image, error) {
 	if len(b) > photoFileMax {
 		return nil, errTooBig
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
-	if err != nil {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil || format != "jpeg" && format != "png" {
 		return nil, errNotPicture
 	}
 	if cfg.Width*cfg.Height > photoPixelsMax {
