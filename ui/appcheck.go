@@ -113,14 +113,21 @@ func (f *ApplicationForm) revalidate() {
 	for field, l := range f.errs {
 		text := strings.Join(problems[field], " ")
 		delete(problems, field)
-		l.Hidden = text == ""
-		l.SetText(text)
+		if text != l.Text {
+			f.reflow = true
+			l.Hidden = text == ""
+			l.SetText(text)
+		}
 	}
 	var rest []string
 	for _, texts := range problems {
 		rest = append(rest, texts...)
 	}
 	f.formMsg.SetText(strings.Join(rest, " "))
+	if f.reflow {
+		f.reflow = false
+		f.relayout()
+	}
 }
 
 // errorsShown counts the fields that show a problem.

@@ -69,10 +69,11 @@ const (
 // one page prefilled from the reads and the platform's record, where the clerk checks the data,
 // adds the photo, chooses bank and making, confirms, and sees the outcome and the receipt.
 type ApplicationForm struct {
-	deps ApplicationDeps
-	kind string
-	ssn  string
-	root *fyne.Container
+	deps   ApplicationDeps
+	kind   string
+	ssn    string
+	root   *fyne.Container
+	scroll *container.Scroll
 
 	notices  *fyne.Container
 	identity *widget.Label
@@ -110,6 +111,7 @@ type ApplicationForm struct {
 	touched   map[string]bool
 	submitted bool
 	filling   bool // prefill in progress: changes are not the clerk's
+	reflow    bool // a part was shown or hidden: lay the page out again
 	formMsg   *widget.Label
 	submitBtn *widget.Button
 
@@ -208,6 +210,31 @@ func (f *ApplicationForm) errLabel(field string) *widget.Label {
 	return l
 }
 
+// relayout lays the page out again after parts were shown or hidden: fyne lays a container out
+// again only when its size changes, so a part shown in a container of unchanged size would sit
+// at its corner.
+func (f *ApplicationForm) relayout() {
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *container.Scroll:
+			x.Refresh()
+			walk(x.Content)
+		case *fyne.Container:
+			if x.Hidden {
+				return
+			}
+			if x.Layout != nil {
+				x.Layout.Layout(x.Objects, x.Size())
+			}
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(f.root)
+}
+
 // hiddenLabel is a wrapping sentence shown only when it has something to say.
 func hiddenLabel(imp widget.Importance) *widget.Label {
 	l := &widget.Label{Importance: imp, Wrapping: fyne.TextWrapWord}
@@ -224,7 +251,7 @@ func (f *ApplicationForm) build() {
 	f.buildApplicant()
 	f.buildCard()
 	f.buildAssist()
-	f.photo = newPhotoPanel(f.deps.Window, f.deps.Do, f.deps.Camera, f.revalidate)
+	f.photo = newPhotoPanel(f.deps.Window, f.deps.Do, f.deps.Camera, func() { f.reflow = true; f.revalidate() })
 	f.notices = container.NewVBox()
 	title := &widget.Label{Text: applicationKindText(f.kind), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	f.identity = &widget.Label{Text: pii.Name(f.deps.View.Resident.Name) + "   " + pii.ID(f.ssn)}
@@ -238,13 +265,14 @@ func (f *ApplicationForm) build() {
 		sectionTitle(lang.L("Photo")), f.photo.object(), f.errLabel("photo"),
 		widget.NewSeparator(), sectionTitle(lang.L("Who is served")), f.assist, f.assistNote, f.proxyBox,
 	)
-	body := container.NewBorder(nil, nil, nil, container.New(fixedWidth(420), right), left)
+	body := container.NewBorder(nil, nil, nil, container.New(fixedWidth(440), right), left)
 
 	f.formMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	f.submitBtn = &widget.Button{Text: lang.L("Check and submit…"), Importance: widget.HighImportance, OnTapped: f.trySubmit}
 	cancel := &widget.Button{Text: lang.L("Cancel"), OnTapped: f.cancel}
 	foot := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(cancel, f.submitBtn), f.formMsg)
-	f.root = container.NewBorder(head, foot, nil, nil, container.NewVScroll(body))
+	f.scroll = container.NewVScroll(body)
+	f.root = container.NewBorder(head, foot, nil, nil, f.scroll)
 	f.wire()
 }
 
@@ -313,7 +341,7 @@ func (f *ApplicationForm) buildCard() {
 func (f *ApplicationForm) cardGrid() fyne.CanvasObject {
 	var rows []formRow
 	if f.kind != "NEW" {
-		rows = append(rows, formRow{lang.L("Card replaced"), "oldCardNo", f.oldCard}, formRow{"", "kind", widget.NewLabel("")})
+		rows = append(rows, formRow{lang.L("Card replaced"), "oldCardNo", container.NewVBox(f.oldCard, f.errLabel("kind"))})
 	}
 	rows = append(rows,
 		formRow{lang.L("Bank"), "bankCode", container.NewVBox(f.bank, f.bankNote)},
@@ -324,6 +352,7 @@ func (f *ApplicationForm) cardGrid() fyne.CanvasObject {
 
 func (f *ApplicationForm) buildAssist() {
 	f.proxy = newProxyBlock(f.deps.Now, f.changed)
+	f.proxy.reflow = func() { f.reflow = true }
 	f.proxyBox = container.NewVBox(f.grid(f.proxy.rows()...))
 	f.proxyBox.Hide()
 	f.assistNote = hiddenLabel(widget.LowImportance)
@@ -335,10 +364,10 @@ func (f *ApplicationForm) buildAssist() {
 // setAssistOptions offers in person, accompanied and, where the business allows it, proxy.
 func (f *ApplicationForm) setAssistOptions(proxyAllowed bool) {
 	f.assistOpt = []int{assistNone, assistAccompany}
-	opts := []string{lang.L("Resident in person"), lang.L("Accompanied (陪办)")}
+	opts := []string{lang.L("In person"), lang.L("Accompanied")}
 	if proxyAllowed {
 		f.assistOpt = append(f.assistOpt, assistProxy)
-		opts = append(opts, lang.L("By proxy (代办)"))
+		opts = append(opts, lang.L("By proxy"))
 	} else {
 		f.assistNote.SetText(lang.L("This business must be done by the resident in person: no proxy."))
 		f.assistNote.Show()
@@ -368,7 +397,7 @@ func (f *ApplicationForm) assistChanged(string) {
 		return
 	}
 	f.proxyBox.Hidden = f.assistChoice() != assistProxy
-	f.proxyBox.Refresh()
+	f.reflow = true
 	f.revalidate()
 }
 
@@ -549,6 +578,7 @@ func (f *ApplicationForm) setCatalog(c *app.Catalog, err error) {
 		}
 	}
 	f.setGreen(app.GreenChannelReason(f.deps.View.Resident, policy, f.deps.Now()))
+	f.reflow = true
 	f.revalidate()
 }
 
@@ -642,9 +672,8 @@ func (f *ApplicationForm) makeChanged(string) {
 	}
 	batch := f.makeCode() == "BATCH"
 	f.mailOn.Hidden = !batch
-	f.mailOn.Refresh()
 	f.mailBox.Hidden = !batch || !f.mailOn.Checked
-	f.mailBox.Refresh()
+	f.reflow = true
 	f.changed("make")
 }
 

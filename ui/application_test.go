@@ -660,3 +660,30 @@ func TestApplicationReceipt(t *testing.T) {
 		t.Errorf("printed %q: %q", printed, rb.status.Text)
 	}
 }
+
+// TestApplicationPartsShownInPlace: parts that appear later (urgent making once the catalogue is
+// in, the proxy block, the mailing address, error sentences) are laid out where they belong, not
+// on top of other inputs.
+func TestApplicationPartsShownInPlace(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	form := f.open(t, app.ActReplaceLost, f.lookup(t, "500106195501010026"), nil, nil)
+	pos := func(o fyne.CanvasObject) fyne.Position {
+		return fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	}
+	below := func(name string, lower, upper fyne.CanvasObject) {
+		t.Helper()
+		if pos(lower).Y < pos(upper).Y+upper.Size().Height {
+			t.Errorf("%s at %v overlaps what is above it (%v, %v)", name, pos(lower), pos(upper), upper.Size())
+		}
+	}
+	below("urgent making", form.urgent, form.making)
+	chooseAssist(form, assistProxy)
+	below("proxy name", form.proxy.name, form.assist)
+	below("proxy ID", form.proxy.idNumber, form.proxy.name)
+	test.Tap(form.mailOn)
+	below("recipient", form.mailName, form.mailOn)
+	below("urgent making after the mailing address", form.urgent, form.mailAddress)
+	test.Tap(form.submitBtn)
+	below("validity error", form.errs["idValidUntil"], form.validUntil)
+	below("phone after the validity error", form.phone, form.errs["idValidUntil"])
+}

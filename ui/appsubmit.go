@@ -65,7 +65,7 @@ func (f *ApplicationForm) summary(p app.ApplicationPayload) [][2]string {
 	rows = append(rows, [2]string{lang.L("Photo"), lang.L("358×441 pixels, {{.KB}} KB", map[string]any{"KB": kb(len(f.photo.jpeg))})})
 	switch a := f.Assistance(); a.Mode {
 	case "ACCOMPANY":
-		rows = append(rows, [2]string{lang.L("Who is served"), lang.L("Accompanied (陪办)")})
+		rows = append(rows, [2]string{lang.L("Who is served"), lang.L("Accompanied")})
 	case "PROXY":
 		rows = append(rows, [2]string{lang.L("Proxy"), pii.Name(a.Proxy.Name) + "   " + pii.ID(a.Proxy.IDNumber) + " · " + relationText(a.Proxy.Relation)})
 	}

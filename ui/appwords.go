@@ -222,10 +222,7 @@ func problemText(field string, p app.Problem) string {
 	case app.ProbCardNo:
 		return lang.L("Choose the card this application replaces.")
 	case app.ProbChoice:
-		if field == "bankCode" {
-			return lang.L("Choose the bank.")
-		}
-		return lang.L("Choose one of the options.")
+		return choiceText(field)
 	case app.ProbDate:
 		return dateProblemText(field)
 	case app.ProbPhotoSize:
@@ -240,6 +237,22 @@ func problemText(field string, p app.Problem) string {
 		return lang.L("The proxy cannot be the resident.")
 	}
 	return lang.L("This entry is not valid.")
+}
+
+func choiceText(field string) string {
+	switch field {
+	case "bankCode":
+		return lang.L("Choose the bank.")
+	case "make":
+		return lang.L("Choose how the card is made.")
+	case "sex":
+		return lang.L("Choose the sex.")
+	case "nation":
+		return lang.L("Choose the nationality.")
+	case "proxy.relation":
+		return lang.L("Choose the proxy's relation to the resident.")
+	}
+	return lang.L("Choose one of the options.")
 }
 
 func requiredText(field string) string {

@@ -84,7 +84,7 @@ func newPhotoPanel(win fyne.Window, do func(func()), camera app.Camera, changed 
 
 func (p *photoPanel) object() fyne.CanvasObject {
 	buttons := container.NewHBox(p.fileBtn, p.camBtn, p.zoomOut, p.zoomIn)
-	hint := &widget.Label{Text: lang.L("Drag to move the frame; wheel or −/+ to zoom."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	hint := &widget.Label{Text: lang.L("Drag to move the frame; zoom with the mouse wheel or the buttons."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
 	result := container.NewBorder(nil, nil, p.thumb, nil, container.NewVBox(p.status, p.camNote))
 	return container.NewVBox(p.editor, hint, buttons, result)
 }

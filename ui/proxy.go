@@ -22,8 +22,10 @@ type proxyBlock struct {
 	relation                      *widget.Select
 	relations                     []string // codes, in the order of relation.Options
 	now                           func() time.Time
-	// changed is called with the field's JSON name after the clerk changes it.
+	// changed is called with the field's JSON name after the clerk changes it; reflow, when set,
+	// when the hint under the ID number appears or goes.
 	changed func(field string)
+	reflow  func()
 }
 
 func newProxyBlock(now func() time.Time, changed func(string)) *proxyBlock {
@@ -70,6 +72,9 @@ func (b *proxyBlock) idChanged(s string) {
 		}
 	}
 	b.idHint.Importance = imp
+	if b.idHint.Hidden != (text == "") && b.reflow != nil {
+		b.reflow()
+	}
 	b.idHint.Hidden = text == ""
 	b.idHint.SetText(text)
 	b.changed("proxy.idNumber")
