@@ -36,6 +36,7 @@ type appFixture struct {
 	clerk app.Clerk
 	form  *ApplicationForm
 	done  []app.Operation
+	now   func() time.Time // the screen's clock: fixedNow unless a test needs the platform's
 }
 
 func newAppFixture(t *testing.T, clerkID string) *appFixture {
@@ -50,7 +51,7 @@ func newAppFixture(t *testing.T, clerkID string) *appFixture {
 	w := a.NewWindow("")
 	t.Cleanup(w.Close)
 	w.Resize(WindowSize)
-	return &appFixture{c: c, a: a, w: w, ui: make(uiQueue, 256), clerk: sess.Clerk}
+	return &appFixture{c: c, a: a, w: w, ui: make(uiQueue, 256), clerk: sess.Clerk, now: fixedNow}
 }
 
 // waitUI runs queued UI work until cond holds. Photo work under the race detector takes about a
@@ -82,7 +83,7 @@ func (f *appFixture) lookup(t *testing.T, ssn string) app.ResidentView {
 func (f *appFixture) open(t *testing.T, action app.Action, v app.ResidentView, idc *app.IDCard, cr *app.CardRead) *ApplicationForm {
 	t.Helper()
 	f.form = NewApplicationForm(ApplicationDeps{App: f.a, Window: f.w, Services: f.c.Services, Clerk: f.clerk,
-		Channel: app.ChannelOf(f.clerk), Workstation: demoHall, Do: f.ui.Do, Now: fixedNow, Action: action, View: v,
+		Channel: app.ChannelOf(f.clerk), Workstation: demoHall, Do: f.ui.Do, Now: f.now, Action: action, View: v,
 		IDCard: idc, CardRead: cr, OnDone: func(op app.Operation) { f.done = append(f.done, op) }})
 	t.Cleanup(f.form.Close)
 	f.w.SetContent(f.form.Object())
@@ -686,4 +687,53 @@ func TestApplicationPartsShownInPlace(t *testing.T) {
 	test.Tap(form.submitBtn)
 	below("validity error", form.errs["idValidUntil"], form.validUntil)
 	below("phone after the validity error", form.phone, form.errs["idValidUntil"])
+}
+
+// TestApplicationRenewal: a card is renewed only within 60 days of its expiry (到期换领). The
+// demo platform dates 冯静's card 30 days from its own today, so this screen uses the same clock.
+func TestApplicationRenewal(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	f.now = time.Now
+	form := f.open(t, app.ActRenew, f.lookup(t, "500106194912310029"), nil, nil) // 张三: valid until 2031
+	if all := texts(f.w.Canvas()); !strings.Contains(all, "目前没有可到期换领的卡：有效期截止前 60 天内才可办理。") {
+		t.Errorf("no renewal window said:\n%s", all)
+	}
+	test.Tap(form.submitBtn)
+	if got := errText(form, "oldCardNo"); got != "请选择要补换的原卡。" {
+		t.Errorf("renewal without a card: %q", got)
+	}
+
+	body := "50010619810909005"
+	check, _ := ids.CheckChar(body)
+	form = f.open(t, app.ActRenew, f.lookup(t, body+string(check)), nil, nil) // 冯静
+	c := form.selectedOldCard()
+	if c == nil || !app.InRenewalWindow(*c, time.Now()) {
+		t.Fatalf("card to renew %+v", c)
+	}
+	test.Type(form.validUntil, "2040-09-09")
+	f.addPhoto(t)
+	f.submit(t)
+	f.c.drain(t)
+	f.waitUI(t, func() bool { return strings.HasPrefix(form.result.outcome.Text, "平台已受理：申请编号 ") })
+	if p := form.result.payload; p.Kind != "RENEW" || p.OldCardNo == nil || *p.OldCardNo != c.CardNo || p.BankCode != "CCB" {
+		t.Errorf("sent %+v", p)
+	}
+}
+
+// TestApplicationWithoutCatalogue: before the first pull there is no bank list; the form says so
+// and cannot be submitted.
+func TestApplicationWithoutCatalogue(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	bare := newCounter(t) // never signed in, never pulled
+	idc, v := newPerson(t)
+	form := NewApplicationForm(ApplicationDeps{App: f.a, Window: f.w, Services: bare.Services, Clerk: f.clerk,
+		Workstation: demoHall, Do: f.ui.Do, Now: fixedNow, Action: app.ActApplyNew, View: v, IDCard: idc})
+	t.Cleanup(form.Close)
+	f.w.SetContent(form.Object())
+	want := "尚未从平台取得银行列表：请连接平台后重新打开此表单。"
+	f.waitUI(t, func() bool { return form.bankNote.Text == want && form.bankNote.Visible() })
+	test.Tap(form.submitBtn)
+	if got := errText(form, "bankCode"); got != "请选择银行。" || f.w.Canvas().Overlays().Top() != nil {
+		t.Errorf("submitted without banks: %q", got)
+	}
 }
