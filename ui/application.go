@@ -322,6 +322,7 @@ func (f *ApplicationForm) buildCard() {
 	f.making.ExtendBaseWidget(f.making)
 	f.mailOn = &widget.Check{Text: lang.L("Post the card to the resident")}
 	f.mailOn.ExtendBaseWidget(f.mailOn)
+	f.mailOn.Hide() // batch making only
 	f.mailName, f.mailPhone, f.mailAddress = &widget.Entry{}, &widget.Entry{PlaceHolder: lang.L("11-digit mobile")}, &widget.Entry{}
 	for _, e := range []*widget.Entry{f.mailName, f.mailPhone, f.mailAddress} {
 		e.ExtendBaseWidget(e)

@@ -165,3 +165,11 @@ func TestPhotoFromCamera(t *testing.T) {
 		t.Errorf("camera frame %v, crop %v", p.editor.bounds, p.editor.crop)
 	}
 }
+
+func TestDemoPortraitMakesAGoodPhoto(t *testing.T) {
+	img := DemoPortrait()
+	b, err := app.PreparePhoto(img, img.Bounds())
+	if err != nil || len(b) < app.PhotoMinBytes || len(b) > app.PhotoMaxBytes {
+		t.Fatalf("demo portrait: %d bytes, %v", len(b), err)
+	}
+}
