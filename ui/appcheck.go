@@ -145,6 +145,10 @@ func (f *ApplicationForm) errorsShown() int {
 func (f *ApplicationForm) trySubmit() {
 	f.submitted = true
 	f.revalidate()
+	if f.photo.running {
+		f.formMsg.SetText(lang.L("The photo is still being prepared: submit again in a moment."))
+		return
+	}
 	if f.errorsShown() > 0 || f.formMsg.Text != "" {
 		if f.formMsg.Text == "" {
 			f.formMsg.SetText(lang.L("Some entries need attention: see the notes in red."))

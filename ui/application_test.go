@@ -639,6 +639,9 @@ func TestApplicationReceipt(t *testing.T) {
 			t.Errorf("receipt shows %q in clear", secret)
 		}
 	}
+	if placeText(app.ChannelHomeVisit, demoHall) != "上门服务" || placeText(app.ChannelWindow, demoHall) != "07 号窗口" {
+		t.Error("place of the application in words")
+	}
 	if u := progressURL(f.a, id); u != DefaultProgressURL+"?applicationId="+id {
 		t.Errorf("progress URL %q", u)
 	}

@@ -157,20 +157,25 @@ func (f *ApplicationForm) watch(opID string) {
 	f.stop = cancel
 	ops := f.deps.Services.Operations
 	go func() {
-		var last app.OpRecord
-		first := true
+		type seen struct {
+			state    app.OpState
+			attempts int
+			failed   bool
+		}
+		var last *seen
 		for {
 			rec, err := ops.Outcome(ctx, opID)
 			if ctx.Err() != nil {
 				return
 			}
-			if err != nil || first || rec.State != last.State || rec.Attempts != last.Attempts {
+			now := seen{rec.State, rec.Attempts, err != nil}
+			if last == nil || now != *last {
 				f.deps.Do(func() { f.showOutcome(rec, err) })
 			}
 			if err == nil && (rec.State == app.OpApplied || rec.State == app.OpRejected || rec.State == app.OpConflict) {
 				return
 			}
-			first, last = false, rec
+			last = &now
 			select {
 			case <-ctx.Done():
 				return

@@ -46,6 +46,10 @@ func TestPhotoPreparedOffTheUIGoroutine(t *testing.T) {
 	if e.crop.Dx() >= full.Dx() || p.status.Text != "正在处理照片…" {
 		t.Fatalf("zoom: crop %v (was %v), status %q", e.crop, full, p.status.Text)
 	}
+	test.Tap(form.submitBtn) // the photo sent must be the one the clerk sees
+	if form.formMsg.Text != "照片仍在处理中：请稍后再提交。" || f.w.Canvas().Overlays().Top() != nil {
+		t.Errorf("submitted while the photo was being prepared: %q", form.formMsg.Text)
+	}
 	f.waitUI(t, func() bool { return !p.running })
 	zoomed, before := e.crop, p.jpeg
 	if e.shown <= 0 {

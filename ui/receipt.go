@@ -50,7 +50,7 @@ func (f *ApplicationForm) newReceiptBox(p app.ApplicationPayload) *receiptBox {
 	r.data = printer.AppReceipt{
 		ApplicationID: p.ApplicationID, Kind: applicationKindText(p.Kind), Make: makeShortText(p.Make), Bank: f.bankName(p.BankCode),
 		Urgent: p.Urgent, ResidentName: p.Name, ResidentID: p.SSN, ProxyName: proxy,
-		Hall: d.Workstation.HallName, Window: lang.L("Window {{.No}}", map[string]any{"No": d.Workstation.WindowNo}),
+		Hall: d.Workstation.HallName, Window: placeText(d.Channel, d.Workstation),
 		ClerkID: d.Clerk.ID, At: d.Now().In(app.Shanghai), ProgressURL: progressURL(d.App, p.ApplicationID), Labels: receiptLabels(),
 	}
 	r.print = &widget.Button{Text: lang.L("Print the receipt"), Icon: theme.DocumentPrintIcon(), OnTapped: r.sendToPrinter}
@@ -62,6 +62,14 @@ func (f *ApplicationForm) newReceiptBox(p app.ApplicationPayload) *receiptBox {
 
 func (r *receiptBox) object() fyne.CanvasObject {
 	return container.NewVBox(sectionTitle(lang.L("Receipt")), r.status, container.NewHBox(r.print, r.open))
+}
+
+// placeText says where the application was taken: the window, or a home visit (上门服务).
+func placeText(ch app.Channel, ws app.Workstation) string {
+	if ch == app.ChannelHomeVisit {
+		return lang.L("home visit")
+	}
+	return lang.L("Window {{.No}}", map[string]any{"No": ws.WindowNo})
 }
 
 // progressURL is the address in the QR code: the preference's (or the default) with the number.
