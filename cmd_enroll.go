@@ -133,6 +133,9 @@ func newPlatformClient(ctx context.Context, env *environment, observe func(error
 	offMs, _ := strconv.ParseInt(get(settingOffset), 10, 64)
 	cfg := platform.Config{BaseURL: get(settingPlatformURL), DeviceID: id, Secret: secret, PinnedCA: get(settingPinnedCA),
 		Offset: time.Duration(offMs) * time.Millisecond, Observe: observe,
+		// A clerk waits on look-ups: one quick retry, then the cache answers; the outbox schedules
+		// the batches' long retries itself (security.md SY-4, SY-11).
+		Attempts: 2, RetryBase: 250 * time.Millisecond, MaxRetryWait: 2 * time.Second,
 		OnOffset: func(d time.Duration) {
 			env.db.SetSetting(context.Background(), settingOffset, strconv.FormatInt(d.Milliseconds(), 10))
 		}}

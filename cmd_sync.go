@@ -55,9 +55,12 @@ func printSyncStatus(ctx context.Context, env *environment, out io.Writer) error
 	if err != nil {
 		return err
 	}
-	if ws.Demo {
+	switch {
+	case ws.DeviceID == "":
 		fmt.Fprintln(out, "device:      not enrolled (ykt enroll)")
-	} else {
+	case ws.Demo:
+		fmt.Fprintf(out, "device:      %s, enrolled with the embedded demo platform, window %s\n", ws.DeviceID, ws.WindowNo)
+	default:
 		fmt.Fprintf(out, "device:      %s, %s window %s\n", ws.DeviceID, ws.HallCode, ws.WindowNo)
 	}
 	fmt.Fprintf(out, "pending:     %d\ndead letters: %d\nconflicts:   %d\n", c.Pending, c.Rejected, c.Conflicts)
@@ -149,25 +152,36 @@ type syncSession struct {
 	Sessions   *app.Sessions
 }
 
-// startSync builds the platform client of an enrolled data directory, signs the clerk in, and
-// prepares the sync engine (SENDING → PENDING). Demo mode and `ykt sync run` both use it.
+// startSync opens the sync session of an enrolled data directory and signs the clerk in;
+// `ykt sync run` and the benchmarks use it.
 func startSync(ctx context.Context, env *environment, clerkID, password string) (*syncSession, error) {
+	s, err := openSync(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Sessions.SignIn(ctx, clerkID, password); err != nil {
+		env.log.Warn("clerk sign-in failed", "clerk", clerkID, "code", app.PlatformCode(err))
+		return nil, fmt.Errorf("sign in %s: %w", clerkID, err)
+	}
+	return s, nil
+}
+
+// openSync builds the platform client of an enrolled data directory and prepares the sync engine
+// (SENDING → PENDING) and the workbench's services, with nobody signed in yet: the desktop signs
+// clerks in from its sign-in screen.
+func openSync(ctx context.Context, env *environment) (*syncSession, error) {
 	ws, err := env.workstation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	probe := app.NewConnectivity(!ws.Demo, nil)
+	probe := app.NewConnectivity(ws.DeviceID != "", nil)
 	client, err := newPlatformClient(ctx, env, probe.Observe)
 	if err != nil {
 		return nil, err
 	}
 	puller := &app.Puller{Platform: client, Store: env.db, HallCode: ws.HallCode}
 	eng := &app.SyncEngine{Store: env.db, Platform: client, Log: env.log, DeviceID: ws.DeviceID, Pull: puller.Pull}
-	sessions := &app.Sessions{Platform: client, Store: env.db, Engine: eng, DeviceID: ws.DeviceID}
-	if _, err := sessions.SignIn(ctx, clerkID, password); err != nil {
-		env.log.Warn("clerk sign-in failed", "clerk", clerkID, "code", app.PlatformCode(err))
-		return nil, fmt.Errorf("sign in %s: %w", clerkID, err)
-	}
+	sessions := &app.Sessions{Platform: client, Store: env.db, Engine: eng, DeviceID: ws.DeviceID, Offline: &app.OfflineLogins{Store: env.db}}
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,14 +18,20 @@ import (
 	"ykt/app"
 	"ykt/devices"
 	"ykt/devices/vcard"
+	"ykt/platform/sim"
 	"ykt/ui"
 )
 
-// runDesktop opens the counter workbench.
+// runDesktop opens the counter workbench, or a hall screen for --role kiosk|display|stats.
 func runDesktop(args []string, out, errOut io.Writer) int {
-	fs, dataDir := newFlags("ykt", "[--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE]", errOut)
+	if code, handled := runHallRole(args, out, errOut); handled {
+		return code
+	}
+	fs, dataDir := newFlags("ykt", "[--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE [--scene NAME]] [--role …]", errOut)
 	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
 	shot := fs.String("screenshot", "", "render the main window, save it as a PNG to FILE and exit")
+	scene := fs.String("scene", "", "with --screenshot in demo mode: the screen to show first ("+strings.Join(ui.Scenes, ", ")+")")
+	roles := addRoleFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -39,11 +47,12 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 		return exitFailure
 	}
 	defer env.Close()
-	ws, err := env.workstation(ctx)
+	ctr, err := openCounter(ctx, env)
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt:", err)
 		return exitFailure
 	}
+	defer ctr.Close()
 
 	if *shot != "" && os.Getenv("GALLIUM_DRIVER") == "" {
 		// Mesa's default llvmpipe returns a black front buffer to Capture under Xvfb; softpipe
@@ -60,61 +69,189 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 		return exitFailure
 	}
 	w := a.NewWindow("")
-	wb := ui.NewWorkbench(a, w, ui.Deps{Workstation: ws, Store: env.db})
+	resident := ui.NewResidentScreen(a)
+	deps := ui.Deps{Workstation: ctr.ws, Store: env.db, Services: ctr.services(env.db), Resident: resident,
+		QueuePanel: func(c app.Clerk) (*ui.QueuePanel, func()) {
+			p, stop, err := counterQueuePanel(ctx, w, roles, env.dir, ctr.ws.WindowNo, c.ID)
+			if err != nil {
+				env.log.Warn("hall queue unavailable", "err", err)
+				return nil, nil
+			}
+			return p, stop
+		}}
+	var demo *demoCards
+	if ctr.ws.Demo {
+		deps.DemoHint = demoHint()
+		demo = &demoCards{env: env}
+		deps.DemoCards, deps.PlugDemoCard = demoCardNames(), demo.plug
+		defer demo.unplug()
+	}
+	wb := ui.NewWorkbench(a, w, deps)
 	w.Resize(ui.WindowSize)
 	w.SetMaster()
+	w.SetOnClosed(func() { resident.Close() })
 
-	if ws.Demo {
-		go plugDemoCard(ctx, env)
+	go ctr.sync.Engine.Run(ctx)
+	go func() {
+		// One request at start, so the status bar says online or offline from the first second.
+		if _, err := ctr.sync.Client.ServerTime(ctx); err != nil {
+			env.log.Warn("platform not reachable at start", "err", err)
+		}
+	}()
+	go watchCards(ctx, env, wb)
+	if demo != nil {
+		go demo.plug(defaultDemoCard)
 	}
 	probe := &devices.ReaderProbe{}
 	defer probe.Close()
-	monitor := &app.StatusMonitor{Store: env.db, Reader: probe, Platform: notEnrolled{}}
+	monitor := &app.StatusMonitor{Store: env.db, Reader: probe, Platform: ctr.sync.Probe}
 	go monitor.Run(ctx, wb.Status.Show)
 	go tick(ctx, 15*time.Second, wb.Status.SetTime)
 
 	result := exitOK
 	if *shot != "" {
-		go func() {
-			// softpipe is slow: give the monitor its first round and the window time to paint it.
-			time.Sleep(6 * time.Second)
-			fyne.Do(func() {
-				if err := savePNG(*shot, w); err != nil {
-					fmt.Fprintln(errOut, "ykt --screenshot:", err)
-					result = exitFailure
-				}
-				a.Quit()
-			})
-		}()
+		go screenshot(wb, a, *shot, *scene, &result, errOut)
 	}
-	env.log.Info("workbench started", "demo", ws.Demo, "hall", ws.HallCode, "window", ws.WindowNo)
+	env.log.Info("workbench started", "demo", ctr.ws.Demo, "hall", ctr.ws.HallCode, "window", ctr.ws.WindowNo)
 	w.ShowAndRun()
 	return result
 }
 
-// plugDemoCard puts the default demo card into the first vpcd reader of the machine's pcscd
-// (where pcscd runs with the vsmartcard vpcd driver), so demo mode reads a card through the real
-// PC/SC stack. Without vpcd it waits quietly and plugs in when vpcd appears.
-func plugDemoCard(ctx context.Context, env *environment) {
-	p, err := loadCardProfile(defaultDemoCard)
+// counterSide is what the workbench runs on: the workstation, the sync session of its platform
+// (the embedded demo platform when the computer is not enrolled with a real one).
+type counterSide struct {
+	ws   app.Workstation
+	sync *syncSession
+	demo *sim.Server
+}
+
+// openCounter starts the embedded demo platform when the data directory has no real enrollment,
+// then opens the sync session (nobody signed in yet).
+func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
+	ws, err := env.workstation(ctx)
 	if err != nil {
-		env.log.Error("demo card", "err", err)
+		return nil, err
+	}
+	c := &counterSide{}
+	if ws.Demo {
+		if c.demo, err = startDemoPlatform(ctx, env); err != nil {
+			return nil, fmt.Errorf("demo platform: %w", err)
+		}
+		if ws, err = env.workstation(ctx); err != nil {
+			return nil, err
+		}
+	}
+	c.ws = ws
+	if c.sync, err = openSync(ctx, env); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *counterSide) services(catalog ui.CatalogSource) *ui.Services {
+	s := c.sync
+	return &ui.Services{Operations: s.Operations, Lookup: s.Lookup, Sessions: s.Sessions, Platform: s.Client, Engine: s.Engine, Catalog: catalog}
+}
+
+// Close stops the embedded demo platform.
+func (c *counterSide) Close() {
+	if c.demo != nil {
+		c.demo.Close()
+	}
+}
+
+// demoHint tells a newcomer on the sign-in screen how to get in.
+func demoHint() string {
+	var ids []string
+	for _, c := range sim.DemoClerks {
+		ids = append(ids, c.ID+" "+c.Name+" ("+strings.Join(c.Roles, "+")+")")
+	}
+	return "Demo / 演示: " + strings.Join(ids, ", ") + " · password / 密码 " + sim.DemoPassword
+}
+
+// watchCards reads every card inserted in a PC/SC reader and hands it to the workbench; every
+// read is audited (PI-8) by the resident's blind index.
+func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
+	reader := &devices.PCSC{}
+	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
+		if ev.Kind != app.CardInserted {
+			return
+		}
+		go func() {
+			read, err := reader.ReadCard(ctx, ev.Reader)
+			audit := app.AuditEvent{Event: "card.read", Result: "OK", Reason: ev.Reader}
+			if err != nil {
+				audit.Result = "FAILED"
+				wb.CardUnreadable(err)
+			} else {
+				if read.SSC != nil && read.SSC.SSN != nil {
+					audit.SubjectSSN = *read.SSC.SSN
+				}
+				wb.CardInserted(read)
+			}
+			if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); err != nil {
+				env.log.Error("audit card read", "err", err)
+			}
+		}()
+	})
+}
+
+// demoCards puts one demo card at a time into the machine's first vpcd reader slot (where
+// pcscd runs with the vsmartcard vpcd driver): demo mode reads cards through the real stack.
+type demoCards struct {
+	env  *environment
+	mu   sync.Mutex
+	stop context.CancelFunc
+}
+
+// plug takes out the card in the slot and puts in the named one ("" only takes it out).
+func (d *demoCards) plug(name string) {
+	d.unplug()
+	if name == "" {
+		return
+	}
+	p, err := loadCardProfile(name)
+	if err != nil {
+		d.env.log.Error("demo card", "err", err)
 		return
 	}
 	card, err := vcard.New(p)
 	if err != nil {
-		env.log.Error("demo card", "err", err)
+		d.env.log.Error("demo card", "err", err)
 		return
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.mu.Lock()
+	d.stop = cancel
+	d.mu.Unlock()
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(vcard.DefaultVPCDPort))
-	vcard.ServeVPCD(ctx, addr, card, func(ev string) { env.log.Info("demo card", "vpcd", addr, "event", ev) })
+	go vcard.ServeVPCD(ctx, addr, card, func(ev string) { d.env.log.Info("demo card", "card", name, "event", ev) })
 }
 
-// notEnrolled is the platform state until the platform client exists on this computer.
-type notEnrolled struct{}
+func (d *demoCards) unplug() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.stop != nil {
+		d.stop()
+		d.stop = nil
+	}
+}
 
-func (notEnrolled) PlatformState() (app.PlatformState, time.Time) {
-	return app.PlatformNotEnrolled, time.Time{}
+// screenshot plays a demo scene, waits for the window to paint, saves it and quits.
+func screenshot(wb *ui.Workbench, a fyne.App, path, scene string, result *int, errOut io.Writer) {
+	target, err := wb.PlayScene(scene, sim.DemoPassword)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt --scene:", err)
+	}
+	time.Sleep(6 * time.Second) // softpipe is slow: let the window paint what the scene showed
+	fyne.Do(func() {
+		if err := savePNG(path, target); err != nil {
+			fmt.Fprintln(errOut, "ykt --screenshot:", err)
+			*result = exitFailure
+		}
+		a.Quit()
+	})
 }
 
 // tick calls fn with the time now and then every period until ctx ends.

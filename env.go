@@ -79,6 +79,11 @@ func (e *environment) workstation(ctx context.Context) (app.Workstation, error) 
 	if ws.DeviceID == "" {
 		return demoWorkstation, nil
 	}
+	embedded, err := e.db.Setting(ctx, settingEmbedded)
+	if err != nil {
+		return ws, err
+	}
+	ws.Demo = embedded != "" // enrolled with the embedded demo platform
 	return ws, nil
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/theme"
 
 	"ykt/assets"
 	"ykt/ui"
@@ -26,6 +25,6 @@ func newFyneApp() fyne.App {
 	ui.NormalizeLocaleEnv()
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	a.Settings().SetTheme(ui.NewTheme(theme.DefaultTheme()))
+	ui.ApplyTextSize(a) // the application theme, large text if the clerk chose it
 	return a
 }

@@ -77,11 +77,14 @@ func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) 
 	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
 	shot := fs.String("screenshot", "", "render the window, save it as a PNG to FILE and exit")
 	o := addRoleFlags(fs)
+	usage := fs.Usage
 	fs.SetOutput(io.Discard) // the workbench's own parse reports flag errors
+	fs.Usage = func() {}
 	if fs.Parse(args) != nil || o.role == roleCounter {
 		return 0, false
 	}
 	fs.SetOutput(errOut)
+	fs.Usage = usage
 	if !o.validRole() || fs.NArg() > 0 {
 		fmt.Fprintf(errOut, "ykt: unknown role %q: counter, kiosk, display or stats\n", o.role)
 		return exitUsage, true

@@ -43,6 +43,20 @@ func (a Action) OpType() string {
 	}
 }
 
+// Business is the catalogue's business code of an action (the SERVICE_RECORD's businessCode):
+// replacements and renewals are their own businesses, the rest carry their operation's name.
+func (a Action) Business() string {
+	switch a {
+	case ActApplyNew:
+		return "CARD_APPLICATION"
+	case ActReplaceLost, ActReplaceDamaged:
+		return "CARD_REPLACE"
+	case ActRenew:
+		return "CARD_RENEW"
+	}
+	return a.OpType()
+}
+
 // ApplicationKind is the CARD_APPLICATION kind of an application action, or "".
 func (a Action) ApplicationKind() string {
 	switch a {
@@ -133,13 +147,16 @@ var channels = map[Action][]Channel{
 	ActRenew:          {ChannelWindow, ChannelBank},
 }
 
+// ValidActionsOrder is the order in which the workbench lists actions.
+var ValidActionsOrder = []Action{ActTempLoss, ActUnblock, ActFormalLoss, ActEnable, ActPINReset, ActActivate,
+	ActApplyNew, ActReplaceLost, ActReplaceDamaged, ActRenew, ActInfoChange}
+
 // ValidActions lists, in the order the workbench shows them, the actions the card's state, the
 // clerk's role and channel allow. Nothing else is offered.
 func ValidActions(s Situation) []Action {
 	var out []Action
 	ch := ChannelOf(s.Clerk)
-	for _, a := range []Action{ActTempLoss, ActUnblock, ActFormalLoss, ActEnable, ActPINReset, ActActivate,
-		ActApplyNew, ActReplaceLost, ActReplaceDamaged, ActRenew, ActInfoChange} {
+	for _, a := range ValidActionsOrder {
 		if contains(channels[a], ch) && stateAllows(a, s) {
 			out = append(out, a)
 		}

@@ -70,6 +70,9 @@ func TestInPersonOnly(t *testing.T) {
 			t.Errorf("%s in person only = %v, want %v", a, !want, want)
 		}
 	}
+	if ActRenew.Business() != "CARD_RENEW" || ActReplaceDamaged.Business() != "CARD_REPLACE" || ActTempLoss.Business() != OpCardTempLoss {
+		t.Error("action → business mapping is wrong")
+	}
 	if ActRenew.OpType() != OpCardApplication || ActRenew.ApplicationKind() != "RENEW" || ActApplyNew.ApplicationKind() != "NEW" ||
 		ActUnblock.OpType() != OpCardUnblock || ActTempLoss.ApplicationKind() != "" {
 		t.Error("action → operation mapping is wrong")

@@ -68,7 +68,8 @@ func (l *Lookup) Resident(ctx context.Context, clerkID string, idType IDType, va
 		value = ids.Normalize(value)
 	}
 	r, err := l.Platform.LookupResident(ctx, idType, value)
-	if errors.Is(err, ErrOffline) {
+	// Offline, or signed in on this computer only (no platform session yet): the dated cache.
+	if errors.Is(err, ErrOffline) || errors.Is(err, ErrNotSignedIn) {
 		if res, ok := l.fromCache(ctx, idType, value); ok {
 			return res, nil
 		}

@@ -71,6 +71,9 @@ type ClerkSession struct {
 	Token     string
 	ExpiresAt time.Time
 	Clerk     Clerk
+	// Offline marks a sign-in checked on this computer while the platform was unreachable: work
+	// is queued, and sending waits until the clerk signs in with the platform again.
+	Offline bool
 }
 
 // Platform error codes (platform-api.md §7), and ALREADY, the code of an APPLIED operation that

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -15,12 +16,22 @@ type Sessions struct {
 	}
 	Engine   *SyncEngine // may be nil
 	DeviceID string
+	// Offline, when set, remembers accepted passwords and signs clerks in without the platform
+	// (security.md ML-2); nil: the platform is needed to sign in.
+	Offline *OfflineLogins
 }
 
-// SignIn opens a platform session for the clerk.
+// SignIn opens a platform session for the clerk; when the platform cannot be reached it signs
+// the clerk in on this computer (ClerkSession.Offline), if they signed in here before.
 func (s *Sessions) SignIn(ctx context.Context, clerkID, password string) (ClerkSession, error) {
 	sess, err := s.Platform.Login(ctx, clerkID, password)
 	ev := AuditEvent{ClerkID: clerkID, DeviceID: s.DeviceID, Event: "login", Object: clerkID, Result: "OK"}
+	if s.Offline != nil {
+		sess, err = s.offline(ctx, clerkID, password, sess, err)
+		if err == nil && sess.Offline {
+			ev.Reason = "offline"
+		}
+	}
 	if err != nil {
 		ev.Result, ev.Reason = "FAILED", PlatformCode(err)
 		if ev.Reason == "" {
@@ -50,4 +61,26 @@ func (s *Sessions) SignOut(ctx context.Context) error {
 		}
 	}
 	return err
+}
+
+// offline remembers a password the platform accepted, or checks it locally when the platform
+// could not be reached.
+func (s *Sessions) offline(ctx context.Context, clerkID, password string, sess ClerkSession, err error) (ClerkSession, error) {
+	switch {
+	case err == nil:
+		if rerr := s.Offline.Remember(ctx, sess.Clerk, password); rerr != nil {
+			return sess, fmt.Errorf("remember the password for offline sign-in: %w", rerr)
+		}
+		return sess, nil
+	case errors.Is(err, ErrOffline):
+		c, oerr := s.Offline.SignIn(ctx, clerkID, password)
+		if errors.Is(oerr, ErrNoOfflineLogin) {
+			return sess, err // nothing remembered: the platform is needed
+		}
+		if oerr != nil {
+			return sess, oerr
+		}
+		return ClerkSession{Clerk: c, Offline: true}, nil
+	}
+	return sess, err
 }

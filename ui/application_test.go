@@ -372,7 +372,7 @@ func fillProxy(form *ApplicationForm, name, id, phone, relation, auth string) {
 	test.Type(form.proxy.name, name)
 	test.Type(form.proxy.idNumber, id)
 	test.Type(form.proxy.phone, phone)
-	form.proxy.relation.SetSelected(relationText(relation))
+	form.proxy.relation.SetSelected(relationOption(relation))
 	test.Type(form.proxy.authNo, auth)
 }
 

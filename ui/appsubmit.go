@@ -67,7 +67,7 @@ func (f *ApplicationForm) summary(p app.ApplicationPayload) [][2]string {
 	case "ACCOMPANY":
 		rows = append(rows, [2]string{lang.L("Who is served"), lang.L("Accompanied")})
 	case "PROXY":
-		rows = append(rows, [2]string{lang.L("Proxy"), pii.Name(a.Proxy.Name) + "   " + pii.ID(a.Proxy.IDNumber) + " · " + relationText(a.Proxy.Relation)})
+		rows = append(rows, [2]string{lang.L("Proxy"), pii.Name(a.Proxy.Name) + "   " + pii.ID(a.Proxy.IDNumber) + " · " + relationOption(a.Proxy.Relation)})
 	}
 	return rows
 }

@@ -156,8 +156,8 @@ func nationName(code string) string {
 	return ""
 }
 
-// relationText is a proxy's relation to the resident (platform-api §5.1) in words.
-func relationText(code string) string {
+// relationOption is a proxy's relation to the resident (platform-api §5.1) in words.
+func relationOption(code string) string {
 	switch code {
 	case "SPOUSE":
 		return lang.L("Spouse")

@@ -1,43 +1,31 @@
 package ui
 
 import (
-	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"ykt/app"
 	"ykt/app/ids"
-	"ykt/app/pii"
 	"ykt/devices/scanner"
 )
 
-// identifyBar is the header's one input for every way of identifying a resident; it takes a typed
-// ID number, checks it as it is typed and looks it up in the local cache, and it tells a QR code
-// typed by a keyboard-wedge scanner (a burst of fast keystrokes ending in Enter) from typing.
+// identifyBar is the header's one input for every way of identifying a resident without a card:
+// it takes a typed ID number, checks it as it is typed, and tells a QR code typed by a
+// keyboard-wedge scanner (a burst of fast keystrokes ending in Enter) from typing. It hands both
+// to the workbench, which looks them up.
 type identifyBar struct {
-	entry *scanEntry
-	hint  *widget.Label
-	// onResult receives the outcome of a look-up, on the UI goroutine.
-	onResult func(identifyResult)
-	store    app.Store
-	now      func() time.Time
-	do       func(func())
+	entry  *scanEntry
+	hint   *widget.Label
+	now    func() time.Time
+	onID   func(id string)   // a valid typed ID number, normalised
+	onCode func(code string) // an opaque QR token (电子社保卡, 渝快码); never logged or stored
 }
 
-// identifyResult is what a look-up found, or a scanned code (Code) for the platform to resolve.
-type identifyResult struct {
-	Code     string // an opaque QR token (电子社保卡, 渝快码); never logged or stored
-	ID       string
-	Resident *app.CachedResident // nil when not in the cache
-	Err      error
-}
-
-func newIdentifyBar(deps Deps, onResult func(identifyResult)) *identifyBar {
-	b := &identifyBar{hint: widget.NewLabel(""), onResult: onResult, store: deps.Store, now: deps.Now, do: deps.Do}
-	b.entry = &scanEntry{now: deps.Now, onScan: b.scanned}
+func newIdentifyBar(now func() time.Time, onID, onCode func(string)) *identifyBar {
+	b := &identifyBar{hint: widget.NewLabel(""), now: now, onID: onID, onCode: onCode}
+	b.entry = &scanEntry{now: now, onScan: b.scanned}
 	b.entry.PlaceHolder = lang.L("Insert card, swipe ID card, scan code or type ID number")
 	b.entry.OnChanged = b.changed
 	b.entry.OnSubmitted = b.submitted
@@ -49,7 +37,7 @@ func newIdentifyBar(deps Deps, onResult func(identifyResult)) *identifyBar {
 func (b *identifyBar) scanned(code string) {
 	b.entry.SetText("")
 	b.hint.SetText(lang.L("Code scanned"))
-	b.onResult(identifyResult{Code: code})
+	b.onCode(code)
 }
 
 // scanEntry is the identify bar's entry. It times keystrokes: Enter after a scanner burst hands
@@ -60,6 +48,8 @@ type scanEntry struct {
 	det    scanner.BurstDetector
 	now    func() time.Time
 	onScan func(code string)
+	// onFKey handles the workbench's function keys, which the entry would otherwise swallow.
+	onFKey func(*fyne.KeyEvent) bool
 }
 
 // TypedRune records when each character arrives.
@@ -70,6 +60,9 @@ func (e *scanEntry) TypedRune(r rune) {
 
 // TypedKey intercepts Enter after a scan burst; anything else but Backspace loses the timing.
 func (e *scanEntry) TypedKey(k *fyne.KeyEvent) {
+	if e.onFKey != nil && isFKey(k.Name) && e.onFKey(k) {
+		return
+	}
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if code, _, ok := e.det.Enter(e.now()); ok && ids.Check(code, time.Time{}) != ids.OK {
@@ -106,17 +99,8 @@ func (b *identifyBar) submitted(s string) {
 		return
 	}
 	b.entry.SetText("")
-	b.hint.SetText(lang.L("Looking up…"))
-	// The cache look-up reads the disk: never on the UI goroutine.
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		r, err := b.store.Resident(ctx, id)
-		b.do(func() {
-			b.hint.SetText("")
-			b.onResult(identifyResult{ID: id, Resident: r, Err: err})
-		})
-	}()
+	b.hint.SetText("")
+	b.onID(id)
 }
 
 func idProblemText(p ids.Problem) string {
@@ -134,5 +118,11 @@ func idProblemText(p ids.Problem) string {
 	}
 }
 
-// maskedID is the on-screen form of an ID number.
-func maskedID(id string) string { return pii.ID(id) }
+func isFKey(k fyne.KeyName) bool {
+	switch k {
+	case fyne.KeyF1, fyne.KeyF2, fyne.KeyF3, fyne.KeyF4, fyne.KeyF5, fyne.KeyF6, fyne.KeyF7, fyne.KeyF8,
+		fyne.KeyF9, fyne.KeyF10, fyne.KeyF11, fyne.KeyF12:
+		return true
+	}
+	return false
+}

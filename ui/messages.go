@@ -14,9 +14,15 @@ import (
 // workbench's language (lang.L; both translation files carry every sentence).
 func ClerkMessage(err error) string {
 	var pe *app.PlatformError
+	var locked *app.OfflineLockedError
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &locked):
+		return lang.L("Too many wrong passwords: signing in on this computer is locked until {{.Time}}.",
+			map[string]any{"Time": locked.Until.In(app.Shanghai).Format("15:04")})
+	case errors.Is(err, app.ErrOfflineBadPassword):
+		return lang.L("Wrong clerk ID or password (checked on this computer while the platform is away).")
 	case errors.Is(err, app.ErrNotEnrolled):
 		return lang.L("This computer is not enrolled with the platform.")
 	case errors.Is(err, app.ErrNotSignedIn):

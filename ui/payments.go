@@ -39,8 +39,9 @@ func paymentsBox(v app.ResidentView, now time.Time) []fyne.CanvasObject {
 	}
 	objs = append(objs, grid)
 	year := now.In(app.Shanghai).Year()
-	objs = append(objs, widget.NewLabel(lang.L("Credited per month in {{.Y}}", map[string]any{"Y": year})),
-		newMonthChart(app.MonthlyCredited(v.Payments, year)))
+	if months := app.MonthlyCredited(v.Payments, year); months != [12]int64{} {
+		objs = append(objs, widget.NewLabel(lang.L("Credited per month in {{.Y}}", map[string]any{"Y": year})), newMonthChart(months))
+	}
 	for _, p := range v.Payments {
 		if p.Status == app.PaymentCredited {
 			continue

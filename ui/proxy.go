@@ -38,7 +38,7 @@ func newProxyBlock(now func() time.Time, changed func(string)) *proxyBlock {
 	}
 	var words []string
 	for _, r := range b.relations {
-		words = append(words, relationText(r))
+		words = append(words, relationOption(r))
 	}
 	b.relation = widget.NewSelect(words, nil)
 	b.relation.PlaceHolder = lang.L("Choose the relation")

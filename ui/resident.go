@@ -51,6 +51,12 @@ func (p *residentPanel) showMessage(text string, imp widget.Importance) {
 	p.box.Refresh()
 }
 
+// addWarning appends one warning sentence under the resident.
+func (p *residentPanel) addWarning(text string) {
+	p.box.Objects = append(p.box.Objects, &widget.Label{Text: "⚠ " + text, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord})
+	p.box.Refresh()
+}
+
 // show renders a resident; call on the UI goroutine.
 func (p *residentPanel) show(v app.ResidentView) {
 	p.view = &v

@@ -112,3 +112,14 @@ func rawDB(t *testing.T, f *fixture) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// rawDBDir opens the database of a data directory read-only.
+func rawDBDir(t *testing.T, dir string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, localdb.FileName)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

@@ -50,6 +50,15 @@ func (s *ResidentScreen) Show() {
 // Hide takes the window away.
 func (s *ResidentScreen) Hide() { s.win.Hide() }
 
+// Close closes the window for good (the program ends).
+func (s *ResidentScreen) Close() {
+	s.win.SetCloseIntercept(nil)
+	s.win.Close()
+}
+
+// Window is the resident's window (screenshots).
+func (s *ResidentScreen) Window() fyne.Window { return s.win }
+
 // ShowWelcome is the idle screen.
 func (s *ResidentScreen) ShowWelcome(hall string) {
 	s.set(heading(lang.L("Welcome")), widget.NewLabelWithStyle(hall, fyne.TextAlignCenter, fyne.TextStyle{}))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"ykt/app"
 	"ykt/localdb"
@@ -21,10 +22,31 @@ type counter struct {
 	Sim    *sim.Server
 	Client *platform.Client
 	Dir    string
+	URL    string // the platform's base URL
 	Device app.EnrollmentResult
 }
 
-func newCounter(t *testing.T) *counter {
+func newCounter(t testing.TB) *counter {
+	t.Helper()
+	s, err := sim.New(sim.Options{Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	url, err := s.Start(context.Background(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newCounterAt(t, s, url)
+}
+
+// newCounterOn is a second counter computer of the same hall, on the same platform.
+func newCounterOn(t testing.TB, first *counter) *counter {
+	t.Helper()
+	return newCounterAt(t, first.Sim, first.URL)
+}
+
+func newCounterAt(t testing.TB, s *sim.Server, url string) *counter {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -37,15 +59,6 @@ func newCounter(t *testing.T) *counter {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	s, err := sim.New(sim.Options{Seed: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	url, err := s.Start(ctx, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	code, err := s.NewEnrollmentCode(sim.DemoHall)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +71,8 @@ func newCounter(t *testing.T) *counter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := platform.New(platform.Config{BaseURL: url, DeviceID: dev.DeviceID, Secret: dev.DeviceSecret})
+	client, err := platform.New(platform.Config{BaseURL: url, DeviceID: dev.DeviceID, Secret: dev.DeviceSecret,
+		Attempts: 2, RetryBase: 250 * time.Millisecond, MaxRetryWait: 2 * time.Second}) // as cmd_enroll.go configures it
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,16 +84,16 @@ func newCounter(t *testing.T) *counter {
 	svc := &Services{
 		Operations: &app.Operations{Store: db, DeviceID: dev.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
 		Lookup:     &app.Lookup{Platform: client, Cache: db, DeviceID: dev.DeviceID},
-		Sessions:   &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID},
+		Sessions:   &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID, Offline: &app.OfflineLogins{Store: db, Iterations: 2000}},
 		Platform:   client,
 		Engine:     eng,
 		Catalog:    db,
 	}
-	return &counter{Services: svc, DB: db, Sim: s, Client: client, Dir: dir, Device: dev}
+	return &counter{Services: svc, DB: db, Sim: s, Client: client, Dir: dir, URL: url, Device: dev}
 }
 
 // signIn signs a demo clerk in and pulls the catalogue.
-func (c *counter) signIn(t *testing.T, clerkID string) app.ClerkSession {
+func (c *counter) signIn(t testing.TB, clerkID string) app.ClerkSession {
 	t.Helper()
 	sess, err := c.Sessions.SignIn(context.Background(), clerkID, sim.DemoPassword)
 	if err != nil {
@@ -92,7 +106,7 @@ func (c *counter) signIn(t *testing.T, clerkID string) app.ClerkSession {
 }
 
 // drain sends every due operation to the platform and records the verdicts.
-func (c *counter) drain(t *testing.T) {
+func (c *counter) drain(t testing.TB) {
 	t.Helper()
 	if err := c.Engine.DrainAll(context.Background()); err != nil {
 		t.Fatalf("drain: %v", err)

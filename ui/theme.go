@@ -66,3 +66,6 @@ func (t *appTheme) Size(n fyne.ThemeSizeName) float32 {
 	}
 	return base
 }
+
+// defaultBase is the theme the application theme builds on.
+func defaultBase() fyne.Theme { return theme.DefaultTheme() }

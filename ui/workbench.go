@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,14 +19,33 @@ var WindowSize = fyne.NewSize(1366, 768)
 type Deps struct {
 	Workstation app.Workstation
 	Store       app.Store
-	Now         func() time.Time
+	// Services are the platform-backed services; nil shows the frame only (no sign-in, no look-ups).
+	Services *Services
+	Now      func() time.Time
 	// Do runs a function on the UI goroutine; nil means fyne.Do. Tests pass a queue that they
 	// drain on the test goroutine, which then plays the UI goroutine.
 	Do func(func())
+	// QueuePanel builds the queue column for a signed-in clerk (nil: no hall queue). It returns
+	// the panel and a function that stops it.
+	QueuePanel func(clerk app.Clerk) (*QueuePanel, func())
+	// Resident is the screen that faces the resident (nil: none).
+	Resident *ResidentScreen
+	// DemoHint is shown on the sign-in screen in demo mode (demo clerks and password).
+	DemoHint string
+	// OnResidentShown is told how long each identification took, from the card or Enter to the
+	// panel (benchmarks).
+	OnResidentShown func(time.Duration)
+	// IdleLock is how long the workbench waits without input before it locks (default 10 min).
+	IdleLock time.Duration
+	// DemoCards name the virtual cards demo mode can put in the reader; PlugDemoCard puts one in
+	// ("" takes it out). Empty outside demo mode.
+	DemoCards    []string
+	PlugDemoCard func(name string)
 }
 
 // Workbench is the clerk's main window: header (hall, window, clerk, identify bar), the working
-// area (queue, resident, actions) and the status bar.
+// area (queue, resident, actions) and the status bar. Before a clerk signs in it shows the
+// sign-in screen.
 type Workbench struct {
 	app  fyne.App
 	win  fyne.Window
@@ -36,8 +56,18 @@ type Workbench struct {
 	header   *widget.Label
 	identify *identifyBar
 	resident *residentPanel
-	clerk    *app.Clerk
-	catalog  *app.Catalog
+	actions  *actionsPanel
+	signIn   *signInScreen
+	queue    *QueuePanel
+	stopQ    func()
+	lock     *lockScreen
+
+	clerk   *app.Clerk
+	offline bool // the clerk signed in on this computer while the platform was away
+	catalog *app.Catalog
+	view    *app.ResidentView // the resident on screen
+	service *app.Service      // the service in progress
+	seq     int               // identifications started; a late answer to an older one is dropped
 }
 
 // NewWorkbench builds the workbench into w.
@@ -48,7 +78,16 @@ func NewWorkbench(a fyne.App, w fyne.Window, deps Deps) *Workbench {
 	if deps.Do == nil {
 		deps.Do = fyne.Do
 	}
+	if deps.IdleLock <= 0 {
+		deps.IdleLock = 10 * time.Minute
+	}
 	wb := &Workbench{app: a, win: w, deps: deps, Status: newStatusBar()}
+	if deps.Services != nil && deps.Services.Engine != nil {
+		deps.Services.Engine.OnOutcomes(func(out []app.OpOutcome) {
+			wb.deps.Do(func() { wb.outcomes(out) })
+		})
+	}
+	wb.lock = newLockScreen(wb)
 	wb.build()
 	return wb
 }
@@ -56,10 +95,6 @@ func NewWorkbench(a fyne.App, w fyne.Window, deps Deps) *Workbench {
 // build (re)creates every widget in the current language.
 func (wb *Workbench) build() {
 	wb.win.SetTitle(wb.title())
-	wb.header = widget.NewLabel(wb.headerText())
-	wb.identify = newIdentifyBar(wb.deps, wb.showIdentified)
-	wb.resident = newResidentPanel(wb)
-
 	old := wb.Status
 	wb.Status = newStatusBar()
 	if st, err := old.status.Get(); err == nil {
@@ -68,20 +103,99 @@ func (wb *Workbench) build() {
 	if t, err := old.now.Get(); err == nil {
 		wb.Status.SetTime(t)
 	}
+	wb.win.SetMainMenu(wb.menu())
+	if wb.deps.Services != nil && wb.clerk == nil {
+		wb.signIn = newSignInScreen(wb)
+		wb.win.SetContent(container.NewBorder(nil, wb.Status.object(), nil, nil, wb.signIn.object()))
+		wb.win.Canvas().Focus(wb.signIn.clerkID)
+		return
+	}
+	wb.buildDesk()
+}
 
-	identify := container.NewBorder(nil, nil, nil, wb.identify.hint,
-		container.New(fixedWidth(420), wb.identify.entry))
-	head := container.NewBorder(nil, widget.NewSeparator(), nil, identify, wb.header)
-	queue := container.New(fixedWidth(250), widget.NewCard(lang.L("Queue"), "",
-		&widget.Label{Text: lang.L("Not connected to a hall queue"), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}}))
-	actions := container.New(fixedWidth(290), widget.NewCard(lang.L("Services"), "",
-		wrapped(lang.L("Services for the resident appear here once identified."))))
+// buildDesk lays out the working screen of a signed-in clerk.
+func (wb *Workbench) buildDesk() {
+	wb.header = widget.NewLabel(wb.headerText())
+	var notice fyne.CanvasObject = widget.NewLabel("")
+	if wb.offline {
+		notice = &widget.Label{Text: lang.L("Signed in on this computer while the platform is away: work is queued and sent after you sign in again online."),
+			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+	}
+	wb.identify = newIdentifyBar(wb.deps.Now, wb.identifyTyped, wb.identifyCode)
+	wb.resident = newResidentPanel(wb)
+	wb.actions = newActionsPanel(wb)
+
+	identify := container.NewBorder(nil, nil, nil, wb.identify.hint, container.New(fixedWidth(420), wb.identify.entry))
+	head := container.NewBorder(nil, container.NewVBox(notice, widget.NewSeparator()), nil, identify, wb.header)
+	queue := container.New(fixedWidth(250), widget.NewCard(lang.L("Queue"), "", wb.queueObject()))
+	actions := container.New(fixedWidth(300), widget.NewCard(lang.L("Services"), "", wb.actions.object()))
 	residentCard := widget.NewCard(lang.L("Resident"), "", wb.resident.object())
 	body := container.NewBorder(nil, nil, queue, actions, residentCard)
 
 	wb.win.SetContent(container.NewBorder(head, wb.Status.object(), nil, nil, body))
-	wb.win.SetMainMenu(wb.menu())
 	wb.win.Canvas().Focus(wb.identify.entry)
+	wb.installShortcuts()
+	if wb.view != nil {
+		wb.resident.show(*wb.view)
+		wb.actions.show(*wb.view)
+	}
+}
+
+func (wb *Workbench) queueObject() fyne.CanvasObject {
+	if wb.queue != nil {
+		return wb.queue.Object()
+	}
+	return &widget.Label{Text: lang.L("Not connected to a hall queue"), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}}
+}
+
+// signedIn is called on the UI goroutine when a clerk has signed in.
+func (wb *Workbench) signedIn(c app.Clerk) {
+	wb.clerk = &c
+	if wb.deps.QueuePanel != nil && wb.queue == nil {
+		wb.queue, wb.stopQ = wb.deps.QueuePanel(c)
+	}
+	wb.loadCatalog()
+	wb.buildDesk()
+	wb.lock.start()
+	if wb.deps.Resident != nil {
+		wb.deps.Resident.ShowWelcome(wb.deps.Workstation.HallName)
+	}
+}
+
+// SignOut ends the service in progress, the clerk's session and the queue panel, and returns to
+// the sign-in screen.
+func (wb *Workbench) SignOut() {
+	wb.endService("DONE")
+	if wb.stopQ != nil {
+		wb.stopQ()
+		wb.queue, wb.stopQ = nil, nil
+	}
+	wb.lock.stop()
+	wb.clerk, wb.view, wb.offline = nil, nil, false
+	if s := wb.deps.Services; s != nil {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			s.Sessions.SignOut(ctx) // audited; a platform that is away does not keep the clerk in
+		}()
+	}
+	wb.build()
+}
+
+// loadCatalog reads the cached catalogue (policy, banks, businesses) off the UI goroutine.
+func (wb *Workbench) loadCatalog() {
+	if wb.deps.Services == nil || wb.deps.Services.Catalog == nil {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c, _, err := wb.deps.Services.Catalog.Catalog(ctx)
+		if err != nil || c == nil {
+			return
+		}
+		wb.deps.Do(func() { wb.catalog = c })
+	}()
 }
 
 func (wb *Workbench) title() string {
@@ -95,27 +209,38 @@ func (wb *Workbench) headerText() string {
 	ws := wb.deps.Workstation
 	clerk := lang.L("Not signed in")
 	if wb.clerk != nil {
-		clerk = wb.clerk.Name
+		clerk = wb.clerk.Name + " (" + rolesText(*wb.clerk) + ")"
 	}
 	return lang.L("{{.Hall}} · Window {{.No}} · {{.Clerk}}", map[string]any{"Hall": ws.HallName, "No": ws.WindowNo, "Clerk": clerk})
 }
 
-// showIdentified shows what the identify bar found; called on the UI goroutine.
-func (wb *Workbench) showIdentified(r identifyResult) {
-	switch {
-	case r.Code != "":
-		// The code is resolved by the platform (POST /codes/verify); this counter is not
-		// connected to it yet.
-		wb.resident.showMessage(lang.L("A QR code was scanned. Codes are checked by the platform; connect to it, or use the card or the ID number."), widget.MediumImportance)
-	case r.Err != nil:
-		wb.resident.showMessage(lang.L("The local records could not be read. Please tell the supervisor."), widget.DangerImportance)
-	case r.Resident == nil:
-		wb.resident.showMessage(lang.L("{{.ID}} is not in this counter's records. Connect to the platform to look it up.",
-			map[string]any{"ID": maskedID(r.ID)}), widget.MediumImportance)
-	default:
-		wb.resident.show(app.ResidentView{Resident: r.Resident.Resident, Via: app.ViaTyped, FromCache: true,
-			FetchedAt: r.Resident.FetchedAt, PaymentsUnavailable: true})
+// rolesText names a clerk's roles in words.
+func rolesText(c app.Clerk) string {
+	var out []string
+	for _, r := range c.Roles {
+		switch r {
+		case app.RoleCounter:
+			out = append(out, lang.L("window"))
+		case app.RoleBank:
+			out = append(out, lang.L("bank"))
+		case app.RoleHomeVisit:
+			out = append(out, lang.L("home visits"))
+		case app.RoleSupervisor:
+			out = append(out, lang.L("supervisor"))
+		}
 	}
+	return joinWords(out)
+}
+
+func joinWords(ws []string) string {
+	s := ""
+	for i, w := range ws {
+		if i > 0 {
+			s += "、"
+		}
+		s += w
+	}
+	return s
 }
 
 // policy is the hall's green-channel policy: the catalogue's when known, else the default.
@@ -155,7 +280,33 @@ func (wb *Workbench) menu() *fyne.MainMenu {
 	}
 	language := fyne.NewMenuItem(lang.L("Language"), nil)
 	language.ChildMenu = fyne.NewMenu("", langItems...)
-	return fyne.NewMainMenu(fyne.NewMenu(lang.L("Settings"), language))
+	large := fyne.NewMenuItem(lang.L("Large text"), wb.toggleLargeText)
+	large.Checked = wb.app.Preferences().Bool(PrefLargeText)
+	settings := fyne.NewMenu(lang.L("Settings"), language, large)
+	menus := []*fyne.Menu{settings}
+	if len(wb.deps.DemoCards) > 0 {
+		menus = append(menus, wb.demoMenu())
+	}
+	if wb.clerk == nil {
+		return fyne.NewMainMenu(menus...)
+	}
+	counter := fyne.NewMenu(lang.L("Counter"),
+		fyne.NewMenuItem(lang.L("Lock the screen (Ctrl+L)"), wb.lock.lockNow),
+		fyne.NewMenuItem(lang.L("Sign out"), wb.SignOut),
+		fyne.NewMenuItem(lang.L("Keyboard shortcuts (F1)"), wb.showShortcuts))
+	return fyne.NewMainMenu(append([]*fyne.Menu{counter}, menus...)...)
+}
+
+// demoMenu puts demo cards into the (virtual) reader, one at a time.
+func (wb *Workbench) demoMenu() *fyne.Menu {
+	items := []*fyne.MenuItem{}
+	for _, name := range wb.deps.DemoCards {
+		items = append(items, fyne.NewMenuItem(lang.L("Insert demo card: {{.Name}}", map[string]any{"Name": name}), func() {
+			go wb.deps.PlugDemoCard(name)
+		}))
+	}
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Take the card out"), func() { go wb.deps.PlugDemoCard("") }))
+	return fyne.NewMenu(lang.L("Demo"), items...)
 }
 
 // SetLanguage switches the interface language, remembers it, and rebuilds the screen.
@@ -169,5 +320,30 @@ func (wb *Workbench) SetLanguage(code string) {
 	wb.build()
 }
 
+// PrefLargeText is the preference of the clerk's large-text mode.
+const PrefLargeText = "ui.largeText"
+
+// toggleLargeText switches the clerk's large-text mode and remembers it.
+func (wb *Workbench) toggleLargeText() {
+	on := !wb.app.Preferences().Bool(PrefLargeText)
+	wb.app.Preferences().SetBool(PrefLargeText, on)
+	ApplyTextSize(wb.app)
+	wb.win.SetMainMenu(wb.menu())
+}
+
+// ApplyTextSize sets the application theme for the large-text preference.
+func ApplyTextSize(a fyne.App) {
+	base := NewTheme(defaultBase())
+	if a.Preferences().Bool(PrefLargeText) {
+		base = NewLargeTheme(defaultBase(), ClerkLargeText)
+	}
+	a.Settings().SetTheme(base)
+}
+
 // HeaderText returns what the header shows (for tests and screenshots).
-func (wb *Workbench) HeaderText() string { return wb.header.Text }
+func (wb *Workbench) HeaderText() string {
+	if wb.header == nil {
+		return ""
+	}
+	return wb.header.Text
+}

@@ -27,15 +27,15 @@ type uiQueue chan func()
 func (q uiQueue) Do(f func()) { q <- f }
 
 // drainUntil runs queued UI work until cond holds (checked on the test goroutine).
-func (q uiQueue) drainUntil(t *testing.T, cond func() bool) {
+func (q uiQueue) drainUntil(t testing.TB, cond func() bool) {
 	t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(20 * time.Second) // generous: a loaded 2-core CI machine under -race
 	for !cond() {
 		select {
 		case f := <-q:
 			f()
 		case <-deadline:
-			t.Fatal("condition not met within 5 s")
+			t.Fatal("condition not met within 20 s")
 		}
 	}
 }
@@ -232,35 +232,4 @@ func TestIdentifyBarChecksAsTyped(t *testing.T) {
 	if hint.Text != "身份证号中的出生日期不存在" {
 		t.Errorf("bad date: %q", hint.Text)
 	}
-}
-
-func TestIdentifyFromLocalCache(t *testing.T) {
-	f := newTestWorkbench(t, "zh_Hans")
-	wb, w, db := f.wb, f.w, f.db
-	res := app.Resident{SSN: "500106194912310029", Name: "张三", BirthDate: "1949-12-31", Phone: "13800000000", Address: "重庆市沙坪坝区天星桥街道", Version: 1}
-	if err := db.Commit(context.Background(), app.Change{Residents: []app.Resident{res}}); err != nil {
-		t.Fatal(err)
-	}
-	test.Type(wb.identify.entry, res.SSN)
-	wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if wb.identify.hint.Text != "正在查询…" || wb.identify.entry.Text != "" {
-		t.Errorf("while looking up: hint %q, entry %q", wb.identify.hint.Text, wb.identify.entry.Text)
-	}
-	f.ui.drainUntil(t, func() bool { return strings.Contains(texts(w.Canvas()), "张*") })
-	all := texts(w.Canvas())
-	for _, want := range []string{"张*   500106********0029\n", "76 岁", "[老年]", "电话 138****0000   地址 重庆市沙坪坝区****", "离线：来自本机记录",
-		"离线时无法查询"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("resident panel lacks %q:\n%s", want, all)
-		}
-	}
-	for _, secret := range []string{"500106194912310029", "张三", "13800000000", "天星桥"} {
-		if strings.Contains(all, secret) {
-			t.Errorf("screen shows %q unmasked", secret)
-		}
-	}
-
-	test.Type(wb.identify.entry, "11010519491231002x")
-	wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	f.ui.drainUntil(t, func() bool { return strings.Contains(texts(w.Canvas()), "本机没有 110105********002X 的记录") })
 }

@@ -7,6 +7,7 @@ package gmcrypto
 import (
 	"crypto/cipher"
 	"crypto/hmac"
+	"crypto/pbkdf2"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -126,3 +127,16 @@ func Zero(b []byte) {
 		b[i] = 0
 	}
 }
+
+// PasswordKey derives a 32-byte password verifier with PBKDF2-HMAC-SM3 (security.md §3.2: the
+// offline password verifier; 16-byte salt, iterations tuned to ≥ 100 ms).
+func PasswordKey(password string, salt []byte, iterations int) ([]byte, error) {
+	k, err := pbkdf2.Key(sm3.New, password, salt, iterations, 32)
+	if err != nil {
+		return nil, fmt.Errorf("pbkdf2: %w", err)
+	}
+	return k, nil
+}
+
+// EqualSecret compares two secrets in constant time.
+func EqualSecret(a, b []byte) bool { return hmac.Equal(a, b) }

@@ -129,3 +129,17 @@ func BenchmarkSealOpen(b *testing.B) {
 		}
 	}
 }
+
+func TestPasswordKey(t *testing.T) {
+	salt := []byte("0123456789abcdef")
+	a, err := PasswordKey("ykt-demo-2026", salt, 1000)
+	if err != nil || len(a) != 32 {
+		t.Fatalf("PasswordKey: %x, %v", a, err)
+	}
+	b, _ := PasswordKey("ykt-demo-2026", salt, 1000)
+	c, _ := PasswordKey("ykt-demo-2027", salt, 1000)
+	d, _ := PasswordKey("ykt-demo-2026", salt, 1001)
+	if !EqualSecret(a, b) || EqualSecret(a, c) || EqualSecret(a, d) {
+		t.Fatal("verifier does not depend on exactly password, salt and iterations")
+	}
+}

@@ -1,0 +1,462 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"ykt/app"
+	"ykt/assets"
+	"ykt/devices"
+	"ykt/devices/apdu"
+	"ykt/devices/vcard"
+	"ykt/platform/sim"
+)
+
+// desk is a signed-in workbench over the counter fixture: real database, real platform client,
+// the reference platform on loopback, fyne's test driver, and the test goroutine as UI goroutine.
+type desk struct {
+	*counter
+	wb       *Workbench
+	w        fyne.Window
+	ui       uiQueue
+	resident *ResidentScreen
+}
+
+func newDesk(t testing.TB, clerkID string) *desk {
+	t.Helper()
+	a := test.NewTempApp(t)
+	if err := UseLanguage("zh_Hans"); err != nil {
+		t.Fatal(err)
+	}
+	c := newCounter(t)
+	if err := (&app.Puller{Platform: c.Client, Store: c.DB, HallCode: c.Device.HallCode}).Pull(context.Background()); err != nil {
+		// the catalogue is public to a signed device; appointments need no clerk either
+		t.Logf("pull before sign-in: %v", err)
+	}
+	w := a.NewWindow("")
+	t.Cleanup(w.Close)
+	q := make(uiQueue, 256)
+	rs := NewResidentScreen(a)
+	t.Cleanup(rs.Close)
+	ws := app.Workstation{HallCode: c.Device.HallCode, HallName: c.Device.HallName, WindowNo: "07", DeviceID: c.Device.DeviceID}
+	wb := NewWorkbench(a, w, Deps{Workstation: ws, Store: c.DB, Services: c.Services, Now: time.Now, Do: q.Do, Resident: rs})
+	w.Resize(WindowSize)
+	d := &desk{counter: c, wb: wb, w: w, ui: q, resident: rs}
+	if clerkID != "" {
+		d.signInOnScreen(t, clerkID, sim.DemoPassword)
+		d.ui.drainUntil(t, func() bool { return d.wb.clerk != nil })
+	}
+	return d
+}
+
+// signInOnScreen types the credentials into the sign-in screen and presses Enter.
+func (d *desk) signInOnScreen(t testing.TB, clerkID, password string) {
+	t.Helper()
+	s := d.wb.signIn
+	s.clerkID.SetText("")
+	test.Type(s.clerkID, clerkID)
+	test.Type(s.password, password)
+	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+// identify types an ID number into the identify bar and waits for the resident.
+func (d *desk) identify(t testing.TB, id string) {
+	t.Helper()
+	test.Type(d.wb.identify.entry, id)
+	d.wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.Resident.SSN == id })
+}
+
+func (d *desk) screen() string { return texts(d.w.Canvas()) }
+
+// tapDialogButton taps the button with this text in the top overlay (a dialog).
+func (d *desk) tapDialogButton(t *testing.T, text string) {
+	t.Helper()
+	var found *widget.Button
+	walkObjects(d.w.Canvas().Overlays().Top(), func(o any) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no %q button in the dialog:\n%s", text, overlayText(d.w))
+	}
+	test.Tap(found)
+}
+
+func overlayText(w fyne.Window) string {
+	var b strings.Builder
+	walkObjects(w.Canvas().Overlays().Top(), func(o any) {
+		switch x := o.(type) {
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+		case *widget.Button:
+			b.WriteString("[" + x.Text + "]\n")
+		}
+	})
+	return b.String()
+}
+
+func TestSignIn(t *testing.T) {
+	d := newDesk(t, "")
+	if !strings.Contains(d.screen(), "登录") {
+		t.Fatalf("no sign-in screen:\n%s", d.screen())
+	}
+	d.signInOnScreen(t, "c0107", "wrong-password")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.wb.signIn.message.Text, "密码") })
+	if d.wb.clerk != nil {
+		t.Fatal("signed in with a wrong password")
+	}
+	d.signInOnScreen(t, "c0107", sim.DemoPassword)
+	d.ui.drainUntil(t, func() bool { return d.wb.clerk != nil })
+	if got := d.wb.HeaderText(); !strings.Contains(got, "李敏 (窗口)") || !strings.Contains(got, "07 号窗口") {
+		t.Errorf("header %q", got)
+	}
+	// Both attempts are in the audit log.
+	db := rawDBDir(t, d.Dir)
+	var ok, failed int
+	db.QueryRow("SELECT SUM(result = 'OK'), SUM(result = 'FAILED') FROM audit WHERE event = 'login'").Scan(&ok, &failed)
+	if ok != 1 || failed != 1 {
+		t.Errorf("login audit: %d ok, %d failed", ok, failed)
+	}
+}
+
+func TestIdentifyTypedShowsResidentCardsAndPayments(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194203080048") // 李秀英: bank account not activated, a FAILED subsidy
+	d.ui.drainUntil(t, func() bool { return len(d.wb.view.Payments) > 0 || d.wb.view.PaymentsUnavailable })
+	if d.wb.view.PaymentsUnavailable {
+		t.Fatal("payments could not be fetched from the platform")
+	}
+	all := d.screen()
+	for _, want := range []string{"李**   500106********0048", "[老年]", "社保卡 X00000027", "未激活 (中国建设银行)", "未能到账：金融账户未激活"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("screen lacks %q:\n%s", want, all)
+		}
+	}
+	// Only the actions the card's state and a window clerk allow.
+	for a := range d.wb.actions.buttons {
+		if a == app.ActActivate || a == app.ActUnblock || a == app.ActEnable {
+			t.Errorf("%s offered to a window clerk on a NORMAL card", a)
+		}
+	}
+	if _, ok := d.wb.actions.buttons[app.ActTempLoss]; !ok {
+		t.Error("temporary loss report not offered")
+	}
+}
+
+func TestIdentifyUnknownAndBadCode(t *testing.T) {
+	d := newDesk(t, "c0107")
+	test.Type(d.wb.identify.entry, "11010519491231002X") // valid, but not a resident of the platform
+	d.wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "平台上查无此记录") })
+	d.wb.identifyCode("not-a-real-code")
+	d.ui.drainUntil(t, func() bool {
+		return strings.Contains(d.screen(), "码") && !strings.Contains(d.screen(), "正在查询")
+	})
+	code, err := d.Sim.IssueCode("500106194912310029", "ESSC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.wb.identifyCode(code)
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.Resident.SSN == "500106194912310029" })
+}
+
+// TestCardInsertIdentifies reads the demo card through the real card code (in process, no
+// daemon) and hands it to the workbench as the watcher does.
+func TestCardInsertIdentifies(t *testing.T) {
+	d := newDesk(t, "c0107")
+	read := readDemoCard(t, "elderly")
+	d.wb.CardInserted(read)
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil })
+	if d.wb.view.Resident.SSN != "500106194912310029" || d.wb.view.Via != app.ViaCard {
+		t.Fatalf("identified %+v", d.wb.view.Resident)
+	}
+	// A card whose holder file is locked is found by its card number.
+	d.wb.CardInserted(readDemoCard(t, "protected"))
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.Resident.SSN == "500106197809230024" })
+	if !strings.Contains(d.screen(), "按卡号") && !strings.Contains(d.screen(), "卡号") {
+		t.Errorf("no note that the resident was found by card number:\n%s", d.screen())
+	}
+}
+
+func readDemoCard(t testing.TB, name string) *app.CardRead {
+	t.Helper()
+	b, err := assets.DemoCards.ReadFile("cards/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := vcard.ParseProfile(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := vcard.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := devices.ReadChip(apdu.NewChannel(card))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read
+}
+
+// TestTempLossEndToEnd: identify → temporary loss → confirm → outbox → platform → applied, and
+// the card's new state on screen.
+func TestTempLossEndToEnd(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
+	if !strings.Contains(overlayText(d.w), "卡片临时停用 7 天") {
+		t.Fatalf("no temp loss dialog:\n%s", overlayText(d.w))
+	}
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队等待上传平台") })
+	n, _ := d.DB.OutboxCounts(context.Background())
+	if n.Pending != 1 {
+		t.Fatalf("outbox %+v, want 1 pending", n)
+	}
+	d.drain(t)
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：平台已办结") })
+	d.ui.drainUntil(t, func() bool {
+		return d.wb.view != nil && len(d.wb.view.Cards) > 0 && d.wb.view.Cards[0].SocialStatus == app.SocialTempLoss
+	})
+	if _, ok := d.wb.actions.buttons[app.ActUnblock]; !ok {
+		t.Error("unblock not offered after the temporary loss")
+	}
+}
+
+// TestIdentifyOfflineFromCache: with the platform gone, a resident looked up before comes from
+// the encrypted cache, marked with its age; payments are not available.
+func TestIdentifyOfflineFromCache(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	d.Sim.Close()
+	d.wb.identifyTyped("50010619850615003X") // never looked up: not in the cache
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "无法连接平台") })
+	d.wb.identifyTyped("500106194912310029")
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.FromCache })
+	all := d.screen()
+	for _, want := range []string{"离线：来自本机记录", "张*   500106********0029", "离线时无法查询"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("offline panel lacks %q:\n%s", want, all)
+		}
+	}
+}
+
+// TestRoleGating: bank activation is offered only to a bank clerk of the card's bank.
+func TestRoleGating(t *testing.T) {
+	for _, tt := range []struct {
+		clerk string
+		want  bool
+	}{{"c0202", true}, {"c0201", false}, {"c0107", false}} { // CCB teller, ICBC teller, window clerk
+		d := newDesk(t, tt.clerk)
+		d.identify(t, "500106194203080048") // 李秀英: CCB card, bank account not activated
+		_, got := d.wb.actions.buttons[app.ActActivate]
+		if got != tt.want {
+			t.Errorf("%s: activation offered = %v, want %v", tt.clerk, got, tt.want)
+		}
+	}
+	// The CCB teller activates; the platform applies it.
+	d := newDesk(t, "c0202")
+	d.identify(t, "500106194203080048")
+	test.Tap(d.wb.actions.buttons[app.ActActivate])
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "金融账户激活：已排队") })
+	d.drain(t)
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "金融账户激活：平台已办结") })
+	d.ui.drainUntil(t, func() bool {
+		return d.wb.view != nil && d.wb.view.Cards[0].FinancialStatus == app.FinancialActive
+	})
+}
+
+// TestProxyDisablesInPersonActions: with 代办 ticked and the proxy's data given, loss reports stay
+// available and carry the proxy; in-person actions are greyed out.
+func TestProxyDisablesInPersonActions(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106197809230024") // 赵丽: PIN locked (in person only)
+	if _, ok := d.wb.actions.buttons[app.ActPINReset]; !ok {
+		t.Fatal("PIN reset not offered for a locked card")
+	}
+	d.wb.actions.proxy.SetChecked(true)
+	form := d.w.Canvas().Overlays().Top()
+	var entries []*widget.Entry
+	var rel *widget.Select
+	walkObjects(form, func(o any) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, x)
+		case *widget.Select:
+			rel = x
+		}
+	})
+	if len(entries) != 4 || rel == nil {
+		t.Fatalf("proxy form: %d entries, relation %v", len(entries), rel != nil)
+	}
+	test.Type(entries[0], "赵小丽")
+	test.Type(entries[1], "11010519491231002X")
+	test.Type(entries[2], "13912345678")
+	rel.SetSelected("子女")
+	d.tapDialogButton(t, "确认") // no authorization number: refused, the form stays
+	if !strings.Contains(overlayText(d.w), "委托书编号：必填") {
+		t.Fatalf("missing authorization not reported:\n%s", overlayText(d.w))
+	}
+	test.Type(entries[3], "WT-2026-0088")
+	d.tapDialogButton(t, "确认")
+	if d.wb.actions.proxyData == nil || d.wb.actions.proxyData.Relation != "CHILD" {
+		t.Fatalf("proxy %+v", d.wb.actions.proxyData)
+	}
+	if !d.wb.actions.buttons[app.ActPINReset].Disabled() || d.wb.actions.buttons[app.ActTempLoss].Disabled() {
+		t.Error("in-person actions not greyed out, or a loss report greyed out")
+	}
+	if !strings.Contains(d.screen(), "代办人：赵**（子女）") {
+		t.Errorf("proxy not shown masked:\n%s", d.screen())
+	}
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
+	if !strings.Contains(overlayText(d.w), "代办人挂失：赵**（子女）") {
+		t.Errorf("confirmation does not name the proxy:\n%s", overlayText(d.w))
+	}
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队") })
+	d.drain(t)
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：平台已办结") })
+}
+
+// TestConflictIsShownNotOverwritten: another counter changed the card meanwhile (reported it
+// lost and unblocked it again); this counter's report on the old version comes back CONFLICT and
+// the clerk is told to review both versions; nothing is overwritten.
+func TestConflictIsShownNotOverwritten(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "50010619850615003X") // 王建国
+	other := newCounterOn(t, d.counter)
+	other.signIn(t, "c0108")
+	ctx := context.Background()
+	for _, a := range []app.Action{app.ActTempLoss, app.ActUnblock} {
+		res, err := other.Lookup.Resident(ctx, "c0108", app.IDTypeIDCard, "50010619850615003X")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := app.NewCardOpPayload(a, res.Cards[0], res.Resident.SSN, app.ChannelWindow, "", nil)
+		if _, err := other.Operations.Enqueue(ctx, app.OpRequest{Type: a.OpType(), ClerkID: "c0108", ResidentSSN: res.Resident.SSN, Payload: p}); err != nil {
+			t.Fatal(err)
+		}
+		other.drain(t)
+	}
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss]) // on the version this counter still shows
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队") })
+	d.drain(t)
+	d.ui.drainUntil(t, func() bool {
+		return strings.Contains(d.screen(), "临时挂失：数据已在别处被修改，请核对两个版本后再处理")
+	})
+	c, _ := d.DB.OutboxCounts(ctx)
+	if c.Conflicts != 1 {
+		t.Errorf("outbox %+v, want the conflict kept for review", c)
+	}
+	res, _ := other.Lookup.Resident(ctx, "c0108", app.IDTypeIDCard, "50010619850615003X")
+	if res.Cards[0].SocialStatus != app.SocialNormal {
+		t.Errorf("the card was overwritten: %s", res.Cards[0].SocialStatus)
+	}
+}
+
+// TestEndServiceRecordsAndAsksForRating: F12 writes the SERVICE_RECORD, the resident rates on
+// their screen, and both reach the platform.
+func TestEndServiceRecordsAndAsksForRating(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	d.wb.handleKey(&fyne.KeyEvent{Name: fyne.KeyF12})
+	d.ui.drainUntil(t, func() bool { return len(d.resident.buttons) == 5 })
+	if d.wb.view != nil || !strings.Contains(d.screen(), "服务已结束") {
+		t.Errorf("desk not cleared after the service:\n%s", d.screen())
+	}
+	test.Tap(d.resident.buttons[0]) // 非常满意
+	d.ui.drainUntil(t, func() bool {
+		c, _ := d.DB.OutboxCounts(context.Background())
+		return c.Pending == 2 // the service record and the evaluation
+	})
+	d.drain(t)
+	c, _ := d.DB.OutboxCounts(context.Background())
+	if c.Pending != 0 || c.Failed() != 0 {
+		t.Fatalf("after drain: %+v", c)
+	}
+	db := rawDBDir(t, d.Dir)
+	var types string
+	db.QueryRow("SELECT group_concat(type, ',') FROM (SELECT type FROM outbox ORDER BY seq)").Scan(&types)
+	if types != "SERVICE_RECORD,EVALUATION" {
+		t.Errorf("operations %q", types)
+	}
+}
+
+// TestIdleLock: no input for the idle time locks the desk; the password unlocks it, the resident
+// stays on screen.
+func TestIdleLock(t *testing.T) {
+	d := newDesk(t, "")
+	d.wb.deps.IdleLock = 50 * time.Millisecond
+	d.signInOnScreen(t, "c0107", sim.DemoPassword)
+	d.ui.drainUntil(t, func() bool { return d.wb.clerk != nil })
+	d.identify(t, "500106194912310029")
+	d.ui.drainUntil(t, func() bool { return d.wb.lock.locked })
+	if !strings.Contains(overlayText(d.w), "已锁定") {
+		t.Fatalf("no lock screen:\n%s", overlayText(d.w))
+	}
+	test.Type(d.wb.lock.password, "wrong")
+	d.wb.lock.unlock()
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.wb.lock.message.Text, "密码") })
+	if !d.wb.lock.locked {
+		t.Fatal("unlocked with a wrong password")
+	}
+	d.wb.deps.IdleLock = time.Hour
+	test.Type(d.wb.lock.password, sim.DemoPassword)
+	d.wb.lock.unlock()
+	d.ui.drainUntil(t, func() bool { return !d.wb.lock.locked })
+	if d.wb.view == nil || d.wb.view.Resident.SSN != "500106194912310029" {
+		t.Error("the work in progress was not kept")
+	}
+}
+
+// TestFunctionKeyStartsAction: F5 in the identify bar opens the temporary loss report.
+func TestFunctionKeyStartsAction(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	d.wb.identify.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF5})
+	if !strings.Contains(overlayText(d.w), "卡片临时停用 7 天") {
+		t.Fatalf("F5 did not open the temporary loss report:\n%s", overlayText(d.w))
+	}
+}
+
+// TestOfflineSignInAndQueue: a clerk who signed in here online can sign in again with the
+// platform away; look-ups come from the cache, business is queued, and it is sent once the clerk
+// signs in online again.
+func TestOfflineSignInAndQueue(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029") // cached now
+	d.wb.SignOut()
+	d.ui.drainUntil(t, func() bool { return d.wb.signIn != nil && d.wb.clerk == nil })
+	d.Sim.Close() // the platform goes away
+	d.signInOnScreen(t, "c0107", "wrong")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.wb.signIn.message.Text, "已在本机核验") })
+	d.signInOnScreen(t, "c0107", sim.DemoPassword)
+	d.ui.drainUntil(t, func() bool { return d.wb.clerk != nil })
+	if !d.wb.offline || !strings.Contains(d.screen(), "已在本机登录") {
+		t.Fatalf("no offline notice:\n%s", d.screen())
+	}
+	d.wb.identifyTyped("500106194912310029")
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.FromCache })
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
+	if !strings.Contains(overlayText(d.w), "送达平台后才生效") {
+		t.Errorf("offline loss report does not warn that it is not yet effective:\n%s", overlayText(d.w))
+	}
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队") })
+	c, _ := d.DB.OutboxCounts(context.Background())
+	if c.Pending != 2 { // the earlier visit's service record and this loss report
+		t.Fatalf("outbox %+v", c)
+	}
+}
