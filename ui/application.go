@@ -25,7 +25,7 @@ type ApplicationDeps struct {
 	Window      fyne.Window // parent of the dialogs (file, confirmation)
 	Services    *Services
 	Clerk       app.Clerk
-	Channel     app.Channel
+	Channel     app.Channel // where the service happens; a home visit is named on the receipt
 	Workstation app.Workstation
 	// Do runs a function on the UI goroutine; nil means fyne.Do. Now is the clock; nil: time.Now.
 	Do  func(func())
@@ -42,6 +42,10 @@ type ApplicationDeps struct {
 	Catalog *app.Catalog
 	// Camera takes the photo; nil: this computer has none (the file option stays).
 	Camera app.Camera
+	// Proxy and Accompanied carry the workbench's choice of assisted service (代办, 陪办) into
+	// the form, where the clerk may still change it; Assistance gives the final choice back.
+	Proxy       *app.Proxy
+	Accompanied bool
 
 	// OnDone is called once the application is queued (the screen then shows its outcome and
 	// the receipt). OnCancel is called when the clerk gives up before queueing, OnClose when the
@@ -51,11 +55,12 @@ type ApplicationDeps struct {
 	OnClose  func()
 }
 
-// Assistance is how the resident was served, for the service record (SERVICE_RECORD.assisted).
+// Assistance is how the resident was served, for the service record (SERVICE_RECORD.assisted
+// and .proxy).
 type Assistance struct {
-	Mode   string     // "" in person, "ACCOMPANY" (陪办) or "PROXY" (代办)
-	Reason string     // ELDERLY, DISABLED or OTHER; "" when Mode is ""
-	Proxy  *app.Proxy // the proxy when Mode is PROXY
+	Mode   app.AssistMode // AssistNone, AssistAccompany (陪办) or AssistProxy (代办)
+	Reason string         // ELDERLY, DISABLED or OTHER; "" when Mode is AssistNone
+	Proxy  *app.Proxy     // the proxy when Mode is AssistProxy
 }
 
 // Assisted-service choices, in the order the form offers them.
@@ -169,9 +174,9 @@ func (f *ApplicationForm) Assistance() Assistance {
 	var a Assistance
 	switch f.assistChoice() {
 	case assistAccompany:
-		a.Mode = "ACCOMPANY"
+		a.Mode = app.AssistAccompany
 	case assistProxy:
-		a.Mode = "PROXY"
+		a.Mode = app.AssistProxy
 		p := f.proxy.value()
 		a.Proxy = &p
 	default:
@@ -436,6 +441,29 @@ func (f *ApplicationForm) prefill() {
 	f.mailAddress.SetText(f.address.Text)
 	f.prefillOldCard()
 	f.showSources(idc != nil, ssc != nil)
+	f.prefillAssistance()
+}
+
+// prefillAssistance takes the workbench's proxy (代办) or accompanied (陪办) choice.
+func (f *ApplicationForm) prefillAssistance() {
+	choice := assistNone
+	switch {
+	case f.deps.Proxy != nil:
+		p := f.deps.Proxy
+		f.proxy.name.SetText(p.Name)
+		f.proxy.idNumber.SetText(p.IDNumber)
+		f.proxy.phone.SetText(p.Phone)
+		f.proxy.authNo.SetText(p.AuthorizationNo)
+		if i := slices.Index(f.proxy.relations, p.Relation); i >= 0 {
+			f.proxy.relation.SetSelectedIndex(i)
+		}
+		choice = assistProxy
+	case f.deps.Accompanied:
+		choice = assistAccompany
+	}
+	if i := slices.Index(f.assistOpt, choice); i >= 0 {
+		f.assist.SetSelected(f.assist.Options[i])
+	}
 }
 
 func (f *ApplicationForm) setValidity(until string) {

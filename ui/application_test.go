@@ -37,6 +37,8 @@ type appFixture struct {
 	form  *ApplicationForm
 	done  []app.Operation
 	now   func() time.Time // the screen's clock: fixedNow unless a test needs the platform's
+	// adjust, when set, changes the next screen's dependencies.
+	adjust func(*ApplicationDeps)
 }
 
 func newAppFixture(t *testing.T, clerkID string) *appFixture {
@@ -82,9 +84,14 @@ func (f *appFixture) lookup(t *testing.T, ssn string) app.ResidentView {
 // open shows the form for action and waits until the catalogue is in.
 func (f *appFixture) open(t *testing.T, action app.Action, v app.ResidentView, idc *app.IDCard, cr *app.CardRead) *ApplicationForm {
 	t.Helper()
-	f.form = NewApplicationForm(ApplicationDeps{App: f.a, Window: f.w, Services: f.c.Services, Clerk: f.clerk,
+	deps := ApplicationDeps{App: f.a, Window: f.w, Services: f.c.Services, Clerk: f.clerk,
 		Channel: app.ChannelOf(f.clerk), Workstation: demoHall, Do: f.ui.Do, Now: f.now, Action: action, View: v,
-		IDCard: idc, CardRead: cr, OnDone: func(op app.Operation) { f.done = append(f.done, op) }})
+		IDCard: idc, CardRead: cr, OnDone: func(op app.Operation) { f.done = append(f.done, op) }}
+	if f.adjust != nil {
+		f.adjust(&deps)
+		f.adjust = nil
+	}
+	f.form = NewApplicationForm(deps)
 	t.Cleanup(f.form.Close)
 	f.w.SetContent(f.form.Object())
 	f.waitUI(t, func() bool { return len(f.form.banks) > 0 })
@@ -407,7 +414,7 @@ func TestApplicationProxyRules(t *testing.T) {
 		}
 	}
 	a := form.Assistance()
-	if a.Mode != "PROXY" || a.Reason != "OTHER" || a.Proxy == nil || a.Proxy.Relation != "GUARDIAN" || a.Proxy.IDNumber != "500106197809230024" {
+	if a.Mode != app.AssistProxy || a.Reason != "OTHER" || a.Proxy == nil || a.Proxy.Relation != "GUARDIAN" || a.Proxy.IDNumber != "500106197809230024" {
 		t.Errorf("assistance %+v %+v", a, a.Proxy)
 	}
 
@@ -443,8 +450,21 @@ func TestApplicationProxyRules(t *testing.T) {
 
 	// Accompanied service (陪办) is recorded with the green-channel reason.
 	chooseAssist(form, assistAccompany)
-	if a := form.Assistance(); a.Mode != "ACCOMPANY" || a.Reason != "ELDERLY" || a.Proxy != nil || form.payload().Proxy != nil {
+	if a := form.Assistance(); a.Mode != app.AssistAccompany || a.Reason != "ELDERLY" || a.Proxy != nil || form.payload().Proxy != nil {
 		t.Errorf("accompanied: %+v", a)
+	}
+
+	// The workbench's choice comes in: its proxy, or accompanied service.
+	given := app.Proxy{Name: "王建国", IDNumber: "50010619850615003X", Phone: "13700000002", Relation: "CHILD", AuthorizationNo: "WT-7"}
+	f.adjust = func(d *ApplicationDeps) { d.Proxy = &given }
+	form = f.open(t, app.ActReplaceDamaged, f.lookup(t, "500106194912310029"), nil, nil)
+	if a := form.Assistance(); a.Mode != app.AssistProxy || *a.Proxy != given || form.payload().Proxy == nil || form.errorsShown() != 0 {
+		t.Errorf("workbench proxy: %+v, %d errors", a, form.errorsShown())
+	}
+	f.adjust = func(d *ApplicationDeps) { d.Accompanied = true }
+	form = f.open(t, app.ActReplaceDamaged, f.lookup(t, "500106194912310029"), nil, nil)
+	if a := form.Assistance(); a.Mode != app.AssistAccompany {
+		t.Errorf("workbench accompanied: %+v", a)
 	}
 }
 

@@ -64,9 +64,9 @@ func (f *ApplicationForm) summary(p app.ApplicationPayload) [][2]string {
 	}
 	rows = append(rows, [2]string{lang.L("Photo"), lang.L("358×441 pixels, {{.KB}} KB", map[string]any{"KB": kb(len(f.photo.jpeg))})})
 	switch a := f.Assistance(); a.Mode {
-	case "ACCOMPANY":
+	case app.AssistAccompany:
 		rows = append(rows, [2]string{lang.L("Who is served"), lang.L("Accompanied")})
-	case "PROXY":
+	case app.AssistProxy:
 		rows = append(rows, [2]string{lang.L("Proxy"), pii.Name(a.Proxy.Name) + "   " + pii.ID(a.Proxy.IDNumber) + " · " + relationOption(a.Proxy.Relation)})
 	}
 	return rows
