@@ -143,6 +143,14 @@ func NewApplicationForm(deps ApplicationDeps) *ApplicationForm {
 	return f
 }
 
+// ViewFromIDCard is the resident as their ID card gives them, for a first application (快速申领)
+// of someone the platform does not know yet (the look-up answered NOT_FOUND).
+func ViewFromIDCard(c app.IDCard) app.ResidentView {
+	r := app.Resident{SSN: ids.Normalize(c.IDNumber), Name: c.Name, Sex: c.Sex, Nation: c.Nation, BirthDate: c.BirthDate,
+		Address: c.Address}
+	return app.ResidentView{Resident: r, Via: app.ViaIDCard}
+}
+
 // Object is the screen's content, to place in the workbench.
 func (f *ApplicationForm) Object() fyne.CanvasObject { return f.root }
 

@@ -105,9 +105,7 @@ func newPerson(t *testing.T) (*app.IDCard, app.ResidentView) {
 	check, _ := ids.CheckChar(body)
 	idc := &app.IDCard{Name: "钱多多", Sex: "1", Nation: "03", BirthDate: "1988-08-08", Address: "重庆市沙坪坝区歌乐山镇山洞路7号",
 		IDNumber: body + string(check), IDNumberValid: true, Authority: "重庆市公安局沙坪坝区分局", ValidFrom: "2018-05-01", ValidUntil: app.LongTerm}
-	v := app.ResidentView{Resident: app.Resident{SSN: idc.IDNumber, Name: idc.Name, Sex: idc.Sex, Nation: idc.Nation,
-		BirthDate: idc.BirthDate, Address: idc.Address}, Via: app.ViaIDCard}
-	return idc, v
+	return idc, ViewFromIDCard(*idc)
 }
 
 // portrait makes a camera-like frame: a noisy background with a face-coloured ellipse, so JPEG
