@@ -119,6 +119,7 @@ type ApplicationForm struct {
 	reflow    bool // a part was shown or hidden: lay the page out again
 	formMsg   *widget.Label
 	submitBtn *widget.Button
+	cancelBtn *widget.Button
 
 	result *applicationResult // after queueing
 	stop   context.CancelFunc
@@ -282,8 +283,8 @@ func (f *ApplicationForm) build() {
 
 	f.formMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	f.submitBtn = &widget.Button{Text: lang.L("Check and submit…"), Importance: widget.HighImportance, OnTapped: f.trySubmit}
-	cancel := &widget.Button{Text: lang.L("Cancel"), OnTapped: f.cancel}
-	foot := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(cancel, f.submitBtn), f.formMsg)
+	f.cancelBtn = &widget.Button{Text: lang.L("Cancel"), OnTapped: f.cancel}
+	foot := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(f.cancelBtn, f.submitBtn), f.formMsg)
 	f.scroll = container.NewVScroll(body)
 	f.root = container.NewBorder(head, foot, nil, nil, f.scroll)
 	f.wire()

@@ -758,3 +758,25 @@ func TestApplicationWithoutCatalogue(t *testing.T) {
 		t.Errorf("submitted without banks: %q", got)
 	}
 }
+
+// TestApplicationNotSaved: when the local database refuses the operation, nothing is queued, the
+// clerk reads why, and may try again.
+func TestApplicationNotSaved(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	test.Type(form.phone, "13912345678")
+	f.pickBank(t, "ICBC")
+	f.addPhoto(t)
+	f.c.DB.Close()
+	test.Tap(form.submitBtn)
+	test.Tap(f.overlayButton(t, "提交"))
+	if !form.cancelBtn.Disabled() || !form.submitBtn.Disabled() {
+		t.Error("the form can be changed while the application is being saved")
+	}
+	want := "申请未能保存到本机，未发送任何内容。请重试。"
+	f.waitUI(t, func() bool { return form.formMsg.Text == want })
+	if form.result != nil || len(f.done) != 0 || form.submitBtn.Disabled() || form.cancelBtn.Disabled() {
+		t.Errorf("after a failed save: result %v, done %d", form.result != nil, len(f.done))
+	}
+}

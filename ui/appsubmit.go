@@ -86,6 +86,7 @@ func (f *ApplicationForm) enqueue(p app.ApplicationPayload) {
 	p.ApplicationID = uuid.NewString()
 	photo := f.photo.jpeg
 	f.submitBtn.Disable()
+	f.cancelBtn.Disable() // once saving has begun, the outcome decides
 	f.formMsg.Importance = widget.MediumImportance
 	f.formMsg.SetText(lang.L("Saving…"))
 	ops, clerk := f.deps.Services.Operations, f.deps.Clerk.ID
@@ -97,6 +98,7 @@ func (f *ApplicationForm) enqueue(p app.ApplicationPayload) {
 		f.deps.Do(func() {
 			if err != nil {
 				f.submitBtn.Enable()
+				f.cancelBtn.Enable()
 				f.formMsg.Importance = widget.DangerImportance
 				f.formMsg.SetText(lang.L("The application could not be saved on this computer, so nothing was sent. Please try again."))
 				return
