@@ -144,6 +144,7 @@ func runSyncRun(ctx context.Context, args []string, out, errOut io.Writer) int {
 // syncSession is what runs the outbox for a signed-in clerk: the client, the engine with its
 // pull side, and the services of the workbench.
 type syncSession struct {
+	Pull       func(ctx context.Context) error // refresh the caches now
 	Client     *platform.Client
 	Engine     *app.SyncEngine
 	Operations *app.Operations
@@ -186,7 +187,7 @@ func openSync(ctx context.Context, env *environment) (*syncSession, error) {
 		return nil, err
 	}
 	return &syncSession{
-		Client: client, Engine: eng, Probe: probe, Sessions: sessions,
+		Client: client, Engine: eng, Probe: probe, Sessions: sessions, Pull: puller.Pull,
 		Operations: &app.Operations{Store: env.db, DeviceID: ws.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
 		Lookup:     &app.Lookup{Platform: client, Cache: env.db, DeviceID: ws.DeviceID},
 	}, nil

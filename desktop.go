@@ -18,6 +18,7 @@ import (
 	"ykt/app"
 	"ykt/devices"
 	"ykt/devices/vcard"
+	"ykt/localdb"
 	"ykt/platform/sim"
 	"ykt/ui"
 )
@@ -149,9 +150,10 @@ func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
 	return c, nil
 }
 
-func (c *counterSide) services(catalog ui.CatalogSource) *ui.Services {
+func (c *counterSide) services(db *localdb.DB) *ui.Services {
 	s := c.sync
-	return &ui.Services{Operations: s.Operations, Lookup: s.Lookup, Sessions: s.Sessions, Platform: s.Client, Engine: s.Engine, Catalog: catalog}
+	return &ui.Services{Operations: s.Operations, Lookup: s.Lookup, Sessions: s.Sessions, Platform: s.Client, Engine: s.Engine,
+		Catalog: db, Visits: db, Pull: s.Pull}
 }
 
 // Close stops the embedded demo platform.

@@ -249,3 +249,12 @@ type PaymentPage struct {
 	Items      []Payment `json:"items"`
 	NextCursor *string   `json:"nextCursor"`
 }
+
+// VisitProgress is what became of a resident's business since the start of the day: operations
+// still waiting to reach the platform, applied, and needing the clerk (dead letters, conflicts).
+type VisitProgress struct {
+	Pending, Applied, Problems int
+}
+
+// Done reports whether anything was done for the resident.
+func (p VisitProgress) Done() bool { return p.Pending+p.Applied+p.Problems > 0 }

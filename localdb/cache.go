@@ -39,24 +39,26 @@ func (db *DB) openJSON(sealed []byte, aad string, v any) error {
 
 // PutCards caches a resident's cards (sealed) and indexes their card numbers.
 func (db *DB) PutCards(ctx context.Context, ssn string, cards []app.Card) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error { return db.putCards(ctx, tx, ssn, cards) })
+}
+
+func (db *DB) putCards(ctx context.Context, tx *sql.Tx, ssn string, cards []app.Card) error {
 	idx := db.keys.BlindIndex(ssn)
 	sealed, err := db.sealJSON(cards, "cards/"+idx)
 	if err != nil {
 		return err
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cards (ssn_idx, record, fetched_ms) VALUES (?, ?, ?)
-			ON CONFLICT (ssn_idx) DO UPDATE SET record = excluded.record, fetched_ms = excluded.fetched_ms`, idx, sealed, db.now().UnixMilli()); err != nil {
-			return fmt.Errorf("card cache: %w", err)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO cards (ssn_idx, record, fetched_ms) VALUES (?, ?, ?)
+		ON CONFLICT (ssn_idx) DO UPDATE SET record = excluded.record, fetched_ms = excluded.fetched_ms`, idx, sealed, db.now().UnixMilli()); err != nil {
+		return fmt.Errorf("card cache: %w", err)
+	}
+	for _, c := range cards {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO card_index (card_idx, ssn_idx) VALUES (?, ?)
+			ON CONFLICT (card_idx) DO UPDATE SET ssn_idx = excluded.ssn_idx`, db.keys.BlindIndex(c.CardNo), idx); err != nil {
+			return fmt.Errorf("card index: %w", err)
 		}
-		for _, c := range cards {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO card_index (card_idx, ssn_idx) VALUES (?, ?)
-				ON CONFLICT (card_idx) DO UPDATE SET ssn_idx = excluded.ssn_idx`, db.keys.BlindIndex(c.CardNo), idx); err != nil {
-				return fmt.Errorf("card index: %w", err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Cards returns a resident's cached cards and when they were fetched.
@@ -172,7 +174,8 @@ func (db *DB) Appointments(ctx context.Context, hallCode, day string) ([]app.App
 }
 
 // PutHomeVisits caches a home-visit worker's visits of one day, with their residents' blind
-// indexes for the purge (PI-17).
+// indexes for the purge (PI-17), and puts the visited residents and their cards into the look-up
+// cache, all in one transaction.
 func (db *DB) PutHomeVisits(ctx context.Context, day string, items []app.HomeVisit) error {
 	sealed, err := db.sealJSON(items, "home_visits/"+day)
 	if err != nil {
@@ -188,6 +191,16 @@ func (db *DB) PutHomeVisits(ctx context.Context, day string, items []app.HomeVis
 			day, sealed, strings.Join(idxs, " "), db.now().UnixMilli())
 		if err != nil {
 			return fmt.Errorf("home-visit cache: %w", err)
+		}
+		// The visited residents and their cards join the look-up cache, so a card read or a typed
+		// ID number finds them at the resident's home without a network.
+		for _, v := range items {
+			if err := db.putResident(ctx, tx, v.Resident); err != nil {
+				return err
+			}
+			if err := db.putCards(ctx, tx, v.Resident.SSN, v.Cards); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

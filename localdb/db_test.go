@@ -354,3 +354,30 @@ func BenchmarkCommitOpWithAudit(b *testing.B) {
 		}
 	}
 }
+
+func TestHomeVisitsSeedTheLookupCache(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	r := app.Resident{SSN: "500106194912310029", Name: "张三", Version: 2}
+	card := app.Card{CardNo: "X00000019", SocialStatus: app.SocialNormal, Version: 5}
+	if err := db.PutHomeVisits(ctx, "2026-11-28", []app.HomeVisit{{VisitID: "v1", Resident: r, Cards: []app.Card{card}, Reason: "ELDERLY"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Resident(ctx, r.SSN)
+	if err != nil || got == nil || got.Name != "张三" {
+		t.Fatalf("resident from a visit: %+v, %v", got, err)
+	}
+	ssn, err := db.SSNByCardNo(ctx, "X00000019")
+	if err != nil || ssn != r.SSN {
+		t.Fatalf("card index from a visit: %q, %v", ssn, err)
+	}
+	before, _ := db.ResidentProgress(ctx, r.SSN, time.Now().Add(-time.Hour))
+	op := app.Operation{OpID: "op-v", Type: app.OpCardTempLoss, CreatedAt: time.Now(), ClerkID: "c0301", DeviceID: "d", ResidentSSN: r.SSN, Payload: []byte("{}")}
+	if err := db.Commit(ctx, app.Change{Ops: []app.Operation{op}}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := db.ResidentProgress(ctx, r.SSN, time.Now().Add(-time.Hour))
+	if before.Done() || after.Pending != 1 || !after.Done() {
+		t.Fatalf("progress before %+v after %+v", before, after)
+	}
+}

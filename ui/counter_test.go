@@ -460,3 +460,55 @@ func TestOfflineSignInAndQueue(t *testing.T) {
 		t.Fatalf("outbox %+v", c)
 	}
 }
+
+// TestHomeVisitOfflineAndSyncOnReturn: a home-visit worker downloads the day's visits online,
+// works at a resident's home without a network (the resident and card from the encrypted cache),
+// queues a loss report, and it reaches the platform once the network is back; the list says
+// what is done and what still waits.
+func TestHomeVisitOfflineAndSyncOnReturn(t *testing.T) {
+	d := newDesk(t, "c0301")
+	if d.wb.visits == nil {
+		t.Fatal("a home-visit worker has no visit list")
+	}
+	d.ui.drainUntil(t, func() bool { return len(d.wb.visits.visits) == 3 })
+	if all := d.screen(); !strings.Contains(all, "今日上门") || strings.Count(all, "尚未上门") != 3 || strings.Contains(all, "500106194203080048") {
+		t.Fatalf("visit list:\n%s", all)
+	}
+	d.platformDown() // at the resident's home
+	var visit *widget.Button
+	walkObjects(d.wb.visits.box, func(o any) {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "李**") {
+			visit = b
+		}
+	})
+	if visit == nil {
+		t.Fatalf("no visit of 李秀英:\n%s", d.screen())
+	}
+	test.Tap(visit)
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.Resident.SSN == "500106194203080048" })
+	if !d.wb.view.FromCache {
+		t.Fatal("the resident did not come from the cache")
+	}
+	if _, ok := d.wb.actions.buttons[app.ActUnblock]; ok {
+		t.Error("unblocking offered on a home visit")
+	}
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "已办理，1 项待上传") })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	d.Engine.DrainAll(ctx) // no network: nothing can go, the operations stay
+	cancel()
+	if c, _ := d.DB.OutboxCounts(context.Background()); c.Pending == 0 {
+		t.Fatal("the outbox emptied without a network")
+	}
+	d.platformUp(t) // back at the office
+	d.drain(t)
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：平台已办结") })
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "已办理并上传") })
+	db := rawDBDir(t, d.Dir)
+	var channel string
+	db.QueryRow("SELECT type FROM outbox WHERE type = 'CARD_TEMP_LOSS'").Scan(&channel)
+	if channel == "" {
+		t.Error("no loss report in the outbox")
+	}
+}

@@ -93,6 +93,9 @@ func (wb *Workbench) enqueue(a *app.Action, req app.OpRequest, done func(app.Ope
 				}
 				wb.actions.queued(*a, op)
 			}
+			if err == nil && wb.visits != nil {
+				wb.visits.load()
+			}
 			if done != nil {
 				done(op, err)
 			}
@@ -114,6 +117,9 @@ func (wb *Workbench) outcomes(out []app.OpOutcome) {
 	}
 	if changed && wb.view != nil {
 		wb.refreshCards(*wb.view)
+	}
+	if wb.visits != nil {
+		wb.visits.load()
 	}
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"ykt/app"
 )
@@ -16,6 +17,15 @@ type Services struct {
 	Platform   app.Platform    // payments, application progress, the current session
 	Engine     *app.SyncEngine // operation outcomes as they come back; why sync stopped
 	Catalog    CatalogSource   // the cached catalogue (businesses, banks, policy)
+	Visits     VisitStore      // home visits cached for offline work, and what became of them
+	// Pull refreshes the caches from the platform now (catalogue, appointments, today's visits).
+	Pull func(ctx context.Context) error
+}
+
+// VisitStore gives a home-visit worker's cached visits of a day and each resident's progress.
+type VisitStore interface {
+	HomeVisits(ctx context.Context, day string) ([]app.HomeVisit, time.Time, error)
+	ResidentProgress(ctx context.Context, ssn string, since time.Time) (app.VisitProgress, error)
 }
 
 // CatalogSource gives the catalogue the pull side last cached.

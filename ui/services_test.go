@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,17 +19,19 @@ import (
 // it when they want operations to reach the platform.
 type counter struct {
 	*Services
-	DB     *localdb.DB
-	Sim    *sim.Server
-	Client *platform.Client
-	Dir    string
-	URL    string // the platform's base URL
-	Device app.EnrollmentResult
+	DB      *localdb.DB
+	Sim     *sim.Server
+	Client  *platform.Client
+	Dir     string
+	URL     string // the platform's base URL
+	simPath string
+	Device  app.EnrollmentResult
 }
 
 func newCounter(t testing.TB) *counter {
 	t.Helper()
-	s, err := sim.New(sim.Options{Seed: "demo"})
+	path := filepath.Join(t.TempDir(), "platform-sim.db")
+	s, err := sim.New(sim.Options{Path: path, Seed: "demo"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +40,27 @@ func newCounter(t testing.TB) *counter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newCounterAt(t, s, url)
+	c := newCounterAt(t, s, url)
+	c.simPath = path
+	return c
+}
+
+// platformDown stops the reference platform (the network is gone).
+func (c *counter) platformDown() { c.Sim.Close() }
+
+// platformUp starts the reference platform again on the same file and address.
+func (c *counter) platformUp(t testing.TB) {
+	t.Helper()
+	s, err := sim.New(sim.Options{Path: c.simPath, Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	addr := strings.TrimSuffix(strings.TrimPrefix(c.URL, "http://"), sim.BasePath)
+	if _, err := s.Start(context.Background(), addr); err != nil {
+		t.Fatalf("platform back on %s: %v", addr, err)
+	}
+	c.Sim = s
 }
 
 // newCounterOn is a second counter computer of the same hall, on the same platform.
@@ -88,6 +111,8 @@ func newCounterAt(t testing.TB, s *sim.Server, url string) *counter {
 		Platform:   client,
 		Engine:     eng,
 		Catalog:    db,
+		Visits:     db,
+		Pull:       puller.Pull,
 	}
 	return &counter{Services: svc, DB: db, Sim: s, Client: client, Dir: dir, URL: url, Device: dev}
 }

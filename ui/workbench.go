@@ -60,6 +60,7 @@ type Workbench struct {
 	signIn   *signInScreen
 	queue    *QueuePanel
 	stopQ    func()
+	visits   *visitList // the home-visit worker's column instead of the queue
 	lock     *lockScreen
 
 	clerk   *app.Clerk
@@ -127,7 +128,8 @@ func (wb *Workbench) buildDesk() {
 
 	identify := container.NewBorder(nil, nil, nil, wb.identify.hint, container.New(fixedWidth(420), wb.identify.entry))
 	head := container.NewBorder(nil, container.NewVBox(notice, widget.NewSeparator()), nil, identify, wb.header)
-	queue := container.New(fixedWidth(250), widget.NewCard(lang.L("Queue"), "", wb.queueObject()))
+	leftTitle, left := wb.leftColumn()
+	queue := container.New(fixedWidth(250), widget.NewCard(leftTitle, "", left))
 	actions := container.New(fixedWidth(300), widget.NewCard(lang.L("Services"), "", wb.actions.object()))
 	residentCard := widget.NewCard(lang.L("Resident"), "", wb.resident.object())
 	body := container.NewBorder(nil, nil, queue, actions, residentCard)
@@ -141,6 +143,14 @@ func (wb *Workbench) buildDesk() {
 	}
 }
 
+// leftColumn is the queue panel at a hall window, or the visit list of a home-visit worker.
+func (wb *Workbench) leftColumn() (string, fyne.CanvasObject) {
+	if wb.visits != nil {
+		return lang.L("Today's home visits"), wb.visits.object()
+	}
+	return lang.L("Queue"), wb.queueObject()
+}
+
 func (wb *Workbench) queueObject() fyne.CanvasObject {
 	if wb.queue != nil {
 		return wb.queue.Object()
@@ -151,7 +161,9 @@ func (wb *Workbench) queueObject() fyne.CanvasObject {
 // signedIn is called on the UI goroutine when a clerk has signed in.
 func (wb *Workbench) signedIn(c app.Clerk) {
 	wb.clerk = &c
-	if wb.deps.QueuePanel != nil && wb.queue == nil {
+	if app.ChannelOf(c) == app.ChannelHomeVisit && wb.deps.Services.Visits != nil {
+		wb.visits = newVisitList(wb)
+	} else if wb.deps.QueuePanel != nil && wb.queue == nil {
 		wb.queue, wb.stopQ = wb.deps.QueuePanel(c)
 	}
 	wb.loadCatalog()
@@ -171,7 +183,7 @@ func (wb *Workbench) SignOut() {
 		wb.queue, wb.stopQ = nil, nil
 	}
 	wb.lock.stop()
-	wb.clerk, wb.view, wb.offline = nil, nil, false
+	wb.clerk, wb.view, wb.offline, wb.visits = nil, nil, false, nil
 	if s := wb.deps.Services; s != nil {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
