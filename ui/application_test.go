@@ -43,6 +43,7 @@ type appFixture struct {
 
 func newAppFixture(t *testing.T, clerkID string) *appFixture {
 	t.Helper()
+	t.Setenv("TMPDIR", t.TempDir()) // receipts
 	a := test.NewTempApp(t)
 	if err := UseLanguage("zh_Hans"); err != nil {
 		t.Fatal(err)
@@ -778,5 +779,22 @@ func TestApplicationNotSaved(t *testing.T) {
 	f.waitUI(t, func() bool { return form.formMsg.Text == want })
 	if form.result != nil || len(f.done) != 0 || form.submitBtn.Disabled() || form.cancelBtn.Disabled() {
 		t.Errorf("after a failed save: result %v, done %d", form.result != nil, len(f.done))
+	}
+}
+
+func TestOldReceiptsRemoved(t *testing.T) {
+	tmp := t.TempDir()
+	old, recent, other := filepath.Join(tmp, "ykt-receipt-1"), filepath.Join(tmp, "ykt-receipt-2"), filepath.Join(tmp, "keep-me")
+	for _, d := range []string{old, recent, other} {
+		os.Mkdir(d, 0o700)
+	}
+	long := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(old, long, long)
+	os.Chtimes(other, long, long)
+	pruneReceipts(tmp, time.Now().Add(-receiptKeep))
+	for d, want := range map[string]bool{old: false, recent: true, other: true} {
+		if _, err := os.Stat(d); (err == nil) != want {
+			t.Errorf("%s kept = %v, want %v", filepath.Base(d), err == nil, want)
+		}
 	}
 }

@@ -119,11 +119,17 @@ func (r *receiptBox) make() {
 	}()
 }
 
+// receiptKeep is how long receipts stay in the temporary directory (for a reprint the same day).
+const receiptKeep = 24 * time.Hour
+
+// writeReceipt renders the receipt into a new temporary directory, removing receipts older than
+// receiptKeep on the way.
 func writeReceipt(data printer.AppReceipt) (string, error) {
 	pdf, err := printer.ApplicationReceipt(data)
 	if err != nil {
 		return "", err
 	}
+	pruneReceipts(os.TempDir(), time.Now().Add(-receiptKeep))
 	dir, err := os.MkdirTemp("", "ykt-receipt-")
 	if err != nil {
 		return "", err
@@ -133,6 +139,17 @@ func writeReceipt(data printer.AppReceipt) (string, error) {
 		return "", err
 	}
 	return path, nil
+}
+
+// pruneReceipts removes the receipt directories in tmp last changed before t (others' directories
+// it may not remove are left alone).
+func pruneReceipts(tmp string, before time.Time) {
+	dirs, _ := filepath.Glob(filepath.Join(tmp, "ykt-receipt-*"))
+	for _, d := range dirs {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() && fi.ModTime().Before(before) {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 // sendToPrinter hands the PDF to the printing system off the UI goroutine.
