@@ -43,7 +43,11 @@ func (p *actionsPanel) object() fyne.CanvasObject { return container.NewVScroll(
 func (p *actionsPanel) clear(message string) {
 	p.view, p.card, p.proxyData = nil, nil, nil
 	p.buttons = map[app.Action]*widget.Button{}
-	p.box.Objects = []fyne.CanvasObject{wrapped(message), p.results}
+	p.box.Objects = []fyne.CanvasObject{wrapped(message)}
+	if p.wb.lastRecord.id != "" {
+		p.box.Add(&widget.Button{Text: lang.L("Transcribe a paper evaluation"), Importance: widget.LowImportance, OnTapped: p.wb.openPaperEvaluation})
+	}
+	p.box.Add(p.results)
 	p.box.Refresh()
 }
 
@@ -98,6 +102,7 @@ func (p *actionsPanel) render() {
 	}
 	objs = append(objs, widget.NewSeparator(),
 		&widget.Button{Text: lang.L("End service (F12)"), Importance: widget.HighImportance, OnTapped: p.wb.finishService},
+		&widget.Button{Text: lang.L("Complaint (12345/12333)"), Importance: widget.LowImportance, OnTapped: p.wb.openComplaint},
 		p.results)
 	p.box.Objects = objs
 	p.box.Refresh()

@@ -512,3 +512,23 @@ func TestHomeVisitOfflineAndSyncOnReturn(t *testing.T) {
 		t.Error("no loss report in the outbox")
 	}
 }
+
+// TestComplaintAndPaperEvaluationFromTheDesk: the desk opens the complaint form for the resident
+// being served, and after the service the paper evaluation of its record.
+func TestComplaintAndPaperEvaluationFromTheDesk(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	d.wb.openComplaint()
+	if !strings.Contains(overlayText(d.w), "12345") {
+		t.Fatalf("no complaint form:\n%s", overlayText(d.w))
+	}
+	d.tapDialogButton(t, "关闭")
+	d.wb.finishService()
+	if d.wb.lastRecord.id == "" || d.wb.lastRecord.ssn != "500106194912310029" {
+		t.Fatalf("last record %+v", d.wb.lastRecord)
+	}
+	d.wb.openPaperEvaluation()
+	if !strings.Contains(overlayText(d.w), "纸质") {
+		t.Fatalf("no paper evaluation form:\n%s", overlayText(d.w))
+	}
+}

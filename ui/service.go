@@ -44,6 +44,7 @@ func (wb *Workbench) endService(outcome string) string {
 	s.Assist, s.Reason, s.Proxy = wb.actions.assistance()
 	rec := s.Record(outcome, wb.deps.Now())
 	wb.enqueue(nil, app.OpRequest{Type: app.OpServiceRecord, ResidentSSN: s.SSN, Payload: rec}, nil)
+	wb.lastRecord.id, wb.lastRecord.ssn, wb.lastRecord.what = rec.RecordID, s.SSN, businessText(rec.BusinessCode)
 	return rec.RecordID
 }
 
@@ -55,9 +56,10 @@ func (wb *Workbench) finishService() {
 	}
 	recordID := wb.endService("DONE")
 	if r := wb.deps.Resident; r != nil && recordID != "" {
+		ssn := wb.lastRecord.ssn // queued behind its own service record
 		r.Show()
 		r.AskEvaluation(wb.evaluationLevels(), func(level int) {
-			wb.enqueue(nil, app.OpRequest{Type: app.OpEvaluation, Payload: app.EvaluationPayload{RecordID: recordID, Level: level}}, nil)
+			wb.enqueue(nil, app.OpRequest{Type: app.OpEvaluation, ResidentSSN: ssn, Payload: app.EvaluationPayload{RecordID: recordID, Level: level}}, nil)
 		})
 	}
 	if wb.queue != nil && wb.queue.Current() != nil {

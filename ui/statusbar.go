@@ -30,6 +30,8 @@ type StatusBar struct {
 	conflicts   *widget.Label
 	clock       *widget.Label
 	bar         *fyne.Container
+	// OnOpenSync, when set, makes the outbox counts a button that opens the sync panel.
+	OnOpenSync func()
 }
 
 func newStatusBar() *StatusBar {
@@ -50,8 +52,11 @@ func newStatusBar() *StatusBar {
 }
 
 func (s *StatusBar) object() fyne.CanvasObject {
-	s.bar = container.NewHBox(s.platformDot, s.platform, widget.NewSeparator(), s.reader, widget.NewSeparator(),
-		s.pending, s.failed, s.conflicts, layout.NewSpacer(), s.clock)
+	items := []fyne.CanvasObject{s.platformDot, s.platform, widget.NewSeparator(), s.reader, widget.NewSeparator(), s.pending, s.failed, s.conflicts}
+	if s.OnOpenSync != nil {
+		items = append(items, &widget.Button{Text: lang.L("Details"), Importance: widget.LowImportance, OnTapped: s.OnOpenSync})
+	}
+	s.bar = container.NewHBox(append(items, layout.NewSpacer(), s.clock)...)
 	return container.NewVBox(widget.NewSeparator(), s.bar)
 }
 

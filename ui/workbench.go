@@ -53,22 +53,25 @@ type Workbench struct {
 
 	Status *StatusBar
 
-	header   *widget.Label
-	identify *identifyBar
-	resident *residentPanel
-	actions  *actionsPanel
-	signIn   *signInScreen
-	queue    *QueuePanel
-	stopQ    func()
-	visits   *visitList // the home-visit worker's column instead of the queue
-	lock     *lockScreen
+	header    *widget.Label
+	identify  *identifyBar
+	resident  *residentPanel
+	actions   *actionsPanel
+	signIn    *signInScreen
+	queue     *QueuePanel
+	stopQ     func()
+	visits    *visitList // the home-visit worker's column instead of the queue
+	syncPanel *SyncPanel
+	lock      *lockScreen
 
 	clerk   *app.Clerk
 	offline bool // the clerk signed in on this computer while the platform was away
 	catalog *app.Catalog
 	view    *app.ResidentView // the resident on screen
 	service *app.Service      // the service in progress
-	seq     int               // identifications started; a late answer to an older one is dropped
+	// lastRecord is the service record ended last, for a complaint or a paper evaluation after.
+	lastRecord struct{ id, ssn, what string }
+	seq        int // identifications started; a late answer to an older one is dropped
 }
 
 // NewWorkbench builds the workbench into w.
@@ -96,14 +99,13 @@ func NewWorkbench(a fyne.App, w fyne.Window, deps Deps) *Workbench {
 // build (re)creates every widget in the current language.
 func (wb *Workbench) build() {
 	wb.win.SetTitle(wb.title())
-	old := wb.Status
-	wb.Status = newStatusBar()
-	if st, err := old.status.Get(); err == nil {
-		wb.Status.Show(st)
+	// The status bar is one object for the workbench's life (workers publish to it); a rebuild
+	// only says its state again in the current language.
+	if wb.deps.Services != nil {
+		wb.Status.OnOpenSync = wb.openSyncPanel
 	}
-	if t, err := old.now.Get(); err == nil {
-		wb.Status.SetTime(t)
-	}
+	wb.Status.refresh()
+	wb.Status.refreshClock()
 	wb.win.SetMainMenu(wb.menu())
 	if wb.deps.Services != nil && wb.clerk == nil {
 		wb.signIn = newSignInScreen(wb)
@@ -183,6 +185,7 @@ func (wb *Workbench) SignOut() {
 		wb.queue, wb.stopQ = nil, nil
 	}
 	wb.lock.stop()
+	wb.closeSyncPanel()
 	wb.clerk, wb.view, wb.offline, wb.visits = nil, nil, false, nil
 	if s := wb.deps.Services; s != nil {
 		go func() {
@@ -303,6 +306,10 @@ func (wb *Workbench) menu() *fyne.MainMenu {
 		return fyne.NewMainMenu(menus...)
 	}
 	counter := fyne.NewMenu(lang.L("Counter"),
+		fyne.NewMenuItem(lang.L("Operations for the platform"), wb.openSyncPanel),
+		fyne.NewMenuItem(lang.L("Complaint (12345/12333)"), wb.openComplaint),
+		fyne.NewMenuItem(lang.L("Transcribe a paper evaluation"), wb.openPaperEvaluation),
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.L("Lock the screen (Ctrl+L)"), wb.lock.lockNow),
 		fyne.NewMenuItem(lang.L("Sign out"), wb.SignOut),
 		fyne.NewMenuItem(lang.L("Keyboard shortcuts (F1)"), wb.showShortcuts))

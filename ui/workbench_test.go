@@ -200,6 +200,11 @@ func TestLanguageSwitchKeepsStatus(t *testing.T) {
 	if wb.Status.pending.Text != "Pending 2" || wb.Status.platform.Text != "Platform online" {
 		t.Errorf("status after switch: %q %q", wb.Status.pending.Text, wb.Status.platform.Text)
 	}
+	// Workers keep publishing to the same status bar after the rebuild.
+	wb.Status.Show(app.Status{Platform: app.PlatformOnline, Outbox: app.OutboxCounts{Pending: 5}})
+	if wb.Status.pending.Text != "Pending 5" {
+		t.Errorf("status after a rebuild no longer follows: %q", wb.Status.pending.Text)
+	}
 	if w.Title() != "YKT Counter (demo)" {
 		t.Errorf("title = %q", w.Title())
 	}

@@ -1,0 +1,411 @@
+package ui
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"ykt/app"
+	"ykt/localdb"
+)
+
+// Demo people and cards of the reference platform (assets/demo/residents.json).
+const (
+	zhangSan    = "500106194912310029" // card X00000019, NORMAL, version 1
+	liXiuying   = "500106194203080048" // card X00000027, NORMAL, bank INACTIVE, version 1
+	zhouShuzhen = "500106195501010026" // card X00000078, FORMAL_LOSS
+)
+
+// enqueue queues an operation as clerk c0107 through the core, as a business form does.
+func (c *counter) enqueue(t *testing.T, typ, ssn string, payload any) app.Operation {
+	t.Helper()
+	op, err := c.Operations.Enqueue(context.Background(), app.OpRequest{Type: typ, ClerkID: "c0107", ResidentSSN: ssn, Payload: payload})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return op
+}
+
+func tempLossOp(cardNo, ssn string, version int64) map[string]any {
+	return map[string]any{"cardNo": cardNo, "ssn": ssn, "expectedVersion": version, "channel": "WINDOW"}
+}
+
+// cacheResident looks a demo resident up, which caches them (the panel shows their masked name).
+func (c *counter) cacheResident(t *testing.T, ssn string) {
+	t.Helper()
+	if _, err := c.Lookup.Resident(context.Background(), "c0107", app.IDTypeIDCard, ssn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// auditRows reads the counter's audit log from the database file, read-only.
+func (c *counter) auditRows(t *testing.T, event string) (objects, reasons []string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(c.Dir, localdb.FileName)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT object, reason FROM audit WHERE event = ? ORDER BY id", event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o, r sql.NullString
+		if err := rows.Scan(&o, &r); err != nil {
+			t.Fatal(err)
+		}
+		objects, reasons = append(objects, o.String), append(reasons, r.String)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return objects, reasons
+}
+
+// testApp is a fyne test app in Chinese for one test.
+func testApp(t *testing.T) fyne.App {
+	t.Helper()
+	a := test.NewTempApp(t)
+	if err := UseLanguage("zh_Hans"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { UseLanguage(Languages[0].Code) })
+	return a
+}
+
+// panelTest is a sync panel in a test window over a real counter.
+type panelTest struct {
+	c  *counter
+	p  *SyncPanel
+	w  fyne.Window
+	ui uiQueue
+}
+
+func newPanelTest(t *testing.T, c *counter, clerk string, now func() time.Time) *panelTest {
+	t.Helper()
+	a := testApp(t)
+	w := a.NewWindow("")
+	t.Cleanup(w.Close)
+	q := make(uiQueue, 256)
+	p := NewSyncPanel(SyncPanelDeps{App: a, Window: w, Services: c.Services, Clerk: app.Clerk{ID: clerk}, Do: q.Do, Now: now})
+	t.Cleanup(p.Close)
+	w.SetContent(p.Object())
+	w.Resize(fyne.NewSize(1200, 900))
+	return &panelTest{c: c, p: p, w: w, ui: q}
+}
+
+func (pt *panelTest) screen() string { return texts(pt.w.Canvas()) }
+
+// waitFor runs UI work until the screen holds every text.
+func (pt *panelTest) waitFor(t *testing.T, want ...string) {
+	t.Helper()
+	var all string
+	defer func() {
+		if t.Failed() {
+			t.Logf("screen:\n%s", all)
+		}
+	}()
+	pt.ui.drainUntil(t, func() bool {
+		all = pt.screen()
+		for _, w := range want {
+			if !strings.Contains(all, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// runFor runs UI work for d.
+func (q uiQueue) runFor(d time.Duration) {
+	end := time.After(d)
+	for {
+		select {
+		case f := <-q:
+			f()
+		case <-end:
+			return
+		}
+	}
+}
+
+// dialogParts finds the entry and the buttons of the dialog on top of the window.
+func dialogParts(t *testing.T, w fyne.Window) (*widget.Entry, map[string]*widget.Button) {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog open")
+	}
+	var entry *widget.Entry
+	buttons := map[string]*widget.Button{}
+	walkObjects(top, func(o any) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			entry = x
+		case *widget.Button:
+			buttons[x.Text] = x
+		}
+	})
+	return entry, buttons
+}
+
+// tapButton taps the button with this text on the window (not in a dialog).
+func tapButton(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	var found *widget.Button
+	walkObjects(w.Canvas().Content(), func(o any) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q on screen", text)
+	}
+	if found.Disabled() {
+		t.Fatalf("button %q is disabled", text)
+	}
+	test.Tap(found)
+}
+
+// decide answers the reason dialog: confirm stays off until a reason is typed.
+func (pt *panelTest) decide(t *testing.T, confirm, reason string) {
+	t.Helper()
+	entry, buttons := dialogParts(t, pt.w)
+	ok := buttons[confirm]
+	if entry == nil || ok == nil {
+		t.Fatalf("dialog without reason entry or %q button: %v", confirm, buttons)
+	}
+	if !ok.Disabled() {
+		t.Error("the decision can be confirmed without a reason")
+	}
+	test.Type(entry, reason)
+	if ok.Disabled() {
+		t.Fatal("a reason was typed but the decision cannot be confirmed")
+	}
+	test.Tap(ok)
+}
+
+func TestSyncPanelShowsWaitingUntilSent(t *testing.T) {
+	c := newCounter(t)
+	c.signIn(t, "c0107")
+	c.cacheResident(t, zhangSan)
+	c.enqueue(t, app.OpCardTempLoss, zhangSan, tempLossOp("X00000019", zhangSan, 1))
+	pt := newPanelTest(t, c, "c0107", time.Now)
+	pt.waitFor(t, "等待发送（1）", "临时挂失 · 社保卡 X00000019 · 张* 500106********0029 · 已等待 不到 1 分钟",
+		"已排队等待上传平台。", "平台尚未应答过本窗口。", "平台未受理（0）", "数据冲突，待核对（0）")
+	if all := pt.screen(); strings.Contains(all, zhangSan) || strings.Contains(all, "张三") {
+		t.Errorf("the panel shows personal data unmasked:\n%s", all)
+	}
+	// The platform's answer alone brings the panel up to date (no timer: the panel is not shown).
+	c.drain(t)
+	pt.waitFor(t, "没有待发送的业务：全部已上传平台。", "等待发送（0）", "在线：平台最近一次应答于")
+	if pt.p.ticking() {
+		t.Error("the timer runs although the panel was never shown")
+	}
+}
+
+func TestSyncPanelOfflineSaysWhyAndSendsNow(t *testing.T) {
+	c := newCounter(t)
+	c.signIn(t, "c0107")
+	if err := c.Sim.SetFaults("503=1,retry-after=600"); err != nil {
+		t.Fatal(err)
+	}
+	c.enqueue(t, app.OpCardTempLoss, zhangSan, tempLossOp("X00000019", zhangSan, 1))
+	if _, err := c.Engine.Drain(context.Background()); err == nil {
+		t.Fatal("the batch went through a platform answering 503")
+	}
+	pt := newPanelTest(t, c, "c0107", time.Now)
+	pt.waitFor(t, "离线：", "平台繁忙，稍后将自动重试。", "已尝试 1 次", "下次尝试：")
+	// Send now makes the operation due at once: without it the drain would wait out the
+	// platform's ten minutes.
+	if err := c.Sim.SetFaults(""); err != nil {
+		t.Fatal(err)
+	}
+	tapButton(t, pt.w, "立即发送")
+	pt.waitFor(t, "正在立即发送所有待发送的业务。")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := c.Engine.DrainAll(ctx); err != nil {
+		t.Fatalf("drain after send now: %v", err)
+	}
+	pt.waitFor(t, "等待发送（0）", "在线：")
+}
+
+func TestSyncPanelDiscardsDeadLetterWithReason(t *testing.T) {
+	c := newCounter(t)
+	c.signIn(t, "c0107")
+	dead := c.enqueue(t, app.OpCardTempLoss, zhouShuzhen, tempLossOp("X00000078", zhouShuzhen, 1))
+	c.drain(t)
+	// A later change for the same resident waits for the clerk's decision on the dead letter.
+	change := c.enqueue(t, app.OpInfoChange, zhouShuzhen, map[string]any{"ssn": zhouShuzhen, "expectedVersion": 1, "changes": map[string]any{"phone": "13911112222"}})
+	pt := newPanelTest(t, c, "c0107", time.Now)
+	pt.waitFor(t, "平台未受理（1）", "临时挂失", "社保卡 X00000078 · 500106********0026", "平台未受理：", "此笔业务不会再发送。",
+		"信息变更（电话、地址） · 500106********0026", "须等此居民未受理或冲突的业务（见上方）处理后才会发送。")
+	if err := c.Engine.DrainAll(context.Background()); !errors.Is(err, app.ErrBlocked) {
+		t.Fatalf("the change did not wait for the clerk: %v", err)
+	}
+	if dl, _ := c.Operations.DeadLetters(context.Background()); len(dl) != 1 || dl[0].Message == "" || !strings.Contains(pt.screen(), dl[0].Message) {
+		t.Errorf("the platform's reason is not on screen: %+v", dl)
+	}
+	tapButton(t, pt.w, "作废…")
+	pt.decide(t, "作废", "卡已正式挂失，已告知居民")
+	pt.waitFor(t, "已作废。处理决定及原因已记入审计日志。", "平台未受理（0）")
+	if dl, _ := c.Operations.DeadLetters(context.Background()); len(dl) != 0 {
+		t.Errorf("dead letters after discard: %+v", dl)
+	}
+	c.drain(t) // the change waited for the decision, and now goes
+	pt.waitFor(t, "等待发送（0）")
+	if r, _ := c.Operations.Outcome(context.Background(), change.OpID); r.State != app.OpApplied {
+		t.Errorf("the waiting change: %s %s %s", r.State, r.Code, r.Message)
+	}
+	objects, reasons := c.auditRows(t, "op.discarded")
+	if len(objects) != 1 || objects[0] != dead.OpID || reasons[0] != "卡已正式挂失，已告知居民" {
+		t.Errorf("audit of the discard: %q %q", objects, reasons)
+	}
+}
+
+// conflictOn makes a real CONFLICT: a temporary loss of 李秀英's card asked on version 0 while the
+// platform has version 1.
+func conflictOn(t *testing.T, c *counter) app.Operation {
+	t.Helper()
+	c.cacheResident(t, liXiuying)
+	op := c.enqueue(t, app.OpCardTempLoss, liXiuying, tempLossOp("X00000027", liXiuying, 0))
+	c.drain(t)
+	if cf, _ := c.Operations.Conflicts(context.Background()); len(cf) != 1 {
+		t.Fatalf("conflicts: %+v", cf)
+	}
+	return op
+}
+
+func TestSyncPanelConflictShowsBothVersionsAndKeepsPlatform(t *testing.T) {
+	c := newCounter(t)
+	c.signIn(t, "c0107")
+	op := conflictOn(t, c)
+	pt := newPanelTest(t, c, "c0107", time.Now)
+	pt.waitFor(t, "数据冲突，待核对（1）", "社保卡 X00000027 · 李** 500106********0048",
+		"本窗口提交的内容", "临时挂失", "提交时卡的版本为 0",
+		"平台当前的内容", "社保卡 X00000027：正常；金融账户：未激活", "版本 1",
+		"[保留平台版本…]", "[在当前版本上重新办理…]")
+	tapButton(t, pt.w, "保留平台版本…")
+	pt.decide(t, "保留", "居民已在别处办理")
+	pt.waitFor(t, "已保留平台版本。", "数据冲突，待核对（0）")
+	if card, _ := c.Sim.Card("X00000027"); card.SocialStatus != app.SocialNormal || card.Version != 1 {
+		t.Errorf("keeping the platform's version changed the card: %+v", card)
+	}
+	objects, reasons := c.auditRows(t, "op.conflict.kept")
+	if len(objects) != 1 || objects[0] != op.OpID || reasons[0] != "居民已在别处办理" {
+		t.Errorf("audit: %q %q", objects, reasons)
+	}
+}
+
+func TestSyncPanelAppliesAgainOnCurrentVersion(t *testing.T) {
+	c := newCounter(t)
+	c.signIn(t, "c0107")
+	conflictOn(t, c)
+	pt := newPanelTest(t, c, "c0107", time.Now)
+	pt.waitFor(t, "数据冲突，待核对（1）")
+	tapButton(t, pt.w, "在当前版本上重新办理…")
+	pt.decide(t, "重新办理", "居民确认仍要挂失")
+	pt.waitFor(t, "已作为新业务重新提交", "数据冲突，待核对（0）", "等待发送（1）")
+	c.drain(t)
+	pt.waitFor(t, "等待发送（0）")
+	if card, _ := c.Sim.Card("X00000027"); card.SocialStatus != app.SocialTempLoss || card.Version != 2 {
+		t.Errorf("the re-applied loss report did not reach the card: %+v", card)
+	}
+}
+
+func TestSyncPanelSaysWhySendingStopped(t *testing.T) {
+	t.Run("needs login", func(t *testing.T) {
+		c := newCounter(t) // nobody signed in
+		c.enqueue(t, app.OpCardTempLoss, zhangSan, tempLossOp("X00000019", zhangSan, 1))
+		if _, err := c.Engine.Drain(context.Background()); !errors.Is(err, app.ErrSyncHalted) {
+			t.Fatalf("drain without a session: %v", err)
+		}
+		pt := newPanelTest(t, c, "", time.Now)
+		pt.waitFor(t, "已停止发送：工作人员登录已失效。重新登录后会继续发送，数据不会丢失。", "等待发送（1）")
+	})
+	t.Run("device rejected", func(t *testing.T) {
+		c := newCounter(t)
+		c.signIn(t, "c0107")
+		if err := c.Sim.RevokeDevice(c.Device.DeviceID); err != nil {
+			t.Fatal(err)
+		}
+		c.enqueue(t, app.OpCardTempLoss, zhangSan, tempLossOp("X00000019", zhangSan, 1))
+		if _, err := c.Engine.Drain(context.Background()); !errors.Is(err, app.ErrSyncHalted) {
+			t.Fatalf("drain from a revoked device: %v", err)
+		}
+		pt := newPanelTest(t, c, "c0107", time.Now)
+		pt.waitFor(t, "已停止发送：平台不接受本机（未登记或已吊销）。请联系值班主管，数据不会丢失。", "供主管查看的详情：")
+	})
+}
+
+func TestSyncPanelAlertsSupervisorAfter30Days(t *testing.T) {
+	c := newCounter(t)
+	c.signIn(t, "c0107")
+	c.enqueue(t, app.OpCardTempLoss, zhouShuzhen, tempLossOp("X00000078", zhouShuzhen, 1))
+	c.drain(t)
+	conflictOn(t, c)
+	today := newPanelTest(t, c, "c0107", time.Now)
+	today.waitFor(t, "平台未受理（1）", "数据冲突，待核对（1）")
+	if strings.Contains(today.screen(), "请主管处理") {
+		t.Error("alert for operations a few seconds old")
+	}
+	later := newPanelTest(t, c, "c0107", func() time.Time { return time.Now().Add(31 * 24 * time.Hour) })
+	later.waitFor(t, "请主管处理：有 2 笔业务等待处理已超过 30 天。")
+}
+
+func TestSyncPanelDecisionsNeedAClerk(t *testing.T) {
+	c := newCounter(t)
+	c.signIn(t, "c0107")
+	conflictOn(t, c)
+	pt := newPanelTest(t, c, "", time.Now)
+	pt.waitFor(t, "数据冲突，待核对（1）")
+	walkObjects(pt.w.Canvas().Content(), func(o any) {
+		if b, ok := o.(*widget.Button); ok && strings.HasSuffix(b.Text, "…") && !b.Disabled() {
+			t.Errorf("%q can be used with no clerk signed in", b.Text)
+		}
+	})
+}
+
+func TestSyncPanelTimerOnlyWhileShown(t *testing.T) {
+	c := newCounter(t)
+	a := testApp(t)
+	q := make(uiQueue, 256)
+	p := NewSyncPanel(SyncPanelDeps{App: a, Services: c.Services, Clerk: app.Clerk{ID: "c0107"}, Do: q.Do, Every: 20 * time.Millisecond})
+	t.Cleanup(p.Close)
+	w := p.Open()
+	if !p.ticking() || !w.Content().Visible() {
+		t.Fatal("the panel's window is open but its timer does not run")
+	}
+	heading := func() string { return p.waitingHead.Text }
+	q.drainUntil(t, func() bool { return heading() == "等待发送（0）" })
+	// Queueing wakes the engine, not the panel: only the timer can show the new operation.
+	c.enqueue(t, app.OpCardTempLoss, zhangSan, tempLossOp("X00000019", zhangSan, 1))
+	q.drainUntil(t, func() bool { return heading() == "等待发送（1）" })
+	p.Hidden()
+	if p.ticking() {
+		t.Fatal("timer still running after Hidden")
+	}
+	q.runFor(100 * time.Millisecond) // a read already under way may finish
+	c.enqueue(t, app.OpCardTempLoss, liXiuying, tempLossOp("X00000027", liXiuying, 1))
+	q.runFor(200 * time.Millisecond)
+	if heading() != "等待发送（1）" {
+		t.Errorf("the hidden panel kept reading: %q", heading())
+	}
+	p.Shown()
+	q.drainUntil(t, func() bool { return heading() == "等待发送（2）" })
+	p.Close()
+	if p.ticking() {
+		t.Error("timer still running after Close")
+	}
+}
