@@ -17,6 +17,7 @@ import (
 
 	"ykt/app"
 	"ykt/devices"
+	"ykt/devices/camera"
 	"ykt/devices/vcard"
 	"ykt/localdb"
 	"ykt/platform/sim"
@@ -71,7 +72,7 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	}
 	w := a.NewWindow("")
 	resident := ui.NewResidentScreen(a)
-	deps := ui.Deps{Workstation: ctr.ws, Store: env.db, Services: ctr.services(env.db), Resident: resident,
+	deps := ui.Deps{Workstation: ctr.ws, Store: env.db, Services: ctr.services(env.db), Resident: resident, Camera: camera.FFmpeg{},
 		QueuePanel: func(c app.Clerk) (*ui.QueuePanel, func()) {
 			p, stop, err := counterQueuePanel(ctx, w, roles, env.dir, ctr.ws.WindowNo, c.ID)
 			if err != nil {

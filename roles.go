@@ -16,8 +16,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
+	"ykt/app"
 	"ykt/app/queue"
 	"ykt/assets"
+	"ykt/devices"
 	"ykt/devices/printer"
 	"ykt/devices/speech"
 	"ykt/hall"
@@ -114,7 +116,7 @@ func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) 
 		return exitFailure, true
 	}
 	defer stop()
-	if screens.Kiosk != nil && identifyKiosk != nil {
+	if screens.Kiosk != nil {
 		go identifyKiosk(ctx, screens.Kiosk)
 	}
 	w.SetMaster()
@@ -135,11 +137,30 @@ func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) 
 	return result, true
 }
 
-// identifyKiosk feeds the kiosk with identifications from the card reader, the ID-card reader
-// and the QR scanner until ctx ends: kiosk.Identify(queue.Holder{SSN, BirthDate, Disabled…}) per
-// swipe, or kiosk.Follow(ctx, ch). The card work (issue 3, with the platform look-up of issue 4
-// for the disability flag) sets it; until then the kiosk offers the keypad and anonymous tickets.
-var identifyKiosk func(ctx context.Context, k *ui.Kiosk)
+// identifyKiosk feeds the kiosk with the social security cards swiped in its PC/SC reader until
+// ctx ends: the SSN (for the one-ticket rule, as a blind index in the hall) and the birth date (for
+// the elderly green channel). A kiosk has no clerk session, so a registered disability, which only
+// the platform knows, is not seen here: disabled residents without the age get the green channel
+// from staff at the desk (a manual green-channel ticket with a reason, domain.md §3.3).
+func identifyKiosk(ctx context.Context, k *ui.Kiosk) {
+	reader := &devices.PCSC{}
+	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
+		if ev.Kind != app.CardInserted {
+			return
+		}
+		go func() {
+			read, err := reader.ReadCard(ctx, ev.Reader)
+			if err != nil || read.SSC == nil || read.SSC.SSN == nil {
+				return // the kiosk keeps offering the keypad and the anonymous ticket
+			}
+			h := queue.Holder{SSN: *read.SSC.SSN}
+			if read.SSC.BirthDate != nil {
+				h.BirthDate = *read.SSC.BirthDate
+			}
+			k.Identify(h)
+		}()
+	})
+}
 
 // hallScreens are the screens openHallScreen built (one of them is set).
 type hallScreens struct {

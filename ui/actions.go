@@ -150,7 +150,7 @@ func (p *actionsPanel) showProxy() {
 		return
 	}
 	p.proxyLine.SetText(lang.L("Proxy: {{.Name}} ({{.Relation}}), ID {{.ID}}",
-		map[string]any{"Name": pii.Name(p.proxyData.Name), "Relation": relationText(p.proxyData.Relation), "ID": pii.ID(p.proxyData.IDNumber)}))
+		map[string]any{"Name": pii.Name(p.proxyData.Name), "Relation": relationOption(p.proxyData.Relation), "ID": pii.ID(p.proxyData.IDNumber)}))
 	p.proxyLine.Show()
 }
 
@@ -264,24 +264,4 @@ func actionLabel(a app.Action) string {
 		return actionName(a) + "   " + k
 	}
 	return actionName(a)
-}
-
-func relationText(r string) string {
-	switch r {
-	case "SPOUSE":
-		return lang.L("spouse")
-	case "CHILD":
-		return lang.L("child")
-	case "PARENT":
-		return lang.L("parent")
-	case "RELATIVE":
-		return lang.L("relative")
-	case "GUARDIAN":
-		return lang.L("guardian")
-	case "COMMUNITY_WORKER":
-		return lang.L("community worker")
-	case "OTHER":
-		return lang.L("other relation")
-	}
-	return r
 }

@@ -44,7 +44,7 @@ func (wb *Workbench) askCardOp(a app.Action, v app.ResidentView, card app.Card) 
 		actionEffect(a),
 	}
 	if proxy != nil {
-		lines = append(lines, lang.L("Reported by proxy: {{.Name}} ({{.Relation}})", map[string]any{"Name": pii.Name(proxy.Name), "Relation": relationText(proxy.Relation)}))
+		lines = append(lines, lang.L("Reported by proxy: {{.Name}} ({{.Relation}})", map[string]any{"Name": pii.Name(proxy.Name), "Relation": relationOption(proxy.Relation)}))
 	}
 	if wb.view != nil && wb.view.FromCache {
 		lines = append(lines, lang.L("Offline: this is queued and takes effect only when it reaches the platform. For an immediate loss report the resident can call 12333 or the bank."))
@@ -141,55 +141,34 @@ func (wb *Workbench) askInfoChange(v app.ResidentView) {
 	d.Show()
 }
 
-// askProxy asks for the proxy's data (代办人) and validates it as typed; done gets it, or is not
-// called when the clerk cancels.
+// askProxy asks for the proxy's data (代办人) in the same block as the application form, and
+// validates it; done gets it, or is not called when the clerk cancels.
 func (wb *Workbench) askProxy(r app.Resident, done func(*app.Proxy)) {
-	name := &widget.Entry{}
-	id := &widget.Entry{PlaceHolder: lang.L("18 characters")}
-	phone := &widget.Entry{PlaceHolder: lang.L("11-digit mobile number")}
-	auth := &widget.Entry{PlaceHolder: lang.L("Power of attorney number")}
-	for _, e := range []*widget.Entry{name, id, phone, auth} {
-		e.ExtendBaseWidget(e)
-	}
-	var relLabels []string
-	for _, rel := range app.ProxyRelations {
-		relLabels = append(relLabels, relationText(rel))
-	}
-	relation := &widget.Select{Options: relLabels}
-	idHint := widget.NewLabel("")
-	id.OnChanged = func(s string) {
-		if len(ids.Normalize(s)) >= 18 {
-			idHint.SetText(idProblemText(ids.Check(s, wb.deps.Now())))
-		} else {
-			idHint.SetText("")
-		}
+	block := newProxyBlock(wb.deps.Now, func(string) {})
+	wb.proxyForm = block
+	form := widget.NewForm()
+	for _, row := range block.rows() {
+		form.Append(row.label, row.obj)
 	}
 	msg := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
-	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Name"), name), widget.NewFormItem(lang.L("ID number"), container.NewVBox(id, idHint)),
-		widget.NewFormItem(lang.L("Phone"), phone), widget.NewFormItem(lang.L("Relation"), relation),
-		widget.NewFormItem(lang.L("Authorization"), auth))
 	var d dialog.Dialog
 	d = dialog.NewCustomConfirm(lang.L("Proxy (代办人)"), lang.L("Confirm"), lang.L("Cancel"), container.NewVBox(form, msg), func(ok bool) {
 		if !ok {
+			wb.proxyForm = nil
 			wb.actions.proxy.SetChecked(false)
 			return
 		}
-		rel := ""
-		if i := indexOf(relLabels, relation.Selected); i >= 0 {
-			rel = app.ProxyRelations[i]
-		}
-		p := &app.Proxy{Name: strings.TrimSpace(name.Text), IDNumber: ids.Normalize(id.Text), Phone: strings.TrimSpace(phone.Text),
-			Relation: rel, AuthorizationNo: strings.TrimSpace(auth.Text)}
+		p := block.value()
 		birth, _ := ids.BirthDate(r.SSN)
 		if errs := p.Validate(r.SSN, app.AgeOn(birth, wb.deps.Now()) < 18); len(errs) > 0 {
 			msg.SetText(fieldErrorsText(errs))
 			d.Show()
 			return
 		}
-		done(p)
+		wb.proxyForm = nil
+		done(&p)
 	}, wb.win)
-	d.Resize(fyne.NewSize(520, 0))
+	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
 }
 
@@ -251,9 +230,9 @@ func fieldName(f string) string {
 	case "proxy.phone":
 		return lang.L("Proxy's phone")
 	case "proxy.relation":
-		return lang.L("Relation")
+		return lang.L("Relation to the resident")
 	case "proxy.authorizationNo":
-		return lang.L("Authorization")
+		return lang.L("Power-of-attorney number")
 	case "changes.phone":
 		return lang.L("Phone")
 	case "changes.address":

@@ -532,3 +532,26 @@ func TestComplaintAndPaperEvaluationFromTheDesk(t *testing.T) {
 		t.Fatalf("no paper evaluation form:\n%s", overlayText(d.w))
 	}
 }
+
+// TestApplicationFromDesk: the replacement action opens the application form over the desk,
+// prefilled from the resident and their card; cancelling closes it.
+func TestApplicationFromDesk(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.wb.CardInserted(readDemoCard(t, "elderly"))
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil })
+	test.Tap(d.wb.actions.buttons[app.ActReplaceDamaged])
+	if d.wb.appForm == nil {
+		t.Fatal("no application form")
+	}
+	f := d.wb.appForm
+	if f.deps.CardRead == nil || f.deps.View.Resident.SSN != "500106194912310029" || f.deps.Action != app.ActReplaceDamaged {
+		t.Errorf("form deps: chip %v, resident %s, action %s", f.deps.CardRead != nil, f.deps.View.Resident.SSN, f.deps.Action)
+	}
+	if f.deps.OnCancel == nil {
+		t.Fatal("no way to close the form")
+	}
+	f.deps.OnCancel()
+	if d.wb.appForm != nil {
+		t.Error("form still open after cancel")
+	}
+}

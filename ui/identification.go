@@ -57,6 +57,7 @@ func (wb *Workbench) identifyCard(read *app.CardRead) {
 		wb.resident.showMessage(lang.L("This card has no social security application: use the ID card or the ID number."), widget.DangerImportance)
 		return
 	}
+	wb.lastChip = read
 	idType, value := read.SSC.Lookup()
 	wb.lookup(identified{via: app.ViaCard, chip: read}, func(ctx context.Context, clerk string) (app.LookupResult, error) {
 		return wb.deps.Services.Lookup.Resident(ctx, clerk, app.IDType(idType), value)

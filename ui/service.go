@@ -42,6 +42,10 @@ func (wb *Workbench) endService(outcome string) string {
 	}
 	wb.service = nil
 	s.Assist, s.Reason, s.Proxy = wb.actions.assistance()
+	if wb.serviceAssist.Mode != app.AssistNone {
+		s.Assist, s.Reason, s.Proxy = wb.serviceAssist.Mode, wb.serviceAssist.Reason, wb.serviceAssist.Proxy
+	}
+	wb.serviceAssist = Assistance{}
 	rec := s.Record(outcome, wb.deps.Now())
 	wb.enqueue(nil, app.OpRequest{Type: app.OpServiceRecord, ResidentSSN: s.SSN, Payload: rec}, nil)
 	wb.lastRecord.id, wb.lastRecord.ssn, wb.lastRecord.what = rec.RecordID, s.SSN, businessText(rec.BusinessCode)

@@ -41,6 +41,8 @@ type Deps struct {
 	// ("" takes it out). Empty outside demo mode.
 	DemoCards    []string
 	PlugDemoCard func(name string)
+	// Camera takes application photos (nil: this computer has none; files still work).
+	Camera app.Camera
 }
 
 // Workbench is the clerk's main window: header (hall, window, clerk, identify bar), the working
@@ -62,6 +64,9 @@ type Workbench struct {
 	stopQ     func()
 	visits    *visitList // the home-visit worker's column instead of the queue
 	syncPanel *SyncPanel
+	proxyForm *proxyBlock      // the proxy dialog on show, to fill from the proxy's ID card
+	appForm   *ApplicationForm // the card application on show
+	lastChip  *app.CardRead    // the last card read, to prefill an application
 	lock      *lockScreen
 
 	clerk   *app.Clerk
@@ -71,7 +76,9 @@ type Workbench struct {
 	service *app.Service      // the service in progress
 	// lastRecord is the service record ended last, for a complaint or a paper evaluation after.
 	lastRecord struct{ id, ssn, what string }
-	seq        int // identifications started; a late answer to an older one is dropped
+	// serviceAssist is how the application form says the resident was served, when it was used.
+	serviceAssist Assistance
+	seq           int // identifications started; a late answer to an older one is dropped
 }
 
 // NewWorkbench builds the workbench into w.
