@@ -12,8 +12,12 @@ shoot() { # name, extra ykt arguments…
   rm -rf "$data"
   echo "wrote $out/$name.png"
 }
-shoot workbench
-shoot workbench-en --lang en
+shoot workbench --scene resident
+shoot workbench-en --scene resident --lang en
+# The counter workbench (issue 5): demo mode signs the demo clerk in and plays each scene.
+for scene in signin temp-loss proxy payments application evaluation sync home-visits shortcuts; do
+  shoot "counter-$scene" --scene "$scene"
+done
 # The hall's screens (issue 6): `--role` is handled by runHallRole (roles.go), which runDesktop
 # calls first. Each runs its own demo hall with a morning's queue.
 shoot kiosk --role kiosk

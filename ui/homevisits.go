@@ -92,7 +92,7 @@ func (l *visitList) render() {
 	}
 	if !l.fetched.IsZero() {
 		objs = append(objs, &widget.Label{Text: lang.L("Downloaded at {{.T}}; works without a network.",
-			map[string]any{"T": l.fetched.In(app.Shanghai).Format("15:04")}), Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+			map[string]any{"T": l.fetched.In(app.Shanghai).Format("15:04")}), Wrapping: fyne.TextWrapWord})
 	}
 	if l.message != "" {
 		objs = append(objs, wrapped(l.message))
@@ -162,6 +162,22 @@ func businessText(code string) string {
 		return lang.L("card enabling")
 	case "PAYMENT_QUERY":
 		return lang.L("payments enquiry")
+	case "CARD_REPLACE":
+		return lang.L("card replacement")
+	case "CARD_RENEW":
+		return lang.L("card renewal")
+	case "CARD_UNBLOCK":
+		return lang.L("cancelling a loss report")
+	case "PIN_RESET":
+		return lang.L("PIN reset")
+	case "FINANCIAL_ACTIVATE":
+		return lang.L("bank account activation")
+	case "INFO_CHANGE":
+		return lang.L("information change")
+	case "PROGRESS_QUERY":
+		return lang.L("progress enquiry")
+	case "CONSULT":
+		return lang.L("enquiry")
 	}
 	return code
 }

@@ -14,10 +14,15 @@ import (
 // Scenes are the screens `ykt --screenshot FILE --scene NAME` can show in demo mode, for the
 // documentation's screenshots and for training: each plays the clerk's steps on the real
 // workbench against the demo platform.
-var Scenes = []string{"signin", "resident", "temp-loss", "payments", "evaluation", "shortcuts"}
+var Scenes = []string{"signin", "resident", "temp-loss", "proxy", "payments", "application", "evaluation", "sync", "home-visits", "shortcuts"}
 
-// sceneClerk is the demo clerk the scenes sign in as.
-const sceneClerk = "c0107"
+// sceneClerk is the demo clerk the scenes sign in as; home visits are shown by a home-visit worker.
+func sceneClerk(scene string) string {
+	if scene == "home-visits" {
+		return "c0301"
+	}
+	return "c0107"
+}
 
 // PlayScene signs the demo clerk in and shows the named screen; it returns the window to
 // capture. It runs on its own goroutine and waits for each step.
@@ -30,24 +35,53 @@ func (wb *Workbench) PlayScene(name, password string) (fyne.Window, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	sess, err := wb.deps.Services.Sessions.SignIn(ctx, sceneClerk, password)
+	clerk := sceneClerk(name)
+	sess, err := wb.deps.Services.Sessions.SignIn(ctx, clerk, password)
 	if err != nil {
-		return wb.win, fmt.Errorf("sign in %s: %w", sceneClerk, err)
+		return wb.win, fmt.Errorf("sign in %s: %w", clerk, err)
 	}
 	fyne.DoAndWait(func() { wb.signedIn(sess.Clerk) })
 	switch name {
-	case "resident", "temp-loss", "evaluation", "shortcuts":
+	case "resident", "temp-loss", "evaluation", "shortcuts", "sync":
 		wb.sceneIdentify("500106194203080048") // 李秀英: elderly, bank account not activated
 	case "payments":
 		wb.sceneIdentify("50010619900101001X") // 陈明: wages, one returned
+	case "proxy":
+		wb.sceneIdentify("500106197809230024") // 赵丽: PIN locked (in person only)
+	case "application":
+		wb.sceneIdentify("500106195501010026") // 周淑珍: elderly, visually disabled, card formally lost
+	case "home-visits":
+		time.Sleep(2 * time.Second) // the visit list downloads at sign-in
 	default:
 		return wb.win, fmt.Errorf("no scene %q; scenes: %v", name, Scenes)
 	}
+	return wb.sceneFinish(name)
+}
+
+// sceneFinish opens the screen the scene is about, and says which window to capture.
+func (wb *Workbench) sceneFinish(name string) (fyne.Window, error) {
 	switch name {
 	case "temp-loss":
 		fyne.DoAndWait(func() { wb.startAction(app.ActTempLoss) })
 	case "shortcuts":
 		fyne.DoAndWait(wb.showShortcuts)
+	case "proxy":
+		fyne.DoAndWait(func() {
+			wb.actions.proxyData = &app.Proxy{Name: "赵小丽", IDNumber: "11010519491231002X", Phone: "13912345678", Relation: "CHILD", AuthorizationNo: "WT-2026-0088"}
+			wb.actions.render()
+		})
+	case "application":
+		fyne.DoAndWait(func() {
+			wb.startAction(app.ActReplaceLost)
+			if wb.appForm != nil {
+				wb.appForm.SetPhoto(DemoPortrait())
+			}
+		})
+	case "sync":
+		fyne.DoAndWait(func() { wb.startAction(app.ActTempLoss) })
+		var w fyne.Window
+		fyne.DoAndWait(func() { wb.openSyncPanel(); w = wb.syncPanel.win })
+		return w, nil
 	case "evaluation":
 		fyne.DoAndWait(wb.finishService)
 		return wb.deps.Resident.Window(), nil

@@ -126,17 +126,17 @@ func (wb *Workbench) build() {
 // buildDesk lays out the working screen of a signed-in clerk.
 func (wb *Workbench) buildDesk() {
 	wb.header = widget.NewLabel(wb.headerText())
-	var notice fyne.CanvasObject = widget.NewLabel("")
+	under := []fyne.CanvasObject{widget.NewSeparator()}
 	if wb.offline {
-		notice = &widget.Label{Text: lang.L("Signed in on this computer while the platform is away: work is queued and sent after you sign in again online."),
-			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+		under = append([]fyne.CanvasObject{&widget.Label{Text: lang.L("Signed in on this computer while the platform is away: work is queued and sent after you sign in again online."),
+			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}}, under...)
 	}
 	wb.identify = newIdentifyBar(wb.deps.Now, wb.identifyTyped, wb.identifyCode)
 	wb.resident = newResidentPanel(wb)
 	wb.actions = newActionsPanel(wb)
 
 	identify := container.NewBorder(nil, nil, nil, wb.identify.hint, container.New(fixedWidth(420), wb.identify.entry))
-	head := container.NewBorder(nil, container.NewVBox(notice, widget.NewSeparator()), nil, identify, wb.header)
+	head := container.NewBorder(nil, container.NewVBox(under...), nil, identify, wb.header)
 	leftTitle, left := wb.leftColumn()
 	queue := container.New(fixedWidth(250), widget.NewCard(leftTitle, "", left))
 	actions := container.New(fixedWidth(300), widget.NewCard(lang.L("Services"), "", wb.actions.object()))
@@ -175,7 +175,7 @@ func (wb *Workbench) signedIn(c app.Clerk) {
 	} else if wb.deps.QueuePanel != nil && wb.queue == nil {
 		wb.queue, wb.stopQ = wb.deps.QueuePanel(c)
 	}
-	wb.loadCatalog()
+	wb.refreshCaches()
 	wb.buildDesk()
 	wb.lock.start()
 	if wb.deps.Resident != nil {
@@ -202,6 +202,22 @@ func (wb *Workbench) SignOut() {
 		}()
 	}
 	wb.build()
+}
+
+// refreshCaches pulls the catalogue (and a home-visit worker's visits) from the platform when the
+// clerk signed in online, then reads the cached catalogue.
+func (wb *Workbench) refreshCaches() {
+	s := wb.deps.Services
+	if s == nil || s.Pull == nil || wb.offline {
+		wb.loadCatalog()
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		s.Pull(ctx) // best effort: the cached catalogue serves when the platform is slow
+		wb.deps.Do(wb.loadCatalog)
+	}()
 }
 
 // loadCatalog reads the cached catalogue (policy, banks, businesses) off the UI goroutine.
