@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/png"
 	"io"
@@ -18,6 +19,8 @@ import (
 	"ykt/app"
 	"ykt/devices"
 	"ykt/devices/camera"
+	"ykt/devices/idcard"
+	"ykt/devices/scanner"
 	"ykt/devices/vcard"
 	"ykt/localdb"
 	"ykt/platform/sim"
@@ -33,6 +36,8 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
 	shot := fs.String("screenshot", "", "render the main window, save it as a PNG to FILE and exit")
 	scene := fs.String("scene", "", "with --screenshot in demo mode: the screen to show first ("+strings.Join(ui.Scenes, ", ")+")")
+	idReader := fs.String("id-reader", "", "serial port of a resident ID card reader (e.g. /dev/ttyUSB0, COM3)")
+	qrScanner := fs.String("scanner", "", "serial port of a QR scanner (keyboard-wedge scanners need nothing)")
 	roles := addRoleFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
@@ -101,6 +106,12 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 		}
 	}()
 	go watchCards(ctx, env, wb)
+	if *idReader != "" {
+		go watchIDReader(ctx, env, *idReader, wb)
+	}
+	if *qrScanner != "" {
+		go watchScanner(ctx, env, *qrScanner, wb)
+	}
 	if demo != nil {
 		go demo.plug(defaultDemoCard)
 	}
@@ -156,7 +167,7 @@ func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
 func (c *counterSide) services(db *localdb.DB) *ui.Services {
 	s := c.sync
 	return &ui.Services{Operations: s.Operations, Lookup: s.Lookup, Sessions: s.Sessions, Platform: s.Client, Engine: s.Engine,
-		Catalog: db, Visits: db, Pull: s.Pull}
+		Catalog: db, Visits: db, Made: db, Pull: s.Pull}
 }
 
 // Close stops the embedded demo platform.
@@ -200,6 +211,55 @@ func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
 			}
 		}()
 	})
+}
+
+// watchIDReader polls a resident ID card reader on a serial port and hands each new card to the
+// workbench; reads are audited by blind index, the photo is never kept.
+func watchIDReader(ctx context.Context, env *environment, port string, wb *ui.Workbench) {
+	r, closer, err := idcard.Open(port, 0)
+	if err != nil {
+		env.log.Error("ID card reader", "port", port, "err", err)
+		return
+	}
+	defer closer.Close()
+	last := ""
+	for ctx.Err() == nil {
+		c, err := r.ReadCard(ctx)
+		switch {
+		case errors.Is(err, idcard.ErrNoCard):
+			last = ""
+		case err != nil:
+			env.log.Warn("ID card reader", "port", port, "err", err)
+		case c.IDNumber != last:
+			last = c.IDNumber
+			c.Photo = nil // never kept (cards.md §4.2)
+			audit := app.AuditEvent{Event: "idcard.read", Result: "OK", SubjectSSN: c.IDNumber, Reason: port}
+			if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); err != nil {
+				env.log.Error("audit ID card read", "err", err)
+				continue // fail closed: no audit record, no identification
+			}
+			wb.IDCardRead(*c)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond): // card presence every 0.5 s, as reader drivers do
+		}
+	}
+}
+
+// watchScanner reads codes from a serial QR scanner (one code per line) for the workbench.
+func watchScanner(ctx context.Context, env *environment, port string, wb *ui.Workbench) {
+	closer, done, err := scanner.OpenSerial(port, 0, wb.CodeScanned)
+	if err != nil {
+		env.log.Error("QR scanner", "port", port, "err", err)
+		return
+	}
+	select {
+	case <-ctx.Done():
+		closer.Close()
+	case err := <-done:
+		env.log.Error("QR scanner stopped", "port", port, "err", err)
+	}
 }
 
 // demoCards puts one demo card at a time into the machine's first vpcd reader slot (where

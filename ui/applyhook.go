@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/app/ids"
 )
 
 // openApplication opens the card application (快速申领, replacement, renewal) over the desk,
@@ -27,9 +28,13 @@ func (wb *Workbench) openApplication(a app.Action) {
 	if wb.lastChip != nil && wb.lastChip.SSC != nil && wb.lastChip.SSC.SSN != nil && *wb.lastChip.SSC.SSN == v.Resident.SSN {
 		chip = wb.lastChip
 	}
+	var idCard *app.IDCard
+	if wb.lastIDCard != nil && ids.Normalize(wb.lastIDCard.IDNumber) == v.Resident.SSN {
+		idCard = wb.lastIDCard
+	}
 	form := NewApplicationForm(ApplicationDeps{App: wb.app, Window: wb.win, Services: wb.deps.Services, Clerk: *wb.clerk,
 		Channel: app.ChannelOf(*wb.clerk), Workstation: wb.deps.Workstation, Do: wb.deps.Do, Now: wb.deps.Now,
-		Action: a, View: *v, CardRead: chip, Catalog: wb.catalog, Camera: wb.deps.Camera,
+		Action: a, View: *v, CardRead: chip, IDCard: idCard, Catalog: wb.catalog, Camera: wb.deps.Camera,
 		Proxy: wb.actions.proxyData, Accompanied: wb.actions.accompany != nil && wb.actions.accompany.Checked,
 		OnDone: func(op app.Operation) {
 			if wb.service != nil {

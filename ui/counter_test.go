@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -553,5 +554,67 @@ func TestApplicationFromDesk(t *testing.T) {
 	f.deps.OnCancel()
 	if d.wb.appForm != nil {
 		t.Error("form still open after cancel")
+	}
+}
+
+// TestIDCardReader: an ID card read identifies its holder; read while the proxy dialog is open it
+// fills the proxy; the holder of an ID card the platform does not know can start a first
+// application from it.
+func TestIDCardReader(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.wb.IDCardRead(app.IDCard{Name: "张三", Sex: "2", Nation: "01", BirthDate: "1949-12-31", IDNumber: "500106194912310029", ValidUntil: app.LongTerm})
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.Via == app.ViaIDCard })
+
+	d.wb.actions.proxy.SetChecked(true) // the proxy dialog opens; the proxy's own ID card fills it
+	d.wb.IDCardRead(app.IDCard{Name: "张小三", IDNumber: "11010519491231002X"})
+	d.ui.drainUntil(t, func() bool { return d.wb.proxyForm != nil && d.wb.proxyForm.name.Text == "张小三" })
+	if d.wb.proxyForm.idNumber.Text != "11010519491231002X" || d.wb.view.Resident.SSN != "500106194912310029" {
+		t.Errorf("proxy from ID card: %q; resident now %s", d.wb.proxyForm.idNumber.Text, d.wb.view.Resident.SSN)
+	}
+	d.tapDialogButton(t, "取消")
+
+	d.wb.IDCardRead(app.IDCard{Name: "新居民", Sex: "1", Nation: "01", BirthDate: "1949-12-31", IDNumber: "11010519491231002X",
+		Address: "重庆市沙坪坝区某路1号", ValidUntil: app.LongTerm})
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "首次申领") })
+	var start *widget.Button
+	walkObjects(d.wb.resident.box, func(o any) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "快速申领" {
+			start = b
+		}
+	})
+	if start == nil {
+		t.Fatalf("no first-application button:\n%s", d.screen())
+	}
+	test.Tap(start)
+	if d.wb.appForm == nil || d.wb.appForm.deps.Action != app.ActApplyNew || d.wb.appForm.deps.IDCard == nil {
+		t.Fatal("the first application did not open from the ID card")
+	}
+}
+
+// TestApplicationProgressFollowed: an application made at this counter shows with its progress
+// the next time the resident is identified.
+func TestApplicationProgressFollowed(t *testing.T) {
+	d := newDesk(t, "c0107")
+	ctx := context.Background()
+	photo, err := app.PreparePhoto(DemoPortrait(), DemoPortrait().Bounds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := "X00000019"
+	p := app.ApplicationPayload{ApplicationID: "a1b2c3d4-0000-4000-8000-000000000001", Kind: "REPLACE_DAMAGED", Make: "BATCH",
+		SSN: "500106194912310029", Name: "张三", Sex: "2", Nation: "01", BirthDate: "1949-12-31", IDValidUntil: "LONG_TERM",
+		Phone: "13800000000", Address: "重庆市沙坪坝区天星桥街道正街1号", BankCode: "ICBC", OldCardNo: &old,
+		Photo: &app.ApplicationPhoto{JPEGBase64: base64.StdEncoding.EncodeToString(photo), Width: 358, Height: 441}}
+	if _, err := d.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpCardApplication, ClerkID: "c0107", ResidentSSN: p.SSN, Payload: p}); err != nil {
+		t.Fatal(err)
+	}
+	d.drain(t)
+	d.identify(t, "500106194912310029")
+	d.ui.drainUntil(t, func() bool { return len(d.wb.view.Applications) == 1 })
+	if !strings.Contains(d.screen(), "损坏换领 · 已提交") && !strings.Contains(d.screen(), "损坏换领 · 审核中") {
+		t.Errorf("application progress not shown:\n%s", d.screen())
+	}
+	if _, ok := d.wb.actions.buttons[app.ActReplaceDamaged]; ok {
+		t.Error("a second application offered while one is open")
 	}
 }

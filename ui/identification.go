@@ -21,8 +21,9 @@ const lookupTimeout = 15 * time.Second
 
 // identified is one identification in progress or done: how, and what the card said.
 type identified struct {
-	via  app.IdentifyMethod
-	chip *app.CardRead // the card read, for a card identification
+	via    app.IdentifyMethod
+	chip   *app.CardRead // the card read, for a card identification
+	idCard *app.IDCard   // the ID card read, for an ID-card identification
 }
 
 // identifyTyped looks up a typed (or ID-card-read) ID number.
@@ -83,7 +84,9 @@ func (wb *Workbench) lookup(how identified, fn func(ctx context.Context, clerk s
 				return // the clerk has moved on to another resident
 			}
 			if err != nil {
-				wb.resident.showMessage(ClerkMessage(err), widget.DangerImportance)
+				if !wb.unknownPerson(how, err) {
+					wb.resident.showMessage(ClerkMessage(err), widget.DangerImportance)
+				}
 				return
 			}
 			wb.showResident(how, res, started)
@@ -98,8 +101,8 @@ func (wb *Workbench) showResident(how identified, res app.LookupResult, started 
 		FetchedAt: res.FetchedAt, PaymentsUnavailable: res.FromCache}
 	wb.startService(view.Resident.SSN, started)
 	wb.view = &view
+	wb.resident.warnings = chipWarnings(how.chip, view)
 	wb.resident.show(view)
-	wb.resident.chipWarnings(how.chip, view, wb.deps.Now())
 	wb.actions.show(view)
 	if wb.deps.OnResidentShown != nil {
 		wb.deps.OnResidentShown(wb.deps.Now().Sub(started))
@@ -107,6 +110,32 @@ func (wb *Workbench) showResident(how identified, res app.LookupResult, started 
 	if !res.FromCache {
 		wb.fetchPayments(view)
 	}
+	wb.fetchApplications(view)
+}
+
+// fetchApplications adds the progress of the applications made at this counter for the resident.
+func (wb *Workbench) fetchApplications(view app.ResidentView) {
+	s := wb.deps.Services
+	if s.Made == nil {
+		return
+	}
+	seq := wb.seq
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+		defer cancel()
+		apps, err := app.Applications(ctx, s.Made, s.Platform, view.Resident.SSN)
+		if err != nil || len(apps) == 0 {
+			return
+		}
+		wb.deps.Do(func() {
+			if seq != wb.seq || wb.view == nil {
+				return
+			}
+			wb.view.Applications = apps
+			wb.resident.show(*wb.view)
+			wb.actions.show(*wb.view) // an open application blocks another one
+		})
+	}()
 }
 
 // fetchPayments adds this year's and last year's subsidies and wages to the panel.
@@ -152,11 +181,11 @@ func cardErrorText(err error) string {
 	}
 }
 
-// chipWarnings adds what the card itself says to the panel: check digits that do not add up, a
-// card the platform does not know for this person.
-func (p *residentPanel) chipWarnings(chip *app.CardRead, view app.ResidentView, now time.Time) {
+// chipWarnings says what the card itself tells: check digits that do not add up, a card the
+// platform does not know for this person, holder data locked.
+func chipWarnings(chip *app.CardRead, view app.ResidentView) []string {
 	if chip == nil || chip.SSC == nil {
-		return
+		return nil
 	}
 	ssc := chip.SSC
 	var warn []string
@@ -179,7 +208,5 @@ func (p *residentPanel) chipWarnings(chip *app.CardRead, view app.ResidentView, 
 	if ssc.HolderProtected {
 		warn = append(warn, lang.L("This card keeps its holder data locked; the resident was found by card number."))
 	}
-	for _, w := range warn {
-		p.addWarning(w)
-	}
+	return warn
 }

@@ -24,6 +24,8 @@ type residentPanel struct {
 	wb   *Workbench
 	box  *fyne.Container
 	view *app.ResidentView
+	// warnings about the card read stay with the resident when the panel is redrawn.
+	warnings []string
 
 	idLabel  *widget.Label
 	revealed bool
@@ -39,22 +41,21 @@ func newResidentPanel(wb *Workbench) *residentPanel {
 func (p *residentPanel) object() fyne.CanvasObject { return container.NewVScroll(p.box) }
 
 func (p *residentPanel) showEmpty() {
-	p.view = nil
+	p.view, p.warnings = nil, nil
 	p.box.Objects = []fyne.CanvasObject{wrapped(lang.L("Insert card, swipe ID card, scan code, or type an ID number above."))}
 	p.box.Refresh()
 }
 
 // showMessage replaces the panel with one sentence (a failed identification, for instance).
 func (p *residentPanel) showMessage(text string, imp widget.Importance) {
-	p.view = nil
+	p.view, p.warnings = nil, nil
 	p.box.Objects = []fyne.CanvasObject{&widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Importance: imp}}
 	p.box.Refresh()
 }
 
-// addWarning appends one warning sentence under the resident.
-func (p *residentPanel) addWarning(text string) {
-	p.box.Objects = append(p.box.Objects, &widget.Label{Text: "⚠ " + text, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord})
-	p.box.Refresh()
+// warningLabel is one warning sentence under the resident.
+func warningLabel(text string) fyne.CanvasObject {
+	return &widget.Label{Text: "⚠ " + text, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 }
 
 // show renders a resident; call on the UI goroutine.
@@ -71,6 +72,9 @@ func (p *residentPanel) show(v app.ResidentView) {
 	if v.FromCache {
 		objs = append(objs, &widget.Label{Text: lang.L("Offline: from this counter's records, {{.T}} old. Card states may have changed.",
 			map[string]any{"T": ageText(now.Sub(v.FetchedAt))}), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord})
+	}
+	for _, w := range p.warnings {
+		objs = append(objs, warningLabel(w))
 	}
 	for _, c := range v.Cards {
 		objs = append(objs, cardBox(c, now))

@@ -18,6 +18,8 @@ type Services struct {
 	Engine     *app.SyncEngine // operation outcomes as they come back; why sync stopped
 	Catalog    CatalogSource   // the cached catalogue (businesses, banks, policy)
 	Visits     VisitStore      // home visits cached for offline work, and what became of them
+	// Made lists the operations this counter made for a resident (the applications it follows).
+	Made app.ApplicationOps
 	// Pull refreshes the caches from the platform now (catalogue, appointments, today's visits).
 	Pull func(ctx context.Context) error
 }

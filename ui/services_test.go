@@ -112,6 +112,7 @@ func newCounterAt(t testing.TB, s *sim.Server, url string) *counter {
 		Engine:     eng,
 		Catalog:    db,
 		Visits:     db,
+		Made:       db,
 		Pull:       puller.Pull,
 	}
 	return &counter{Services: svc, DB: db, Sim: s, Client: client, Dir: dir, URL: url, Device: dev}

@@ -55,19 +55,20 @@ type Workbench struct {
 
 	Status *StatusBar
 
-	header    *widget.Label
-	identify  *identifyBar
-	resident  *residentPanel
-	actions   *actionsPanel
-	signIn    *signInScreen
-	queue     *QueuePanel
-	stopQ     func()
-	visits    *visitList // the home-visit worker's column instead of the queue
-	syncPanel *SyncPanel
-	proxyForm *proxyBlock      // the proxy dialog on show, to fill from the proxy's ID card
-	appForm   *ApplicationForm // the card application on show
-	lastChip  *app.CardRead    // the last card read, to prefill an application
-	lock      *lockScreen
+	header     *widget.Label
+	identify   *identifyBar
+	resident   *residentPanel
+	actions    *actionsPanel
+	signIn     *signInScreen
+	queue      *QueuePanel
+	stopQ      func()
+	visits     *visitList // the home-visit worker's column instead of the queue
+	syncPanel  *SyncPanel
+	proxyForm  *proxyBlock      // the proxy dialog on show, to fill from the proxy's ID card
+	appForm    *ApplicationForm // the card application on show
+	lastChip   *app.CardRead    // the last card read, to prefill an application
+	lastIDCard *app.IDCard      // the last ID card read, likewise
+	lock       *lockScreen
 
 	clerk   *app.Clerk
 	offline bool // the clerk signed in on this computer while the platform was away
