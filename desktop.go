@@ -61,17 +61,8 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	}
 	defer ctr.Close()
 
-	if *shot != "" && os.Getenv("GALLIUM_DRIVER") == "" {
-		// Mesa's default llvmpipe returns a black front buffer to Capture under Xvfb; softpipe
-		// returns what is on screen. Set before the window (and its GL context) exists.
-		os.Setenv("GALLIUM_DRIVER", "softpipe")
-	}
-	a := newFyneApp()
-	code := *language
-	if code == "" {
-		code = a.Preferences().String(ui.PrefLanguage)
-	}
-	if err := ui.UseLanguage(ui.LanguageOrDefault(code)); err != nil {
+	a, err := startFyne(*language, *shot != "")
+	if err != nil {
 		fmt.Fprintln(errOut, "ykt:", err)
 		return exitFailure
 	}
@@ -128,6 +119,24 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	env.log.Info("workbench started", "demo", ctr.ws.Demo, "hall", ctr.ws.HallCode, "window", ctr.ws.WindowNo)
 	w.ShowAndRun()
 	return result
+}
+
+// startFyne creates the Fyne application in the chosen language (else the remembered one, else
+// Chinese). For a screenshot it selects Mesa's softpipe: llvmpipe returns a black front buffer to
+// Capture under Xvfb; softpipe returns what is on screen. That must happen before the window (and
+// its GL context) exists.
+func startFyne(language string, screenshot bool) (fyne.App, error) {
+	if screenshot && os.Getenv("GALLIUM_DRIVER") == "" {
+		os.Setenv("GALLIUM_DRIVER", "softpipe")
+	}
+	a := newFyneApp()
+	if language == "" {
+		language = a.Preferences().String(ui.PrefLanguage)
+	}
+	if err := ui.UseLanguage(ui.LanguageOrDefault(language)); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // counterSide is what the workbench runs on: the workstation, the sync session of its platform

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -97,15 +96,8 @@ func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) 
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if *shot != "" && os.Getenv("GALLIUM_DRIVER") == "" {
-		os.Setenv("GALLIUM_DRIVER", "softpipe") // see runDesktop
-	}
-	a := newFyneApp()
-	lc := *language
-	if lc == "" {
-		lc = a.Preferences().String(ui.PrefLanguage)
-	}
-	if err := ui.UseLanguage(ui.LanguageOrDefault(lc)); err != nil {
+	a, err := startFyne(*language, *shot != "")
+	if err != nil {
 		fmt.Fprintln(errOut, "ykt:", err)
 		return exitFailure, true
 	}

@@ -9,12 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
 
 	"ykt/app/queue"
+	"ykt/localdb"
 )
 
 // schema is the hall database, version 1. Each ticket, window and appointment row keeps its
@@ -64,28 +63,9 @@ type store struct {
 }
 
 func openStore(ctx context.Context, path string) (*store, error) {
-	abs, err := filepath.Abs(path)
+	w, err := localdb.OpenWriter(ctx, path) // the same durable writer as the counter's database
 	if err != nil {
-		return nil, fmt.Errorf("hall database path: %w", err)
-	}
-	// The same pragmas as localdb, in the DSN so every connection has them.
-	q := url.Values{
-		"_journal_mode":  {"WAL"},
-		"_synchronous":   {"FULL"},
-		"_busy_timeout":  {"10000"},
-		"_txlock":        {"immediate"},
-		"_foreign_keys":  {"1"},
-		"_secure_delete": {"on"},
-	}
-	w, err := sql.Open("sqlite3", "file:"+abs+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("open hall database %s: %w", abs, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open hall database %s: %w", abs, err)
+		return nil, fmt.Errorf("hall: %w", err)
 	}
 	s := &store{w: w}
 	if err := s.migrate(ctx); err != nil {

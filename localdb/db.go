@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
-
 	"ykt/app"
 )
 
@@ -40,24 +38,9 @@ func open(ctx context.Context, path string, keys *Keys, target int) (*DB, error)
 	if err != nil {
 		return nil, fmt.Errorf("database path: %w", err)
 	}
-	// Pragmas go in the DSN: a PRAGMA run with Exec reaches only one pooled connection.
-	wq := url.Values{
-		"_journal_mode":  {"WAL"},
-		"_synchronous":   {"FULL"},
-		"_busy_timeout":  {"10000"},
-		"_txlock":        {"immediate"},
-		"_foreign_keys":  {"1"},
-		"_secure_delete": {"on"},
-	}
-	w, err := sql.Open("sqlite3", "file:"+abs+"?"+wq.Encode())
+	w, err := OpenWriter(ctx, abs)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", abs, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", abs, err)
+		return nil, err
 	}
 	if err := migrate(ctx, w, target); err != nil {
 		w.Close()

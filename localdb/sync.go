@@ -353,9 +353,15 @@ func (db *DB) Op(ctx context.Context, opID string) (*app.OpRecord, error) {
 
 // Problems lists unresolved operations in state (REJECTED or CONFLICT), oldest first.
 func (db *DB) Problems(ctx context.Context, state app.OpState) ([]app.OpRecord, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT "+opColumns+" FROM outbox WHERE state = ? AND resolved_ms IS NULL ORDER BY seq", string(state))
+	return db.listOps(ctx, "list "+string(state), "WHERE state = ? AND resolved_ms IS NULL ORDER BY seq", string(state))
+}
+
+// listOps reads the operations a WHERE … ORDER BY … clause selects, payloads opened; what names
+// the listing in errors.
+func (db *DB) listOps(ctx context.Context, what, where string, args ...any) ([]app.OpRecord, error) {
+	rows, err := db.r.QueryContext(ctx, "SELECT "+opColumns+" FROM outbox "+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("outbox: list %s: %w", state, err)
+		return nil, fmt.Errorf("outbox: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []app.OpRecord

@@ -28,19 +28,5 @@ func (db *DB) ResidentProgress(ctx context.Context, ssn string, since time.Time)
 // ResidentOps lists the operations of one type this counter made for a resident, oldest first,
 // with their payloads while they are kept (PI-16 purges them after the retention period).
 func (db *DB) ResidentOps(ctx context.Context, ssn, opType string) ([]app.OpRecord, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT "+opColumns+" FROM outbox WHERE resident_idx = ? AND type = ? ORDER BY seq",
-		db.keys.BlindIndex(ssn), opType)
-	if err != nil {
-		return nil, fmt.Errorf("outbox: list %s of a resident: %w", opType, err)
-	}
-	defer rows.Close()
-	var out []app.OpRecord
-	for rows.Next() {
-		r, err := db.scanOp(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return db.listOps(ctx, "list "+opType+" of a resident", "WHERE resident_idx = ? AND type = ? ORDER BY seq", db.keys.BlindIndex(ssn), opType)
 }

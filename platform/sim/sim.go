@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"sync"
 	"time"
@@ -25,6 +24,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // SQLite driver
 
 	"ykt/app"
+	"ykt/localdb"
 )
 
 // BasePath is where the API lives under the simulator's address.
@@ -122,19 +122,13 @@ func New(opts Options) (*Server, error) {
 }
 
 func (s *Server) open(path string) error {
-	abs, err := filepath.Abs(path)
+	db, err := localdb.OpenWriter(context.Background(), path)
 	if err != nil {
-		return fmt.Errorf("simulator database: %w", err)
+		return fmt.Errorf("simulator: %w", err)
 	}
-	q := url.Values{"_journal_mode": {"WAL"}, "_synchronous": {"FULL"}, "_busy_timeout": {"10000"}, "_txlock": {"immediate"}}
-	db, err := sql.Open("sqlite3", "file:"+abs+"?"+q.Encode())
-	if err != nil {
-		return fmt.Errorf("simulator database %s: %w", abs, err)
-	}
-	db.SetMaxOpenConns(1)
 	if _, err := db.Exec(schema); err != nil {
 		db.Close()
-		return fmt.Errorf("simulator database %s: schema: %w", abs, err)
+		return fmt.Errorf("simulator database %s: schema: %w", path, err)
 	}
 	s.db = db
 	return nil

@@ -1,0 +1,42 @@
+package localdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"path/filepath"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
+)
+
+// OpenWriter opens the single durable writer connection of a SQLite file, as every database of
+// the project needs it (security.md DB-1, DB-2): WAL, synchronous=FULL, BEGIN IMMEDIATE for every
+// transaction, a 10 s busy timeout, foreign keys and secure delete. The pragmas are in the DSN,
+// because a PRAGMA run with Exec reaches one pooled connection only. The connection is opened
+// (pinged) before it returns.
+func OpenWriter(ctx context.Context, path string) (*sql.DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("database path: %w", err)
+	}
+	q := url.Values{
+		"_journal_mode":  {"WAL"},
+		"_synchronous":   {"FULL"},
+		"_busy_timeout":  {"10000"},
+		"_txlock":        {"immediate"},
+		"_foreign_keys":  {"1"},
+		"_secure_delete": {"on"},
+	}
+	w, err := sql.Open("sqlite3", "file:"+abs+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", abs, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", abs, err)
+	}
+	return w, nil
+}
