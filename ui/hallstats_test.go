@@ -45,12 +45,15 @@ func TestQueuePanelReportsEvaluation(t *testing.T) {
 	if a.Number != "A001" || a.Day != "2026-11-28" {
 		t.Fatalf("served %+v", a)
 	}
+	if p.evalNote.Visible() {
+		t.Error("an empty note takes room in the panel")
+	}
 	p.ReportEvaluation(queue.EvaluationReport{RecordID: "0193a5c2-7e1f-7000-8000-0000000000a1", TicketNo: a.Number, Business: a.Business, Day: a.Day, Level: 5})
 	if p.busy || p.next.Disabled() {
 		t.Error("the report holds up the clerk")
 	}
 	f.ui.drainUntil(t, func() bool { return p.evalNote.Text != "" })
-	if p.evalNote.Text != "A001 的评价已计入大厅统计。" || p.evalNote.Importance != widget.LowImportance {
+	if p.evalNote.Text != "A001 的评价已计入大厅统计。" || p.evalNote.Importance != widget.LowImportance || !p.evalNote.Visible() {
 		t.Errorf("note %q", p.evalNote.Text)
 	}
 

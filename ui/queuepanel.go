@@ -74,6 +74,7 @@ func NewQueuePanel(deps QueuePanelDeps) *QueuePanel {
 	p.counts = &widget.Label{Wrapping: fyne.TextWrapWord}
 	p.held = container.NewVBox()
 	p.evalNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
+	p.evalNote.Hide() // until there is something to say
 	p.next = &widget.Button{Text: lang.L("Next (F2)"), Importance: widget.HighImportance, OnTapped: p.CallNext}
 	p.recall = &widget.Button{Text: lang.L("Recall (F3)"), OnTapped: p.Recall}
 	p.start = &widget.Button{Text: lang.L("Start"), OnTapped: p.Start}
@@ -352,7 +353,10 @@ func evaluationNote(r queue.EvaluationReport, err error) string {
 	}
 }
 
-func (p *QueuePanel) noteEvaluation(text string) { p.evalNote.SetText(text) }
+func (p *QueuePanel) noteEvaluation(text string) {
+	p.evalNote.SetText(text)
+	p.evalNote.Show()
+}
 
 // Hold reasons offered in the dialog (the clerk may type another).
 func holdReasons() []string {
