@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,17 +15,26 @@ import (
 	"ykt/hall"
 )
 
-// TestHallServerCommand starts `ykt hall-server` on a free loopback port, takes a ticket and
-// calls it through the client, and stops it as an interrupt would.
+// TestHallServerCommand starts `ykt hall-server` on a free loopback port with a hall
+// configuration of its own 差评 deadlines, takes a ticket, calls and serves it through the
+// client, reports a 差评 whose deadlines follow the configuration, and stops it as an interrupt
+// would.
 func TestHallServerCommand(t *testing.T) {
 	dir := t.TempDir()
+	cfg := queue.DemoConfig()
+	cfg.CallbackDays, cfg.RectificationDays = 2, 21
+	cfgJSON, _ := json.Marshal(cfg)
+	cfgFile := filepath.Join(dir, "hall.json")
+	if err := os.WriteFile(cfgFile, cfgJSON, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	var errOut strings.Builder
 	go func() {
-		done <- runHallServer(ctx, []string{"--listen", "127.0.0.1:0", "--data-dir", dir}, pw, &errOut)
+		done <- runHallServer(ctx, []string{"--listen", "127.0.0.1:0", "--data-dir", dir, "--config", cfgFile}, pw, &errOut)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -42,6 +53,17 @@ func TestHallServerCommand(t *testing.T) {
 	}
 	if call, err := c.CallNext(ctx, hall.NewRequestID(), "07", "c0107"); err != nil || call.Ticket.ID != iss.Ticket.ID {
 		t.Fatalf("call: %+v %v", call, err)
+	}
+	if _, err := c.Finish(ctx, hall.NewRequestID(), "07", "c0107"); err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.ReportEvaluation(ctx, hall.NewRequestID(), queue.EvaluationReport{TicketNo: "B001", Business: "CARD_LOSS", Window: "07", Level: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := c.BadEvaluations(ctx, e.Day, e.Day)
+	if err != nil || len(bad) != 1 || bad[0].CallbackDue != e.At+2*86400 || bad[0].RectificationDue != e.At+21*86400 {
+		t.Errorf("差评 under the configured deadlines: %+v %v", bad, err)
 	}
 	cancel()
 	select {

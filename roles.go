@@ -256,8 +256,8 @@ func connectHall(ctx context.Context, url, dataDir string) (client *hall.Client,
 }
 
 // seedDemoHall gives an empty demo hall a morning's worth of queue: tickets of the demo
-// residents (elderly, disabled) and anonymous ones, some called and served, so that every
-// screen has something to show.
+// residents (elderly, disabled) and anonymous ones, some called and served, the served one rated
+// 不满意 (a 差评 to follow up), so that every screen has something to show.
 func seedDemoHall(ctx context.Context, svc *hall.Service) error {
 	if b, _ := svc.Board(ctx); len(b.Calls) > 0 {
 		return nil
@@ -297,8 +297,16 @@ func seedDemoHall(ctx context.Context, svc *hall.Service) error {
 		return fmt.Errorf("demo tickets: %w", err)
 	}
 	for _, w := range []string{"03", "05", "03", "11", "09"} {
-		if _, err := svc.Finish(ctx, "", w, "demo"); err != nil && !errors.Is(err, queue.ErrNoCurrent) {
+		done, err := svc.Finish(ctx, "", w, "demo")
+		switch {
+		case errors.Is(err, queue.ErrNoCurrent):
+		case err != nil:
 			return err
+		default:
+			if _, err := svc.ReportEvaluation(ctx, queue.NewRequestID(), queue.EvaluationReport{TicketNo: done.Number, Business: done.Business,
+				Window: w, Day: done.Day, Level: 4}); err != nil {
+				return fmt.Errorf("demo evaluation: %w", err)
+			}
 		}
 		if _, err := svc.CallNext(ctx, queue.NewRequestID(), w, "demo"); err != nil {
 			return fmt.Errorf("demo calls: %w", err)

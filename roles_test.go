@@ -4,9 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
+	"ykt/app"
 	"ykt/devices/printer"
 )
 
@@ -56,6 +58,10 @@ func TestDemoHall(t *testing.T) {
 	if err != nil || len(b.Calls) != 5 {
 		t.Fatalf("demo board %+v %v", b, err)
 	}
+	day := app.ServiceDay(time.Now())
+	if bad, err := c.BadEvaluations(ctx, day, day); err != nil || len(bad) != 1 || bad[0].Window != "03" || bad[0].Level != 4 {
+		t.Errorf("demo 差评 %+v %v", bad, err)
+	}
 	counts, _ := c.Counts(ctx)
 	waiting := 0
 	for _, bc := range counts {
@@ -77,6 +83,9 @@ func TestDemoHall(t *testing.T) {
 		for _, n := range bc.Counts {
 			waiting2 += n.Waiting
 		}
+	}
+	if bad, _ := c.BadEvaluations(ctx, day, day); len(bad) != 1 {
+		t.Errorf("after restart: %d 差评", len(bad))
 	}
 	if len(b2.Calls) != len(b.Calls) || waiting2 != waiting || waiting == 0 {
 		t.Errorf("after restart: %d calls, %d waiting (before %d, %d)", len(b2.Calls), waiting2, len(b.Calls), waiting)

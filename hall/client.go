@@ -266,6 +266,20 @@ func (c *Client) Stats(ctx context.Context, from, to string, g queue.Grouping) (
 	return v, c.do(ctx, http.MethodGet, "/stats?"+q.Encode(), nil, &v, false)
 }
 
+// BadEvaluations lists the 差评 of the days from…to with their follow-up deadlines.
+func (c *Client) BadEvaluations(ctx context.Context, from, to string) ([]queue.FollowUp, error) {
+	q := url.Values{"from": {from}, "to": {to}}
+	var v []queue.FollowUp
+	return v, c.do(ctx, http.MethodGet, "/evaluations/bad?"+q.Encode(), nil, &v, false)
+}
+
+// ReportEvaluation tells the hall of a 好差评 of a service done at a window for one of its
+// tickets; retried with the same request id after a transport error, so it is stored once.
+func (c *Client) ReportEvaluation(ctx context.Context, requestID string, r queue.EvaluationReport) (queue.Evaluation, error) {
+	var v queue.Evaluation
+	return v, c.do(ctx, http.MethodPost, "/evaluations", evaluationBody{RequestID: requestID, EvaluationReport: r}, &v, true)
+}
+
 // SetAppointments loads today's bookings into the hall server.
 func (c *Client) SetAppointments(ctx context.Context, list []app.Appointment) error {
 	return c.do(ctx, http.MethodPut, "/appointments", list, nil, true)

@@ -9,16 +9,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
 
+	"ykt/app"
 	"ykt/app/queue"
 	"ykt/localdb"
 )
 
-// schema is the hall database, version 1. Each ticket, window and appointment row keeps its
-// JSON next to the columns the server queries; events are append-only.
-const schema = `
+// migrations are the hall database's schema steps: migrations[i] brings a database of version i
+// to version i+1, in one transaction with its PRAGMA user_version. Add a step at the end; never
+// change one that has shipped (TestUpgradeFromVersion1 opens a version-1 file).
+var migrations = []string{schemaV1, schemaV2}
+
+// schemaV1 is the queue. Each ticket, window and appointment row keeps its JSON next to the
+// columns the server queries; events are append-only.
+const schemaV1 = `
 CREATE TABLE tickets (
 	id       INTEGER PRIMARY KEY,
 	day      TEXT NOT NULL,
@@ -54,7 +61,32 @@ CREATE TABLE requests (
 CREATE INDEX requests_at ON requests (at);
 `
 
-const schemaVersion = 1
+// schemaV2 adds the 好差评 of services done for the hall's tickets (append-only, like events):
+// the ticket, its service day, the business and window that served it, the level, when, and
+// whether it came on paper or late. No name or ID number: the record id is the counter's opaque
+// service record id, unique when given (一次一评).
+const schemaV2 = `
+CREATE TABLE evaluations (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	ticket_id   INTEGER NOT NULL REFERENCES tickets (id),
+	day         TEXT NOT NULL,
+	number      TEXT NOT NULL,
+	business    TEXT NOT NULL,
+	win         TEXT NOT NULL,
+	level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+	at          INTEGER NOT NULL,
+	paper       INTEGER NOT NULL CHECK (paper IN (0, 1)),
+	late        INTEGER NOT NULL CHECK (late IN (0, 1)),
+	record_id   TEXT,
+	received_at INTEGER NOT NULL
+);
+CREATE INDEX evaluations_day ON evaluations (day, id);
+CREATE UNIQUE INDEX evaluations_record ON evaluations (record_id) WHERE record_id IS NOT NULL;
+CREATE TRIGGER evaluations_no_update BEFORE UPDATE ON evaluations BEGIN SELECT RAISE(ABORT, 'evaluations are append-only'); END;
+`
+
+// schemaVersion is the version this program writes.
+var schemaVersion = len(migrations)
 
 // store is the hall database: one writer connection with the durable settings of localdb
 // (WAL, synchronous=FULL, BEGIN IMMEDIATE, engineering.md §4).
@@ -80,19 +112,22 @@ func (s *store) migrate(ctx context.Context) error {
 	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return fmt.Errorf("hall database version: %w", err)
 	}
-	switch {
-	case v == schemaVersion:
-		return nil
-	case v > schemaVersion:
+	if v > schemaVersion {
 		return fmt.Errorf("hall database version %d is newer than this program (%d)", v, schemaVersion)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, schema); err != nil {
-			return fmt.Errorf("create hall schema: %w", err)
+	for ; v < schemaVersion; v++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+				return fmt.Errorf("hall schema version %d: %w", v+1, err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
+			return err
+		})
+		if err != nil {
+			return err
 		}
-		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
-		return err
-	})
+	}
+	return nil
 }
 
 func (s *store) close() error { return s.w.Close() }
@@ -254,6 +289,87 @@ func (s *store) events(ctx context.Context, from, to string) ([]queue.Event, err
 	var out []queue.Event
 	err = scanJSON(rows, func(e queue.Event) { out = append(out, e) })
 	return out, err
+}
+
+// evaluationTicket finds the ticket an evaluation report is about: the ticket of that number on
+// the report's service day (without one: today's, else yesterday's) that the report's window
+// called for the report's business. It returns the ticket's id and day, or ErrUnknownTicket.
+func (s *store) evaluationTicket(ctx context.Context, tx *sql.Tx, r queue.EvaluationReport, today string) (int64, string, error) {
+	days := []string{r.Day}
+	if r.Day == "" {
+		d, err := time.ParseInLocation(time.DateOnly, today, app.Shanghai)
+		if err != nil {
+			return 0, "", fmt.Errorf("service day %q: %w", today, err)
+		}
+		days = []string{today, d.AddDate(0, 0, -1).Format(time.DateOnly)}
+	}
+	for _, day := range days {
+		var id int64
+		err := tx.QueryRowContext(ctx, "SELECT id FROM tickets WHERE day = ? AND number = ?", day, r.TicketNo).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, "", fmt.Errorf("find ticket %s: %w", r.TicketNo, err)
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT data FROM events WHERE ticket_id = ? AND type = 'CALL' AND win = ?", id, r.Window)
+		if err != nil {
+			return 0, "", fmt.Errorf("read calls of %s: %w", r.TicketNo, err)
+		}
+		called := false
+		if err := scanJSON(rows, func(e queue.Event) { called = called || e.Business == r.Business }); err != nil {
+			return 0, "", err
+		}
+		if called {
+			return id, day, nil
+		}
+	}
+	when := r.Day
+	if when == "" {
+		when = "today or yesterday"
+	}
+	return 0, "", fmt.Errorf("%w: no ticket %s of %s called at window %s for %s", queue.ErrUnknownTicket, r.TicketNo, when, r.Window, r.Business)
+}
+
+// putEvaluation stores an evaluation of ticket id; a second one of the same record is refused.
+func (s *store) putEvaluation(ctx context.Context, tx *sql.Tx, ticketID int64, e queue.Evaluation, receivedAt int64) error {
+	var record any
+	if e.RecordID != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM evaluations WHERE record_id = ?", e.RecordID).Scan(&n); err != nil {
+			return fmt.Errorf("check record %s: %w", e.RecordID, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: record %s", queue.ErrEvaluated, e.RecordID)
+		}
+		record = e.RecordID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO evaluations (ticket_id, day, number, business, win, level, at, paper, late, record_id, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ticketID, e.Day, e.TicketNo, e.Business, e.Window, e.Level, e.At, e.Paper, e.Late, record, receivedAt)
+	if err != nil {
+		return fmt.Errorf("store evaluation of %s: %w", e.TicketNo, err)
+	}
+	return nil
+}
+
+// evaluations returns the stored evaluations of the service days from…to, in the order received.
+func (s *store) evaluations(ctx context.Context, from, to string) ([]queue.Evaluation, error) {
+	rows, err := s.w.QueryContext(ctx, `SELECT day, business, win, number, level, at, paper, late, coalesce(record_id, '')
+		FROM evaluations WHERE day >= ? AND day <= ? ORDER BY id`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("read evaluations: %w", err)
+	}
+	defer rows.Close()
+	var out []queue.Evaluation
+	for rows.Next() {
+		var e queue.Evaluation
+		if err := rows.Scan(&e.Day, &e.Business, &e.Window, &e.TicketNo, &e.Level, &e.At, &e.Paper, &e.Late, &e.RecordID); err != nil {
+			return nil, fmt.Errorf("read evaluation: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // recentCalls returns the latest calls of a day for the board, newest first.

@@ -492,23 +492,3 @@ func TestErrorsOverHTTP(t *testing.T) {
 		t.Error("bad base URL accepted")
 	}
 }
-
-// TestEvaluationsHook: the statistics count the evaluations the hook supplies (issue 5 plugs
-// its 好差评 records in here).
-func TestEvaluationsHook(t *testing.T) {
-	clock := queue.NewManualClock(at(9, 0))
-	svc, err := Open(context.Background(), Options{DataFile: filepath.Join(t.TempDir(), "hall.db"), Config: queue.DemoConfig(),
-		IndexKey: testKey, Clock: clock, Evaluations: func(_ context.Context, from, to string) ([]queue.Evaluation, error) {
-			return []queue.Evaluation{{Day: from, Level: 5}, {Day: from, Level: 1}}, nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	ctx := context.Background()
-	svc.Issue(ctx, "", queue.IssueRequest{Business: "CARD_LOSS"})
-	rows, err := svc.Stats(ctx, "2026-11-28", "2026-11-28", queue.Grouping{})
-	if err != nil || len(rows) != 1 || rows[0].Evaluations != 2 || rows[0].Bad != 1 || rows[0].Tickets != 1 {
-		t.Errorf("rows %+v %v", rows, err)
-	}
-}

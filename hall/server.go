@@ -43,6 +43,8 @@ var errorCodes = []struct {
 	{queue.ErrNotEligible, "NOT_ELIGIBLE", http.StatusConflict},
 	{queue.ErrBadID, "BAD_ID", http.StatusBadRequest},
 	{queue.ErrReasonRequired, "REASON_REQUIRED", http.StatusBadRequest},
+	{queue.ErrBadEvaluation, "BAD_EVALUATION", http.StatusBadRequest},
+	{queue.ErrEvaluated, "ALREADY_EVALUATED", http.StatusConflict},
 	{ErrBadRequest, "BAD_REQUEST", http.StatusBadRequest},
 	{ErrConflict, "CONFLICT", http.StatusConflict},
 }
@@ -83,6 +85,12 @@ type mutation struct {
 	TicketID int64 `json:"ticketId"`
 }
 
+// evaluationBody is the body of POST /evaluations.
+type evaluationBody struct {
+	RequestID string `json:"requestId"`
+	queue.EvaluationReport
+}
+
 // issueBody is the body of POST /tickets.
 type issueBody struct {
 	RequestID string `json:"requestId"`
@@ -116,6 +124,12 @@ func (h *handler) routes() {
 		reply(w, c, err)
 	})
 	m.HandleFunc("GET "+apiPrefix+"/stats", h.stats)
+	m.HandleFunc("POST "+apiPrefix+"/evaluations", h.evaluation)
+	m.HandleFunc("GET "+apiPrefix+"/evaluations/bad", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		list, err := h.svc.BadEvaluations(r.Context(), q.Get("from"), q.Get("to"))
+		reply(w, list, err)
+	})
 	m.HandleFunc("PUT "+apiPrefix+"/appointments", h.appointments)
 	m.HandleFunc("GET "+apiPrefix+"/events", h.events)
 }
@@ -217,6 +231,16 @@ func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
 		rows = []queue.Row{}
 	}
 	reply(w, rows, err)
+}
+
+func (h *handler) evaluation(w http.ResponseWriter, r *http.Request) {
+	var b evaluationBody
+	if err := decodeBody(r, &b); err != nil {
+		reply(w, nil, err)
+		return
+	}
+	e, err := h.svc.ReportEvaluation(r.Context(), b.RequestID, b.EvaluationReport)
+	reply(w, e, err)
 }
 
 func (h *handler) appointments(w http.ResponseWriter, r *http.Request) {

@@ -24,9 +24,6 @@ type Options struct {
 	IndexKey []byte
 	Clock    queue.Clock // nil: the system clock
 	Log      *slog.Logger
-	// Evaluations, when set, supplies the 好差评 results of the service days from…to for the
-	// statistics (the evaluation work of issue 5 plugs in here); nil: none yet.
-	Evaluations func(ctx context.Context, fromDay, toDay string) ([]queue.Evaluation, error)
 }
 
 // Service is the hall's queue in process: every operation takes one lock, runs the queue and
@@ -109,6 +106,11 @@ func (s *Service) Close() error {
 // its change and the request id in one transaction. Errors of the operation itself are not
 // stored, so a retry of a refused request is decided again.
 func (s *Service) exec(ctx context.Context, scope, requestID string, op func(q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
+	return s.execTx(ctx, scope, requestID, func(_ *sql.Tx, q *queue.Queue) (any, queue.Change, error) { return op(q) })
+}
+
+// execTx is exec for an operation that also reads or writes the database in its transaction.
+func (s *Service) execTx(ctx context.Context, scope, requestID string, op func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
 	if len(requestID) > 100 {
 		return nil, fmt.Errorf("%w: request id longer than 100 characters", ErrBadRequest)
 	}
@@ -126,7 +128,7 @@ func (s *Service) exec(ctx context.Context, scope, requestID string, op func(q *
 			}
 		}
 		var v any
-		v, ch, opErr = op(s.q)
+		v, ch, opErr = op(tx, s.q)
 		if err := s.db.write(ctx, tx, ch); err != nil {
 			return err
 		}
@@ -346,24 +348,79 @@ func (s *Service) Board(context.Context) (queue.Board, error) {
 	return queue.Board{Calls: append([]queue.BoardCall{}, s.board...)}, nil
 }
 
-// Stats computes the statistics of the service days from…to (YYYY-MM-DD) from the stored events.
-func (s *Service) Stats(ctx context.Context, from, to string, g queue.Grouping) ([]queue.Row, error) {
-	for _, d := range []string{from, to} {
+// checkDays refuses service days that are not YYYY-MM-DD.
+func checkDays(days ...string) error {
+	for _, d := range days {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return nil, fmt.Errorf("%w: day %q is not YYYY-MM-DD", ErrBadRequest, d)
+			return fmt.Errorf("%w: day %q is not YYYY-MM-DD", ErrBadRequest, d)
 		}
+	}
+	return nil
+}
+
+// Stats computes the statistics of the service days from…to (YYYY-MM-DD) from the stored events
+// and evaluations.
+func (s *Service) Stats(ctx context.Context, from, to string, g queue.Grouping) ([]queue.Row, error) {
+	if err := checkDays(from, to); err != nil {
+		return nil, err
 	}
 	evs, err := s.db.events(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
-	var evals []queue.Evaluation
-	if s.opts.Evaluations != nil {
-		if evals, err = s.opts.Evaluations(ctx, from, to); err != nil {
-			return nil, fmt.Errorf("evaluations: %w", err)
-		}
+	evals, err := s.db.evaluations(ctx, from, to)
+	if err != nil {
+		return nil, err
 	}
 	return queue.Stats(evs, evals, g), nil
+}
+
+// BadEvaluations lists the 差评 of the service days from…to with their follow-up deadlines under
+// the hall's configuration, and whether those have passed.
+func (s *Service) BadEvaluations(ctx context.Context, from, to string) ([]queue.FollowUp, error) {
+	if err := checkDays(from, to); err != nil {
+		return nil, err
+	}
+	evals, err := s.db.evaluations(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return queue.FollowUps(evals, s.opts.Config, s.clock.Now()), nil
+}
+
+// maxEvaluationSkew is how far ahead of the hall's clock a counter's clock may be.
+const maxEvaluationSkew = 10 * 60
+
+// ReportEvaluation stores the 好差评 of a service done at a window for one of the hall's tickets,
+// once per request id (and once per service record, when the report names one).
+func (s *Service) ReportEvaluation(ctx context.Context, requestID string, r queue.EvaluationReport) (queue.Evaluation, error) {
+	if err := r.Validate(); err != nil {
+		return queue.Evaluation{}, err
+	}
+	return decode[queue.Evaluation](s.execTx(ctx, "evaluation", requestID, func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error) {
+		if _, ok := q.Business(r.Business); !ok {
+			return nil, queue.Change{}, fmt.Errorf("%w: %q", queue.ErrUnknownBusiness, r.Business)
+		}
+		now := s.clock.Now()
+		id, day, err := s.db.evaluationTicket(ctx, tx, r, app.ServiceDay(now))
+		if err != nil {
+			return nil, queue.Change{}, err
+		}
+		at := r.At
+		if at == 0 {
+			at = now.Unix()
+		}
+		dayStart, _ := time.ParseInLocation(time.DateOnly, day, app.Shanghai)
+		if at > now.Unix()+maxEvaluationSkew || at < dayStart.Unix() {
+			return nil, queue.Change{}, fmt.Errorf("%w: time %s is outside the ticket's day and now", queue.ErrBadEvaluation, time.Unix(at, 0).In(app.Shanghai).Format(time.DateTime))
+		}
+		e := queue.Evaluation{Day: day, Business: r.Business, Window: r.Window, TicketNo: r.TicketNo, Level: r.Level, At: at,
+			Paper: r.Paper, Late: r.Late, RecordID: r.RecordID}
+		if err := s.db.putEvaluation(ctx, tx, id, e, now.Unix()); err != nil {
+			return nil, queue.Change{}, err
+		}
+		return e, queue.Change{}, nil
+	}))
 }
 
 // SetAppointments loads today's bookings (GET /appointments of the platform).

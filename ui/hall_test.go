@@ -44,6 +44,7 @@ type hallFixture struct {
 	clock  *queue.ManualClock
 	app    fyne.App
 	ui     uiQueue
+	file   string // the hall's database
 }
 
 func newHallFixture(t *testing.T, language string) *hallFixture {
@@ -53,18 +54,40 @@ func newHallFixture(t *testing.T, language string) *hallFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { UseLanguage(Languages[0].Code) })
-	clock := queue.NewManualClock(hallNow())
-	srv, err := hall.Start(context.Background(), "127.0.0.1:0", hall.Options{DataFile: filepath.Join(t.TempDir(), "hall.db"),
-		Config: queue.DemoConfig(), IndexKey: hallKey, Clock: clock})
+	f := &hallFixture{clock: queue.NewManualClock(hallNow()), app: a, ui: make(uiQueue, 256), file: filepath.Join(t.TempDir(), "hall.db")}
+	f.start(t, "127.0.0.1:0")
+	t.Cleanup(func() {
+		if f.srv != nil {
+			f.srv.Close()
+		}
+	})
+	c, err := hall.NewClient(f.srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Close() })
-	c, err := hall.NewClient(srv.URL())
+	f.client = c
+	return f
+}
+
+// start runs the hall server on addr over the fixture's database.
+func (f *hallFixture) start(t *testing.T, addr string) {
+	t.Helper()
+	srv, err := hall.Start(context.Background(), addr, hall.Options{DataFile: f.file, Config: queue.DemoConfig(), IndexKey: hallKey, Clock: f.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &hallFixture{srv: srv, client: c, clock: clock, app: a, ui: make(uiQueue, 256)}
+	f.srv = srv
+}
+
+// stop takes the hall server away (a restart, a network cut); start brings it back.
+func (f *hallFixture) stop(t *testing.T) (addr string) {
+	t.Helper()
+	addr = strings.TrimPrefix(f.srv.URL(), "http://")
+	if err := f.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.srv = nil
+	return addr
 }
 
 // markup is everything the canvas renders, as fyne's test markup (all text included).

@@ -40,6 +40,10 @@ type PaperEvaluationDeps struct {
 	// resident's choice (the workbench passes ResidentScreen.AskEvaluation). It is how a resident
 	// who comes back evaluates late; nil leaves only the paper form.
 	AskResident func(levels []string, chosen func(level int))
+	// Evaluated, when set, is told on the UI goroutine of the evaluation once it is saved for the
+	// platform, so the workbench can report it to the hall's statistics
+	// (QueuePanel.ReportEvaluation with the record's ticket; Paper and Late say how it came).
+	Evaluated func(p app.EvaluationPayload)
 }
 
 // PaperEvaluation records an evaluation (好差评) made after the service: a numbered paper form
@@ -211,7 +215,12 @@ func (e *PaperEvaluation) enqueue(p app.EvaluationPayload, ev app.AuditEvent) {
 		defer cancel()
 		op, err := e.deps.Services.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpEvaluation, ClerkID: e.deps.Clerk.ID,
 			ResidentSSN: e.deps.ResidentSSN, Payload: p, Audit: []app.AuditEvent{ev}})
-		e.deps.Do(func() { e.queued(op, err) })
+		e.deps.Do(func() {
+			e.queued(op, err)
+			if err == nil && e.deps.Evaluated != nil {
+				e.deps.Evaluated(p)
+			}
+		})
 	}()
 }
 

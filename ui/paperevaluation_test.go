@@ -93,7 +93,9 @@ func TestPaperEvaluationTranscribedAndApplied(t *testing.T) {
 	testApp(t)
 	c.signIn(t, "c0107")
 	record := serviceRecordOn(t, c)
-	et := newEvaluationTest(t, c, PaperEvaluationDeps{Clerk: app.Clerk{ID: "c0107"}, RecordID: record, ResidentSSN: zhangSan, Service: "临时挂失"})
+	var evaluated []app.EvaluationPayload
+	et := newEvaluationTest(t, c, PaperEvaluationDeps{Clerk: app.Clerk{ID: "c0107"}, RecordID: record, ResidentSSN: zhangSan, Service: "临时挂失",
+		Evaluated: func(p app.EvaluationPayload) { evaluated = append(evaluated, p) }})
 	if got := et.e.level.Options; len(got) != 5 || got[0] != "非常满意" || got[4] != "非常不满意" || et.e.level.Selected != "" {
 		t.Fatalf("levels %q, pre-selected %q", got, et.e.level.Selected)
 	}
@@ -108,9 +110,16 @@ func TestPaperEvaluationTranscribedAndApplied(t *testing.T) {
 		t.Errorf("without a level: %q", et.e.status.Text)
 	}
 	et.e.formNo.SetText("")
+	if len(evaluated) != 0 {
+		t.Errorf("told of an evaluation not saved: %+v", evaluated)
+	}
 	et.transcribe(t, "P-000123", 4, "等得太久")
 	et.waitStatus(t, "评价已排队等待上传平台。")
 	rec, p := et.payload(t)
+	// The workbench is told, to report it to the hall's statistics.
+	if len(evaluated) != 1 || evaluated[0].RecordID != record || evaluated[0].Level != 4 || !evaluated[0].Paper || evaluated[0].Late {
+		t.Errorf("Evaluated got %+v", evaluated)
+	}
 	if rec.Type != app.OpEvaluation || p["recordId"] != record || p["level"] != 4.0 || p["paper"] != true || p["late"] != false ||
 		p["comment"] != "纸质评价表编号：P-000123；居民意见：等得太久" {
 		t.Errorf("payload %s", rec.Payload)

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,6 +52,11 @@ type QueuePanel struct {
 	message  *widget.Label
 	counts   *widget.Label
 	held     *fyne.Container
+	evalNote *widget.Label // the latest evaluation report's outcome, quietly
+
+	// life ends when Run's context does: evaluation reports still being retried stop then.
+	life    context.Context
+	endLife context.CancelFunc
 
 	next, recall, start, finish, noShow, hold, transfer *widget.Button
 }
@@ -58,6 +65,7 @@ type QueuePanel struct {
 func NewQueuePanel(deps QueuePanelDeps) *QueuePanel {
 	deps.Do, deps.Now = defaults(deps.Do, deps.Now)
 	p := &QueuePanel{deps: deps}
+	p.life, p.endLife = context.WithCancel(context.Background())
 	p.number = &canvas.Text{Text: "—", TextSize: 40, TextStyle: fyne.TextStyle{Bold: true}, Color: theme.Color(theme.ColorNameForeground)}
 	p.class = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	p.waited = widget.NewLabel("")
@@ -65,6 +73,8 @@ func NewQueuePanel(deps QueuePanelDeps) *QueuePanel {
 	p.message = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	p.counts = &widget.Label{Wrapping: fyne.TextWrapWord}
 	p.held = container.NewVBox()
+	p.evalNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
+	p.evalNote.Hide() // until there is something to say
 	p.next = &widget.Button{Text: lang.L("Next (F2)"), Importance: widget.HighImportance, OnTapped: p.CallNext}
 	p.recall = &widget.Button{Text: lang.L("Recall (F3)"), OnTapped: p.Recall}
 	p.start = &widget.Button{Text: lang.L("Start"), OnTapped: p.Start}
@@ -80,6 +90,7 @@ func NewQueuePanel(deps QueuePanelDeps) *QueuePanel {
 		widget.NewSeparator(),
 		p.counts,
 		p.held,
+		p.evalNote,
 	)
 	p.render()
 	return p
@@ -90,6 +101,7 @@ func (p *QueuePanel) Object() fyne.CanvasObject { return p.content }
 
 // Run follows the hall's live notices until ctx ends, re-reading this window at every change.
 func (p *QueuePanel) Run(ctx context.Context) {
+	defer p.endLife()
 	go p.loadConfig(ctx)
 	refresh := make(chan struct{}, 1)
 	go func() {
@@ -260,6 +272,90 @@ func (p *QueuePanel) ResumeTicket(ticketID int64) {
 		_, err := p.deps.Hall.Resume(ctx, id, ticketID, p.deps.Clerk)
 		return err
 	})
+}
+
+// evaluationRetry is how long a report waits before each new try after the hall or the network
+// failed (the hall client itself retries a transport error three times within a second): about
+// ten minutes in all, so a hall server restarting or a switch rebooting loses nothing.
+var evaluationRetry = []time.Duration{2 * time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second,
+	time.Minute, 2 * time.Minute, 2 * time.Minute, 4 * time.Minute}
+
+// ReportEvaluation tells the hall of the 好差评 of a service this window did for one of its
+// tickets, so the supervisor's statistics count it and list a 差评 for its follow-up. Call it on
+// the UI goroutine once the resident (on the resident screen) or a paper form has rated the
+// service. r needs TicketNo, Business and Level, and should carry the ticket's Day (queue.View.Day)
+// and the service record's RecordID, plus Paper and Late as the evaluation says; Window is this
+// panel's, At is now unless given.
+//
+// It returns at once. A worker sends the report with one request id and, after a failure of the
+// network or the hall, sends it again with the same id for about ten minutes while the panel
+// runs, so the hall stores it once. The clerk's work never waits for it and never fails because
+// of it: the outcome shows quietly at the foot of the panel and failures are logged.
+func (p *QueuePanel) ReportEvaluation(r queue.EvaluationReport) {
+	r.Window = p.deps.Window
+	if r.At == 0 {
+		r.At = p.deps.Now().Unix()
+	}
+	id := queue.NewRequestID()
+	ctx := p.life
+	go func() {
+		var err error
+		for attempt := 0; ; attempt++ {
+			c, cancel := context.WithTimeout(ctx, 10*time.Second)
+			_, err = p.deps.Hall.ReportEvaluation(c, id, r)
+			cancel()
+			if err == nil || evaluationRefused(err) || attempt >= len(evaluationRetry) || ctx.Err() != nil {
+				break
+			}
+			if attempt == 0 {
+				p.deps.Do(func() {
+					p.noteEvaluation(lang.L("The hall has not taken the evaluation of {{.N}} yet; it is sent again.", map[string]any{"N": r.TicketNo}))
+				})
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(evaluationRetry[attempt]):
+			}
+		}
+		if err != nil && !errors.Is(err, queue.ErrEvaluated) {
+			slog.Warn("queue panel: evaluation not reported to the hall", "ticket", r.TicketNo, "window", r.Window, "err", err)
+		}
+		if ctx.Err() != nil {
+			return // the panel is gone (the clerk signed out)
+		}
+		p.deps.Do(func() { p.noteEvaluation(evaluationNote(r, err)) })
+	}()
+}
+
+// evaluationRefused reports whether the hall refused a report for what it says (sending it again
+// would not help), as opposed to a failure of the network or the hall.
+func evaluationRefused(err error) bool {
+	for _, e := range []error{queue.ErrEvaluated, queue.ErrUnknownTicket, queue.ErrUnknownBusiness, queue.ErrUnknownWindow, queue.ErrBadEvaluation} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// evaluationNote is the quiet line about a report's outcome.
+func evaluationNote(r queue.EvaluationReport, err error) string {
+	n := map[string]any{"N": r.TicketNo}
+	switch {
+	case err == nil, errors.Is(err, queue.ErrEvaluated):
+		return lang.L("The evaluation of {{.N}} is in the hall's statistics.", n)
+	case errors.Is(err, queue.ErrUnknownTicket):
+		return lang.L("The hall does not know ticket {{.N}} at this window, so its evaluation is not in the hall's statistics. This does not change the evaluation sent to the platform.", n)
+	case evaluationRefused(err):
+		return lang.L("The hall refused the evaluation of {{.N}}. This does not change the evaluation sent to the platform.", n)
+	default:
+		return lang.L("The evaluation of {{.N}} did not reach the hall. This does not change the evaluation sent to the platform.", n)
+	}
+}
+
+func (p *QueuePanel) noteEvaluation(text string) {
+	p.evalNote.SetText(text)
+	p.evalNote.Show()
 }
 
 // Hold reasons offered in the dialog (the clerk may type another).

@@ -16,7 +16,9 @@ import (
 // an elderly resident swipes the card at the kiosk and takes a ticket; the counter at window 07
 // calls the next ticket with F2 and gets it, with the reason; the call display shows and speaks
 // it; the resident's card at the counter starts the service and the clerk finishes it; the
-// supervisor's statistics count it. (The evaluation step joins with the workbench work.)
+// resident rates the service 不满意 on the resident screen and the counter reports it to the
+// hall; the supervisor's statistics count the service and the evaluation, and list the 差评
+// with its follow-up deadlines.
 func TestScenarioKioskCallCounter(t *testing.T) {
 	f := newHallFixture(t, "zh_Hans")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -66,16 +68,63 @@ func TestScenarioKioskCallCounter(t *testing.T) {
 		return panel.view.Current != nil && panel.view.Current.State == queue.Serving && !panel.busy
 	})
 	f.clock.Advance(6 * time.Minute)
+	served := *panel.Current()
 	panel.Finish()
 	f.ui.drainUntil(t, func() bool { return panel.view.Current == nil && !panel.busy })
+
+	// The resident rates the service on their screen (no level chosen for them); the counter
+	// reports it to the hall as the workbench does when the service ends.
+	rs := NewResidentScreen(f.app)
+	defer rs.Close()
+	f.clock.Advance(time.Minute)
+	rs.AskEvaluation(nil, func(level int) {
+		panel.ReportEvaluation(queue.EvaluationReport{RecordID: "0193a5c2-7e1f-7000-8000-00000000a600", TicketNo: served.Number,
+			Business: served.Business, Day: served.Day, Level: level})
+	})
+	if len(rs.buttons) != 5 || rs.buttons[3].Text != "不满意" {
+		t.Fatalf("resident screen offers %d levels", len(rs.buttons))
+	}
+	test.Tap(rs.buttons[3])
+	f.ui.drainUntil(t, func() bool { return panel.evalNote.Text == "A600 的评价已计入大厅统计。" })
 
 	rows, err := f.client.Stats(ctx, "2026-11-28", "2026-11-28", queue.Grouping{Window: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range rows {
-		if r.Window == "07" && (r.Served != 1 || r.Priority != 1 || r.Wait.Median != 4*60 || r.Service.Median != 6*60 || r.Walk.Median != 60) {
+		if r.Window == "07" && (r.Served != 1 || r.Priority != 1 || r.Wait.Median != 4*60 || r.Service.Median != 6*60 || r.Walk.Median != 60 ||
+			r.Evaluations != 1 || r.Bad != 1) {
 			t.Errorf("window 07 statistics %+v", r)
 		}
+	}
+
+	// The supervisor's statistics screen shows it.
+	sw := f.app.NewWindow("")
+	defer sw.Close()
+	stats := NewStatsScreen(f.app, sw, StatsDeps{Hall: f.client, Do: f.ui.Do, Now: f.clock.Now})
+	sw.SetContent(stats.Object())
+	sw.Resize(fyne.NewSize(1366, 768))
+	stats.group.SetSelected("按窗口")
+	stats.Load()
+	f.ui.drainUntil(t, func() bool { return len(stats.rows) > 0 && len(stats.badData.Header) > 0 })
+	var row []any
+	for _, r := range stats.data.Rows {
+		if r[2] == "07" {
+			row = r
+		}
+	}
+	if row == nil || row[4] != 1 || row[16] != 1 || row[17] != 1 || row[18] != 0 || row[19] != 0 {
+		t.Errorf("window 07 on the statistics screen: %v", row)
+	}
+	if len(stats.badData.Rows) != 1 {
+		t.Fatalf("差评 listed: %v", stats.badData.Rows)
+	}
+	if got := stats.badData.Rows[0]; got[1] != "A600" || got[3] != "07" || got[4] != "不满意" || got[5] != "2026-11-28 09:13" ||
+		got[8] != "2026-11-29 09:13" || got[9] != "未到期" || got[10] != "2026-12-13 09:13" {
+		t.Errorf("差评 %v", got)
+	}
+	stats.tabs.Select(stats.badTab)
+	if screen := markup(sw.Canvas()); !strings.Contains(screen, "差评跟进（1）") || !strings.Contains(screen, "A600") {
+		t.Errorf("the statistics screen does not list the 差评:\n%s", screen)
 	}
 }

@@ -31,8 +31,10 @@ type StatsDeps struct {
 }
 
 // StatsScreen shows the queue's statistics per day, business and window — tickets, wait and
-// service time (median and p90), no-shows, green-channel share, evaluations and 差评 — as a table
-// and a bar chart of waits, and exports them to CSV and Excel.
+// service time (median and p90), no-shows, green-channel share, evaluations and 差评, paper and
+// late evaluations apart — as a table and a bar chart of waits; lists the 差评 with their
+// callback and rectification deadlines, those passed marked in words and colour; and exports
+// both to CSV and Excel.
 type StatsScreen struct {
 	app  fyne.App
 	win  fyne.Window
@@ -45,9 +47,19 @@ type StatsScreen struct {
 	chart    *fyne.Container
 	content  fyne.CanvasObject
 
+	tabs       *container.AppTabs
+	badTab     *container.TabItem
+	badTable   *widget.Table
+	badSummary *widget.Label
+
 	cfg  queue.PublicConfig
 	rows []queue.Row
 	data stats.Table
+	bad  []queue.FollowUp
+	// badData is the 差评 list as shown and exported; badCells marks the cells that say a
+	// deadline has passed (shown in the danger colour besides the word).
+	badData  stats.Table
+	badCells map[[2]int]bool
 }
 
 // NewStatsScreen builds the screen; w is the window its dialogs open over.
@@ -73,7 +85,11 @@ func NewStatsScreen(a fyne.App, w fyne.Window, deps StatsDeps) *StatsScreen {
 		&widget.Button{Text: lang.L("Export Excel"), OnTapped: func() { s.askExport("xlsx") }},
 	)
 	chartCard := widget.NewCard(lang.L("Waiting time by row (minutes): median and 90th percentile"), "", container.NewVScroll(s.chart))
-	split := container.NewVSplit(chartCard, s.table)
+	s.badTable = widget.NewTable(s.badSize, func() fyne.CanvasObject { return widget.NewLabel("") }, s.badCell)
+	s.badSummary = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.badTab = container.NewTabItem(lang.L("Bad evaluations and follow-up"), container.NewBorder(s.badSummary, nil, nil, nil, s.badTable))
+	s.tabs = container.NewAppTabs(container.NewTabItem(lang.L("Queue statistics"), s.table), s.badTab)
+	split := container.NewVSplit(chartCard, s.tabs)
 	split.Offset = 0.4
 	s.content = container.NewBorder(container.NewVBox(bar, s.status), nil, nil, nil, split)
 	return s
@@ -113,6 +129,10 @@ func (s *StatsScreen) Load() {
 		defer cancel()
 		cfg, _ := s.deps.Hall.Config(ctx)
 		rows, err := s.deps.Hall.Stats(ctx, from, to, g)
+		var bad []queue.FollowUp
+		if err == nil {
+			bad, err = s.deps.Hall.BadEvaluations(ctx, from, to)
+		}
 		s.deps.Do(func() {
 			if err != nil {
 				s.status.SetText(hallErrorText(err))
@@ -120,6 +140,7 @@ func (s *StatsScreen) Load() {
 			}
 			s.cfg = cfg
 			s.show(rows)
+			s.showBad(bad)
 		})
 	}()
 }
@@ -162,7 +183,7 @@ func (s *StatsScreen) tableOf(rows []queue.Row) stats.Table {
 		lang.L("Green channel share"), lang.L("Wait median (min)"), lang.L("Wait p90 (min)"),
 		lang.L("Green channel wait median (min)"), lang.L("Service median (min)"), lang.L("Service p90 (min)"),
 		lang.L("Transfers"), lang.L("Holds"), lang.L("Abandoned"), lang.L("Past midnight"),
-		lang.L("Evaluations"), lang.L("Bad evaluations"),
+		lang.L("Evaluations"), lang.L("Bad evaluations"), lang.L("Paper evaluations"), lang.L("Late evaluations"),
 	}}
 	for _, r := range rows {
 		window := r.Window
@@ -175,7 +196,7 @@ func (s *StatsScreen) tableOf(rows []queue.Row) stats.Table {
 		t.Rows = append(t.Rows, []any{r.Day, s.businessName(r.Business), window, r.Tickets, r.Served, r.NoShows,
 			math.Round(r.PriorityShare()*1000) / 1000, minutes(r.Wait.Median), minutes(r.Wait.P90),
 			minutes(r.PriorityWait.Median), minutes(r.Service.Median), minutes(r.Service.P90),
-			r.Transfers, r.Holds, r.Abandoned, r.SpansMidnight, r.Evaluations, r.Bad})
+			r.Transfers, r.Holds, r.Abandoned, r.SpansMidnight, r.Evaluations, r.Bad, r.Paper, r.Late})
 	}
 	return t
 }
@@ -195,6 +216,102 @@ func (s *StatsScreen) cell(id widget.TableCellID, o fyne.CanvasObject) {
 			return
 		}
 		l.SetText(fmt.Sprint(v))
+	default:
+		l.SetText("")
+	}
+}
+
+// showBad fills the 差评 list: each with its deadlines, those passed said in words and colour.
+func (s *StatsScreen) showBad(list []queue.FollowUp) {
+	s.bad = list
+	s.badData, s.badCells = s.badTableOf(list)
+	callback, rectification := 0, 0
+	for _, f := range list {
+		if f.CallbackOverdue {
+			callback++
+		}
+		if f.RectificationOverdue {
+			rectification++
+		}
+	}
+	s.badTab.Text = lang.L("Bad evaluations and follow-up ({{.N}})", map[string]any{"N": len(list)})
+	s.tabs.Refresh()
+	text := lang.L("Bad evaluations: {{.N}} · callback overdue: {{.C}} · rectification overdue: {{.R}}", map[string]any{"N": len(list), "C": callback, "R": rectification})
+	days := s.cfg
+	if days.CallbackDays == 0 {
+		days = queue.DemoConfig().Public() // an older hall server: the defaults
+	}
+	text += "\n" + lang.L("Deadlines run from the evaluation: callback within {{.C}} d, rectification within {{.R}} d. The hall does not learn when a callback is made; the supervision platform records it.",
+		map[string]any{"C": days.CallbackDays, "R": days.RectificationDays})
+	s.badSummary.Importance = widget.MediumImportance
+	if callback+rectification > 0 {
+		s.badSummary.Importance = widget.DangerImportance
+	}
+	s.badSummary.SetText(text)
+	s.badTable.Refresh()
+	for c, h := range s.badData.Header {
+		w := fyne.MeasureText(h, theme.TextSize(), fyne.TextStyle{Bold: true}).Width
+		for _, r := range s.badData.Rows {
+			w = max(w, fyne.MeasureText(fmt.Sprint(r[c]), theme.TextSize(), fyne.TextStyle{Bold: true}).Width)
+		}
+		s.badTable.SetColumnWidth(c, w+2*theme.Padding()+8)
+	}
+}
+
+// stampText is an instant as the supervisor reads it, in the hall's time zone.
+func stampText(unix int64) string {
+	return time.Unix(unix, 0).In(app.Shanghai).Format("2006-01-02 15:04")
+}
+
+// badTableOf is the 差评 list as a table in the interface language, and which of its cells say
+// that a deadline has passed.
+func (s *StatsScreen) badTableOf(list []queue.FollowUp) (stats.Table, map[[2]int]bool) {
+	t := stats.Table{Title: lang.L("Bad evaluations and follow-up"), Header: []string{
+		lang.L("Day"), lang.L("Ticket"), lang.L("Business"), lang.L("Window"), lang.L("Rating"), lang.L("Evaluated at"),
+		lang.L("On paper"), lang.L("Late"), lang.L("Callback due"), lang.L("Callback"), lang.L("Rectification due"), lang.L("Rectification"),
+	}}
+	levels := DefaultEvaluationLevels()
+	yes := func(b bool) string {
+		if b {
+			return lang.L("Yes")
+		}
+		return lang.L("No")
+	}
+	state := func(overdue bool) string {
+		if overdue {
+			return lang.L("Overdue")
+		}
+		return lang.L("Within the deadline")
+	}
+	marked := map[[2]int]bool{}
+	for i, f := range list {
+		level := fmt.Sprint(f.Level)
+		if f.Level >= 1 && f.Level <= len(levels) {
+			level = levels[f.Level-1]
+		}
+		t.Rows = append(t.Rows, []any{f.Day, f.TicketNo, s.businessName(f.Business), f.Window, level, stampText(f.At),
+			yes(f.Paper), yes(f.Late), stampText(f.CallbackDue), state(f.CallbackOverdue), stampText(f.RectificationDue), state(f.RectificationOverdue)})
+		marked[[2]int{i, 9}] = f.CallbackOverdue
+		marked[[2]int{i, 11}] = f.RectificationOverdue
+	}
+	return t, marked
+}
+
+func (s *StatsScreen) badSize() (int, int) { return len(s.badData.Rows) + 1, len(s.badData.Header) }
+
+func (s *StatsScreen) badCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	l.TextStyle.Bold = id.Row == 0
+	l.Importance = widget.MediumImportance
+	switch {
+	case id.Row == 0 && id.Col < len(s.badData.Header):
+		l.SetText(s.badData.Header[id.Col])
+	case id.Row > 0 && id.Row-1 < len(s.badData.Rows) && id.Col < len(s.badData.Rows[id.Row-1]):
+		if s.badCells[[2]int{id.Row - 1, id.Col}] {
+			l.Importance = widget.DangerImportance
+			l.TextStyle.Bold = true
+		}
+		l.SetText(fmt.Sprint(s.badData.Rows[id.Row-1][id.Col]))
 	default:
 		l.SetText("")
 	}
@@ -225,12 +342,13 @@ func (s *StatsScreen) drawChart() {
 	s.chart.Refresh()
 }
 
-// Export writes the table shown as CSV or xlsx.
+// Export writes the tables shown as CSV or xlsx: the statistics, then the 差评 with their
+// follow-up deadlines (a second sheet in xlsx; below, after an empty row, in CSV).
 func (s *StatsScreen) Export(w io.Writer, format string) error {
 	if format == "xlsx" {
-		return stats.WriteXLSX(w, s.data)
+		return stats.WriteXLSX(w, s.data, s.badData)
 	}
-	return stats.WriteCSV(w, s.data)
+	return stats.WriteCSV(w, s.data, s.badData)
 }
 
 func (s *StatsScreen) askExport(format string) {

@@ -74,13 +74,17 @@ type PublicConfig struct {
 	Ratio      int        `json:"ratio"`
 	MaxWait    int        `json:"maxWaitMinutes"`
 	HoldMax    int        `json:"holdMaxMinutes"`
+	// The follow-up deadlines of a 差评, in days.
+	CallbackDays      int `json:"callbackDays"`
+	RectificationDays int `json:"rectificationDays"`
 }
 
 // Public returns the part of the configuration clients see.
 func (c Config) Public() PublicConfig {
 	c = c.withDefaults()
 	return PublicConfig{Hall: c.Hall, HallName: c.HallName, Hotline: c.Hotline, Businesses: c.Businesses, Windows: c.Windows,
-		Ratio: c.Policy.NormalPerPriority, MaxWait: c.Policy.MaxWaitMinutes, HoldMax: c.HoldMaxMinutes}
+		Ratio: c.Policy.NormalPerPriority, MaxWait: c.Policy.MaxWaitMinutes, HoldMax: c.HoldMaxMinutes,
+		CallbackDays: c.CallbackDays, RectificationDays: c.RectificationDays}
 }
 
 // Subscriber delivers live notices until ctx ends; it reconnects by itself and calls fn with
@@ -103,6 +107,11 @@ type CounterService interface {
 	Hold(ctx context.Context, requestID, window, clerk string, minutes int, reason string) (View, error)
 	Transfer(ctx context.Context, requestID, window, clerk, business, toWindow string) (View, error)
 	Resume(ctx context.Context, requestID string, ticketID int64, by string) (View, error)
+	// ReportEvaluation stores the 好差评 of a service this window did for one of the hall's
+	// tickets; a repeated requestID acts once. It refuses a ticket the hall does not know, or one
+	// this window did not call for that business (ErrUnknownTicket), an incomplete report
+	// (ErrBadEvaluation) and a second evaluation of the same record (ErrEvaluated).
+	ReportEvaluation(ctx context.Context, requestID string, r EvaluationReport) (Evaluation, error)
 }
 
 // KioskService is what the kiosk needs: the businesses and a ticket.
@@ -121,4 +130,6 @@ type BoardService interface {
 type StatsService interface {
 	Config(ctx context.Context) (PublicConfig, error)
 	Stats(ctx context.Context, fromDay, toDay string, g Grouping) ([]Row, error)
+	// BadEvaluations lists the 差评 of the service days from…to with their follow-up deadlines.
+	BadEvaluations(ctx context.Context, fromDay, toDay string) ([]FollowUp, error)
 }

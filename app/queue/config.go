@@ -68,6 +68,11 @@ type Config struct {
 	CheckInLateMinutes   int   `json:"checkInLateMinutes"`   // after slot end, default 15
 	// CarryOver keeps open tickets past midnight (an emergency setting); otherwise they are ABANDONED.
 	CarryOver bool `json:"carryOver"`
+	// CallbackDays and RectificationDays are the follow-up deadlines of a 差评 from the moment
+	// of the evaluation: call the resident back within 1 day, rectify within 15 (domain.md §4;
+	// calendar days — a hall whose rule counts working days sets the longer span).
+	CallbackDays      int `json:"callbackDays"`
+	RectificationDays int `json:"rectificationDays"`
 	// ServiceSeconds is the assumed service time for the kiosk's wait estimate before any
 	// service has finished today; default 300.
 	ServiceSeconds int64 `json:"serviceSeconds"`
@@ -102,6 +107,8 @@ func (c Config) withDefaults() Config {
 	def(&c.CheckInEarlyMinutes, 30)
 	def(&c.CheckInLateMinutes, 15)
 	def64(&c.ServiceSeconds, 300)
+	def(&c.CallbackDays, 1)
+	def(&c.RectificationDays, 15)
 	def(&c.Policy.MaxWaitMinutes, 30)
 	if c.Policy.NormalPerPriority < 0 {
 		c.Policy.NormalPerPriority = 0

@@ -32,20 +32,6 @@ func summarize(v []int64) Summary {
 	return Summary{N: len(s), Mean: sum / int64(len(s)), Median: rank(0.5), P90: rank(0.9), Max: s[len(s)-1]}
 }
 
-// Evaluation is a 好差评 result linked to a service (domain.md §4). The evaluation work (issue
-// 5) supplies them; Stats counts them and the 差评 (levels 4–5) with their follow-up deadlines.
-type Evaluation struct {
-	Day      string `json:"day"`
-	Business string `json:"business"`
-	Window   string `json:"window"`
-	TicketNo string `json:"ticketNo"`
-	Level    int    `json:"level"` // 1 非常满意 … 5 非常不满意
-	At       int64  `json:"at"`
-}
-
-// Bad reports a 差评 (不满意 or 非常不满意).
-func (e Evaluation) Bad() bool { return e.Level >= 4 }
-
 // Grouping says which dimensions a statistics row is split by; the day always is.
 type Grouping struct {
 	Business bool
@@ -78,8 +64,13 @@ type Row struct {
 	Service      Summary `json:"service"` // end − start
 	Walk         Summary `json:"walk"`    // start − last call
 
+	// Evaluations counts every 好差评 of the row's services; Bad the 差评 (levels 4–5) among
+	// them. Paper (transcribed from a paper form) and Late (given after the resident left) are
+	// counted apart as well, each on its own: a late paper form counts in both.
 	Evaluations int `json:"evaluations"`
-	Bad         int `json:"bad"` // 差评
+	Bad         int `json:"bad"`
+	Paper       int `json:"paper"`
+	Late        int `json:"late"`
 }
 
 // PriorityShare is the share of green-channel tickets, 0…1.
@@ -98,7 +89,8 @@ type rowAcc struct {
 }
 
 // Stats computes the statistics rows from stored events (in the order they happened; events of
-// one ticket must keep their relative order) and the evaluations. Every figure is a difference of
+// one ticket must keep their relative order) and the evaluations of those days (each counted in
+// the row of its ticket's service day, business and window). Every figure is a difference of
 // two stored instants, so waits over an hour and visits across midnight come out exact.
 func Stats(events []Event, evals []Evaluation, g Grouping) []Row {
 	byTicket := map[int64][]Event{}
@@ -133,6 +125,12 @@ func Stats(events []Event, evals []Evaluation, g Grouping) []Row {
 		r.Evaluations++
 		if e.Bad() {
 			r.Bad++
+		}
+		if e.Paper {
+			r.Paper++
+		}
+		if e.Late {
+			r.Late++
 		}
 	}
 	out := make([]Row, 0, len(rows))

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -169,5 +170,121 @@ func TestStatsCountsTicketsStillWaiting(t *testing.T) {
 	}
 	if all := Stats(c.events, nil, Grouping{}); all[0].Tickets != 2 || all[0].Priority != 1 {
 		t.Errorf("totals %+v", all)
+	}
+}
+
+// TestStatsEvaluations: evaluations count in their ticket's row (service day, business,
+// window), 差评 are levels 4–5, and paper and late evaluations are counted apart, each on its
+// own. The day has a wait over an hour and a visit across midnight, rated after midnight: it
+// counts on the day of issue, with its exact wait.
+func TestStatsEvaluations(t *testing.T) {
+	cfg := testConfig()
+	cfg.CarryOver = true
+	f := newFixture(t, cfg)
+	c := &collector{f: f}
+	f.clock.Set(at(9, 0))
+	c.issue(IssueRequest{Business: "CARD_APPLICATION"})
+	f.clock.Set(at(10, 15)) // 75 minutes
+	c.call("01")
+	c.do(f.q.Finish("01", "c01"))
+	f.clock.Set(at(23, 30))
+	c.issue(IssueRequest{Business: "CARD_LOSS"})
+	f.clock.Set(at(0, 40).AddDate(0, 0, 1)) // 70 minutes, across midnight
+	c.call("01")
+	c.do(f.q.Start("01", "c01"))
+	f.clock.Set(at(0, 50).AddDate(0, 0, 1))
+	c.do(f.q.Finish("01", "c01"))
+
+	day := "2026-11-28"
+	evals := []Evaluation{
+		{Day: day, Business: "CARD_APPLICATION", Window: "01", TicketNo: "A001", Level: 1, At: at(10, 20).Unix()},
+		{Day: day, Business: "CARD_APPLICATION", Window: "01", TicketNo: "A001", Level: 4, At: at(11, 0).Unix(), Paper: true},
+		{Day: day, Business: "CARD_LOSS", Window: "01", TicketNo: "B001", Level: 5, At: at(0, 52).AddDate(0, 0, 1).Unix(), Late: true},
+		{Day: day, Business: "CARD_LOSS", Window: "01", TicketNo: "B001", Level: 3, At: at(9, 0).AddDate(0, 0, 1).Unix(), Paper: true, Late: true},
+	}
+	rows := Stats(c.events, evals, Grouping{Business: true, Window: true})
+	if len(rows) != 2 {
+		t.Fatalf("rows %+v", rows)
+	}
+	type counts struct{ evals, bad, paper, late int }
+	want := map[string]counts{"CARD_APPLICATION": {2, 1, 1, 0}, "CARD_LOSS": {2, 1, 1, 2}}
+	for _, r := range rows {
+		if got := (counts{r.Evaluations, r.Bad, r.Paper, r.Late}); r.Day != day || got != want[r.Business] {
+			t.Errorf("%s %s: %+v, want %+v", r.Day, r.Business, got, want[r.Business])
+		}
+	}
+	all := Stats(c.events, evals, Grouping{})
+	if len(all) != 1 {
+		t.Fatalf("day rows %+v", all)
+	}
+	r := all[0]
+	if r.Evaluations != 4 || r.Bad != 2 || r.Paper != 2 || r.Late != 2 || r.Tickets != 2 || r.SpansMidnight != 1 || r.Wait.Max != 75*60 || r.Wait.Median != 70*60 {
+		t.Errorf("day %+v", r)
+	}
+}
+
+// TestFollowUps: each 差评 gets its callback (1 day) and rectification (15 days) deadline from
+// the moment of the evaluation, overdue once passed; a hall may set other spans.
+func TestFollowUps(t *testing.T) {
+	t0 := at(16, 30)
+	evals := []Evaluation{
+		{Day: "2026-11-28", TicketNo: "A003", Level: 5, At: t0.Add(time.Hour).Unix()},
+		{Day: "2026-11-28", TicketNo: "A001", Level: 2, At: t0.Unix()},
+		{Day: "2026-11-28", TicketNo: "A002", Level: 4, At: t0.Unix(), Paper: true},
+	}
+	list := FollowUps(evals, testConfig(), t0.Add(25*time.Hour))
+	if len(list) != 2 || list[0].TicketNo != "A002" || list[1].TicketNo != "A003" {
+		t.Fatalf("list %+v", list)
+	}
+	a, b := list[0], list[1]
+	if a.CallbackDue != t0.AddDate(0, 0, 1).Unix() || a.RectificationDue != t0.AddDate(0, 0, 15).Unix() || !a.Paper {
+		t.Errorf("deadlines %+v", a)
+	}
+	// 25 hours on: A002 (rated at t0) is past its callback; A003 (an hour later) is not.
+	if !a.CallbackOverdue || a.RectificationOverdue || b.CallbackOverdue {
+		t.Errorf("overdue %+v %+v", a, b)
+	}
+	if l := FollowUps(evals, testConfig(), t0.AddDate(0, 0, 16)); !l[0].RectificationOverdue || !l[1].RectificationOverdue {
+		t.Errorf("after 16 days %+v", l)
+	}
+	cfg := testConfig()
+	cfg.CallbackDays, cfg.RectificationDays = 2, 21
+	if l := FollowUps(evals, cfg, t0.Add(25*time.Hour)); l[0].CallbackOverdue || l[0].RectificationDue != t0.AddDate(0, 0, 21).Unix() {
+		t.Errorf("configured %+v", l[0])
+	}
+	if l := FollowUps(nil, cfg, t0); l == nil || len(l) != 0 {
+		t.Errorf("no evaluations: %#v", l)
+	}
+	if p := cfg.Public(); p.CallbackDays != 2 || p.RectificationDays != 21 {
+		t.Errorf("public config %+v", p)
+	}
+	if p := testConfig().Public(); p.CallbackDays != 1 || p.RectificationDays != 15 {
+		t.Errorf("default deadlines %+v", p)
+	}
+}
+
+func TestEvaluationReportValidate(t *testing.T) {
+	ok := EvaluationReport{TicketNo: "A012", Business: "CARD_APPLICATION", Window: "07", Level: 3}
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := []func(*EvaluationReport){
+		func(r *EvaluationReport) { r.Level = 0 },
+		func(r *EvaluationReport) { r.Level = 6 },
+		func(r *EvaluationReport) { r.TicketNo = "a012" },
+		func(r *EvaluationReport) { r.TicketNo = "A12" },
+		func(r *EvaluationReport) { r.Business = "" },
+		func(r *EvaluationReport) { r.Window = "" },
+		func(r *EvaluationReport) { r.Window = "07;drop" },
+		func(r *EvaluationReport) { r.Day = "28.11.2026" },
+		func(r *EvaluationReport) { r.RecordID = "has space" },
+		func(r *EvaluationReport) { r.At = -1 },
+	}
+	for i, change := range bad {
+		r := ok
+		change(&r)
+		if err := r.Validate(); !errors.Is(err, ErrBadEvaluation) {
+			t.Errorf("case %d %+v: %v", i, r, err)
+		}
 	}
 }

@@ -114,6 +114,7 @@ func (t *Ticket) before(u *Ticket) bool {
 // 绿色通道 and nothing more).
 type View struct {
 	ID              int64  `json:"id"`
+	Day             string `json:"day"` // service day of issue
 	Number          string `json:"number"`
 	Business        string `json:"business"`
 	Class           Class  `json:"class"`
@@ -135,7 +136,7 @@ type View struct {
 
 // View returns the ticket without its holder and reason.
 func (t *Ticket) View() View {
-	return View{ID: t.ID, Number: t.Number, Business: t.Business, Class: t.Class, Kind: t.Kind, State: t.State,
+	return View{ID: t.ID, Day: t.Day, Number: t.Number, Business: t.Business, Class: t.Class, Kind: t.Kind, State: t.State,
 		Window: t.Window, TargetWindow: t.TargetWindow, IssuedAt: t.IssuedAt, WaitFrom: t.WaitFrom,
 		FirstCalledAt: t.FirstCalledAt, LastCalledAt: t.LastCalledAt, StartedAt: t.StartedAt, Calls: t.Calls,
 		Holds: t.Holds, HoldUntil: t.HoldUntil, Returned: t.Returned, TransferredFrom: t.TransferredFrom}

@@ -1,5 +1,6 @@
-// Package stats exports the supervisor's statistics tables (computed by app/queue.Stats) as CSV
-// and Excel xlsx. Headers come translated from the screen; cells are strings or numbers.
+// Package stats exports the supervisor's statistics tables (computed by app/queue.Stats, and the
+// list of 差评 with their follow-up deadlines) as CSV and Excel xlsx. Headers come translated
+// from the screen; cells are strings or numbers.
 package stats
 
 import (
@@ -7,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -34,22 +36,46 @@ func cellText(v any) string {
 }
 
 // WriteCSV writes the table as UTF-8 CSV with a byte-order mark, so spreadsheet programs on
-// Chinese Windows read the Chinese headers correctly.
-func WriteCSV(w io.Writer, t Table) error {
+// Chinese Windows read the Chinese headers correctly. Further tables follow below it, each after
+// an empty row and a row with its title; every row is padded to the widest table, so a strict
+// CSV reader takes the file too.
+func WriteCSV(w io.Writer, t Table, more ...Table) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return fmt.Errorf("write CSV: %w", err)
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(t.Header); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
+	width := len(t.Header)
+	for _, m := range more {
+		width = max(width, len(m.Header))
 	}
-	for _, r := range t.Rows {
-		rec := make([]string, len(r))
-		for i, v := range r {
-			rec[i] = cellText(v)
-		}
+	cw := csv.NewWriter(w)
+	write := func(cells []string) error {
+		rec := make([]string, width)
+		copy(rec, cells)
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
+		}
+		return nil
+	}
+	for i, t := range append([]Table{t}, more...) {
+		if i > 0 {
+			if err := write(nil); err != nil {
+				return err
+			}
+			if err := write([]string{t.Title}); err != nil {
+				return err
+			}
+		}
+		if err := write(t.Header); err != nil {
+			return err
+		}
+		for _, r := range t.Rows {
+			rec := make([]string, len(r))
+			for i, v := range r {
+				rec[i] = cellText(v)
+			}
+			if err := write(rec); err != nil {
+				return err
+			}
 		}
 	}
 	cw.Flush()
@@ -59,21 +85,57 @@ func WriteCSV(w io.Writer, t Table) error {
 	return nil
 }
 
-// WriteXLSX writes the table as an Excel workbook of one sheet, numbers as numbers, the header
-// bold and frozen.
-func WriteXLSX(w io.Writer, t Table) error {
+// WriteXLSX writes the table as an Excel workbook, one sheet per table (named by its title),
+// numbers as numbers, the header bold and frozen.
+func WriteXLSX(w io.Writer, t Table, more ...Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := t.Title
-	if sheet == "" {
-		sheet = "Sheet1"
+	used := map[string]bool{}
+	for i, t := range append([]Table{t}, more...) {
+		sheet := sheetName(t.Title, i, used)
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", sheet); err != nil {
+				return fmt.Errorf("xlsx sheet: %w", err)
+			}
+		} else if _, err := f.NewSheet(sheet); err != nil {
+			return fmt.Errorf("xlsx sheet: %w", err)
+		}
+		if err := writeSheet(f, sheet, t); err != nil {
+			return err
+		}
 	}
-	if r := []rune(sheet); len(r) > 31 {
-		sheet = string(r[:31])
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
 	}
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return fmt.Errorf("xlsx sheet: %w", err)
+	return nil
+}
+
+// sheetName is a table's title as Excel allows a sheet name: at most 31 characters, none of
+// : \ / ? * [ ], and unique in the workbook.
+func sheetName(title string, i int, used map[string]bool) string {
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) {
+			return '-'
+		}
+		return r
+	}, title)
+	if name == "" {
+		name = "Sheet" + strconv.Itoa(i+1)
 	}
+	if r := []rune(name); len(r) > 31 {
+		name = string(r[:31])
+	}
+	for used[strings.ToLower(name)] {
+		suffix := " " + strconv.Itoa(i+1)
+		r := []rune(name)
+		name = string(r[:min(len(r), 31-len(suffix))]) + suffix
+		i++
+	}
+	used[strings.ToLower(name)] = true
+	return name
+}
+
+func writeSheet(f *excelize.File, sheet string, t Table) error {
 	put := func(col, row int, v any) error {
 		cell, err := excelize.CoordinatesToCellName(col, row)
 		if err != nil {
@@ -99,8 +161,5 @@ func WriteXLSX(w io.Writer, t Table) error {
 		f.SetCellStyle(sheet, "A1", last, bold)
 	}
 	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
 	return nil
 }

@@ -54,3 +54,47 @@ func TestXLSX(t *testing.T) {
 		t.Errorf("D3 = %q", v)
 	}
 }
+
+var followUps = Table{
+	Title:  "差评跟进",
+	Header: []string{"日期", "票号", "回访期限"},
+	Rows:   [][]any{{"2026-11-28", "A001", "2026-11-29 10:00"}},
+}
+
+// TestCSVSeveralTables: a second table follows after an empty row and its title, every row as
+// wide as the widest table, so a strict reader takes the file.
+func TestCSVSeveralTables(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteCSV(&b, table, followUps); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.String(), "\ufeff"))).ReadAll()
+	if err != nil || len(recs) != 7 {
+		t.Fatalf("CSV read back: %q %v", recs, err)
+	}
+	if recs[3][0] != "" || recs[4][0] != "差评跟进" || recs[5][2] != "回访期限" || recs[6][1] != "A001" || len(recs[6]) != 5 || recs[6][4] != "" {
+		t.Errorf("second table: %q", recs[3:])
+	}
+}
+
+func TestXLSXSeveralSheets(t *testing.T) {
+	var b bytes.Buffer
+	long := followUps
+	long.Title = "a name: far too long for an Excel sheet [really]"
+	if err := WriteXLSX(&b, table, followUps, long, followUps); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) != 4 || sheets[0] != "2026-11-28 按业务" || sheets[1] != "差评跟进" || sheets[2] != "a name- far too long for an Exc" || sheets[3] == "差评跟进" {
+		t.Fatalf("sheets %q", sheets)
+	}
+	rows, err := f.GetRows("差评跟进")
+	if err != nil || len(rows) != 2 || rows[1][1] != "A001" {
+		t.Errorf("rows %q %v", rows, err)
+	}
+}
