@@ -30,7 +30,7 @@ type desk struct {
 	resident *ResidentScreen
 }
 
-func newDesk(t testing.TB, clerkID string) *desk {
+func newDesk(t testing.TB, clerkID string, opts ...func(*Deps)) *desk {
 	t.Helper()
 	a := test.NewTempApp(t)
 	if err := UseLanguage("zh_Hans"); err != nil {
@@ -47,7 +47,11 @@ func newDesk(t testing.TB, clerkID string) *desk {
 	rs := NewResidentScreen(a)
 	t.Cleanup(rs.Close)
 	ws := app.Workstation{HallCode: c.Device.HallCode, HallName: c.Device.HallName, WindowNo: "07", DeviceID: c.Device.DeviceID}
-	wb := NewWorkbench(a, w, Deps{Workstation: ws, Store: c.DB, Services: c.Services, Now: time.Now, Do: q.Do, Resident: rs})
+	deps := Deps{Workstation: ws, Store: c.DB, Services: c.Services, Now: time.Now, Do: q.Do, Resident: rs}
+	for _, o := range opts {
+		o(&deps)
+	}
+	wb := NewWorkbench(a, w, deps)
 	w.Resize(WindowSize)
 	d := &desk{counter: c, wb: wb, w: w, ui: q, resident: rs}
 	if clerkID != "" {

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
+	"ykt/app"
 	"ykt/app/queue"
 	"ykt/hall"
 )
@@ -196,5 +198,119 @@ func TestStatsScreenBadEvaluations(t *testing.T) {
 	list, err := x.GetRows("差评跟进")
 	if err != nil || len(list) != 3 || list[1][1] != "B001" || list[1][9] != "已逾期" || list[2][6] != "是" {
 		t.Errorf("xlsx list %q %v", list, err)
+	}
+}
+
+// TestWorkbenchReportsEvaluationsToHall: at a desk with the hall's queue, the resident called
+// with a ticket is served, rates the service on the resident screen, and the hall's statistics
+// count it for that ticket; the next resident's paper form, transcribed after they left, is
+// counted as paper and late. A service without a ticket tells the hall nothing.
+func TestWorkbenchReportsEvaluationsToHall(t *testing.T) {
+	f := newHallFixture(t, "zh_Hans")
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		f.client.Issue(ctx, hall.NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
+	}
+	var panel *QueuePanel
+	d := newDesk(t, "c0107", func(deps *Deps) {
+		deps.QueuePanel = func(c app.Clerk) (*QueuePanel, func()) {
+			panel = NewQueuePanel(QueuePanelDeps{Hall: f.client, Window: "07", Clerk: c.ID, Do: deps.Do, Now: f.clock.Now})
+			ctx, cancel := context.WithCancel(context.Background())
+			go panel.Run(ctx)
+			return panel, cancel
+		}
+	})
+	if panel == nil || d.wb.queue != panel {
+		t.Fatal("the desk has no queue panel")
+	}
+	d.ui.drainUntil(t, func() bool { return len(panel.cfg.Businesses) > 0 && !panel.busy })
+
+	// serve calls the next ticket, identifies the resident at the counter and ends the service.
+	serve := func(ssn string) queue.View {
+		t.Helper()
+		panel.CallNext()
+		d.ui.drainUntil(t, func() bool { return panel.Current() != nil && !panel.busy })
+		ticket := *panel.Current()
+		d.identify(t, ssn)
+		d.ui.drainUntil(t, func() bool { return panel.Current() != nil && panel.Current().State == queue.Serving && !panel.busy })
+		f.clock.Advance(5 * time.Minute)
+		d.wb.finishService()
+		d.ui.drainUntil(t, func() bool { return panel.Current() == nil && !panel.busy })
+		return ticket
+	}
+
+	a := serve("500106194912310029")
+	if d.wb.lastRecord.ticket.TicketNo != a.Number || d.wb.lastRecord.ticket.Business != "CARD_APPLICATION" {
+		t.Fatalf("the service record does not know its ticket: %+v", d.wb.lastRecord.ticket)
+	}
+	d.ui.drainUntil(t, func() bool { return len(d.resident.buttons) == 5 })
+	test.Tap(d.resident.buttons[0]) // 非常满意
+	d.ui.drainUntil(t, func() bool { return panel.evalNote.Text == a.Number+" 的评价已计入大厅统计。" })
+
+	b := serve("500106194912310029")
+	bRecord := d.wb.lastRecord.id
+	d.wb.openPaperEvaluation()
+	var (
+		formNo *widget.Entry
+		level  *widget.RadioGroup
+		late   *widget.Check
+	)
+	walkObjects(d.w.Canvas().Overlays().Top(), func(o any) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			if formNo == nil {
+				formNo = x
+			}
+		case *widget.RadioGroup:
+			level = x
+		case *widget.Check:
+			late = x
+		}
+	})
+	if formNo == nil || level == nil || late == nil {
+		t.Fatalf("no paper evaluation form:\n%s", overlayText(d.w))
+	}
+	test.Type(formNo, "P-000456")
+	level.SetSelected(level.Options[4]) // 非常不满意
+	late.SetChecked(true)
+	var record *widget.Button
+	walkObjects(d.w.Canvas().Overlays().Top(), func(o any) {
+		if x, ok := o.(*widget.Button); ok && x.Text == "录入纸质评价…" {
+			record = x
+		}
+	})
+	if record == nil {
+		t.Fatalf("no record button:\n%s", overlayText(d.w))
+	}
+	test.Tap(record)
+	d.tapDialogButton(t, "录入")
+	d.ui.drainUntil(t, func() bool { return panel.evalNote.Text == b.Number+" 的评价已计入大厅统计。" })
+
+	// A resident served without a ticket: the platform gets the evaluation, the hall nothing.
+	d.identify(t, "500106194912310029")
+	d.wb.finishService()
+	if d.wb.lastRecord.ticket.TicketNo != "" {
+		t.Errorf("a service without a ticket got %+v", d.wb.lastRecord.ticket)
+	}
+	d.ui.drainUntil(t, func() bool { return len(d.resident.buttons) == 5 })
+	test.Tap(d.resident.buttons[1])
+
+	d.ui.drainUntil(t, func() bool {
+		c, _ := d.DB.OutboxCounts(ctx)
+		return c.Pending == 6 // three service records, three evaluations
+	})
+	rows, err := f.client.Stats(ctx, a.Day, a.Day, queue.Grouping{Window: true})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("rows %+v %v", rows, err)
+	}
+	if r := rows[0]; r.Window != "07" || r.Served != 2 || r.Evaluations != 2 || r.Bad != 1 || r.Paper != 1 || r.Late != 1 {
+		t.Errorf("window 07: %+v", r)
+	}
+	bad, err := f.client.BadEvaluations(ctx, a.Day, a.Day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) != 1 || bad[0].TicketNo != b.Number || bad[0].RecordID != bRecord || !bad[0].Paper || !bad[0].Late {
+		t.Errorf("差评 to follow up: %+v", bad)
 	}
 }

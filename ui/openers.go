@@ -58,7 +58,8 @@ func (wb *Workbench) openPaperEvaluation() {
 		return
 	}
 	deps := PaperEvaluationDeps{App: wb.app, Window: wb.win, Services: wb.deps.Services, Clerk: *wb.clerk, Do: wb.deps.Do, Now: wb.deps.Now,
-		RecordID: last.id, ResidentSSN: last.ssn, Service: last.what, Levels: wb.evaluationLevels()}
+		RecordID: last.id, ResidentSSN: last.ssn, Service: last.what, Levels: wb.evaluationLevels(),
+		Evaluated: func(p app.EvaluationPayload) { wb.reportEvaluation(last.ticket, p) }}
 	if wb.deps.Resident != nil {
 		deps.AskResident = wb.deps.Resident.AskEvaluation
 	}

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"ykt/app"
+	"ykt/app/queue"
 )
 
 // The service in progress: started when a resident is identified, ended by the clerk (F12) or by
@@ -21,9 +22,11 @@ func (wb *Workbench) startService(ssn string, started time.Time) {
 	}
 	wb.endService("DONE")
 	s := app.NewService(ssn, app.ChannelOf(*wb.clerk), started)
+	wb.serviceTicket = queue.EvaluationReport{}
 	if wb.queue != nil {
 		if cur := wb.queue.Current(); cur != nil {
 			s.TicketNo = cur.Number
+			wb.serviceTicket = queue.EvaluationReport{TicketNo: cur.Number, Business: cur.Business, Day: cur.Day}
 			if cur.FirstCalledAt > 0 {
 				s.CalledAt = time.Unix(cur.FirstCalledAt, 0)
 			}
@@ -49,6 +52,7 @@ func (wb *Workbench) endService(outcome string) string {
 	rec := s.Record(outcome, wb.deps.Now())
 	wb.enqueue(nil, app.OpRequest{Type: app.OpServiceRecord, ResidentSSN: s.SSN, Payload: rec}, nil)
 	wb.lastRecord.id, wb.lastRecord.ssn, wb.lastRecord.what = rec.RecordID, s.SSN, businessText(rec.BusinessCode)
+	wb.lastRecord.ticket, wb.serviceTicket = wb.serviceTicket, queue.EvaluationReport{}
 	return rec.RecordID
 }
 
@@ -60,10 +64,15 @@ func (wb *Workbench) finishService() {
 	}
 	recordID := wb.endService("DONE")
 	if r := wb.deps.Resident; r != nil && recordID != "" {
-		ssn := wb.lastRecord.ssn // queued behind its own service record
+		ssn, ticket := wb.lastRecord.ssn, wb.lastRecord.ticket // queued behind its own service record
 		r.Show()
 		r.AskEvaluation(wb.evaluationLevels(), func(level int) {
-			wb.enqueue(nil, app.OpRequest{Type: app.OpEvaluation, ResidentSSN: ssn, Payload: app.EvaluationPayload{RecordID: recordID, Level: level}}, nil)
+			p := app.EvaluationPayload{RecordID: recordID, Level: level}
+			wb.enqueue(nil, app.OpRequest{Type: app.OpEvaluation, ResidentSSN: ssn, Payload: p}, func(_ app.Operation, err error) {
+				if err == nil {
+					wb.reportEvaluation(ticket, p)
+				}
+			})
 		})
 	}
 	if wb.queue != nil && wb.queue.Current() != nil {
@@ -73,6 +82,17 @@ func (wb *Workbench) finishService() {
 	wb.resident.showEmpty()
 	wb.actions.clear(lang.L("Service ended. The resident can rate it on their screen."))
 	wb.win.Canvas().Focus(wb.identify.entry)
+}
+
+// reportEvaluation tells the hall's statistics of the 好差评 of a service done for one of its
+// tickets, once the evaluation is queued for the platform; a service without a ticket, or a desk
+// without a hall queue, has nothing to tell. UI goroutine.
+func (wb *Workbench) reportEvaluation(ticket queue.EvaluationReport, p app.EvaluationPayload) {
+	if wb.queue == nil || ticket.TicketNo == "" {
+		return
+	}
+	ticket.RecordID, ticket.Level, ticket.Paper, ticket.Late = p.RecordID, p.Level, p.Paper, p.Late
+	wb.queue.ReportEvaluation(ticket)
 }
 
 func (wb *Workbench) evaluationLevels() []string {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/app/queue"
 )
 
 // WindowSize is the workbench's size on the usual hall PC.
@@ -75,8 +76,14 @@ type Workbench struct {
 	catalog *app.Catalog
 	view    *app.ResidentView // the resident on screen
 	service *app.Service      // the service in progress
-	// lastRecord is the service record ended last, for a complaint or a paper evaluation after.
-	lastRecord struct{ id, ssn, what string }
+	// lastRecord is the service record ended last, for a complaint or a paper evaluation after;
+	// ticket is the hall ticket it served (TicketNo "" when none), for the hall's statistics.
+	lastRecord struct {
+		id, ssn, what string
+		ticket        queue.EvaluationReport
+	}
+	// serviceTicket is the called ticket the service in progress serves (TicketNo "" when none).
+	serviceTicket queue.EvaluationReport
 	// serviceAssist is how the application form says the resident was served, when it was used.
 	serviceAssist Assistance
 	seq           int // identifications started; a late answer to an older one is dropped
