@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/pii"
+	"ykt/localdb"
 	"ykt/platform"
 	"ykt/platform/sim"
 )
@@ -182,6 +184,17 @@ func buildYKT(t *testing.T) string {
 	return bin
 }
 
+// awaitSending polls the outbox until some operation is SENDING, or for at most limit.
+func awaitSending(t *testing.T, db *sql.DB, limit time.Duration) {
+	t.Helper()
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(500 * time.Microsecond) {
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM outbox WHERE state = 'SENDING'").Scan(&n); err == nil && n > 0 {
+			return
+		}
+	}
+}
+
 // TestSyncSurvivesKill9 is the crash test (security.md §8 goal 1): `ykt sync run --once` runs as
 // a separate process and is killed with SIGKILL at random moments, again and again, while the
 // platform drops a third of its batch answers after committing them. At the end every operation
@@ -213,13 +226,20 @@ func TestSyncSurvivesKill9(t *testing.T) {
 	}
 	window := time.Since(startup) + 400*time.Millisecond
 	logPath := filepath.Join(dir, "logs", "ykt.log")
-	struckSending := func() bool {
+	struckSending := func() int { // restarts that found operations SENDING
 		logs, _ := os.ReadFile(logPath)
-		return strings.Contains(string(logs), "operations sent before a stop go out again")
+		return strings.Count(string(logs), "operations sent before a stop go out again")
 	}
-	// The planned kills, then more (at most as many again) until one has struck while operations
-	// were SENDING: on a loaded machine the random moments may all miss the short sending phase.
-	for i := 0; i < kills || (i < 2*kills && !struckSending()); i++ {
+	// Half the kills strike at random moments, half as soon as operations are seen SENDING (a
+	// read-only look at the database from here): random moments alone can all miss that short
+	// phase on a loaded machine. More kills follow (at most as many again) until one has struck
+	// while operations were SENDING.
+	sending, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, localdb.FileName)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sending.Close()
+	for i := 0; i < kills || (i < 2*kills && struckSending() == 0); i++ {
 		for _, id := range queueRecords(t, dir, 20) { // new work keeps arriving between crashes
 			want[id] = true
 		}
@@ -227,7 +247,11 @@ func TestSyncSurvivesKill9(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rnd.Int64N(int64(window))))
+		if i%2 == 0 {
+			time.Sleep(time.Duration(rnd.Int64N(int64(window))))
+		} else {
+			awaitSending(t, sending, window) // aimed: between claiming a batch and recording it
+		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 	}
@@ -273,12 +297,13 @@ func TestSyncSurvivesKill9(t *testing.T) {
 	if rep, err := env.db.VerifyAudit(ctx); err != nil || rep.Break != nil {
 		t.Errorf("audit chain after %d kills: %+v, %v", kills, rep.Break, err)
 	}
-	t.Logf("%d kills, %d operations, %d resends answered DUPLICATE, faults %v", kills, len(want), dups, s.FaultCounts())
+	t.Logf("%d kills planned, %d operations, %d restarts found operations SENDING, %d resends answered DUPLICATE, faults %v",
+		kills, len(want), struckSending(), dups, s.FaultCounts())
 	if dups == 0 {
 		t.Error("no operation was ever resent: the test did not exercise lost answers")
 	}
 	// Some kills must have struck between claiming and recording: the next start says so.
-	if !struckSending() {
+	if struckSending() == 0 {
 		t.Error("no kill landed while operations were SENDING")
 	}
 }
