@@ -478,22 +478,10 @@ func TestStatsScreenAndExport(t *testing.T) {
 	if row[1] != "社保卡申领" || row[2] != "07" || row[3] != 3 || row[4] != 3 || row[7] != 75.0 || row[10] != 5.0 {
 		t.Errorf("row %v", row)
 	}
-	var csvBuf, xlsxBuf bytes.Buffer
-	if err := s.Export(&csvBuf, "csv"); err != nil {
-		t.Fatal(err)
+	recs, x := exportStats(t, s)
+	if recs[0][7] != "等候中位（分钟）" || recs[1][7] != "75" || recs[1][6] != "0.333" {
+		t.Errorf("csv %q", recs)
 	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBuf.String(), "\ufeff"))).ReadAll()
-	if err != nil || recs[0][7] != "等候中位（分钟）" || recs[1][7] != "75" || recs[1][6] != "0.333" {
-		t.Errorf("csv %q %v", recs, err)
-	}
-	if err := s.Export(&xlsxBuf, "xlsx"); err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(&xlsxBuf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
 	rows, err := x.GetRows(x.GetSheetName(0))
 	if err != nil || len(rows) != 2 || rows[1][1] != "社保卡申领" {
 		t.Errorf("xlsx %q %v", rows, err)
@@ -580,4 +568,27 @@ func TestKioskTypedID(t *testing.T) {
 	if strings.Contains(markup(w.Canvas()), ssn) {
 		t.Error("the ticket screen shows the ID number")
 	}
+}
+
+// exportStats exports the statistics screen both ways and reads the files back: the CSV's
+// records (BOM stripped) and the xlsx workbook.
+func exportStats(t *testing.T, s *StatsScreen) ([][]string, *excelize.File) {
+	t.Helper()
+	var csvBuf, xlsxBuf bytes.Buffer
+	if err := s.Export(&csvBuf, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBuf.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v", err)
+	}
+	if err := s.Export(&xlsxBuf, "xlsx"); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&xlsxBuf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return recs, x
 }

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	"github.com/xuri/excelize/v2"
 
 	"ykt/app"
 	"ykt/app/queue"
@@ -173,25 +170,13 @@ func TestStatsScreenBadEvaluations(t *testing.T) {
 		}
 	}
 
-	var csvBuf, xlsxBuf bytes.Buffer
-	if err := s.Export(&csvBuf, "csv"); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBuf.String(), "\ufeff"))).ReadAll()
-	if err != nil || len(recs) != 7 {
-		t.Fatalf("csv %q %v", recs, err)
+	recs, x := exportStats(t, s)
+	if len(recs) != 7 {
+		t.Fatalf("csv %q", recs)
 	}
 	if recs[1][17] != "2" || recs[1][18] != "1" || recs[1][19] != "2" || recs[3][0] != "差评跟进" || recs[4][9] != "回访" || recs[5][1] != "B001" || recs[5][9] != "已逾期" {
 		t.Errorf("csv %q", recs)
 	}
-	if err := s.Export(&xlsxBuf, "xlsx"); err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(&xlsxBuf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
 	if sheets := x.GetSheetList(); len(sheets) != 2 || sheets[1] != "差评跟进" {
 		t.Fatalf("sheets %q", sheets)
 	}
