@@ -33,7 +33,7 @@ func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) in
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen)
+	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen, nil)
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt hall-server:", err)
 		return exitFailure
@@ -57,7 +57,8 @@ func hallFile(dataDir, data string) string {
 
 // startHall opens the data directory's key and log and starts a hall server on addr. Demo mode
 // calls it with "127.0.0.1:0" and hands the server's URL to the screens.
-func startHall(ctx context.Context, dataDir, data, cfgFile, addr string) (*hall.Server, func(), error) {
+// clock is nil for the system clock (the demo hall passes its own).
+func startHall(ctx context.Context, dataDir, data, cfgFile, addr string, clock queue.Clock) (*hall.Server, func(), error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("create data directory %s: %w", dataDir, err)
 	}
@@ -74,7 +75,7 @@ func startHall(ctx context.Context, dataDir, data, cfgFile, addr string) (*hall.
 		return nil, nil, err
 	}
 	log := applog.New(lf, slog.LevelInfo)
-	srv, err := hall.Start(ctx, addr, hall.Options{DataFile: hallFile(dataDir, data), Config: cfg, IndexKey: keys.Index, Log: log})
+	srv, err := hall.Start(ctx, addr, hall.Options{DataFile: hallFile(dataDir, data), Config: cfg, IndexKey: keys.Index, Log: log, Clock: clock})
 	if err != nil {
 		lf.Close()
 		return nil, nil, err

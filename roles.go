@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,7 +15,6 @@ import (
 
 	"ykt/app"
 	"ykt/app/queue"
-	"ykt/assets"
 	"ykt/devices"
 	"ykt/devices/printer"
 	"ykt/devices/speech"
@@ -238,12 +235,13 @@ func connectHall(ctx context.Context, url, dataDir string) (client *hall.Client,
 		c, err := hall.NewClient(url)
 		return c, func() {}, err
 	}
-	srv, closeLog, err := startHall(ctx, dataDir, "", "", "127.0.0.1:0")
+	clock := &demoClock{}
+	srv, closeLog, err := startHall(ctx, dataDir, "", "", "127.0.0.1:0", clock)
 	if err != nil {
 		return nil, nil, err
 	}
 	closeAll := func() { srv.Close(); closeLog() }
-	if err := seedDemoHall(ctx, srv.Service); err != nil {
+	if err := seedDemoHall(ctx, srv.Service, clock); err != nil {
 		closeAll()
 		return nil, nil, err
 	}
@@ -253,66 +251,6 @@ func connectHall(ctx context.Context, url, dataDir string) (client *hall.Client,
 		return nil, nil, err
 	}
 	return c, closeAll, nil
-}
-
-// seedDemoHall gives an empty demo hall a morning's worth of queue: tickets of the demo
-// residents (elderly, disabled) and anonymous ones, some called and served, the served one rated
-// 不满意 (a 差评 to follow up), so that every screen has something to show.
-func seedDemoHall(ctx context.Context, svc *hall.Service) error {
-	if b, _ := svc.Board(ctx); len(b.Calls) > 0 {
-		return nil
-	}
-	counts, err := svc.Counts(ctx)
-	if err != nil {
-		return err
-	}
-	for _, c := range counts {
-		if c.Counts[queue.Normal].Waiting+c.Counts[queue.Priority].Waiting > 0 {
-			return nil
-		}
-	}
-	var demo struct {
-		Residents []struct {
-			SSN        string `json:"ssn"`
-			Disability *struct {
-				Category string `json:"category"`
-				Grade    int    `json:"grade"`
-			} `json:"disability"`
-		} `json:"residents"`
-	}
-	if err := json.Unmarshal(assets.DemoResidents, &demo); err != nil {
-		return fmt.Errorf("demo residents: %w", err)
-	}
-	var reqs []queue.IssueRequest
-	businesses := []string{"CARD_APPLICATION", "CARD_LOSS", "CARD_SERVICE", "FINANCIAL", "PAYMENTS"}
-	for i, r := range demo.Residents {
-		h := queue.Holder{SSN: r.SSN}
-		if r.Disability != nil {
-			h.Disabled, h.DisabilityDetail = true, fmt.Sprintf("%s/%d", r.Disability.Category, r.Disability.Grade)
-		}
-		reqs = append(reqs, queue.IssueRequest{Business: businesses[i%len(businesses)], Holder: h, Channel: "KIOSK"},
-			queue.IssueRequest{Business: businesses[(i+2)%len(businesses)], Channel: "KIOSK"})
-	}
-	if _, err := svc.IssueBatch(ctx, reqs); err != nil {
-		return fmt.Errorf("demo tickets: %w", err)
-	}
-	for _, w := range []string{"03", "05", "03", "11", "09"} {
-		done, err := svc.Finish(ctx, "", w, "demo")
-		switch {
-		case errors.Is(err, queue.ErrNoCurrent):
-		case err != nil:
-			return err
-		default:
-			if _, err := svc.ReportEvaluation(ctx, queue.NewRequestID(), queue.EvaluationReport{TicketNo: done.Number, Business: done.Business,
-				Window: w, Day: done.Day, Level: 4}); err != nil {
-				return fmt.Errorf("demo evaluation: %w", err)
-			}
-		}
-		if _, err := svc.CallNext(ctx, queue.NewRequestID(), w, "demo"); err != nil {
-			return fmt.Errorf("demo calls: %w", err)
-		}
-	}
-	return nil
 }
 
 // counterQueuePanel is the queue panel of the counter role for the workbench's left column:
