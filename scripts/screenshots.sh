@@ -15,7 +15,7 @@ shoot() { # name, extra ykt arguments…
 shoot workbench --scene resident
 shoot workbench-en --scene resident --lang en
 # The counter workbench (issue 5): demo mode signs the demo clerk in and plays each scene.
-for scene in signin temp-loss proxy payments application evaluation sync home-visits shortcuts; do
+for scene in signin temp-loss formal-loss unblock enable pin-reset activate info-change proxy payments application evaluation sync home-visits shortcuts; do
   shoot "counter-$scene" --scene "$scene"
 done
 # The hall's screens (issue 6): `--role` is handled by runHallRole (roles.go), which runDesktop

@@ -14,10 +14,28 @@ import (
 // Scenes are the screens `ykt --screenshot FILE --scene NAME` can show in demo mode, for the
 // documentation's screenshots and for training: each plays the clerk's steps on the real
 // workbench against the demo platform.
-var Scenes = []string{"signin", "resident", "temp-loss", "proxy", "payments", "application", "evaluation", "sync", "home-visits", "shortcuts"}
+var Scenes = []string{"signin", "resident", "temp-loss", "formal-loss", "unblock", "enable", "pin-reset", "activate", "info-change",
+	"proxy", "payments", "application", "evaluation", "sync", "home-visits", "shortcuts"}
+
+// formScenes show the form of one card business, for a demo resident whose card allows it.
+var formScenes = map[string]struct {
+	clerk, ssn string
+	action     app.Action
+}{
+	"temp-loss":   {"c0107", "500106194203080048", app.ActTempLoss},   // 李秀英
+	"formal-loss": {"c0107", "500106194912310029", app.ActFormalLoss}, // 张三
+	"unblock":     {"c0107", "500106193803050024", app.ActUnblock},    // 孙桂兰: card temporarily lost
+	"enable":      {"c0107", "500106201904200025", app.ActEnable},     // 刘小雨: new card, sealed
+	"pin-reset":   {"c0107", "500106197809230024", app.ActPINReset},   // 赵丽: PIN locked
+	"activate":    {"c0202", "500106194203080048", app.ActActivate},   // 李秀英 at the CCB teller's
+	"info-change": {"c0107", "500106194912310029", app.ActInfoChange}, // 张三
+}
 
 // sceneClerk is the demo clerk the scenes sign in as; home visits are shown by a home-visit worker.
 func sceneClerk(scene string) string {
+	if f, ok := formScenes[scene]; ok {
+		return f.clerk
+	}
 	if scene == "home-visits" {
 		return "c0301"
 	}
@@ -41,16 +59,21 @@ func (wb *Workbench) PlayScene(name, password string) (fyne.Window, error) {
 		return wb.win, fmt.Errorf("sign in %s: %w", clerk, err)
 	}
 	fyne.DoAndWait(func() { wb.signedIn(sess.Clerk) })
-	switch name {
-	case "resident", "temp-loss", "evaluation", "shortcuts", "sync":
+	f, form := formScenes[name]
+	switch {
+	case form:
+		wb.sceneIdentify(f.ssn)
+		fyne.DoAndWait(func() { wb.startAction(f.action) })
+		return wb.win, nil
+	case name == "resident" || name == "evaluation" || name == "shortcuts" || name == "sync":
 		wb.sceneIdentify("500106194203080048") // 李秀英: elderly, bank account not activated
-	case "payments":
+	case name == "payments":
 		wb.sceneIdentify("50010619900101001X") // 陈明: wages, one returned
-	case "proxy":
+	case name == "proxy":
 		wb.sceneIdentify("500106197809230024") // 赵丽: PIN locked (in person only)
-	case "application":
+	case name == "application":
 		wb.sceneIdentify("500106195501010026") // 周淑珍: elderly, visually disabled, card formally lost
-	case "home-visits":
+	case name == "home-visits":
 		time.Sleep(2 * time.Second) // the visit list downloads at sign-in
 	default:
 		return wb.win, fmt.Errorf("no scene %q; scenes: %v", name, Scenes)
@@ -61,8 +84,6 @@ func (wb *Workbench) PlayScene(name, password string) (fyne.Window, error) {
 // sceneFinish opens the screen the scene is about, and says which window to capture.
 func (wb *Workbench) sceneFinish(name string) (fyne.Window, error) {
 	switch name {
-	case "temp-loss":
-		fyne.DoAndWait(func() { wb.startAction(app.ActTempLoss) })
 	case "shortcuts":
 		fyne.DoAndWait(wb.showShortcuts)
 	case "proxy":
