@@ -62,10 +62,7 @@ func seedDemoHall(ctx context.Context, svc *hall.Service, clock *demoClock) erro
 		return err
 	}
 	now := time.Now()
-	step := time.Minute
-	if since := now.Sub(dayStart(now)); since < demoSteps*time.Minute {
-		step = since / (demoSteps + 1) // the whole morning inside today's service day
-	}
+	step := demoStep(now)
 	begin := now.Add(-demoSteps * step)
 	defer clock.at(now) // from here on the system clock again (offset ≈ 0)
 
@@ -189,6 +186,15 @@ func demoTicketRequests() ([]queue.IssueRequest, error) {
 		reqs = append(reqs, r)
 	}
 	return reqs, nil
+}
+
+// demoStep is how long a step of the demo morning lasts when it is played up to now: a minute,
+// or less so that the whole morning falls inside today's service day.
+func demoStep(now time.Time) time.Duration {
+	if since := now.Sub(dayStart(now)); since < demoSteps*time.Minute {
+		return since / (demoSteps + 1)
+	}
+	return time.Minute
 }
 
 // dayStart is the start of t's service day (midnight in Asia/Shanghai).
