@@ -64,6 +64,15 @@ func printSyncStatus(ctx context.Context, env *environment, out io.Writer) error
 		fmt.Fprintf(out, "device:      %s, %s window %s\n", ws.DeviceID, ws.HallCode, ws.WindowNo)
 	}
 	fmt.Fprintf(out, "pending:     %d\ndead letters: %d\nconflicts:   %d\n", c.Pending, c.Rejected, c.Conflicts)
+	if c.Pending > 0 && !c.Oldest.IsZero() {
+		note := ""
+		if w := c.Waited(time.Now()); w >= app.MaxWaiting {
+			note = " — new business is refused until these reach the platform"
+		} else if w >= app.WarnWaiting {
+			note = " — sync soon"
+		}
+		fmt.Fprintf(out, "oldest waiting: %s (%d days)%s\n", c.Oldest.In(app.Shanghai).Format(time.RFC3339), c.WaitedDays(time.Now()), note)
+	}
 	if last.IsZero() {
 		fmt.Fprintln(out, "last success: never")
 	} else {

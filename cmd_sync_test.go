@@ -93,7 +93,7 @@ func TestEnrollAndSyncCommands(t *testing.T) {
 		t.Fatalf("after enrollment: %+v, secret %d bytes", ws, len(secret))
 	}
 	ids := queueRecords(t, dir, 30)
-	if code, out, _ = runCLI(t, "sync", "status", "--data-dir", dir); code != exitOK || !strings.Contains(out, "pending:     30") || !strings.Contains(out, "never") {
+	if code, out, _ = runCLI(t, "sync", "status", "--data-dir", dir); code != exitOK || !strings.Contains(out, "pending:     30") || !strings.Contains(out, "never") || !strings.Contains(out, "oldest waiting: ") || !strings.Contains(out, "(0 days)") {
 		t.Fatalf("status before sync: %d\n%s", code, out)
 	}
 	if code, _, errOut = runCLI(t, "sync", "run", "--once", "--data-dir", dir, "--clerk", "c0107"); code != exitUsage {

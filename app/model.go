@@ -62,6 +62,8 @@ type OutboxCounts struct {
 	Pending   int // PENDING or SENDING
 	Rejected  int // dead letters
 	Conflicts int
+	// Oldest is when the oldest PENDING or SENDING operation was queued (zero: none waits).
+	Oldest time.Time
 }
 
 // Failed is the number of operations the clerk must act on.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,6 +55,10 @@ type Operations struct {
 	ServerOffset func() time.Duration
 	// Kick, when set, wakes the sync engine after a new operation.
 	Kick func()
+
+	waitMu      sync.Mutex   // guards the last count of waiting operations (SY-2)
+	waitChecked time.Time    // when it was taken
+	waitCounts  OutboxCounts // what it was
 }
 
 // OpRequest is one confirmed business action.
@@ -91,6 +96,9 @@ func (s *Operations) Enqueue(ctx context.Context, req OpRequest) (Operation, err
 	}
 	payload, err := marshalPayload(req.Payload)
 	if err != nil {
+		return Operation{}, fmt.Errorf("enqueue %s: %w", req.Type, err)
+	}
+	if err := s.checkWaiting(ctx, s.now()); err != nil {
 		return Operation{}, fmt.Errorf("enqueue %s: %w", req.Type, err)
 	}
 	id, err := uuid.NewV7()

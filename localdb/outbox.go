@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"ykt/app"
 )
@@ -34,13 +35,18 @@ func (db *DB) insertOp(ctx context.Context, tx *sql.Tx, op app.Operation) error 
 // OutboxCounts counts the operations still waiting and those the clerk must resolve.
 func (db *DB) OutboxCounts(ctx context.Context) (app.OutboxCounts, error) {
 	var c app.OutboxCounts
+	var oldest sql.NullInt64
 	err := db.r.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(state IN ('PENDING', 'SENDING')), 0),
 		COALESCE(SUM(state = 'REJECTED'), 0),
-		COALESCE(SUM(state = 'CONFLICT'), 0)
-		FROM outbox WHERE state != 'APPLIED' AND resolved_ms IS NULL`).Scan(&c.Pending, &c.Rejected, &c.Conflicts)
+		COALESCE(SUM(state = 'CONFLICT'), 0),
+		MIN(CASE WHEN state IN ('PENDING', 'SENDING') THEN created_ms END)
+		FROM outbox WHERE state != 'APPLIED' AND resolved_ms IS NULL`).Scan(&c.Pending, &c.Rejected, &c.Conflicts, &oldest)
 	if err != nil {
 		return c, fmt.Errorf("count outbox: %w", err)
+	}
+	if oldest.Valid {
+		c.Oldest = time.UnixMilli(oldest.Int64)
 	}
 	return c, nil
 }

@@ -100,7 +100,7 @@ func (f *ApplicationForm) enqueue(p app.ApplicationPayload) {
 				f.submitBtn.Enable()
 				f.cancelBtn.Enable()
 				f.formMsg.Importance = widget.DangerImportance
-				f.formMsg.SetText(lang.L("The application could not be saved on this computer, so nothing was sent. Please try again."))
+				f.formMsg.SetText(saveFailed(err, lang.L("The application could not be saved on this computer, so nothing was sent. Please try again.")))
 				return
 			}
 			f.queued(op, p)

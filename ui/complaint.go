@@ -213,7 +213,7 @@ func (f *ComplaintForm) queued(op app.Operation, complaintID string, err error) 
 	f.busy = false
 	if err != nil {
 		f.submit.Enable()
-		f.say(lang.L("The complaint could not be saved on this computer; nothing was sent. Please try again."), widget.DangerImportance)
+		f.say(saveFailed(err, lang.L("The complaint could not be saved on this computer; nothing was sent. Please try again.")), widget.DangerImportance)
 		return
 	}
 	f.op = &op

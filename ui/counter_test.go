@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/app/queue"
 	"ykt/assets"
 	"ykt/devices"
 	"ykt/devices/apdu"
@@ -621,4 +622,33 @@ func TestApplicationProgressFollowed(t *testing.T) {
 	if _, ok := d.wb.actions.buttons[app.ActReplaceDamaged]; ok {
 		t.Error("a second application offered while one is open")
 	}
+}
+
+// TestDeskRefusesBusinessAfterMaxWaiting (SY-2): when an operation has waited for the platform
+// longer than MaxWaiting, a new loss report is refused with a sentence that says why and what to
+// do, nothing is queued, and once the waiting operation has reached the platform the same report
+// goes through.
+func TestDeskRefusesBusinessAfterMaxWaiting(t *testing.T) {
+	d := newDesk(t, "c0107")
+	const ssn = "500106194912310029"
+	d.identify(t, ssn)
+	then := time.Now().Add(-app.MaxWaiting - time.Hour)
+	old := &app.Operations{Store: d.DB, DeviceID: d.Device.DeviceID, Clock: queue.NewManualClock(then)}
+	rec := app.NewService(ssn, app.ChannelWindow, then).Record("DONE", then.Add(5*time.Minute))
+	if _, err := old.Enqueue(context.Background(), app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: ssn, Payload: rec}); err != nil {
+		t.Fatal(err)
+	}
+
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(overlayText(d.w), "已超过 30 天") })
+	if n, _ := d.DB.OutboxCounts(context.Background()); n.Pending != 1 {
+		t.Fatalf("outbox %+v: the refused report was queued", n)
+	}
+	d.tapDialogButton(t, "确定")
+
+	d.drain(t) // the computer is back on the network
+	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
+	d.tapDialogButton(t, "确认")
+	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队等待上传平台") })
 }

@@ -31,10 +31,23 @@ func ClerkMessage(err error) string {
 		return lang.L("The platform did not answer in time; please try again.")
 	case errors.Is(err, app.ErrOffline):
 		return lang.L("The platform cannot be reached; work is kept and sent when it is back.")
+	case errors.Is(err, app.ErrWaitedTooLong):
+		return lang.L("Operations have waited for the platform for more than {{.D}} days, so no new business can be queued. Connect this computer and let them sync (see Details), then try again.",
+			map[string]any{"D": int(app.MaxWaiting.Hours() / 24)})
 	case !errors.As(err, &pe):
 		return lang.L("The request failed; please try again.")
 	}
 	return codeMessage(pe)
+}
+
+// saveFailed is the sentence for an operation that could not be queued: the refusal after too
+// long offline (SY-2) says why in its own words; anything else (a full disk, a broken database)
+// gets the caller's sentence.
+func saveFailed(err error, otherwise string) string {
+	if errors.Is(err, app.ErrWaitedTooLong) {
+		return ClerkMessage(err)
+	}
+	return otherwise
 }
 
 func codeMessage(pe *app.PlatformError) string {

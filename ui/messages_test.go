@@ -21,7 +21,7 @@ func TestClerkMessage(t *testing.T) {
 		&app.PlatformError{Code: app.CodeBadSignature}, &app.PlatformError{Code: app.CodeClockSkew}, &app.PlatformError{Code: app.CodeForbidden},
 		&app.PlatformError{Code: app.CodeNotFound}, &app.PlatformError{Code: app.CodeCodeExpired}, &app.PlatformError{Code: app.CodeCodeUnknown},
 		&app.PlatformError{Code: app.CodeEnrollmentUsed}, &app.PlatformError{Code: app.CodeUnavailable}, &app.PlatformError{Code: app.CodeInternal},
-		&app.PlatformError{Code: app.CodeValidation, Message: "phone 500106194912310029"},
+		&app.PlatformError{Code: app.CodeValidation, Message: "phone 500106194912310029"}, app.ErrWaitedTooLong,
 	} {
 		msg := ClerkMessage(fmt.Errorf("wrapped: %w", err))
 		if msg == "" {

@@ -228,7 +228,7 @@ func (e *PaperEvaluation) queued(op app.Operation, err error) {
 	e.busy = false
 	if err != nil {
 		e.unlock()
-		e.say(lang.L("The evaluation could not be saved on this computer; nothing was sent. Please try again."), widget.DangerImportance)
+		e.say(saveFailed(err, lang.L("The evaluation could not be saved on this computer; nothing was sent. Please try again.")), widget.DangerImportance)
 		return
 	}
 	e.op = &op

@@ -68,7 +68,7 @@ func (s *StatusBar) SetTime(t time.Time) { _ = s.now.Set(t) }
 
 func (s *StatusBar) refresh() {
 	st, _ := s.status.Get()
-	text, col := platformText(st)
+	text, col := platformText(st, s.clockNow())
 	s.platform.SetText(text)
 	s.platformDot.Color = col
 	s.platformDot.Refresh()
@@ -79,13 +79,39 @@ func (s *StatusBar) refresh() {
 		s.conflicts.SetText("")
 		return
 	}
-	s.pending.SetText(lang.L("Pending {{.N}}", map[string]any{"N": st.Outbox.Pending}))
+	s.showPending(st.Outbox)
 	s.failed.SetText(lang.L("Failed {{.N}}", map[string]any{"N": st.Outbox.Rejected}))
 	s.conflicts.SetText(lang.L("Conflicts {{.N}}", map[string]any{"N": st.Outbox.Conflicts}))
 	s.failed.Importance = importanceIf(st.Outbox.Rejected > 0, widget.DangerImportance)
 	s.conflicts.Importance = importanceIf(st.Outbox.Conflicts > 0, widget.WarningImportance)
 	s.failed.Refresh()
 	s.conflicts.Refresh()
+}
+
+// showPending shows the operations waiting for the platform; after a week the age of the oldest
+// joins them as a warning, and after MaxWaiting as an error, since new business then stops (SY-2).
+func (s *StatusBar) showPending(c app.OutboxCounts) {
+	now := s.clockNow()
+	days := c.WaitedDays(now)
+	switch waited := c.Waited(now); {
+	case waited >= app.MaxWaiting:
+		s.pending.Importance = widget.DangerImportance
+	case waited >= app.WarnWaiting:
+		s.pending.Importance = widget.WarningImportance
+	default:
+		s.pending.Importance = widget.MediumImportance
+		s.pending.SetText(lang.L("Pending {{.N}}", map[string]any{"N": c.Pending}))
+		return
+	}
+	s.pending.SetText(lang.L("Pending {{.N}}, the oldest for {{.D}} days", map[string]any{"N": c.Pending, "D": days}))
+}
+
+// clockNow is the time the bar shows (the system's before the first tick).
+func (s *StatusBar) clockNow() time.Time {
+	if t, _ := s.now.Get(); !t.IsZero() {
+		return t
+	}
+	return time.Now()
 }
 
 func (s *StatusBar) refreshClock() {
@@ -95,13 +121,17 @@ func (s *StatusBar) refreshClock() {
 		return
 	}
 	s.clock.SetText(t.In(app.Shanghai).Format("2006-01-02 15:04"))
+	if s.pending.Text != "" {
+		s.refresh() // "offline since" and the oldest operation's age follow the clock
+	}
 	if s.bar != nil {
 		s.bar.Refresh() // the clock grew from nothing: lay the bar out again
 	}
 }
 
 // platformText says the platform's state in words; the dot's colour repeats it, never replaces it.
-func platformText(st app.Status) (string, color.Color) {
+// Offline since another day, the date is said too.
+func platformText(st app.Status, now time.Time) (string, color.Color) {
 	switch st.Platform {
 	case app.PlatformOnline:
 		return lang.L("Platform online"), theme.Color(theme.ColorNameSuccess)
@@ -109,7 +139,11 @@ func platformText(st app.Status) (string, color.Color) {
 		if st.LastOnline.IsZero() {
 			return lang.L("Platform offline"), theme.Color(theme.ColorNameError)
 		}
-		return lang.L("Platform offline since {{.T}}", map[string]any{"T": st.LastOnline.In(app.Shanghai).Format("15:04")}),
+		since := st.LastOnline.In(app.Shanghai).Format("15:04")
+		if app.ServiceDay(st.LastOnline) != app.ServiceDay(now) {
+			since = st.LastOnline.In(app.Shanghai).Format("01-02 15:04")
+		}
+		return lang.L("Platform offline since {{.T}}", map[string]any{"T": since}),
 			theme.Color(theme.ColorNameError)
 	default:
 		return lang.L("Platform: not enrolled"), theme.Color(theme.ColorNameDisabled)

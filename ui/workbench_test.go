@@ -183,6 +183,25 @@ func TestStatusBarFollowsStatus(t *testing.T) {
 			t.Errorf("platform = %q", s.platform.Text)
 		}
 	}
+	// Offline for days: the date is said, and the waiting operations' age warns, then alarms (SY-2).
+	for _, tt := range []struct {
+		oldest time.Duration
+		want   string
+		imp    widget.Importance
+	}{
+		{2 * 24 * time.Hour, "待同步 3", widget.MediumImportance},
+		{8 * 24 * time.Hour, "待同步 3（最早一项已等 8 天）", widget.WarningImportance},
+		{31 * 24 * time.Hour, "待同步 3（最早一项已等 31 天）", widget.DangerImportance},
+	} {
+		s.Show(app.Status{Platform: app.PlatformOffline, LastOnline: fixedNow().Add(-tt.oldest),
+			Outbox: app.OutboxCounts{Pending: 3, Oldest: fixedNow().Add(-tt.oldest)}})
+		if s.pending.Text != tt.want || s.pending.Importance != tt.imp {
+			t.Errorf("oldest %v ago: %q (importance %v)", tt.oldest, s.pending.Text, s.pending.Importance)
+		}
+	}
+	if s.platform.Text != "平台离线（10-28 09:31 起）" {
+		t.Errorf("offline for days: %q", s.platform.Text)
+	}
 	s.Show(app.Status{OutboxErr: true})
 	if s.pending.Text != "本地数据库无法读取" {
 		t.Errorf("store error shows %q", s.pending.Text)
