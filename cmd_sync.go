@@ -191,6 +191,7 @@ func openSync(ctx context.Context, env *environment) (*syncSession, error) {
 	}
 	puller := &app.Puller{Platform: client, Store: env.db, HallCode: ws.HallCode}
 	eng := &app.SyncEngine{Store: env.db, Platform: client, Log: env.log, DeviceID: ws.DeviceID, Pull: puller.Pull}
+	probe.OnUp(eng.KickSoon) // the platform is back: send what waits, at a random moment (SY-11)
 	sessions := &app.Sessions{Platform: client, Store: env.db, Engine: eng, DeviceID: ws.DeviceID}
 	if err := eng.Start(ctx); err != nil {
 		return nil, err

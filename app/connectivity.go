@@ -14,6 +14,15 @@ type Connectivity struct {
 	online   bool
 	last     time.Time // last answer
 	clock    Clock
+	onUp     func()
+}
+
+// OnUp sets what to do when the platform answers again after a failure (or for the first time):
+// the network-up event of SY-11. fn runs on the goroutine of the request that answered.
+func (c *Connectivity) OnUp(fn func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.onUp = fn
 }
 
 var _ PlatformProbe = (*Connectivity)(nil)
@@ -42,10 +51,15 @@ func (c *Connectivity) Observe(err error) {
 		return // not about the network: not enrolled, no session, a local error
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	up := answered && !c.online
 	c.online = answered
 	if answered {
 		c.last = c.clock.Now()
+	}
+	onUp := c.onUp
+	c.mu.Unlock()
+	if up && onUp != nil {
+		onUp()
 	}
 }
 

@@ -103,6 +103,10 @@ type SyncEngine struct {
 	BackoffCap  time.Duration // default 5 min
 	Random      func() float64
 
+	// ReconnectSpread is the longest random delay before sending when the platform is back
+	// (KickSoon; default 10 s).
+	ReconnectSpread time.Duration
+
 	// Pipeline is how many batches may be in flight at once (default 2).
 	Pipeline int
 
@@ -186,6 +190,17 @@ func (e *SyncEngine) Kick() {
 	case e.kick <- struct{}{}:
 	default:
 	}
+}
+
+// KickSoon wakes the engine after a random delay of up to ReconnectSpread (default 10 s): the
+// platform is reachable again (SY-11), and a hall's counters must not all send at that instant.
+func (e *SyncEngine) KickSoon() {
+	e.defaults()
+	spread := e.ReconnectSpread
+	if spread <= 0 {
+		spread = 10 * time.Second
+	}
+	time.AfterFunc(time.Duration(e.Random()*float64(spread)), e.Kick)
 }
 
 // Resume clears a halt (after a clerk signed in, or a supervisor fixed the device) and wakes

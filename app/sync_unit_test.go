@@ -79,6 +79,51 @@ func TestConnectivity(t *testing.T) {
 	}
 }
 
+// TestConnectivityUpEvent: the network-up event fires once when the platform answers after a
+// failure, not at every answer.
+func TestConnectivityUpEvent(t *testing.T) {
+	c := NewConnectivity(true, nil)
+	ups := 0
+	c.OnUp(func() { ups++ })
+	offline := &OfflineError{Op: "x", Err: errors.New("refused")}
+	for i, tt := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 1}, {nil, 1}, {offline, 1}, {offline, 1}, {&PlatformError{HTTPStatus: 404, Code: CodeNotFound}, 2},
+		{&PlatformError{HTTPStatus: 503, Code: CodeUnavailable}, 2}, {ErrNotSignedIn, 2}, {nil, 3},
+	} {
+		c.Observe(tt.err)
+		if ups != tt.want {
+			t.Errorf("step %d (%v): %d up events, want %d", i, tt.err, ups, tt.want)
+		}
+	}
+}
+
+// TestKickSoonSpreadsReconnects: after the network-up event the engine is woken after
+// Random()·ReconnectSpread, not at once.
+func TestKickSoonSpreadsReconnects(t *testing.T) {
+	e := &SyncEngine{ReconnectSpread: 300 * time.Millisecond, Random: func() float64 { return 1 }}
+	e.KickSoon()
+	select {
+	case <-e.kick:
+		t.Fatal("woken at once")
+	default:
+	}
+	select {
+	case <-e.kick:
+	case <-time.After(10 * time.Second):
+		t.Fatal("never woken")
+	}
+	e.Random = func() float64 { return 0 }
+	e.KickSoon()
+	select {
+	case <-e.kick:
+	case <-time.After(10 * time.Second):
+		t.Fatal("never woken with no delay")
+	}
+}
+
 func TestWithExpectedVersion(t *testing.T) {
 	got, err := withExpectedVersion(json.RawMessage(`{"ssn":"x","expectedVersion":1,"changes":{"phone":"1"}}`), json.RawMessage(`{"version":7,"phone":"2"}`))
 	if err != nil || string(got) != `{"changes":{"phone":"1"},"expectedVersion":7,"ssn":"x"}` {
