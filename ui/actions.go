@@ -181,6 +181,16 @@ func (p *actionsPanel) queued(a app.Action, op app.Operation) {
 	p.results.Refresh()
 }
 
+// notSaved says that an operation the workbench writes by itself (the service record, the
+// resident's evaluation) could not be written on this computer, and why.
+func (p *actionsPanel) notSaved(opType string, err error) {
+	why := saveFailed(err, lang.L("The local database could not write it (is the disk full?). Call the supervisor."))
+	l := &widget.Label{Text: lang.L("{{.What}} not saved: {{.Why}}", map[string]any{"What": operationTypeText(opType), "Why": why}),
+		Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	p.results.Objects = append([]fyne.CanvasObject{l}, p.results.Objects...)
+	p.results.Refresh()
+}
+
 // outcome shows a verdict if it concerns an operation of this panel, and reports whether it did.
 func (p *actionsPanel) outcome(o app.OpOutcome) bool {
 	a, ok := p.pending[o.OpID]

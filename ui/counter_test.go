@@ -626,8 +626,8 @@ func TestApplicationProgressFollowed(t *testing.T) {
 
 // TestDeskRefusesBusinessAfterMaxWaiting (SY-2): when an operation has waited for the platform
 // longer than MaxWaiting, a new loss report is refused with a sentence that says why and what to
-// do, nothing is queued, and once the waiting operation has reached the platform the same report
-// goes through.
+// do, nothing is queued, the service record at the end is refused as visibly, and once the
+// waiting operation has reached the platform the same report goes through.
 func TestDeskRefusesBusinessAfterMaxWaiting(t *testing.T) {
 	d := newDesk(t, "c0107")
 	const ssn = "500106194912310029"
@@ -646,8 +646,14 @@ func TestDeskRefusesBusinessAfterMaxWaiting(t *testing.T) {
 		t.Fatalf("outbox %+v: the refused report was queued", n)
 	}
 	d.tapDialogButton(t, "确定")
+	// The service record the workbench writes by itself at the end is refused too, visibly.
+	d.wb.finishService()
+	d.ui.drainUntil(t, func() bool {
+		return strings.Contains(d.screen(), "未保存：有操作等待上传平台已超过 30 天")
+	})
 
 	d.drain(t) // the computer is back on the network
+	d.identify(t, ssn)
 	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
 	d.tapDialogButton(t, "确认")
 	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队等待上传平台") })

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -69,9 +70,12 @@ func (wb *Workbench) finishService() {
 		r.AskEvaluation(wb.evaluationLevels(), func(level int) {
 			p := app.EvaluationPayload{RecordID: recordID, Level: level}
 			wb.enqueue(nil, app.OpRequest{Type: app.OpEvaluation, ResidentSSN: ssn, Payload: p}, func(_ app.Operation, err error) {
-				if err == nil {
-					wb.reportEvaluation(ticket, p)
+				if err != nil {
+					slog.Error("workbench: evaluation not saved", "err", err)
+					wb.actions.notSaved(app.OpEvaluation, err)
+					return
 				}
+				wb.reportEvaluation(ticket, p)
 			})
 		})
 	}
@@ -124,6 +128,9 @@ func (wb *Workbench) enqueue(a *app.Action, req app.OpRequest, done func(app.Ope
 			}
 			if done != nil {
 				done(op, err)
+			} else if err != nil {
+				slog.Error("workbench: operation not saved", "type", req.Type, "err", err)
+				wb.actions.notSaved(req.Type, err)
 			}
 		})
 	}()
