@@ -16,6 +16,15 @@ const (
 	MaxWaiting  = 30 * 24 * time.Hour
 )
 
+// MaxSendAge is the age past which an operation is never sent without a supervisor's review
+// (SY-2): the platform may no longer hold the opIds it could be a duplicate of. The outbox
+// dead-letters it locally with CodeTooOld instead of sending it.
+const MaxSendAge = 150 * 24 * time.Hour
+
+// CodeTooOld marks an operation held back on this computer because it waited MaxSendAge; a
+// supervisor reviews it (redo the business under a new opId if still needed, discard this one).
+const CodeTooOld = "TOO_OLD"
+
 // ErrWaitedTooLong refuses a new operation while the oldest waiting one has waited MaxWaiting.
 var ErrWaitedTooLong = errors.New("operations have waited for the platform too long; sync before new business")
 

@@ -72,6 +72,12 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, maxOps, maxBytes int)
 					full = true
 					break
 				}
+				if now.Sub(c.op.CreatedAt) > app.MaxSendAge {
+					if err := holdTooOld(ctx, tx, c.seq, now); err != nil {
+						return err
+					}
+					continue // and the later operations of its resident wait behind this dead letter
+				}
 				if c.resident.Valid && !lossReport(c.op.Type) && waits(open[c.resident.String], c.seq, claimed) {
 					continue
 				}
@@ -88,6 +94,18 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, maxOps, maxBytes int)
 		return err
 	})
 	return out, err
+}
+
+// holdTooOld dead-letters an operation that waited longer than app.MaxSendAge: it is never sent
+// without a supervisor's review (SY-2).
+func holdTooOld(ctx context.Context, tx *sql.Tx, seq int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'REJECTED', result_code = ?,
+		result_message = 'queued more than 150 days ago: held back for a supervisor''s review', updated_ms = ? WHERE seq = ?`,
+		app.CodeTooOld, now.UnixMilli(), seq)
+	if err != nil {
+		return fmt.Errorf("outbox: hold back operation %d: %w", seq, err)
+	}
+	return nil
 }
 
 func dueCandidates(ctx context.Context, tx *sql.Tx, now time.Time, after int64, limit int) ([]claimRow, error) {

@@ -79,6 +79,32 @@ func TestClaimKeepsResidentOrder(t *testing.T) {
 	}
 }
 
+// TestClaimHoldsBackTooOld (SY-2): an operation queued more than app.MaxSendAge ago is never
+// sent; it becomes a local dead letter for a supervisor, and its resident's later operations
+// wait behind it as behind any dead letter.
+func TestClaimHoldsBackTooOld(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	now := time.Now()
+	old, edge := testOp("old", app.OpInfoChange, ssnA), testOp("edge", app.OpServiceRecord, ssnB)
+	old.CreatedAt, edge.CreatedAt = now.Add(-app.MaxSendAge-time.Hour), now.Add(-app.MaxSendAge+time.Hour)
+	queue(t, db, old, testOp("a2", app.OpServiceRecord, ssnA), edge, testOp("b2", app.OpServiceRecord, ssnB))
+	got, err := db.ClaimDue(ctx, now, 100, app.MaxBatchBytes)
+	if err != nil || ids(got) != "edge,b2" {
+		t.Fatalf("claim = %s, %v; want edge,b2", ids(got), err)
+	}
+	rec, err := db.Op(ctx, "old")
+	if err != nil || rec.State != app.OpRejected || rec.Code != app.CodeTooOld || !strings.Contains(rec.Message, "150 days") {
+		t.Fatalf("the old operation: %+v, %v", rec, err)
+	}
+	if dead, _ := db.Problems(ctx, app.OpRejected); len(dead) != 1 || dead[0].OpID != "old" {
+		t.Errorf("dead letters %+v", dead)
+	}
+	if c, _ := db.OutboxCounts(ctx); c.Pending != 3 || c.Rejected != 1 {
+		t.Errorf("counts %+v", c)
+	}
+}
+
 func TestClaimLimits(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()

@@ -421,8 +421,12 @@ func (p *SyncPanel) deadRow(it opItem, now time.Time) fyne.CanvasObject {
 	body := container.NewVBox(
 		&widget.Label{Text: OutcomeMessage(r), Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance},
 		wrapped(lang.L("It will never be sent again. Redo the business with the right data if it is still needed, then discard this one with the reason.")),
-		container.NewHBox(discard),
 	)
+	if r.Code == app.CodeTooOld && !p.deps.Clerk.HasRole(app.RoleSupervisor) {
+		discard.Disable() // SY-2: a supervisor reviews what waited that long
+		body.Add(wrapped(lang.L("Only a supervisor can review and discard it.")))
+	}
+	body.Add(container.NewHBox(discard))
 	return widget.NewCard(operationTypeText(r.Type), p.rowSubtitle(it, now), body)
 }
 

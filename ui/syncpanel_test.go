@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/app/queue"
 	"ykt/localdb"
 )
 
@@ -93,11 +94,16 @@ type panelTest struct {
 
 func newPanelTest(t *testing.T, c *counter, clerk string, now func() time.Time) *panelTest {
 	t.Helper()
+	return newPanelTestAs(t, c, app.Clerk{ID: clerk}, now)
+}
+
+func newPanelTestAs(t *testing.T, c *counter, clerk app.Clerk, now func() time.Time) *panelTest {
+	t.Helper()
 	a := testApp(t)
 	w := a.NewWindow("")
 	t.Cleanup(w.Close)
 	q := make(uiQueue, 256)
-	p := NewSyncPanel(SyncPanelDeps{App: a, Window: w, Services: c.Services, Clerk: app.Clerk{ID: clerk}, Do: q.Do, Now: now})
+	p := NewSyncPanel(SyncPanelDeps{App: a, Window: w, Services: c.Services, Clerk: clerk, Do: q.Do, Now: now})
 	t.Cleanup(p.Close)
 	w.SetContent(p.Object())
 	w.Resize(fyne.NewSize(1200, 900))
@@ -362,6 +368,43 @@ func TestSyncPanelAlertsSupervisorAfter30Days(t *testing.T) {
 	}
 	later := newPanelTest(t, c, "c0107", func() time.Time { return time.Now().Add(31 * 24 * time.Hour) })
 	later.waitFor(t, "请主管处理：有 2 笔业务等待处理已超过 30 天。")
+}
+
+// TestSyncPanelTooOldNeedsSupervisor (SY-2): an operation queued more than 150 days ago is held
+// back on this computer; the panel says why, and only a supervisor may discard it.
+func TestSyncPanelTooOldNeedsSupervisor(t *testing.T) {
+	c := newCounter(t)
+	c.signIn(t, "c0107")
+	then := time.Now().Add(-app.MaxSendAge - time.Hour)
+	old := &app.Operations{Store: c.DB, DeviceID: c.Device.DeviceID, Clock: queue.NewManualClock(then)}
+	rec := app.NewService(zhouShuzhen, app.ChannelWindow, then).Record("DONE", then.Add(5*time.Minute))
+	op, err := old.Enqueue(context.Background(), app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: zhouShuzhen, Payload: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.drain(t)
+	if n, _ := c.Sim.CountRecords(); n != 0 {
+		t.Fatalf("the platform got %d service records", n)
+	}
+	clerk := newPanelTest(t, c, "c0107", time.Now)
+	clerk.waitFor(t, "平台未受理（1）", "已在本机暂扣：该操作排队已超过 150 天", "须由主管审核后作废。")
+	walkObjects(clerk.w.Canvas().Content(), func(o any) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "作废…" && !b.Disabled() {
+			t.Error("a counter clerk may discard an operation held back for a supervisor")
+		}
+	})
+
+	sup := newPanelTestAs(t, c, app.Clerk{ID: "c0901", Roles: []string{app.RoleSupervisor, app.RoleCounter}}, time.Now)
+	sup.waitFor(t, "已在本机暂扣：该操作排队已超过 150 天")
+	if strings.Contains(sup.screen(), "须由主管审核后作废。") {
+		t.Error("the supervisor is told to find a supervisor")
+	}
+	tapButton(t, sup.w, "作废…")
+	sup.decide(t, "作废", "半年前的服务记录，已由主管核实作废")
+	sup.waitFor(t, "已作废。处理决定及原因已记入审计日志。", "平台未受理（0）")
+	if objects, _ := c.auditRows(t, "op.discarded"); len(objects) != 1 || objects[0] != op.OpID {
+		t.Errorf("audit of the discard: %q", objects)
+	}
 }
 
 func TestSyncPanelDecisionsNeedAClerk(t *testing.T) {
