@@ -86,12 +86,14 @@ func (p *actionsPanel) render() {
 	p.buttons = map[app.Action]*widget.Button{}
 	valid := app.ValidActions(p.situation())
 	for _, a := range valid {
-		b := &widget.Button{Text: actionLabel(a), Alignment: widget.ButtonAlignLeading, OnTapped: p.tap(a)}
+		tb := newTipButton(actionLabel(a), shortcutTip(actionShortcut(a)), p.tap(a), p.wb.deps.Do)
+		tb.Alignment = widget.ButtonAlignLeading
+		b := &tb.Button
 		if p.proxyData != nil && a.InPersonOnly() {
 			b.Disable()
 		}
 		p.buttons[a] = b
-		objs = append(objs, b)
+		objs = append(objs, tb)
 	}
 	if len(valid) == 0 {
 		objs = append(objs, wrapped(lang.L("Nothing can be done on this card at this counter.")))
@@ -101,7 +103,7 @@ func (p *actionsPanel) render() {
 			Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
 	}
 	objs = append(objs, widget.NewSeparator(),
-		&widget.Button{Text: lang.L("End service (F12)"), Importance: widget.HighImportance, OnTapped: p.wb.finishService},
+		p.endServiceButton(),
 		&widget.Button{Text: lang.L("Complaint (12345/12333)"), Importance: widget.LowImportance, OnTapped: p.wb.openComplaint},
 		p.results)
 	p.box.Objects = objs
@@ -269,6 +271,13 @@ func actionName(a app.Action) string {
 }
 
 // actionLabel is the button text: the name and its key.
+// endServiceButton ends the service; its tip says what F12 does besides.
+func (p *actionsPanel) endServiceButton() fyne.CanvasObject {
+	b := newTipButton(lang.L("End service (F12)"), shortcutTip("F12")+" · "+lang.L("End the service and ask for the rating"), p.wb.finishService, p.wb.deps.Do)
+	b.Importance = widget.HighImportance
+	return b
+}
+
 func actionLabel(a app.Action) string {
 	if k := actionKey(a); k != "" {
 		return actionName(a) + "   " + k

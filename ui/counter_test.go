@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,11 +43,13 @@ func newDesk(t testing.TB, clerkID string, opts ...func(*Deps)) *desk {
 		// the catalogue is public to a signed device; appointments need no clerk either
 		t.Logf("pull before sign-in: %v", err)
 	}
+	rs := NewResidentScreen(a)
+	t.Cleanup(rs.Close)
+	// The desk's window is made last: fyne's test driver takes the last window as every object's
+	// canvas (pop-ups, absolute positions).
 	w := a.NewWindow("")
 	t.Cleanup(w.Close)
 	q := make(uiQueue, 256)
-	rs := NewResidentScreen(a)
-	t.Cleanup(rs.Close)
 	ws := app.Workstation{HallCode: c.Device.HallCode, HallName: c.Device.HallName, WindowNo: "07", DeviceID: c.Device.DeviceID}
 	deps := Deps{Workstation: ws, Store: c.DB, Services: c.Services, Now: time.Now, Do: q.Do, Resident: rs}
 	for _, o := range opts {
@@ -657,4 +660,52 @@ func TestDeskRefusesBusinessAfterMaxWaiting(t *testing.T) {
 	test.Tap(d.wb.actions.buttons[app.ActTempLoss])
 	d.tapDialogButton(t, "确认")
 	d.ui.drainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队等待上传平台") })
+}
+
+// TestActionButtonsShowShortcutTips: resting the pointer on an action shows its shortcut below
+// it (Ctrl+I for the information change, which its label does not say); leaving or tapping
+// hides it, and a pointer that only passes by shows nothing.
+func TestActionButtonsShowShortcutTips(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	tips := map[string]*tipButton{}
+	walkObjects(d.w.Canvas().Content(), func(o any) {
+		if b, ok := o.(*tipButton); ok {
+			tips[b.Text] = b
+		}
+	})
+	info, loss, end := tips[actionLabel(app.ActInfoChange)], tips[actionLabel(app.ActTempLoss)], tips["结束服务 (F12)"]
+	if info == nil || loss == nil || end == nil || d.wb.actions.buttons[app.ActInfoChange] != &info.Button {
+		t.Fatalf("tip buttons %v", tips)
+	}
+	info.MouseIn(&desktop.MouseEvent{})
+	d.ui.drainUntil(t, func() bool { return info.popup != nil })
+	if got := overlayText(d.w); !strings.Contains(got, "快捷键：Ctrl+I") {
+		t.Errorf("tip shows %q", got)
+	}
+	below := fyne.CurrentApp().Driver().AbsolutePositionForObject(info).Y + info.Size().Height
+	if y := info.popup.Position().Y; y < below {
+		t.Errorf("the tip at y=%v covers the button (bottom %v)", y, below)
+	}
+	info.MouseOut()
+	if d.w.Canvas().Overlays().Top() != nil {
+		t.Error("the tip stays after the pointer left")
+	}
+
+	loss.MouseIn(&desktop.MouseEvent{}) // passing by
+	loss.MouseOut()
+	d.ui.runFor(2 * tipDelay)
+	if loss.popup != nil || d.w.Canvas().Overlays().Top() != nil {
+		t.Error("a tip for a pointer that only passed by")
+	}
+
+	end.MouseIn(&desktop.MouseEvent{})
+	d.ui.drainUntil(t, func() bool { return end.popup != nil })
+	if got := overlayText(d.w); !strings.Contains(got, "快捷键：F12") {
+		t.Errorf("end-of-service tip %q", got)
+	}
+	test.Tap(end)
+	if end.popup != nil || d.wb.view != nil {
+		t.Error("tapping did not hide the tip and end the service")
+	}
 }

@@ -23,6 +23,23 @@ var actionKeys = map[app.Action]fyne.KeyName{
 
 func actionKey(a app.Action) string { return string(actionKeys[a]) }
 
+// actionShortcut is the key that starts an action: its F-key, or Ctrl+I for the information
+// change ("" for none).
+func actionShortcut(a app.Action) string {
+	if a == app.ActInfoChange {
+		return "Ctrl+I"
+	}
+	return actionKey(a)
+}
+
+// shortcutTip is the tooltip of a button with a keyboard shortcut ("" when it has none).
+func shortcutTip(key string) string {
+	if key == "" {
+		return ""
+	}
+	return lang.L("Shortcut: {{.Key}}", map[string]any{"Key": key})
+}
+
 // installShortcuts wires the keys for the signed-in workbench.
 func (wb *Workbench) installShortcuts() {
 	c := wb.win.Canvas()
