@@ -69,14 +69,7 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	w := a.NewWindow("")
 	resident := ui.NewResidentScreen(a)
 	deps := ui.Deps{Workstation: ctr.ws, Store: env.db, Services: ctr.services(env.db), Resident: resident, Camera: camera.FFmpeg{},
-		QueuePanel: func(c app.Clerk) (*ui.QueuePanel, func()) {
-			p, stop, err := counterQueuePanel(ctx, w, roles, env.dir, ctr.ws.WindowNo, c.ID)
-			if err != nil {
-				env.log.Warn("hall queue unavailable", "err", err)
-				return nil, nil
-			}
-			return p, stop
-		}}
+		QueuePanel: queuePanelFactory(ctx, w, roles, env, ctr.ws)}
 	var demo *demoCards
 	if ctr.ws.Demo {
 		deps.DemoHint = demoHint()
@@ -149,6 +142,23 @@ type counterSide struct {
 
 // openCounter starts the embedded demo platform when the data directory has no real enrollment,
 // then opens the sync session (nobody signed in yet).
+// queuePanelFactory builds the workbench's queue column for a signed-in clerk: on the hall server
+// of --hall, or in demo mode on the embedded demo hall. An enrolled counter without --hall has no
+// queue column: a demo queue there would put invented ticket numbers into real service records.
+func queuePanelFactory(ctx context.Context, w fyne.Window, roles *roleOptions, env *environment, ws app.Workstation) func(app.Clerk) (*ui.QueuePanel, func()) {
+	if roles.hall == "" && !ws.Demo {
+		return nil
+	}
+	return func(c app.Clerk) (*ui.QueuePanel, func()) {
+		p, stop, err := counterQueuePanel(ctx, w, roles, env.dir, ws.WindowNo, c.ID)
+		if err != nil {
+			env.log.Warn("hall queue unavailable", "err", err)
+			return nil, nil
+		}
+		return p, stop
+	}
+}
+
 func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
 	ws, err := env.workstation(ctx)
 	if err != nil {

@@ -137,3 +137,30 @@ func TestOpenHallScreens(t *testing.T) {
 		w.Close()
 	}
 }
+
+// TestQueueColumnOnlyWithAHall: an enrolled counter gets the queue column only with --hall; demo
+// mode has its embedded demo hall. A demo queue on a real counter would put invented ticket
+// numbers into the service records sent to the platform.
+func TestQueueColumnOnlyWithAHall(t *testing.T) {
+	ctx := context.Background()
+	env, err := openEnvironment(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	enrolled := app.Workstation{DeviceID: "dev-1", HallCode: "500106-01", WindowNo: "07"}
+	for _, tt := range []struct {
+		name  string
+		hall  string
+		ws    app.Workstation
+		queue bool
+	}{
+		{"enrolled, no --hall", "", enrolled, false},
+		{"enrolled, --hall", "http://10.1.2.3:8090", enrolled, true},
+		{"demo", "", app.Workstation{Demo: true, WindowNo: "07"}, true},
+	} {
+		if f := queuePanelFactory(ctx, nil, &roleOptions{hall: tt.hall}, env, tt.ws); (f != nil) != tt.queue {
+			t.Errorf("%s: queue column %v, want %v", tt.name, f != nil, tt.queue)
+		}
+	}
+}
