@@ -59,7 +59,7 @@ func FuzzHallRequest(f *testing.F) {
 	f.Cleanup(func() { svc.Close() })
 	h := Handler(svc)
 	paths := []string{"/tickets", "/windows/07/call-next", "/windows/07/hold", "/windows/07/transfer",
-		"/windows/07/call", "/windows/07/finish", "/tickets/1/cancel", "/tickets/1/resume", "/windows/x%00/recall"}
+		"/windows/07/call", "/windows/07/finish", "/tickets/1/cancel", "/tickets/1/resume", "/windows/x%00/recall", "/evaluations"}
 	seeds := []struct {
 		path int
 		body string
@@ -78,6 +78,11 @@ func FuzzHallRequest(f *testing.F) {
 		{7, `[1,2,3]`},
 		{8, `{"clerk":"` + strings.Repeat("界", 100) + `"}`},
 		{0, `{"business":` + strings.Repeat("[", 10000)},
+		{9, `{"requestId":"r3","recordId":"0193a5c2-7e1f-7000-8000-0000000000a1","ticketNo":"A001","business":"CARD_APPLICATION","window":"07","level":4}`},
+		{9, `{"ticketNo":"A001","business":"CARD_APPLICATION","window":"07","day":"2026-02-30","level":1}`},
+		{9, `{"ticketNo":"a1","business":"CARD_APPLICATION","window":"07","level":9,"at":-1}`},
+		{9, `{"recordId":"` + strings.Repeat("x", 65) + `","ticketNo":"A001","level":5,"paper":true,"late":"yes"}`},
+		{9, `{}`},
 	}
 	for _, s := range seeds {
 		f.Add(uint8(s.path), []byte(s.body))
