@@ -403,15 +403,20 @@ func (p *SyncPanel) waitingRow(it opItem, now time.Time, held map[string]int64) 
 
 func (p *SyncPanel) renderDead(v syncView) {
 	p.deadHead.SetText(lang.L("Rejected by the platform ({{.N}})", map[string]any{"N": len(v.dead)}))
-	objs := make([]fyne.CanvasObject, 0, len(v.dead))
-	for _, it := range v.dead {
-		objs = append(objs, p.deadRow(it, v.at))
+	fillRows(p.dead, v.dead, func(it opItem) fyne.CanvasObject { return p.deadRow(it, v.at) })
+}
+
+// fillRows puts a row per item into box, or "None." when there is none.
+func fillRows(box *fyne.Container, items []opItem, row func(opItem) fyne.CanvasObject) {
+	objs := make([]fyne.CanvasObject, 0, max(len(items), 1))
+	for _, it := range items {
+		objs = append(objs, row(it))
 	}
-	if len(v.dead) == 0 {
+	if len(items) == 0 {
 		objs = append(objs, widget.NewLabel(lang.L("None.")))
 	}
-	p.dead.Objects = objs
-	p.dead.Refresh()
+	box.Objects = objs
+	box.Refresh()
 }
 
 func (p *SyncPanel) deadRow(it opItem, now time.Time) fyne.CanvasObject {
@@ -436,15 +441,7 @@ func (p *SyncPanel) rowSubtitle(it opItem, now time.Time) string {
 
 func (p *SyncPanel) renderConflicts(v syncView) {
 	p.conflictHead.SetText(lang.L("Changed elsewhere: to review ({{.N}})", map[string]any{"N": len(v.conflicts)}))
-	objs := make([]fyne.CanvasObject, 0, len(v.conflicts))
-	for _, it := range v.conflicts {
-		objs = append(objs, p.conflictRow(it, v.at))
-	}
-	if len(v.conflicts) == 0 {
-		objs = append(objs, widget.NewLabel(lang.L("None.")))
-	}
-	p.conflicts.Objects = objs
-	p.conflicts.Refresh()
+	fillRows(p.conflicts, v.conflicts, func(it opItem) fyne.CanvasObject { return p.conflictRow(it, v.at) })
 }
 
 func (p *SyncPanel) conflictRow(it opItem, now time.Time) fyne.CanvasObject {
