@@ -140,8 +140,6 @@ type counterSide struct {
 	demo *sim.Server
 }
 
-// openCounter starts the embedded demo platform when the data directory has no real enrollment,
-// then opens the sync session (nobody signed in yet).
 // queuePanelFactory builds the workbench's queue column for a signed-in clerk: on the hall server
 // of --hall, or in demo mode on the embedded demo hall. An enrolled counter without --hall has no
 // queue column: a demo queue there would put invented ticket numbers into real service records.
@@ -159,6 +157,8 @@ func queuePanelFactory(ctx context.Context, w fyne.Window, roles *roleOptions, e
 	}
 }
 
+// openCounter starts the embedded demo platform when the data directory has no real enrollment,
+// then opens the sync session (nobody signed in yet).
 func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
 	ws, err := env.workstation(ctx)
 	if err != nil {

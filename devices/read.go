@@ -8,7 +8,6 @@ import (
 	"ykt/devices/apdu"
 	"ykt/devices/pboc"
 	"ykt/devices/ssse"
-	"ykt/devices/tlv"
 )
 
 // ReadChip reads a social security card's SSSE environment and then its bank application over
@@ -64,9 +63,8 @@ func cardError(err error) error {
 			reason = "the card wants a PIN or a key for data that should be open"
 		}
 		return &app.CardError{Reason: reason, Err: err}
-	case errors.Is(err, ssse.ErrMalformed), errors.Is(err, pboc.ErrMalformed), errors.Is(err, apdu.ErrMalformed),
-		errors.Is(err, tlv.ErrTruncated), errors.Is(err, tlv.ErrTooDeep), errors.Is(err, tlv.ErrLength),
-		errors.Is(err, tlv.ErrTagLength), errors.Is(err, tlv.ErrTooMany):
+	case errors.Is(err, ssse.ErrMalformed), errors.Is(err, pboc.ErrMalformed), errors.Is(err, apdu.ErrMalformed):
+		// pboc wraps every BER-TLV error of the card's data in its ErrMalformed
 		return &app.CardError{Reason: "the card sent malformed data", Err: err}
 	}
 	return err

@@ -14,10 +14,7 @@ import (
 
 // PCSC reads social security cards in PC/SC readers. It implements app.CardReader; each
 // ReadCard uses its own PC/SC context, so a restarted pcscd never leaves it stale.
-type PCSC struct {
-	// Record, when set, hears every command APDU sent (benchmarks replay them).
-	Record func(cmd []byte)
-}
+type PCSC struct{}
 
 var _ app.CardReader = (*PCSC)(nil)
 
@@ -42,7 +39,6 @@ func (p *PCSC) ReadCard(ctx context.Context, reader string) (*app.CardRead, erro
 		return nil, err
 	}
 	defer conn.Close()
-	conn.Record = p.Record
 	return conn.Read()
 }
 
@@ -90,7 +86,6 @@ func PickReader(sc *scard.Context, want string) (string, error) {
 type Conn struct {
 	Reader string
 	ATR    []byte
-	Record func(cmd []byte)
 
 	card *scard.Card
 }
@@ -119,9 +114,6 @@ func Connect(sc *scard.Context, reader string) (*Conn, error) {
 
 // Transmit implements apdu.Transmitter; a failure of the link is a *LinkError.
 func (c *Conn) Transmit(cmd []byte) ([]byte, error) {
-	if c.Record != nil {
-		c.Record(append([]byte(nil), cmd...))
-	}
 	rsp, err := c.card.Transmit(cmd)
 	if err != nil {
 		return nil, linkError(err)

@@ -99,9 +99,9 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, maxOps, maxBytes int)
 // holdTooOld dead-letters an operation that waited longer than app.MaxSendAge: it is never sent
 // without a supervisor's review (SY-2).
 func holdTooOld(ctx context.Context, tx *sql.Tx, seq int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'REJECTED', result_code = ?,
-		result_message = 'queued more than 150 days ago: held back for a supervisor''s review', updated_ms = ? WHERE seq = ?`,
-		app.CodeTooOld, now.UnixMilli(), seq)
+	msg := fmt.Sprintf("queued more than %d days ago: held back for a supervisor's review", int(app.MaxSendAge.Hours()/24))
+	_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'REJECTED', result_code = ?, result_message = ?, updated_ms = ? WHERE seq = ?`,
+		app.CodeTooOld, msg, now.UnixMilli(), seq)
 	if err != nil {
 		return fmt.Errorf("outbox: hold back operation %d: %w", seq, err)
 	}

@@ -1,6 +1,6 @@
 // Package apdu is the ISO 7816-4 layer under every card protocol: command encoding, status words,
 // and a Channel that handles `61XX` (GET RESPONSE) and `6CXX` (wrong Le) once, below every parser
-// (cards.md §1.9), counts the APDUs it sends and can record them for replay.
+// (cards.md §1.9) and counts the APDUs it sends.
 package apdu
 
 import (
@@ -183,14 +183,12 @@ const (
 	maxResponseData      = 16 * 1024 // a whole GET RESPONSE chain
 )
 
-// Channel sends commands through a Transmitter, handling 61XX and 6CXX, counting every APDU
-// sent, and optionally recording the raw commands (for replay benchmarks).
+// Channel sends commands through a Transmitter, handling 61XX and 6CXX, and counting every APDU
+// sent.
 type Channel struct {
 	T Transmitter
 	// Count is the number of APDUs transmitted, GET RESPONSE and Le resends included.
 	Count int
-	// Record, when set, is called with every raw command transmitted.
-	Record func(cmd []byte)
 }
 
 // NewChannel wraps a Transmitter.
@@ -201,9 +199,6 @@ func (c *Channel) Send(cmd []byte) (Response, error) { return c.transmit(cmd) }
 
 func (c *Channel) transmit(cmd []byte) (Response, error) {
 	c.Count++
-	if c.Record != nil {
-		c.Record(append([]byte(nil), cmd...))
-	}
 	raw, err := c.T.Transmit(cmd)
 	if err != nil {
 		return Response{}, err

@@ -5,7 +5,6 @@ package printer
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -44,7 +43,7 @@ func ApplicationReceipt(r AppReceipt) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	font, err := os.ReadFile(fontFile)
+	font, err := readFont(fontFile)
 	if err != nil {
 		return nil, fmt.Errorf("receipt font: %w", err)
 	}

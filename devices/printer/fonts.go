@@ -5,6 +5,7 @@ package printer
 import (
 	"errors"
 	"os"
+	"sync"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -35,13 +36,29 @@ var LatinFonts = []string{
 	`C:\Windows\Fonts\arial.ttf`,
 }
 
+// fonts keeps the font files read, by path: a kiosk prints all day, and the CJK font is megabytes.
+var fonts sync.Map // path → []byte
+
+// readFont reads a font file once per process.
+func readFont(path string) ([]byte, error) {
+	if b, ok := fonts.Load(path); ok {
+		return b.([]byte), nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	fonts.Store(path, b)
+	return b, nil
+}
+
 // addFonts registers the CJK font (bytes of a single-face TrueType file) and the first Latin font
 // found, and returns the writer that switches between them by script.
 func addFonts(pdf *fpdf.Fpdf, cjk []byte) mixed {
 	pdf.AddUTF8FontFromBytes("cjk", "", cjk)
 	latin := "cjk"
 	for _, f := range LatinFonts {
-		if b, err := os.ReadFile(f); err == nil {
+		if b, err := readFont(f); err == nil {
 			pdf.AddUTF8FontFromBytes("latin", "", b)
 			latin = "latin"
 			break

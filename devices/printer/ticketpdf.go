@@ -12,7 +12,7 @@ import (
 
 // PDF lays a receipt out on an 80 mm wide page, the width of a kiosk's receipt roll.
 func PDF(r Receipt, fontFile string) ([]byte, error) {
-	font, err := os.ReadFile(fontFile)
+	font, err := readFont(fontFile)
 	if err != nil {
 		return nil, fmt.Errorf("ticket font: %w", err)
 	}
