@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -66,7 +67,7 @@ func (wb *Workbench) askCardOp(a app.Action, v app.ResidentView, card app.Card) 
 		if !ok {
 			return
 		}
-		sideCode := []string{"BOTH", "SOCIAL", "FINANCIAL"}[max(0, indexOf(side.Options, side.Selected))]
+		sideCode := []string{"BOTH", "SOCIAL", "FINANCIAL"}[max(0, slices.Index(side.Options, side.Selected))]
 		if a == app.ActFormalLoss && sideCode != "BOTH" {
 			wb.confirmOneSide(a, v, card, sideCode, proxy)
 			return
@@ -245,13 +246,4 @@ func fieldName(f string) string {
 		return lang.L("Side")
 	}
 	return f
-}
-
-func indexOf(xs []string, x string) int {
-	for i, v := range xs {
-		if v == x {
-			return i
-		}
-	}
-	return -1
 }

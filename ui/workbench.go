@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -275,18 +276,7 @@ func rolesText(c app.Clerk) string {
 			out = append(out, lang.L("supervisor"))
 		}
 	}
-	return joinWords(out)
-}
-
-func joinWords(ws []string) string {
-	s := ""
-	for i, w := range ws {
-		if i > 0 {
-			s += "、"
-		}
-		s += w
-	}
-	return s
+	return strings.Join(out, "、")
 }
 
 // policy is the hall's green-channel policy: the catalogue's when known, else the default.
