@@ -41,7 +41,7 @@ func newDesk(t testing.TB, clerkID string, opts ...func(*Deps)) *desk {
 	c := newCounter(t)
 	if err := (&app.Puller{Platform: c.Client, Store: c.DB, HallCode: c.Device.HallCode}).Pull(context.Background()); err != nil {
 		// the catalogue is public to a signed device; appointments need no clerk either
-		t.Logf("pull before sign-in: %v", err)
+		t.Fatalf("pull before sign-in: %v", err)
 	}
 	rs := NewResidentScreen(a)
 	t.Cleanup(rs.Close)

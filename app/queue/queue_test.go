@@ -346,14 +346,13 @@ func TestRecallAndNoShow(t *testing.T) {
 	}
 	f.clock.Advance(30 * time.Second) // 120 s since the first call
 	ns, _, err := f.q.MarkNoShow("01", "c1")
-	if err != nil || ns.State != NoShow {
-		t.Fatalf("no-show: %v %s", err, ns.State)
+	if err != nil || ns.State != NoShow || ns.ID != tk.ID {
+		t.Fatalf("no-show: %v %s (ticket %d, want %d)", err, ns.State, ns.ID, tk.ID)
 	}
 	// The window is free again.
 	if _, _, err := f.q.CallNext("01", "c1"); !errors.Is(err, ErrEmpty) {
 		t.Errorf("after no-show: %v", err)
 	}
-	_ = tk
 }
 
 func TestReactivation(t *testing.T) {
@@ -518,15 +517,19 @@ func TestMidnight(t *testing.T) {
 		if len(ch.Events) != 2 {
 			t.Fatalf("events at midnight: %+v", ch.Events)
 		}
+		abandoned := map[int64]bool{}
 		for _, ev := range ch.Events {
 			if ev.Type != EvAbandon || ev.At != at(0, 0).AddDate(0, 0, 1).Unix() {
 				t.Errorf("event %+v, want ABANDON at local midnight", ev)
 			}
+			abandoned[ev.TicketID] = true
+		}
+		if !abandoned[w.ID] || !abandoned[s.ID] {
+			t.Errorf("abandoned %v, want the waiting %d and the served %d", abandoned, w.ID, s.ID)
 		}
 		if _, _, err := f.q.Finish("01", "c1"); !errors.Is(err, ErrNoCurrent) {
 			t.Errorf("window still holds yesterday's ticket: %v", err)
 		}
-		_, _ = w, s
 	})
 	t.Run("UTC midnight is not the service day's end", func(t *testing.T) {
 		f := newFixture(t, testConfig())
