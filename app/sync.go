@@ -160,6 +160,9 @@ func (e *SyncEngine) defaults() {
 	if e.BackoffCap <= 0 {
 		e.BackoffCap = 5 * time.Minute
 	}
+	if e.ReconnectSpread <= 0 {
+		e.ReconnectSpread = 10 * time.Second
+	}
 	if e.Random == nil {
 		e.Random = rand.Float64
 	}
@@ -196,11 +199,7 @@ func (e *SyncEngine) Kick() {
 // platform is reachable again (SY-11), and a hall's counters must not all send at that instant.
 func (e *SyncEngine) KickSoon() {
 	e.defaults()
-	spread := e.ReconnectSpread
-	if spread <= 0 {
-		spread = 10 * time.Second
-	}
-	time.AfterFunc(time.Duration(e.Random()*float64(spread)), e.Kick)
+	time.AfterFunc(time.Duration(e.Random()*float64(e.ReconnectSpread)), e.Kick)
 }
 
 // Resume clears a halt (after a clerk signed in, or a supervisor fixed the device) and wakes

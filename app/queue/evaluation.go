@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"time"
+	"ykt/app"
 )
 
 // This file holds the 好差评 (service evaluation, domain.md §4) as the hall sees it: a counter
@@ -48,7 +49,7 @@ var (
 func (r EvaluationReport) Validate() error {
 	bad := func(what string) error { return fmt.Errorf("%w: %s", ErrBadEvaluation, what) }
 	switch {
-	case r.Level < 1 || r.Level > 5:
+	case r.Level < app.EvaluationBest || r.Level > app.EvaluationWorst:
 		return bad("level must be 1 to 5")
 	case !numberRE.MatchString(r.TicketNo):
 		return bad("ticket number must be a letter and three digits")
@@ -84,7 +85,7 @@ type Evaluation struct {
 }
 
 // Bad reports a 差评 (不满意 or 非常不满意).
-func (e Evaluation) Bad() bool { return e.Level >= 4 }
+func (e Evaluation) Bad() bool { return app.BadEvaluation(e.Level) }
 
 // FollowUp is a 差评 with its follow-up deadlines: the resident is called back within
 // CallbackDays and the cause rectified within RectificationDays of the evaluation (domain.md §4,

@@ -120,7 +120,7 @@ func (q *Queue) issue(req IssueRequest, now int64) (Issued, error) {
 	}
 	t.ID = q.nextID
 	q.nextID++
-	q.tickets[t.ID], q.byNumber[t.Number] = t, t
+	q.tickets[t.ID] = t
 	if key != "" {
 		q.byPerson[key] = append(q.byPerson[key], t)
 	}

@@ -133,7 +133,6 @@ type Queue struct {
 	inLane   map[int64]laneRef
 	held     map[int64]*Ticket    // HELD only
 	byPerson map[string][]*Ticket // today's tickets by holder
-	byNumber map[string]*Ticket
 	appts    map[string]*Appointment
 	nextID   int64
 	issued   map[string]int // day|business|kind → last digits used
@@ -166,7 +165,7 @@ func New(cfg Config, clock Clock, indexKey []byte, st Snapshot) (*Queue, error) 
 		businesses: map[string]Business{}, windows: map[string]*Window{}, wstate: map[string]*WindowState{},
 		tickets: map[int64]*Ticket{}, waiting: map[int64]*Ticket{}, held: map[int64]*Ticket{},
 		lanes: map[laneKey][]*Ticket{}, inLane: map[int64]laneRef{}, byPerson: map[string][]*Ticket{},
-		byNumber: map[string]*Ticket{}, appts: map[string]*Appointment{}, issued: map[string]int{},
+		appts: map[string]*Appointment{}, issued: map[string]int{},
 		perDay: map[string]int{}, served: map[string][2]int64{}, nextID: max(st.NextID, 1)}
 	for _, b := range cfg.Businesses {
 		q.businesses[b.Code] = b
@@ -202,7 +201,6 @@ func (q *Queue) load(t Ticket) {
 		q.nextID = p.ID + 1
 	}
 	if p.Day == q.day {
-		q.byNumber[p.Number] = p
 		if p.PersonKey != "" {
 			q.byPerson[p.PersonKey] = append(q.byPerson[p.PersonKey], p)
 		}
@@ -287,14 +285,11 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 func (q *Queue) forget(id int64) {
-	if t, ok := q.tickets[id]; ok {
+	if _, ok := q.tickets[id]; ok {
 		delete(q.tickets, id)
 		delete(q.waiting, id)
 		delete(q.held, id)
 		q.laneRemove(id)
-		if q.byNumber[t.Number] == t {
-			delete(q.byNumber, t.Number)
-		}
 	}
 }
 
@@ -365,10 +360,9 @@ func (q *Queue) newDay(day string) {
 			q.forget(id)
 		}
 	}
-	q.byNumber, q.byPerson = map[string]*Ticket{}, map[string][]*Ticket{}
+	q.byPerson = map[string][]*Ticket{}
 	for _, t := range q.tickets {
 		if t.Day == day {
-			q.byNumber[t.Number] = t
 			if t.PersonKey != "" {
 				q.byPerson[t.PersonKey] = append(q.byPerson[t.PersonKey], t)
 			}
@@ -401,15 +395,6 @@ func (q *Queue) windowState(id string) (*WindowState, error) {
 // Ticket returns a copy of a ticket known to the queue (today's or an open older one).
 func (q *Queue) Ticket(id int64) (Ticket, bool) {
 	t, ok := q.tickets[id]
-	if !ok {
-		return Ticket{}, false
-	}
-	return *t, true
-}
-
-// ByNumber returns today's ticket with that number.
-func (q *Queue) ByNumber(number string) (Ticket, bool) {
-	t, ok := q.byNumber[number]
 	if !ok {
 		return Ticket{}, false
 	}
