@@ -104,9 +104,30 @@ func (s *Service) Close() error {
 
 // exec runs one operation: the stored answer if (scope, requestID) was seen, else the operation,
 // its change and the request id in one transaction. Errors of the operation itself are not
-// stored, so a retry of a refused request is decided again.
+// stored, so a retry of a refused request is decided again. Without a request id there is nothing
+// to look up or store: the operation runs first and a transaction is opened only for a change,
+// so reads and timer ticks that change nothing never take the database's write lock.
 func (s *Service) exec(ctx context.Context, scope, requestID string, op func(q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
-	return s.execTx(ctx, scope, requestID, func(_ *sql.Tx, q *queue.Queue) (any, queue.Change, error) { return op(q) })
+	if requestID != "" {
+		return s.execTx(ctx, scope, requestID, func(_ *sql.Tx, q *queue.Queue) (any, queue.Change, error) { return op(q) })
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ch, opErr := op(s.q)
+	if !ch.Empty() {
+		if err := s.db.tx(ctx, func(tx *sql.Tx) error { return s.db.write(ctx, tx, ch) }); err != nil {
+			return nil, s.notStored(ctx, scope, err)
+		}
+		s.publish(ch)
+	}
+	if opErr != nil {
+		return nil, opErr // the timers' part of the change is kept; nothing else happened
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode answer: %w", err)
+	}
+	return b, nil
 }
 
 // execTx is exec for an operation that also reads or writes the database in its transaction.
@@ -149,18 +170,23 @@ func (s *Service) execTx(ctx context.Context, scope, requestID string, op func(t
 		return nil
 	})
 	if err != nil {
-		// Memory may be ahead of the file: rebuild it from what was committed.
-		if rerr := s.reload(context.WithoutCancel(ctx)); rerr != nil {
-			s.log.Error("hall: reload after a failed write", "err", rerr)
-		}
-		s.log.Warn("hall: operation not stored", "scope", scope, "err", err)
-		if errors.Is(err, errClaimLost) {
-			return nil, fmt.Errorf("%w: %v", ErrConflict, err)
-		}
-		return nil, err
+		return nil, s.notStored(ctx, scope, err)
 	}
 	s.publish(ch)
 	return body, opErr
+}
+
+// notStored deals with a change that could not be committed (s.mu held): memory may be ahead of
+// the file, so it is rebuilt from what was committed; a lost claim is a conflict to retry.
+func (s *Service) notStored(ctx context.Context, scope string, err error) error {
+	if rerr := s.reload(context.WithoutCancel(ctx)); rerr != nil {
+		s.log.Error("hall: reload after a failed write", "err", rerr)
+	}
+	s.log.Warn("hall: operation not stored", "scope", scope, "err", err)
+	if errors.Is(err, errClaimLost) {
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	}
+	return err
 }
 
 // publish tells live subscribers what changed (after the commit).
