@@ -118,7 +118,8 @@ type SyncEngine struct {
 	mu        sync.Mutex
 	status    SyncStatus
 	kick      chan struct{}
-	listeners []func([]OpOutcome)
+	listeners map[int]func([]OpOutcome)
+	nextID    int
 	lastPull  time.Time
 }
 
@@ -179,11 +180,21 @@ func (e *SyncEngine) Status() SyncStatus {
 }
 
 // OnOutcomes registers fn to receive every batch of verdicts (from the engine's goroutines; two
-// batches in flight may report at the same time).
-func (e *SyncEngine) OnOutcomes(fn func([]OpOutcome)) {
+// batches in flight may report at the same time) until cancel is called: screens come and go.
+func (e *SyncEngine) OnOutcomes(fn func([]OpOutcome)) (cancel func()) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.listeners = append(e.listeners, fn)
+	if e.listeners == nil {
+		e.listeners = map[int]func([]OpOutcome){}
+	}
+	id := e.nextID
+	e.nextID++
+	e.listeners[id] = fn
+	return func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		delete(e.listeners, id)
+	}
 }
 
 // Kick wakes the engine now (a new operation, a network-up event, a clerk signed in).
@@ -264,7 +275,10 @@ func (e *SyncEngine) send(ctx context.Context, ops []OutboxOp) error {
 	}
 	e.mu.Lock()
 	e.status.LastSuccess, e.status.LastError = e.Clock.Now(), ""
-	listeners := append([]func([]OpOutcome){}, e.listeners...)
+	listeners := make([]func([]OpOutcome), 0, len(e.listeners))
+	for _, fn := range e.listeners {
+		listeners = append(listeners, fn)
+	}
 	e.mu.Unlock()
 	if len(unknown) > 0 {
 		e.release(ctx, unknown, e.backoff(unknown, 0), errors.New("the platform's answer did not cover these operations"), true)

@@ -92,7 +92,7 @@ func NewSyncPanel(deps SyncPanelDeps) *SyncPanel {
 	}
 	p := &SyncPanel{deps: deps, busy: map[string]bool{}}
 	p.build()
-	p.unsubscribe = outcomesOf(deps.Services.Engine).subscribe(func([]app.OpOutcome) { p.Refresh() })
+	p.unsubscribe = onOutcomes(deps.Services.Engine, func([]app.OpOutcome) { p.Refresh() })
 	p.Refresh()
 	return p
 }
