@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 
 	"fyne.io/fyne/v2/lang"
@@ -34,9 +33,7 @@ func (wb *Workbench) IDCardRead(c app.IDCard) {
 func (wb *Workbench) identifyIDCard(c app.IDCard) {
 	id := ids.Normalize(c.IDNumber)
 	wb.lastIDCard = &c
-	wb.lookup(identified{via: app.ViaIDCard, idCard: &c}, func(ctx context.Context, clerk string) (app.LookupResult, error) {
-		return wb.deps.Services.Lookup.Resident(ctx, clerk, app.IDTypeIDCard, id)
-	})
+	wb.lookupID(identified{via: app.ViaIDCard, idCard: &c}, id)
 }
 
 // unknownPerson offers a first application to a person the platform does not know, when their ID

@@ -27,8 +27,11 @@ type identified struct {
 }
 
 // identifyTyped looks up a typed (or ID-card-read) ID number.
-func (wb *Workbench) identifyTyped(id string) {
-	wb.lookup(identified{via: app.ViaTyped}, func(ctx context.Context, clerk string) (app.LookupResult, error) {
+func (wb *Workbench) identifyTyped(id string) { wb.lookupID(identified{via: app.ViaTyped}, id) }
+
+// lookupID looks a resident up by ID number.
+func (wb *Workbench) lookupID(how identified, id string) {
+	wb.lookup(how, func(ctx context.Context, clerk string) (app.LookupResult, error) {
 		return wb.deps.Services.Lookup.Resident(ctx, clerk, app.IDTypeIDCard, id)
 	})
 }
