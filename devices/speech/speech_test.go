@@ -107,6 +107,12 @@ func TestAnnouncerFIFO(t *testing.T) {
 	}
 }
 
+// completeWAV reports whether the RIFF header of the file at path gives the file's own length.
+func completeWAV(path string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && len(b) >= 44 && int(binary.LittleEndian.Uint32(b[4:8]))+8 == len(b)
+}
+
 // TestEspeakWritesMandarin runs the real espeak-ng and checks the WAV it wrote: a RIFF/WAVE file
 // of mono 16-bit PCM lasting as long as a spoken call does.
 func TestEspeakWritesMandarin(t *testing.T) {
@@ -130,7 +136,12 @@ func TestEspeakWritesMandarin(t *testing.T) {
 	if len(files) != 2 {
 		t.Fatalf("wrote %v", files)
 	}
-	time.Sleep(200 * time.Millisecond) // the second file is complete once espeak-ng exits
+	// A file is complete once espeak-ng has written the RIFF size into its header, at the end.
+	for _, f := range files {
+		for !completeWAV(f) && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 	var durations []float64
 	for _, f := range files {
 		b, err := os.ReadFile(f)
