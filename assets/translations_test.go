@@ -7,10 +7,12 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func loadTranslation(t *testing.T, name string) map[string]any {
@@ -115,7 +117,8 @@ func TestEveryStringTranslated(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if !hasHan(s) && s == k {
+		// Without Chinese, a translation may only be template fields and punctuation.
+		if !hasHan(s) && strings.ContainsFunc(templateField.ReplaceAllString(s, ""), unicode.IsLetter) {
 			t.Errorf("zh_Hans.json: %q is not translated", k)
 		}
 		if strings.Count(s, "{{") != strings.Count(k, "{{") {
@@ -123,6 +126,9 @@ func TestEveryStringTranslated(t *testing.T) {
 		}
 	}
 }
+
+// templateField is a go-i18n template field such as {{.N}}.
+var templateField = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 func hasHan(s string) bool {
 	for _, r := range s {
