@@ -7,13 +7,13 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf16"
 
 	"go.bug.st/serial"
 
 	"ykt/app"
 	"ykt/app/ids"
+	"ykt/devices/cardtext"
 )
 
 // Sizes of the read answer's parts (cards.md §4.2).
@@ -58,8 +58,8 @@ func DecodeText(t []byte) (*app.IDCard, error) {
 	for i, f := range fields {
 		v[i] = utf16le(t[f.off : f.off+f.n])
 	}
-	c := &app.IDCard{Name: v[0], Sex: v[1], Nation: v[2], BirthDate: isoDate(v[3]), Address: v[4],
-		IDNumber: ids.Normalize(v[5]), Authority: v[6], ValidFrom: isoDate(v[7]), ValidUntil: isoDate(v[8])}
+	c := &app.IDCard{Name: v[0], Sex: v[1], Nation: v[2], BirthDate: cardtext.ISODate(v[3]), Address: v[4],
+		IDNumber: ids.Normalize(v[5]), Authority: v[6], ValidFrom: cardtext.ISODate(v[7]), ValidUntil: cardtext.ISODate(v[8])}
 	if strings.Contains(v[8], "长期") {
 		c.ValidUntil = app.LongTerm
 	}
@@ -73,21 +73,8 @@ func utf16le(b []byte) string {
 	for i := range u {
 		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
 	}
-	s := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, string(utf16.Decode(u)))
+	s := cardtext.DropControl(string(utf16.Decode(u)))
 	return strings.TrimSpace(s)
-}
-
-// isoDate turns YYYYMMDD into YYYY-MM-DD and leaves anything else as it is.
-func isoDate(s string) string {
-	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
-		return s[:4] + "-" + s[4:6] + "-" + s[6:]
-	}
-	return s
 }
 
 // Reader is an ID card reader on a byte stream (a serial port).

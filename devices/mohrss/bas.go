@@ -4,16 +4,17 @@
 package mohrss
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"ykt/app"
 	"ykt/app/ids"
+	"ykt/devices/cardtext"
 )
 
 // Bas is one iReadCardBas output: 发卡地区行政区划代码, 社会保障号码, 卡号, 卡识别码, 姓名,
@@ -34,7 +35,7 @@ func ParseBas(out []byte) (*Bas, error) {
 	if len(out) > MaxOutput {
 		return nil, fmt.Errorf("%w: %d bytes", ErrFormat, len(out))
 	}
-	if i := strings.IndexByte(string(out), 0); i >= 0 {
+	if i := bytes.IndexByte(out, 0); i >= 0 {
 		out = out[:i]
 	}
 	b, err := simplifiedchinese.GBK.NewDecoder().Bytes(out)
@@ -47,12 +48,7 @@ func ParseBas(out []byte) (*Bas, error) {
 		return nil, fmt.Errorf("%w: %d fields", ErrFormat, len(f))
 	}
 	for i := range f {
-		f[i] = strings.TrimSpace(strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) {
-				return -1
-			}
-			return r
-		}, f[i]))
+		f[i] = strings.TrimSpace(cardtext.DropControl(f[i]))
 	}
 	for len(f) < 11 {
 		f = append(f, "")
@@ -72,7 +68,7 @@ func ParseBas(out []byte) (*Bas, error) {
 // interface mean the holder data was not read: HolderProtected.
 func (b *Bas) SSC() *app.SSCData {
 	d := &app.SSCData{CardIDCode: b.CardIDCode, RegionCode: b.RegionCode, SpecVersion: b.SpecVersion,
-		IssueDate: isoDate(b.IssueDate), ExpiryDate: isoDate(b.ExpiryDate), CardNo: b.CardNo, CardNoValid: ids.ValidCardNo(b.CardNo)}
+		IssueDate: cardtext.ISODate(b.IssueDate), ExpiryDate: cardtext.ISODate(b.ExpiryDate), CardNo: b.CardNo, CardNoValid: ids.ValidCardNo(b.CardNo)}
 	if d.RegionCode == "" && len(d.CardIDCode) >= 6 {
 		d.RegionCode = d.CardIDCode[:6]
 	}
@@ -84,13 +80,6 @@ func (b *Bas) SSC() *app.SSCData {
 	valid := ids.Check(ssn, time.Time{}) == ids.OK
 	d.SSN, d.SSNValid, d.Name = &ssn, &valid, &name
 	return d
-}
-
-func isoDate(s string) string {
-	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
-		return s[:4] + "-" + s[4:6] + "-" + s[6:]
-	}
-	return s
 }
 
 // Error is a non-zero return code of the interface, with the meaning one vendor's table gives.

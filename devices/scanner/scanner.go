@@ -12,8 +12,8 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
+	"ykt/devices/cardtext"
 
 	"go.bug.st/serial"
 )
@@ -115,12 +115,7 @@ func Clean(b []byte) string {
 		return ""
 	}
 	s := strings.ToValidUTF8(string(b), string(utf8.RuneError))
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
+	s = cardtext.DropControl(s)
 	return strings.TrimSpace(s)
 }
 

@@ -4,11 +4,12 @@
 package ssse
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
+	"ykt/devices/cardtext"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -91,29 +92,15 @@ var gbk = simplifiedchinese.GBK
 // DecodeAN decodes an `an` value: GBK to UTF-8, cut at the first 00, trailing spaces trimmed,
 // control characters dropped. Bytes that are not GBK become U+FFFD.
 func DecodeAN(v []byte) string {
-	if i := indexByte(v, 0); i >= 0 {
+	if i := bytes.IndexByte(v, 0); i >= 0 {
 		v = v[:i]
 	}
 	s, err := gbk.NewDecoder().Bytes(v)
 	if err != nil { // the decoder replaces bad input; an error here is not expected
 		return strings.ToValidUTF8(string(v), "\uFFFD")
 	}
-	out := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, string(s))
+	out := cardtext.DropControl(string(s))
 	return strings.TrimRight(out, " \u3000")
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // DecodeCN decodes a `cn` value: upper-case hex with the trailing F padding removed.
