@@ -709,3 +709,60 @@ func TestActionButtonsShowShortcutTips(t *testing.T) {
 		t.Error("tapping did not hide the tip and end the service")
 	}
 }
+
+// TestDeviceEventsIgnoredBeforeSignInAndWhileLocked: a card, an ID card or a scanned code that
+// arrives before anyone has signed in (demo mode plugs its card at start) or while the desk is
+// locked is dropped: no crash, no look-up as the clerk who walked away.
+func TestDeviceEventsIgnoredBeforeSignInAndWhileLocked(t *testing.T) {
+	d := newDesk(t, "")
+	if d.wb.AcceptsDevices() {
+		t.Fatal("the desk takes cards before sign-in")
+	}
+	d.wb.CardInserted(readDemoCard(t, "elderly"))
+	d.wb.CardUnreadable(&app.CardError{Reason: "test"})
+	d.wb.IDCardRead(app.IDCard{Name: "张三", IDNumber: "500106194912310029"})
+	d.wb.CodeScanned("YKM:anything")
+	drainQueued(d.ui)
+	if d.wb.view != nil || d.wb.clerk != nil {
+		t.Fatal("a device event before sign-in reached the desk")
+	}
+
+	d.signInOnScreen(t, "c0107", sim.DemoPassword)
+	d.ui.drainUntil(t, func() bool { return d.wb.clerk != nil })
+	if !d.wb.AcceptsDevices() {
+		t.Fatal("the signed-in desk refuses cards")
+	}
+	d.wb.lock.lockNow()
+	if d.wb.AcceptsDevices() {
+		t.Fatal("the locked desk takes cards")
+	}
+	d.wb.CardInserted(readDemoCard(t, "elderly"))
+	d.wb.IDCardRead(app.IDCard{Name: "张三", IDNumber: "500106194912310029"})
+	drainQueued(d.ui)
+	if d.wb.view != nil || d.wb.seq != 0 {
+		t.Fatalf("a card read while locked was looked up (seq %d)", d.wb.seq)
+	}
+
+	test.Type(d.wb.lock.password, sim.DemoPassword)
+	d.wb.lock.unlock()
+	d.ui.drainUntil(t, func() bool { return !d.wb.lock.locked })
+	d.wb.CardInserted(readDemoCard(t, "elderly"))
+	d.ui.drainUntil(t, func() bool { return d.wb.view != nil && d.wb.view.Resident.SSN == "500106194912310029" })
+
+	d.wb.SignOut()
+	if d.wb.AcceptsDevices() {
+		t.Fatal("the desk takes cards after sign-out")
+	}
+}
+
+// drainQueued runs the UI work queued so far.
+func drainQueued(q uiQueue) {
+	for {
+		select {
+		case f := <-q:
+			f()
+		default:
+			return
+		}
+	}
+}

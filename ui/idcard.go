@@ -14,10 +14,8 @@ import (
 // goroutine. With the proxy dialog open it fills the proxy; with the application form open, a
 // card that is not the resident's fills its proxy block; otherwise it identifies the holder.
 func (wb *Workbench) IDCardRead(c app.IDCard) {
-	wb.deps.Do(func() {
-		wb.lock.touch()
+	wb.onDeviceEvent(func() {
 		switch {
-		case wb.clerk == nil:
 		case wb.proxyForm != nil:
 			wb.proxyForm.setFromIDCard(c)
 		case wb.appForm != nil:
@@ -58,10 +56,5 @@ func (wb *Workbench) unknownPerson(how identified, err error) bool {
 
 // CodeScanned takes a code from a serial QR scanner; call it from any goroutine.
 func (wb *Workbench) CodeScanned(code string) {
-	wb.deps.Do(func() {
-		if wb.clerk != nil {
-			wb.lock.touch()
-			wb.identifyCode(code)
-		}
-	})
+	wb.onDeviceEvent(func() { wb.identifyCode(code) })
 }

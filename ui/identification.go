@@ -45,15 +45,14 @@ func (wb *Workbench) identifyCode(code string) {
 }
 
 // CardInserted identifies the holder of a card just read; call it from any goroutine.
+// Before sign-in and while the desk is locked the card is ignored.
 func (wb *Workbench) CardInserted(read *app.CardRead) {
-	wb.deps.Do(func() { wb.identifyCard(read) })
+	wb.onDeviceEvent(func() { wb.identifyCard(read) })
 }
 
 // CardUnreadable says why a card in the reader could not be read; call it from any goroutine.
 func (wb *Workbench) CardUnreadable(err error) {
-	wb.deps.Do(func() {
-		wb.resident.showMessage(cardErrorText(err), widget.DangerImportance)
-	})
+	wb.onDeviceEvent(func() { wb.resident.showMessage(cardErrorText(err), widget.DangerImportance) })
 }
 
 func (wb *Workbench) identifyCard(read *app.CardRead) {

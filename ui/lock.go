@@ -61,6 +61,7 @@ func (l *lockScreen) lockNow() {
 		return
 	}
 	l.locked = true
+	l.wb.updateDeviceGate()
 	l.password = &widget.Entry{Password: true, PlaceHolder: lang.L("Password"), OnSubmitted: func(string) { l.unlock() }}
 	l.password.ExtendBaseWidget(l.password)
 	l.message = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
@@ -96,6 +97,7 @@ func (l *lockScreen) unlock() {
 				l.wb.buildDesk()
 			}
 			l.locked = false
+			l.wb.updateDeviceGate()
 			l.popup.Hide()
 			l.touch()
 			l.wb.win.Canvas().Focus(l.wb.identify.entry)

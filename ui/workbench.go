@@ -71,6 +71,7 @@ type Workbench struct {
 	lastChip   *app.CardRead    // the last card read, to prefill an application
 	lastIDCard *app.IDCard      // the last ID card read, likewise
 	lock       *lockScreen
+	devices    deviceGate // open while a clerk is signed in and the desk unlocked
 
 	clerk   *app.Clerk
 	offline bool // the clerk signed in on this computer while the platform was away
@@ -187,6 +188,7 @@ func (wb *Workbench) signedIn(c app.Clerk) {
 	wb.refreshCaches()
 	wb.buildDesk()
 	wb.lock.start()
+	wb.updateDeviceGate()
 	if wb.deps.Resident != nil {
 		wb.deps.Resident.ShowWelcome(wb.deps.Workstation.HallName)
 	}
@@ -203,6 +205,7 @@ func (wb *Workbench) SignOut() {
 	wb.lock.stop()
 	wb.closeSyncPanel()
 	wb.clerk, wb.view, wb.offline, wb.visits = nil, nil, false, nil
+	wb.updateDeviceGate()
 	if s := wb.deps.Services; s != nil {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
