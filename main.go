@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"ykt/assets"
+	"ykt/cli"
 	"ykt/ui"
 )
 
@@ -16,7 +17,7 @@ import (
 const appID = "cn.gov.cq.spb.ykt"
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr, newFyneApp))
 }
 
 // newFyneApp is the only place that creates the Fyne application, so that no other package

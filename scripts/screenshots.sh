@@ -18,7 +18,7 @@ shoot workbench-en --scene resident --lang en
 for scene in signin temp-loss formal-loss unblock enable pin-reset activate info-change proxy payments application evaluation sync home-visits shortcuts; do
   shoot "counter-$scene" --scene "$scene"
 done
-# The hall's screens (issue 6): `--role` is handled by runHallRole (roles.go), which runDesktop
+# The hall's screens (issue 6): `--role` is handled by runHallRole (cli/hallroles.go), which runDesktop
 # calls first. Each runs its own demo hall with a morning's queue.
 shoot kiosk --role kiosk
 shoot display --role display

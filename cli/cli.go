@@ -1,4 +1,6 @@
-package main
+// Package cli is the ykt command: one file per subcommand, the desktop start-up of every role
+// and the demo wiring. main calls Run; nothing here imports main.
+package cli
 
 import (
 	"context"
@@ -10,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"fyne.io/fyne/v2"
 )
 
 // command is one `ykt` subcommand. run gets the arguments after the command's name and returns
@@ -45,8 +49,10 @@ func commands() []command {
 	}
 }
 
-// run dispatches argv (without the program name) and returns the exit code.
-func run(args []string, out, errOut io.Writer) int {
+// Run dispatches argv (without the program name) and returns the process exit code. newApp
+// creates the Fyne application for the desktop roles: main owns it, as the one importer of
+// fyne.io/fyne/v2/app (engineering.md §1.1).
+func Run(args []string, out, errOut io.Writer, newApp func() fyne.App) int {
 	ctx := context.Background()
 	cmds := commands()
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
@@ -63,7 +69,7 @@ func run(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "ykt: unknown command %q; run 'ykt --help' for the list\n", strings.Join(args, " "))
 		return exitUsage
 	}
-	return runDesktop(args, out, errOut)
+	return runDesktop(args, out, errOut, newApp)
 }
 
 func usage(w io.Writer, cmds []command) {

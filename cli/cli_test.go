@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"ykt/app"
 	"ykt/app/pii"
 	"ykt/localdb"
@@ -17,7 +19,7 @@ import (
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(args, &out, &errOut)
+	code = Run(args, &out, &errOut, test.NewApp)
 	return code, out.String(), errOut.String()
 }
 

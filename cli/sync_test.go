@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -177,7 +177,7 @@ func buildYKT(t *testing.T) string {
 	if raceEnabled {
 		args = append(args, "-race")
 	}
-	cmd := exec.Command("go", append(args, ".")...)
+	cmd := exec.Command("go", append(args, "ykt")...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build ykt: %v\n%s", err, out)
 	}

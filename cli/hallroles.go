@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -67,10 +67,10 @@ func (o *roleOptions) validRole() bool {
 // it did; for the counter role (the default) it returns handled=false and the workbench starts.
 // desktop.go calls it first:
 //
-//	if code, handled := runHallRole(args, out, errOut); handled {
+//	if code, handled := runHallRole(args, out, errOut, newApp); handled {
 //		return code
 //	}
-func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) {
+func runHallRole(args []string, out, errOut io.Writer, newApp func() fyne.App) (code int, handled bool) {
 	fs, dataDir := newFlags("ykt", "--role kiosk|display|stats [--hall URL] [--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE]", errOut)
 	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
 	shot := fs.String("screenshot", "", "render the window, save it as a PNG to FILE and exit")
@@ -93,7 +93,7 @@ func runHallRole(args []string, out, errOut io.Writer) (code int, handled bool) 
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a, err := startFyne(*language, *shot != "")
+	a, err := startFyne(newApp, *language, *shot != "")
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt:", err)
 		return exitFailure, true

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -16,19 +16,19 @@ import (
 func TestRoleFlags(t *testing.T) {
 	// The counter role (the default) is left to the workbench.
 	for _, args := range [][]string{nil, {"--role", "counter"}, {"--lang", "en"}, {"--bogus"}} {
-		if _, handled := runHallRole(args, &strings.Builder{}, &strings.Builder{}); handled {
+		if _, handled := runHallRole(args, &strings.Builder{}, &strings.Builder{}, test.NewApp); handled {
 			t.Errorf("%q handled as a hall screen", args)
 		}
 	}
 	var errOut strings.Builder
-	code, handled := runHallRole([]string{"--role", "cashier", "--data-dir", t.TempDir()}, &strings.Builder{}, &errOut)
+	code, handled := runHallRole([]string{"--role", "cashier", "--data-dir", t.TempDir()}, &strings.Builder{}, &errOut, test.NewApp)
 	if !handled || code != exitUsage || !strings.Contains(errOut.String(), "unknown role") {
 		t.Errorf("unknown role: %v %d %q", handled, code, errOut.String())
 	}
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
 	errOut.Reset()
-	code, handled = runHallRole([]string{"--role", "kiosk", "--data-dir", t.TempDir()}, &strings.Builder{}, &errOut)
+	code, handled = runHallRole([]string{"--role", "kiosk", "--data-dir", t.TempDir()}, &strings.Builder{}, &errOut, test.NewApp)
 	if !handled || code != exitFailure || !strings.Contains(errOut.String(), "no display") {
 		t.Errorf("kiosk without display: %v %d %q", handled, code, errOut.String())
 	}

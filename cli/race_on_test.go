@@ -1,6 +1,6 @@
 //go:build race
 
-package main
+package cli
 
 // raceEnabled: the test binary runs with -race, so the ykt binary it builds does too and reuses
 // the packages already compiled for it.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -64,7 +64,7 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 func waitForCardGone(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		var out, errOut bytes.Buffer
-		if run([]string{"card", "read", "--reader", pcsctest.Reader0, "--data-dir", t.TempDir()}, &out, &errOut) == exitNoCard {
+		if Run([]string{"card", "read", "--reader", pcsctest.Reader0, "--data-dir", t.TempDir()}, &out, &errOut, nil) == exitNoCard {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

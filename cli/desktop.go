@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -28,8 +28,8 @@ import (
 )
 
 // runDesktop opens the counter workbench, or a hall screen for --role kiosk|display|stats.
-func runDesktop(args []string, out, errOut io.Writer) int {
-	if code, handled := runHallRole(args, out, errOut); handled {
+func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) int {
+	if code, handled := runHallRole(args, out, errOut, newApp); handled {
 		return code
 	}
 	fs, dataDir := newFlags("ykt", "[--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE [--scene NAME]] [--role …]", errOut)
@@ -61,7 +61,7 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 	}
 	defer ctr.Close()
 
-	a, err := startFyne(*language, *shot != "")
+	a, err := startFyne(newApp, *language, *shot != "")
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt:", err)
 		return exitFailure
@@ -118,11 +118,11 @@ func runDesktop(args []string, out, errOut io.Writer) int {
 // Chinese). For a screenshot it selects Mesa's softpipe: llvmpipe returns a black front buffer to
 // Capture under Xvfb; softpipe returns what is on screen. That must happen before the window (and
 // its GL context) exists.
-func startFyne(language string, screenshot bool) (fyne.App, error) {
+func startFyne(newApp func() fyne.App, language string, screenshot bool) (fyne.App, error) {
 	if screenshot && os.Getenv("GALLIUM_DRIVER") == "" {
 		os.Setenv("GALLIUM_DRIVER", "softpipe")
 	}
-	a := newFyneApp()
+	a := newApp()
 	if language == "" {
 		language = a.Preferences().String(ui.PrefLanguage)
 	}
@@ -205,12 +205,13 @@ func demoHint() string {
 	return "Demo / 演示: " + strings.Join(ids, ", ") + " · password / 密码 " + sim.DemoPassword
 }
 
-// watchCards reads every card inserted in a PC/SC reader and hands it to the workbench; every
-// read is audited (PI-8) by the resident's blind index.
+// watchCards reads every card inserted in a PC/SC reader while the desk takes cards (a clerk
+// signed in, not locked) and hands it to the workbench; every read is audited (PI-8) by the
+// resident's blind index before the desk shows it — no audit record, no identification.
 func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
 	reader := &devices.PCSC{}
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
-		if ev.Kind != app.CardInserted {
+		if ev.Kind != app.CardInserted || !wb.AcceptsDevices() {
 			return
 		}
 		go func() {
@@ -218,16 +219,19 @@ func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
 			audit := app.AuditEvent{Event: "card.read", Result: "OK", Reason: ev.Reader}
 			if err != nil {
 				audit.Result = "FAILED"
+			} else if read.SSC != nil && read.SSC.SSN != nil {
+				audit.SubjectSSN = *read.SSC.SSN
+			}
+			if aerr := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); aerr != nil {
+				env.log.Error("audit card read", "err", aerr)
+				wb.CardUnreadable(fmt.Errorf("audit card read: %w", aerr))
+				return
+			}
+			if err != nil {
 				wb.CardUnreadable(err)
-			} else {
-				if read.SSC != nil && read.SSC.SSN != nil {
-					audit.SubjectSSN = *read.SSC.SSN
-				}
-				wb.CardInserted(read)
+				return
 			}
-			if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); err != nil {
-				env.log.Error("audit card read", "err", err)
-			}
+			wb.CardInserted(read)
 		}()
 	})
 }
@@ -249,6 +253,8 @@ func watchIDReader(ctx context.Context, env *environment, port string, wb *ui.Wo
 			last = ""
 		case err != nil:
 			env.log.Warn("ID card reader", "port", port, "err", err)
+		case !wb.AcceptsDevices():
+			last = "" // nobody signed in, or locked: not read, and read again once the desk takes it
 		case c.IDNumber != last:
 			last = c.IDNumber
 			c.Photo = nil // never kept (cards.md §4.2)
