@@ -10,7 +10,8 @@ import (
 
 	"ykt/assets"
 	"ykt/cli"
-	"ykt/ui"
+	"ykt/ui/i18n"
+	"ykt/ui/theme"
 )
 
 // appID names the application to Fyne (preferences, desktop integration).
@@ -23,9 +24,9 @@ func main() {
 // newFyneApp is the only place that creates the Fyne application, so that no other package
 // links the GLFW driver (engineering.md §1.1).
 func newFyneApp() fyne.App {
-	ui.NormalizeLocaleEnv()
+	i18n.NormalizeLocaleEnv()
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	ui.ApplyTextSize(a) // the application theme, large text if the clerk chose it
+	theme.ApplyTextSize(a) // the application theme, large text if the clerk chose it
 	return a
 }

@@ -24,7 +24,10 @@ import (
 	"ykt/devices/vcard"
 	"ykt/localdb"
 	"ykt/platform/sim"
-	"ykt/ui"
+	"ykt/ui/desk"
+	"ykt/ui/i18n"
+	"ykt/ui/residentscreen"
+	"ykt/ui/services"
 )
 
 // runDesktop opens the counter workbench, or a hall screen for --role kiosk|display|stats.
@@ -35,7 +38,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	fs, dataDir := newFlags("ykt", "[--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE [--scene NAME]] [--role …]", errOut)
 	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
 	shot := fs.String("screenshot", "", "render the main window, save it as a PNG to FILE and exit")
-	scene := fs.String("scene", "", "with --screenshot in demo mode: the screen to show first ("+strings.Join(ui.Scenes, ", ")+")")
+	scene := fs.String("scene", "", "with --screenshot in demo mode: the screen to show first ("+strings.Join(desk.Scenes, ", ")+")")
 	idReader := fs.String("id-reader", "", "serial port of a resident ID card reader (e.g. /dev/ttyUSB0, COM3)")
 	qrScanner := fs.String("scanner", "", "serial port of a QR scanner (keyboard-wedge scanners need nothing)")
 	roles := addRoleFlags(fs)
@@ -67,8 +70,8 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 		return exitFailure
 	}
 	w := a.NewWindow("")
-	resident := ui.NewResidentScreen(a)
-	deps := ui.Deps{Workstation: ctr.ws, Store: env.db, Services: ctr.services(env.db), Resident: resident, Camera: camera.FFmpeg{},
+	resident := residentscreen.New(a)
+	deps := desk.Deps{Workstation: ctr.ws, Store: env.db, Services: ctr.services(env.db), Resident: resident, Camera: camera.FFmpeg{},
 		QueuePanel: queuePanelFactory(ctx, w, roles, env, ctr.ws)}
 	var demo *demoCards
 	if ctr.ws.Demo {
@@ -77,8 +80,8 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 		deps.DemoCards, deps.PlugDemoCard = demoCardNames(), demo.plug
 		defer demo.unplug()
 	}
-	wb := ui.NewWorkbench(a, w, deps)
-	w.Resize(ui.WindowSize)
+	wb := desk.NewWorkbench(a, w, deps)
+	w.Resize(desk.WindowSize)
 	w.SetMaster()
 	w.SetOnClosed(func() { resident.Close() })
 
@@ -124,9 +127,9 @@ func startFyne(newApp func() fyne.App, language string, screenshot bool) (fyne.A
 	}
 	a := newApp()
 	if language == "" {
-		language = a.Preferences().String(ui.PrefLanguage)
+		language = a.Preferences().String(i18n.PrefLanguage)
 	}
-	if err := ui.UseLanguage(ui.LanguageOrDefault(language)); err != nil {
+	if err := i18n.UseLanguage(i18n.LanguageOrDefault(language)); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -143,11 +146,11 @@ type counterSide struct {
 // queuePanelFactory builds the workbench's queue column for a signed-in clerk: on the hall server
 // of --hall, or in demo mode on the embedded demo hall. An enrolled counter without --hall has no
 // queue column: a demo queue there would put invented ticket numbers into real service records.
-func queuePanelFactory(ctx context.Context, w fyne.Window, roles *roleOptions, env *environment, ws app.Workstation) func(app.Clerk) (*ui.QueuePanel, func()) {
+func queuePanelFactory(ctx context.Context, w fyne.Window, roles *roleOptions, env *environment, ws app.Workstation) func(app.Clerk) (*desk.QueuePanel, func()) {
 	if roles.hall == "" && !ws.Demo {
 		return nil
 	}
-	return func(c app.Clerk) (*ui.QueuePanel, func()) {
+	return func(c app.Clerk) (*desk.QueuePanel, func()) {
 		p, stop, err := counterQueuePanel(ctx, w, roles, env.dir, ws.WindowNo, c.ID)
 		if err != nil {
 			env.log.Warn("hall queue unavailable", "err", err)
@@ -183,9 +186,9 @@ func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
 	return c, nil
 }
 
-func (c *counterSide) services(db *localdb.DB) *ui.Services {
+func (c *counterSide) services(db *localdb.DB) *services.Services {
 	s := c.sync
-	return &ui.Services{Operations: s.Operations, Lookup: s.Lookup, Sessions: s.Sessions, Platform: s.Client, Engine: s.Engine,
+	return &services.Services{Operations: s.Operations, Lookup: s.Lookup, Sessions: s.Sessions, Platform: s.Client, Engine: s.Engine,
 		Catalog: db, Visits: db, Made: db, Pull: s.Pull}
 }
 
@@ -208,7 +211,7 @@ func demoHint() string {
 // watchCards reads every card inserted in a PC/SC reader while the desk takes cards (a clerk
 // signed in, not locked) and hands it to the workbench; every read is audited (PI-8) by the
 // resident's blind index before the desk shows it — no audit record, no identification.
-func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
+func watchCards(ctx context.Context, env *environment, wb *desk.Workbench) {
 	reader := &devices.PCSC{}
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
 		if ev.Kind != app.CardInserted || !wb.AcceptsDevices() {
@@ -238,7 +241,7 @@ func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
 
 // watchIDReader polls a resident ID card reader on a serial port and hands each new card to the
 // workbench; reads are audited by blind index, the photo is never kept.
-func watchIDReader(ctx context.Context, env *environment, port string, wb *ui.Workbench) {
+func watchIDReader(ctx context.Context, env *environment, port string, wb *desk.Workbench) {
 	r, closer, err := idcard.Open(port, 0)
 	if err != nil {
 		env.log.Error("ID card reader", "port", port, "err", err)
@@ -273,7 +276,7 @@ func watchIDReader(ctx context.Context, env *environment, port string, wb *ui.Wo
 }
 
 // watchScanner reads codes from a serial QR scanner (one code per line) for the workbench.
-func watchScanner(ctx context.Context, env *environment, port string, wb *ui.Workbench) {
+func watchScanner(ctx context.Context, env *environment, port string, wb *desk.Workbench) {
 	closer, done, err := scanner.OpenSerial(port, 0, wb.CodeScanned)
 	if err != nil {
 		env.log.Error("QR scanner", "port", port, "err", err)
@@ -329,7 +332,7 @@ func (d *demoCards) unplug() {
 }
 
 // screenshot plays a demo scene, waits for the window to paint, saves it and quits.
-func screenshot(wb *ui.Workbench, a fyne.App, path, scene string, result *int, errOut io.Writer) {
+func screenshot(wb *desk.Workbench, a fyne.App, path, scene string, result *int, errOut io.Writer) {
 	target, err := wb.PlayScene(scene, sim.DemoPassword)
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt --scene:", err)

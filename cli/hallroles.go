@@ -19,7 +19,8 @@ import (
 	"ykt/devices/printer"
 	"ykt/devices/speech"
 	"ykt/hall"
-	"ykt/ui"
+	"ykt/ui/desk"
+	"ykt/ui/hallscreens"
 )
 
 // The roles of `ykt --role`: the counter workbench, or one of the hall's screens.
@@ -131,7 +132,7 @@ func runHallRole(args []string, out, errOut io.Writer, newApp func() fyne.App) (
 // the elderly green channel). A kiosk has no clerk session, so a registered disability, which only
 // the platform knows, is not seen here: disabled residents without the age get the green channel
 // from staff at the desk (a manual green-channel ticket with a reason, domain.md §3.3).
-func identifyKiosk(ctx context.Context, k *ui.Kiosk) {
+func identifyKiosk(ctx context.Context, k *hallscreens.Kiosk) {
 	reader := &devices.PCSC{}
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
 		if ev.Kind != app.CardInserted {
@@ -153,9 +154,9 @@ func identifyKiosk(ctx context.Context, k *ui.Kiosk) {
 
 // hallScreens are the screens openHallScreen built (one of them is set).
 type hallScreens struct {
-	Kiosk   *ui.Kiosk
-	Display *ui.CallDisplay
-	Stats   *ui.StatsScreen
+	Kiosk   *hallscreens.Kiosk
+	Display *hallscreens.CallDisplay
+	Stats   *hallscreens.StatsScreen
 }
 
 // openHallScreen builds the role's screen into w and starts its workers; stop ends them.
@@ -175,19 +176,19 @@ func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptio
 			stop()
 			return screens, nil, err
 		}
-		screens.Kiosk = ui.NewKiosk(a, w, ui.KioskDeps{Hall: client, Printer: printer, Do: o.do})
+		screens.Kiosk = hallscreens.NewKiosk(a, w, hallscreens.KioskDeps{Hall: client, Printer: printer, Do: o.do})
 		size = fyne.NewSize(1024, 768)
 	case roleDisplay:
-		deps := ui.DisplayDeps{Hall: client, Do: o.do}
+		deps := hallscreens.DisplayDeps{Hall: client, Do: o.do}
 		if ann := startAnnouncer(ctx, o); ann != nil {
 			deps.Announce = func(number, window string, recall bool) {
 				ann.Announce(speech.Announcement{Number: number, Window: window, Recall: recall})
 			}
 		}
-		screens.Display = ui.NewCallDisplay(a, w, deps)
+		screens.Display = hallscreens.NewCallDisplay(a, w, deps)
 		go screens.Display.Run(ctx)
 	case roleStats:
-		screens.Stats = ui.NewStatsScreen(a, w, ui.StatsDeps{Hall: client, Do: o.do})
+		screens.Stats = hallscreens.NewStatsScreen(a, w, hallscreens.StatsDeps{Hall: client, Do: o.do})
 		w.SetTitle(lang.L("Queue statistics"))
 		w.SetContent(screens.Stats.Object())
 		screens.Stats.Load()
@@ -216,7 +217,7 @@ func startAnnouncer(ctx context.Context, o *roleOptions) *speech.Announcer {
 }
 
 // kioskPrinter chooses the kiosk's receipt printer: a serial port, or PDF files.
-func kioskPrinter(spec, dataDir string) (ui.TicketPrinter, error) {
+func kioskPrinter(spec, dataDir string) (hallscreens.TicketPrinter, error) {
 	switch {
 	case spec == "":
 		return &printer.PDFFile{Dir: filepath.Join(dataDir, "tickets")}, nil
@@ -256,7 +257,7 @@ func connectHall(ctx context.Context, url, dataDir string) (client *hall.Client,
 // counterQueuePanel is the queue panel of the counter role for the workbench's left column:
 // connected to --hall (or the demo hall), calling for --window or the workstation's window.
 // desktop.go places it (see the report of issue 6).
-func counterQueuePanel(ctx context.Context, parent fyne.Window, o *roleOptions, dataDir, workstationWindow, clerk string) (*ui.QueuePanel, func(), error) {
+func counterQueuePanel(ctx context.Context, parent fyne.Window, o *roleOptions, dataDir, workstationWindow, clerk string) (*desk.QueuePanel, func(), error) {
 	client, closeHall, err := connectHall(ctx, o.hall, dataDir)
 	if err != nil {
 		return nil, nil, err
@@ -266,7 +267,7 @@ func counterQueuePanel(ctx context.Context, parent fyne.Window, o *roleOptions, 
 		window = workstationWindow
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	p := ui.NewQueuePanel(ui.QueuePanelDeps{Hall: client, Window: window, Clerk: clerk, Parent: parent})
+	p := desk.NewQueuePanel(desk.QueuePanelDeps{Hall: client, Window: window, Clerk: clerk, Parent: parent})
 	go p.Run(ctx)
 	return p, func() { cancel(); closeHall() }, nil
 }

@@ -1,0 +1,118 @@
+package forms
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"ykt/app"
+	"ykt/app/ids"
+	"ykt/ui/words"
+)
+
+// ProxyBlock is the person acting for the resident (代办人): name, ID number (checked as it is
+// typed, or read from their own ID card), phone, relation, and the power-of-attorney number
+// (委托书编号).
+type ProxyBlock struct {
+	name, idNumber, phone, authNo *widget.Entry
+	idHint                        *widget.Label
+	relation                      *widget.Select
+	relations                     []string // codes, in the order of relation.Options
+	now                           func() time.Time
+	// changed is called with the field's JSON name after the clerk changes it; reflow, when set,
+	// when the hint under the ID number appears or goes.
+	changed func(field string)
+	reflow  func()
+}
+
+func newProxyBlock(now func() time.Time, changed func(string)) *ProxyBlock {
+	b := &ProxyBlock{now: now, changed: changed, relations: app.ProxyRelations,
+		name:     &widget.Entry{PlaceHolder: lang.L("As on the proxy's ID card")},
+		idNumber: &widget.Entry{PlaceHolder: lang.L("Type it, or read the proxy's ID card")},
+		phone:    &widget.Entry{PlaceHolder: lang.L("11-digit mobile")},
+		authNo:   &widget.Entry{PlaceHolder: lang.L("Not needed for the guardian of a minor")},
+		idHint:   hiddenLabel(widget.LowImportance),
+	}
+	var options []string
+	for _, r := range b.relations {
+		options = append(options, words.Relation(r))
+	}
+	b.relation = widget.NewSelect(options, nil)
+	b.relation.PlaceHolder = lang.L("Choose the relation")
+	b.name.OnChanged = func(string) { b.changed("proxy.name") }
+	b.idNumber.OnChanged = b.idChanged
+	b.phone.OnChanged = func(string) { b.changed("proxy.phone") }
+	b.authNo.OnChanged = func(string) { b.changed("proxy.authorizationNo") }
+	b.relation.OnChanged = func(string) { b.changed("proxy.relation") }
+	for _, e := range []*widget.Entry{b.name, b.idNumber, b.phone, b.authNo} {
+		e.ExtendBaseWidget(e)
+	}
+	return b
+}
+
+// idChanged says as it is typed how far the ID number is and whether its check digit holds.
+func (b *ProxyBlock) idChanged(s string) {
+	s = ids.Normalize(s)
+	var text string
+	imp := widget.LowImportance
+	switch {
+	case s == "":
+	case len(s) < 18:
+		text = lang.L("{{.N}} of 18 characters", map[string]any{"N": len(s)})
+	default:
+		p := ids.Check(s, b.now())
+		text = words.IDProblem(p)
+		if p != ids.OK {
+			imp = widget.DangerImportance
+		} else {
+			imp = widget.SuccessImportance
+		}
+	}
+	b.idHint.Importance = imp
+	if b.idHint.Hidden != (text == "") && b.reflow != nil {
+		b.reflow()
+	}
+	b.idHint.Hidden = text == ""
+	b.idHint.SetText(text)
+	b.changed("proxy.idNumber")
+}
+
+// SetFromIDCard fills name and ID number from the proxy's own ID card.
+func (b *ProxyBlock) SetFromIDCard(c app.IDCard) {
+	b.name.SetText(c.Name)
+	b.idNumber.SetText(ids.Normalize(c.IDNumber))
+}
+
+// Value is the proxy as the payload carries it.
+func (b *ProxyBlock) Value() app.Proxy {
+	p := app.Proxy{
+		Name:            strings.TrimSpace(b.name.Text),
+		IDNumber:        ids.Normalize(b.idNumber.Text),
+		Phone:           strings.TrimSpace(b.phone.Text),
+		AuthorizationNo: strings.TrimSpace(b.authNo.Text),
+	}
+	if i := b.relation.SelectedIndex(); i >= 0 {
+		p.Relation = b.relations[i]
+	}
+	return p
+}
+
+// rows are the proxy's fields for the form grid: label, field name, widget.
+func (b *ProxyBlock) rows() []formRow {
+	return []formRow{
+		{lang.L("Proxy's name"), "proxy.name", b.name},
+		{lang.L("Proxy's ID number"), "proxy.idNumber", fieldWithHint(b.idNumber, b.idHint)},
+		{lang.L("Proxy's phone"), "proxy.phone", b.phone},
+		{lang.L("Relation to the resident"), "proxy.relation", b.relation},
+		{lang.L("Power-of-attorney number"), "proxy.authorizationNo", b.authNo},
+	}
+}
+
+// fieldWithHint stacks a hint under an input.
+func fieldWithHint(field, hint fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(field, hint)
+}

@@ -1,0 +1,341 @@
+package hallscreens
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	fynetheme "fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ykt/app"
+	"ykt/app/ids"
+	"ykt/app/queue"
+	"ykt/ui/async"
+	"ykt/ui/theme"
+	"ykt/ui/words"
+)
+
+// TicketPrinter prints a ticket receipt (devices/receipt: ESC/POS over a serial port, or PDF).
+type TicketPrinter interface {
+	Print(ctx context.Context, r queue.Receipt) error
+}
+
+// KioskDeps is what the kiosk needs: the hall, a printer (nil: no print button) and the UI thread.
+type KioskDeps struct {
+	Hall    queue.KioskService
+	Printer TicketPrinter
+	Do      func(func())
+	Now     func() time.Time
+	// OnCheckIn, when set, is told (on the UI goroutine) of an appointment checked in, with the
+	// holder who swiped, so the program can queue the APPOINTMENT_CHECK_IN operation for the
+	// platform (platform-api.md §5.1) through its outbox.
+	OnCheckIn func(h queue.Holder, c queue.CheckIn)
+}
+
+// Kiosk is the resident's ticket screen (取号机) in elderly-mode sizes: swipe a card (or take a
+// ticket without one), choose the business or check in an appointment, and get a ticket with its
+// number, business, people ahead and estimated wait. It never shows a name, an ID number or a
+// disability (PI-14), and nothing on it times out (domain.md §5.3).
+//
+// Identification arrives from outside through Identify or Follow (the card reader, the ID-card
+// reader, the QR scanner); the kiosk only ever sees the queue.Holder they deliver.
+type Kiosk struct {
+	app  fyne.App
+	win  fyne.Window
+	deps KioskDeps
+
+	cfg    queue.PublicConfig
+	holder *queue.Holder // nil: nobody identified yet; zero Holder: anonymous
+	issued *queue.IssuedView
+
+	root     *fyne.Container
+	override *container.ThemeOverride
+	typed    string           // ID number digits typed on the keypad
+	keypad   []*widget.Button // the keypad's keys, for tests
+	title    *widget.Label
+	message  *widget.Label
+	buttons  []*widget.Button // the current screen's choices, for tests
+	number   *canvas.Text
+}
+
+// NewKiosk builds the kiosk into w and loads the hall's businesses.
+func NewKiosk(a fyne.App, w fyne.Window, deps KioskDeps) *Kiosk {
+	deps.Do, deps.Now = async.Defaults(deps.Do, deps.Now)
+	k := &Kiosk{app: a, win: w, deps: deps, root: container.NewStack()}
+	w.SetTitle(lang.L("Take a ticket"))
+	k.override = theme.LargeText(a, k.root)
+	w.SetContent(k.override)
+	k.showWelcome()
+	go k.loadConfig()
+	return k
+}
+
+func (k *Kiosk) loadConfig() {
+	for attempt := 0; ; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		cfg, err := k.deps.Hall.Config(ctx)
+		cancel()
+		if err == nil {
+			k.deps.Do(func() {
+				k.cfg = cfg
+				if k.holder != nil && k.issued == nil {
+					k.showChoose()
+				}
+			})
+			return
+		}
+		time.Sleep(min(time.Duration(attempt+1)*time.Second, 10*time.Second))
+	}
+}
+
+// Identify hands the kiosk an identified resident (or queue.Holder{} for "no card"). Safe from
+// any goroutine: the card reader's callback calls it directly.
+func (k *Kiosk) Identify(h queue.Holder) {
+	k.deps.Do(func() {
+		k.holder, k.issued = &h, nil
+		k.showChoose()
+	})
+}
+
+// Follow feeds the kiosk from a channel of identifications until ctx ends or the channel closes.
+func (k *Kiosk) Follow(ctx context.Context, ch <-chan queue.Holder) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case h, ok := <-ch:
+			if !ok {
+				return
+			}
+			k.Identify(h)
+		}
+	}
+}
+
+// show replaces the screen: a heading, a message line, and the choices.
+func (k *Kiosk) show(title, message string, body fyne.CanvasObject, buttons ...*widget.Button) {
+	k.title = &widget.Label{Text: title, Alignment: fyne.TextAlignCenter, SizeName: fynetheme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	k.message = &widget.Label{Text: message, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
+	k.buttons = buttons
+	rows := []fyne.CanvasObject{layout.NewSpacer(), k.title, k.message}
+	if body != nil {
+		rows = append(rows, body)
+	}
+	if len(buttons) > 0 {
+		objs := make([]fyne.CanvasObject, len(buttons))
+		for i, b := range buttons {
+			objs[i] = b
+		}
+		rows = append(rows, container.NewGridWithColumns(min(len(buttons), 2), objs...))
+	}
+	rows = append(rows, layout.NewSpacer())
+	k.root.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(rows...))}
+	if k.override != nil {
+		k.override.Refresh() // the new widgets take the large sizes too
+	}
+}
+
+func bigButton(text string, imp widget.Importance, tapped func()) *widget.Button {
+	return &widget.Button{Text: text, Importance: imp, OnTapped: tapped}
+}
+
+func (k *Kiosk) showWelcome() {
+	k.holder, k.issued = nil, nil
+	k.show(lang.L("Welcome — take a ticket here"),
+		lang.L("Swipe your social security card or ID card, or scan your electronic card code."), nil,
+		bigButton(lang.L("Type my ID number"), widget.MediumImportance, k.showKeypad),
+		bigButton(lang.L("No card? Take a ticket without it"), widget.MediumImportance, func() { k.Identify(queue.Holder{}) }))
+}
+
+// showKeypad lets a resident without a card type the ID number on a large keypad (传统服务并行).
+// The digits are never shown, only how many were typed (PI-14: nobody behind reads them).
+func (k *Kiosk) showKeypad() {
+	k.typed = ""
+	var keys []*widget.Button
+	for _, c := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0"} {
+		keys = append(keys, bigButton(c, widget.MediumImportance, func() { k.typeKey(c) }))
+	}
+	keys = append(keys, bigButton(lang.L("Delete"), widget.MediumImportance, func() { k.typeKey("") }))
+	objs := make([]fyne.CanvasObject, len(keys))
+	for i, b := range keys {
+		objs[i] = b
+	}
+	k.keypad = keys
+	k.show(lang.L("Type your ID number"), k.typedText(), container.NewGridWithColumns(3, objs...),
+		bigButton(lang.L("OK"), widget.HighImportance, k.typedDone),
+		bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
+}
+
+func (k *Kiosk) typeKey(c string) {
+	switch {
+	case c == "" && len(k.typed) > 0:
+		k.typed = k.typed[:len(k.typed)-1]
+	case c != "" && len(k.typed) < 18:
+		k.typed += c
+	}
+	k.message.SetText(k.typedText())
+}
+
+func (k *Kiosk) typedText() string {
+	return strings.Repeat("●", len(k.typed)) + "  " + lang.L("{{.N}} of 18 characters", map[string]any{"N": len(k.typed)})
+}
+
+func (k *Kiosk) typedDone() {
+	id := ids.Normalize(k.typed)
+	if ids.Check(id, k.deps.Now()) != ids.OK {
+		k.message.SetText(lang.L("This is not a valid ID number. Please type it again."))
+		return
+	}
+	k.typed = ""
+	k.Identify(queue.Holder{SSN: id})
+}
+
+func (k *Kiosk) showChoose() {
+	if len(k.cfg.Businesses) == 0 {
+		k.show(lang.L("One moment please"), lang.L("Connecting to the hall queue…"), nil,
+			bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
+		return
+	}
+	msg := lang.L("Ticket without identification.")
+	if !k.holder.Anonymous() {
+		msg = lang.L("Card read. Please choose your business.")
+	}
+	var bs []*widget.Button
+	for _, b := range k.cfg.Businesses {
+		bs = append(bs, bigButton(b.Name, widget.HighImportance, func() { k.take(queue.IssueRequest{Business: b.Code}) }))
+	}
+	if !k.holder.Anonymous() {
+		bs = append(bs, bigButton(lang.L("Check in my appointment"), widget.HighImportance, func() { k.take(queue.IssueRequest{CheckIn: true}) }))
+	}
+	bs = append(bs, bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
+	k.show(lang.L("Please choose a business"), msg, nil, bs...)
+}
+
+// take asks the hall for a ticket in a worker; the screen waits without a timeout of its own.
+func (k *Kiosk) take(req queue.IssueRequest) {
+	req.Holder, req.Channel = *k.holder, "KIOSK"
+	if req.Business != "" {
+		req.CheckIn = !k.holder.Anonymous() // a booked appointment for this business is checked in too
+	}
+	k.show(lang.L("One moment please"), lang.L("Taking your ticket…"), nil)
+	id := queue.NewRequestID()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		iss, err := k.deps.Hall.Issue(ctx, id, req)
+		k.deps.Do(func() {
+			if err != nil {
+				k.showError(err)
+				return
+			}
+			if iss.CheckIn != nil && k.deps.OnCheckIn != nil {
+				k.deps.OnCheckIn(req.Holder, *iss.CheckIn)
+			}
+			k.showTicket(iss)
+		})
+	}()
+}
+
+func (k *Kiosk) showError(err error) {
+	msg := lang.L("A ticket cannot be taken right now. Please ask at the service desk.")
+	switch {
+	case errors.Is(err, queue.ErrNoAppointment):
+		msg = lang.L("We found no appointment for you today. Please choose a business instead.")
+	case errors.Is(err, queue.ErrDayLimit):
+		msg = lang.L("Today's tickets for this business are all taken. Please ask at the service desk.")
+	case errors.Is(err, queue.ErrBadID):
+		msg = lang.L("The card could not be used. Please ask at the service desk.")
+	}
+	back := k.showWelcome
+	if k.holder != nil && errors.Is(err, queue.ErrNoAppointment) {
+		back = k.showChoose
+	}
+	k.show(lang.L("Sorry"), msg, nil, bigButton(lang.L("Back"), widget.HighImportance, back))
+}
+
+// showTicket shows the ticket: number, business, people ahead, estimated wait; never who.
+func (k *Kiosk) showTicket(iss queue.IssuedView) {
+	k.issued = &iss
+	k.number = &canvas.Text{Text: iss.Ticket.Number, TextSize: 120, TextStyle: fyne.TextStyle{Bold: true},
+		Alignment: fyne.TextAlignCenter, Color: fynetheme.Color(fynetheme.ColorNameForeground)}
+	lines := []fyne.CanvasObject{k.number}
+	for _, l := range ticketLines(iss) {
+		lines = append(lines, &widget.Label{Text: l, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord})
+	}
+	bs := []*widget.Button{}
+	if k.deps.Printer != nil {
+		bs = append(bs, bigButton(lang.L("Print my ticket"), widget.HighImportance, k.print))
+	}
+	bs = append(bs, bigButton(lang.L("Done"), widget.MediumImportance, k.showWelcome))
+	k.show(lang.L("Your ticket"), ticketNote(iss), container.NewVBox(lines...), bs...)
+}
+
+// ticketLines are the facts of a ticket, on screen and on paper.
+func ticketLines(iss queue.IssuedView) []string {
+	lines := []string{iss.BusinessName}
+	if iss.Ticket.Class == queue.Priority {
+		lines = append(lines, lang.L("Green channel (priority)"))
+	}
+	if iss.Ahead == 0 {
+		lines = append(lines, lang.L("You are next"))
+	} else {
+		lines = append(lines, lang.N("{{.N}} people ahead of you", iss.Ahead, map[string]any{"N": iss.Ahead}))
+		lines = append(lines, lang.L("Estimated wait about {{.T}}", map[string]any{"T": words.Minutes(iss.EstimatedWait)}))
+	}
+	return lines
+}
+
+// ticketNote explains a reprint, a reactivation or an appointment check-in.
+func ticketNote(iss queue.IssuedView) string {
+	switch {
+	case iss.Reprint:
+		return lang.L("You already have a ticket for this business today; here it is again.")
+	case iss.Reactivated:
+		return lang.L("Your missed ticket is back in the queue.")
+	case iss.Appointment == queue.CheckInOnTime:
+		return lang.L("Your appointment is checked in.")
+	case iss.Appointment == queue.CheckInTooEarly:
+		return lang.L("Your appointment time has not come yet (check-in opens 30 minutes before), so this is a normal ticket.")
+	case iss.Appointment == queue.CheckInTooLate:
+		return lang.L("Your appointment time has passed, so this is a normal ticket.")
+	}
+	return lang.L("Please wait to be called.")
+}
+
+// Receipt is the printed form of the ticket shown, in the interface language.
+func (k *Kiosk) Receipt(now time.Time) queue.Receipt {
+	iss := *k.issued
+	footer := []string{lang.L("Taken at {{.T}}", map[string]any{"T": now.In(app.Shanghai).Format("2006-01-02 15:04")})}
+	if iss.Hotline != "" {
+		footer = append(footer, lang.L("Hotline {{.N}}", map[string]any{"N": iss.Hotline}))
+	}
+	footer = append(footer, lang.L("Please listen for your number."))
+	return queue.Receipt{Header: iss.HallName, Number: iss.Ticket.Number, Lines: ticketLines(iss), Footer: footer}
+}
+
+func (k *Kiosk) print() {
+	r := k.Receipt(k.deps.Now())
+	k.message.SetText(lang.L("Printing…"))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		err := k.deps.Printer.Print(ctx, r)
+		k.deps.Do(func() {
+			if k.issued == nil || k.issued.Ticket.Number != r.Number {
+				return
+			}
+			if err != nil {
+				k.message.SetText(lang.L("The ticket could not be printed. Please note your number: {{.N}}", map[string]any{"N": r.Number}))
+				return
+			}
+			k.message.SetText(lang.L("Your ticket is printed. Please take it."))
+		})
+	}()
+}
