@@ -83,7 +83,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	wb := desk.NewWorkbench(a, w, deps)
 	w.Resize(desk.WindowSize)
 	w.SetMaster()
-	w.SetOnClosed(func() { resident.Close() })
+	w.SetOnClosed(func() { wb.Close(); resident.Close() })
 
 	go ctr.sync.Engine.Run(ctx)
 	go func() {

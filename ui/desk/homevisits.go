@@ -12,6 +12,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/pii"
+	"ykt/ui/async"
 	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
@@ -48,9 +49,12 @@ func (l *visitList) load() {
 	store, now := l.wb.deps.Services.Visits, l.wb.deps.Now()
 	day := app.ServiceDay(now)
 	startOfDay, _ := time.ParseInLocation(time.DateOnly, day, app.Shanghai)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
+	type visitDay struct {
+		visits   []app.HomeVisit
+		progress map[string]app.VisitProgress
+		fetched  time.Time
+	}
+	async.Run(l.wb.scope, 10*time.Second, func(ctx context.Context) (visitDay, error) {
 		visits, fetched, err := store.HomeVisits(ctx, day)
 		progress := map[string]app.VisitProgress{}
 		for _, v := range visits {
@@ -58,14 +62,14 @@ func (l *visitList) load() {
 				progress[v.VisitID] = p
 			}
 		}
-		l.wb.deps.Do(func() {
-			l.visits, l.progress, l.fetched, l.message = visits, progress, fetched, ""
-			if err != nil {
-				l.message = lang.L("The local records could not be read. Please tell the supervisor.")
-			}
-			l.render()
-		})
-	}()
+		return visitDay{visits, progress, fetched}, err
+	}, func(d visitDay, err error) {
+		l.visits, l.progress, l.fetched, l.message = d.visits, d.progress, d.fetched, ""
+		if err != nil {
+			l.message = lang.L("The local records could not be read. Please tell the supervisor.")
+		}
+		l.render()
+	})
 }
 
 // download refreshes today's visits from the platform (online), then reloads the list.
@@ -73,19 +77,14 @@ func (l *visitList) download() {
 	l.message = lang.L("Downloading today's visits…")
 	l.render()
 	pull := l.wb.deps.Services.Pull
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		err := pull(ctx)
-		l.wb.deps.Do(func() {
-			if err != nil {
-				l.message = words.ClerkMessage(err)
-				l.render()
-				return
-			}
-			l.load()
-		})
-	}()
+	async.Go(l.wb.scope, 30*time.Second, pull, func(err error) {
+		if err != nil {
+			l.message = words.ClerkMessage(err)
+			l.render()
+			return
+		}
+		l.load()
+	})
 }
 
 func (l *visitList) render() {

@@ -10,6 +10,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/ids"
+	"ykt/ui/async"
 	"ykt/ui/words"
 )
 
@@ -78,11 +79,8 @@ func (wb *Workbench) lookup(how identified, fn func(ctx context.Context, clerk s
 	wb.seq++
 	seq, clerk, started := wb.seq, wb.clerk.ID, wb.deps.Now()
 	wb.resident.showMessage(lang.L("Looking up…"), widget.MediumImportance)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		defer cancel()
-		res, err := fn(ctx, clerk)
-		wb.deps.Do(func() {
+	async.Run(wb.scope, lookupTimeout, func(ctx context.Context) (app.LookupResult, error) { return fn(ctx, clerk) },
+		func(res app.LookupResult, err error) {
 			if seq != wb.seq {
 				return // the clerk has moved on to another resident
 			}
@@ -94,7 +92,6 @@ func (wb *Workbench) lookup(how identified, fn func(ctx context.Context, clerk s
 			}
 			wb.showResident(how, res, started)
 		})
-	}()
 }
 
 // showResident puts a found resident on screen, starts their service record, and fetches their
@@ -123,22 +120,16 @@ func (wb *Workbench) fetchApplications(view app.ResidentView) {
 		return
 	}
 	seq := wb.seq
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		defer cancel()
-		apps, err := app.Applications(ctx, s.Made, s.Platform, view.Resident.SSN)
-		if err != nil || len(apps) == 0 {
+	async.Run(wb.scope, lookupTimeout, func(ctx context.Context) ([]app.Application, error) {
+		return app.Applications(ctx, s.Made, s.Platform, view.Resident.SSN)
+	}, func(apps []app.Application, err error) {
+		if err != nil || len(apps) == 0 || seq != wb.seq || wb.view == nil {
 			return
 		}
-		wb.deps.Do(func() {
-			if seq != wb.seq || wb.view == nil {
-				return
-			}
-			wb.view.Applications = apps
-			wb.resident.show(*wb.view)
-			wb.actions.show(*wb.view) // an open application blocks another one
-		})
-	}()
+		wb.view.Applications = apps
+		wb.resident.show(*wb.view)
+		wb.actions.show(*wb.view) // an open application blocks another one
+	})
 }
 
 // fetchPayments adds this year's and last year's subsidies and wages to the panel.
@@ -146,15 +137,12 @@ func (wb *Workbench) fetchPayments(view app.ResidentView) {
 	seq, now := wb.seq, wb.deps.Now().In(app.Shanghai)
 	q := app.PaymentQuery{SSN: view.Resident.SSN, Kind: app.PaymentAll, Limit: 200,
 		From: time.Date(now.Year()-1, 1, 1, 0, 0, 0, 0, app.Shanghai).Format(time.DateOnly), To: now.Format(time.DateOnly)}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		defer cancel()
+	async.Run(wb.scope, lookupTimeout, func(ctx context.Context) ([]app.Payment, error) {
 		var all []app.Payment
-		var err error
 		for page := 0; page < 10; page++ {
-			var p app.PaymentPage
-			if p, err = wb.deps.Services.Platform.QueryPayments(ctx, q); err != nil {
-				break
+			p, err := wb.deps.Services.Platform.QueryPayments(ctx, q)
+			if err != nil {
+				return all, err
 			}
 			all = append(all, p.Items...)
 			if p.NextCursor == nil {
@@ -162,14 +150,14 @@ func (wb *Workbench) fetchPayments(view app.ResidentView) {
 			}
 			q.Cursor = p.NextCursor
 		}
-		wb.deps.Do(func() {
-			if seq != wb.seq || wb.view == nil {
-				return
-			}
-			wb.view.Payments, wb.view.PaymentsUnavailable = all, err != nil
-			wb.resident.show(*wb.view)
-		})
-	}()
+		return all, nil
+	}, func(all []app.Payment, err error) {
+		if seq != wb.seq || wb.view == nil {
+			return
+		}
+		wb.view.Payments, wb.view.PaymentsUnavailable = all, err != nil
+		wb.resident.show(*wb.view)
+	})
 }
 
 // cardErrorText says in one sentence why a card could not be read.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+	"ykt/app"
+	"ykt/ui/async"
 	"ykt/ui/widgets"
 	"ykt/ui/words"
 
@@ -85,24 +87,21 @@ func (l *lockScreen) unlock() {
 	pw, id := l.password.Text, l.wb.clerk.ID
 	l.password.SetText("")
 	l.message.SetText(lang.L("Checking…"))
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		sess, err := l.wb.deps.Services.Sessions.SignIn(ctx, id, pw)
-		l.wb.deps.Do(func() {
-			if err != nil {
-				l.message.SetText(words.ClerkMessage(err))
-				return
-			}
-			if l.wb.offline != sess.Offline {
-				l.wb.offline = sess.Offline // back online: the notice goes, the queue is sent
-				l.wb.buildDesk()
-			}
-			l.locked = false
-			l.wb.updateDeviceGate()
-			l.popup.Hide()
-			l.touch()
-			l.wb.win.Canvas().Focus(l.wb.identify.entry)
-		})
-	}()
+	async.Run(l.wb.scope, 20*time.Second, func(ctx context.Context) (app.ClerkSession, error) {
+		return l.wb.deps.Services.Sessions.SignIn(ctx, id, pw)
+	}, func(sess app.ClerkSession, err error) {
+		if err != nil {
+			l.message.SetText(words.ClerkMessage(err))
+			return
+		}
+		if l.wb.offline != sess.Offline {
+			l.wb.offline = sess.Offline // back online: the notice goes, the queue is sent
+			l.wb.buildDesk()
+		}
+		l.locked = false
+		l.wb.updateDeviceGate()
+		l.popup.Hide()
+		l.touch()
+		l.wb.win.Canvas().Focus(l.wb.identify.entry)
+	})
 }

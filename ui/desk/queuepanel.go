@@ -59,6 +59,7 @@ type QueuePanel struct {
 	// life ends when Run's context does: evaluation reports still being retried stop then.
 	life    context.Context
 	endLife context.CancelFunc
+	scope   *async.Scope // calls in flight; closed with life
 
 	next, recall, start, finish, noShow, hold, transfer *widget.Button
 }
@@ -66,7 +67,7 @@ type QueuePanel struct {
 // NewQueuePanel builds the panel; call Run to connect it to the hall.
 func NewQueuePanel(deps QueuePanelDeps) *QueuePanel {
 	deps.Do, deps.Now = async.Defaults(deps.Do, deps.Now)
-	p := &QueuePanel{deps: deps}
+	p := &QueuePanel{deps: deps, scope: async.NewScope(deps.Do)}
 	p.life, p.endLife = context.WithCancel(context.Background())
 	p.number = &canvas.Text{Text: "—", TextSize: 40, TextStyle: fyne.TextStyle{Bold: true}, Color: theme.Color(theme.ColorNameForeground)}
 	p.class = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
@@ -104,6 +105,7 @@ func (p *QueuePanel) Object() fyne.CanvasObject { return p.content }
 // Run follows the hall's live notices until ctx ends, re-reading this window at every change.
 func (p *QueuePanel) Run(ctx context.Context) {
 	defer p.endLife()
+	defer p.scope.Close()
 	go p.loadConfig(ctx)
 	refresh := make(chan struct{}, 1)
 	go func() {
@@ -187,27 +189,30 @@ func (p *QueuePanel) act(call func(ctx context.Context, requestID string) error,
 	p.message.SetText("")
 	p.render()
 	id := queue.NewRequestID()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		err := call(ctx, id)
+	type answer struct {
+		view    queue.WindowView
+		viewErr error
+	}
+	async.Run(p.scope, 10*time.Second, func(ctx context.Context) (answer, error) {
+		callErr := call(ctx, id)
 		v, rerr := p.deps.Hall.Window(ctx, p.deps.Window) // what is true now, whatever the answer
-		p.deps.Do(func() {
-			p.busy = false
-			if err == nil {
-				for _, f := range done {
-					f()
-				}
+		return answer{v, rerr}, callErr
+	}, func(a answer, callErr error) {
+		v, rerr := a.view, a.viewErr
+		p.busy = false
+		if callErr == nil {
+			for _, f := range done {
+				f()
 			}
-			if rerr == nil && v.Window != "" {
-				p.setView(v)
-			}
-			if err != nil {
-				p.message.SetText(words.HallError(err))
-			}
-			p.render()
-		})
-	}()
+		}
+		if rerr == nil && v.Window != "" {
+			p.setView(v)
+		}
+		if callErr != nil {
+			p.message.SetText(words.HallError(callErr))
+		}
+		p.render()
+	})
 }
 
 // CallNext calls the next ticket (F2).

@@ -13,6 +13,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/pii"
+	"ykt/ui/async"
 	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
@@ -161,12 +162,9 @@ func (wb *Workbench) record(ev app.AuditEvent, done func(error)) {
 		ev.ClerkID = wb.clerk.ID
 	}
 	ev.DeviceID = wb.deps.Workstation.DeviceID
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		err := wb.deps.Store.Commit(ctx, app.Change{Audit: []app.AuditEvent{ev}})
-		wb.deps.Do(func() { done(err) })
-	}()
+	async.Go(wb.scope, 5*time.Second, func(ctx context.Context) error {
+		return wb.deps.Store.Commit(ctx, app.Change{Audit: []app.AuditEvent{ev}})
+	}, done)
 }
 
 func badge(text string, imp widget.Importance) fyne.CanvasObject {

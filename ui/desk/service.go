@@ -9,6 +9,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/queue"
+	"ykt/ui/async"
 	"ykt/ui/forms"
 	"ykt/ui/words"
 )
@@ -114,28 +115,25 @@ func (wb *Workbench) evaluationLevels() []string {
 func (wb *Workbench) enqueue(a *app.Action, req app.OpRequest, done func(app.Operation, error)) {
 	req.ClerkID = wb.clerk.ID
 	svc := wb.deps.Services
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		op, err := svc.Operations.Enqueue(ctx, req)
-		wb.deps.Do(func() {
-			if err == nil && a != nil {
-				if wb.service != nil {
-					wb.service.Did(*a, op)
-				}
-				wb.actions.queued(*a, op)
+	async.Run(wb.scope, 10*time.Second, func(ctx context.Context) (app.Operation, error) {
+		return svc.Operations.Enqueue(ctx, req)
+	}, func(op app.Operation, err error) {
+		if err == nil && a != nil {
+			if wb.service != nil {
+				wb.service.Did(*a, op)
 			}
-			if err == nil && wb.visits != nil {
-				wb.visits.load()
-			}
-			if done != nil {
-				done(op, err)
-			} else if err != nil {
-				slog.Error("workbench: operation not saved", "type", req.Type, "err", err)
-				wb.actions.notSaved(req.Type, err)
-			}
-		})
-	}()
+			wb.actions.queued(*a, op)
+		}
+		if err == nil && wb.visits != nil {
+			wb.visits.load()
+		}
+		if done != nil {
+			done(op, err)
+		} else if err != nil {
+			slog.Error("workbench: operation not saved", "type", req.Type, "err", err)
+			wb.actions.notSaved(req.Type, err)
+		}
+	})
 }
 
 // outcomes shows the platform's verdicts on this counter's operations as they come back, and
@@ -161,20 +159,14 @@ func (wb *Workbench) outcomes(out []app.OpOutcome) {
 // refreshCards looks the resident up again quietly, so the panel shows the card's new state.
 func (wb *Workbench) refreshCards(v app.ResidentView) {
 	seq, clerk := wb.seq, wb.clerk.ID
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		defer cancel()
-		res, err := wb.deps.Services.Lookup.Resident(ctx, clerk, app.IDTypeSSN, v.Resident.SSN)
-		if err != nil {
+	async.Run(wb.scope, lookupTimeout, func(ctx context.Context) (app.LookupResult, error) {
+		return wb.deps.Services.Lookup.Resident(ctx, clerk, app.IDTypeSSN, v.Resident.SSN)
+	}, func(res app.LookupResult, err error) {
+		if err != nil || seq != wb.seq || wb.view == nil {
 			return
 		}
-		wb.deps.Do(func() {
-			if seq != wb.seq || wb.view == nil {
-				return
-			}
-			wb.view.Resident, wb.view.Cards, wb.view.FromCache, wb.view.FetchedAt = res.Resident, res.Cards, res.FromCache, res.FetchedAt
-			wb.resident.show(*wb.view)
-			wb.actions.show(*wb.view)
-		})
-	}()
+		wb.view.Resident, wb.view.Cards, wb.view.FromCache, wb.view.FetchedAt = res.Resident, res.Cards, res.FromCache, res.FetchedAt
+		wb.resident.show(*wb.view)
+		wb.actions.show(*wb.view)
+	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+	"ykt/app"
+	"ykt/ui/async"
 	"ykt/ui/widgets"
 	"ykt/ui/words"
 
@@ -57,20 +59,17 @@ func (s *signInScreen) submit() {
 	s.button.Disable()
 	s.message.SetText(lang.L("Signing in…"))
 	svc := s.wb.deps.Services
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		sess, err := svc.Sessions.SignIn(ctx, id, pw)
-		s.wb.deps.Do(func() {
-			s.password.SetText("")
-			s.button.Enable()
-			if err != nil {
-				s.message.SetText(words.ClerkMessage(err))
-				return
-			}
-			s.message.SetText("")
-			s.wb.offline = sess.Offline
-			s.wb.signedIn(sess.Clerk)
-		})
-	}()
+	async.Run(s.wb.scope, 20*time.Second, func(ctx context.Context) (app.ClerkSession, error) {
+		return svc.Sessions.SignIn(ctx, id, pw)
+	}, func(sess app.ClerkSession, err error) {
+		s.password.SetText("")
+		s.button.Enable()
+		if err != nil {
+			s.message.SetText(words.ClerkMessage(err))
+			return
+		}
+		s.message.SetText("")
+		s.wb.offline = sess.Offline
+		s.wb.signedIn(sess.Clerk)
+	})
 }

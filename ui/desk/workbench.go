@@ -12,6 +12,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/queue"
+	"ykt/ui/async"
 	"ykt/ui/forms"
 	"ykt/ui/i18n"
 	"ykt/ui/residentscreen"
@@ -78,7 +79,8 @@ type Workbench struct {
 	lastChip   *app.CardRead          // the last card read, to prefill an application
 	lastIDCard *app.IDCard            // the last ID card read, likewise
 	lock       *lockScreen
-	devices    deviceGate // open while a clerk is signed in and the desk unlocked
+	scope      *async.Scope // the window's life: work in flight ends with it
+	devices    deviceGate   // open while a clerk is signed in and the desk unlocked
 
 	clerk   *app.Clerk
 	offline bool // the clerk signed in on this computer while the platform was away
@@ -109,7 +111,7 @@ func NewWorkbench(a fyne.App, w fyne.Window, deps Deps) *Workbench {
 	if deps.IdleLock <= 0 {
 		deps.IdleLock = 10 * time.Minute
 	}
-	wb := &Workbench{app: a, win: w, deps: deps, Status: newStatusBar()}
+	wb := &Workbench{app: a, win: w, deps: deps, Status: newStatusBar(), scope: async.NewScope(deps.Do)}
 	if deps.Services != nil && deps.Services.Engine != nil {
 		deps.Services.Engine.OnOutcomes(func(out []app.OpOutcome) {
 			wb.deps.Do(func() { wb.outcomes(out) })
@@ -214,11 +216,8 @@ func (wb *Workbench) SignOut() {
 	wb.clerk, wb.view, wb.offline, wb.visits = nil, nil, false, nil
 	wb.updateDeviceGate()
 	if s := wb.deps.Services; s != nil {
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			s.Sessions.SignOut(ctx) // audited; a platform that is away does not keep the clerk in
-		}()
+		// audited; a platform that is away does not keep the clerk in
+		async.Go(wb.scope, 10*time.Second, s.Sessions.SignOut, nil)
 	}
 	wb.build()
 }
@@ -231,12 +230,8 @@ func (wb *Workbench) refreshCaches() {
 		wb.loadCatalog()
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		s.Pull(ctx) // best effort: the cached catalogue serves when the platform is slow
-		wb.deps.Do(wb.loadCatalog)
-	}()
+	// best effort: the cached catalogue serves when the platform is slow
+	async.Go(wb.scope, 20*time.Second, s.Pull, func(error) { wb.loadCatalog() })
 }
 
 // loadCatalog reads the cached catalogue (policy, banks, businesses) off the UI goroutine.
@@ -244,15 +239,14 @@ func (wb *Workbench) loadCatalog() {
 	if wb.deps.Services == nil || wb.deps.Services.Catalog == nil {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
+	async.Run(wb.scope, 5*time.Second, func(ctx context.Context) (*app.Catalog, error) {
 		c, _, err := wb.deps.Services.Catalog.Catalog(ctx)
-		if err != nil || c == nil {
-			return
+		return c, err
+	}, func(c *app.Catalog, err error) {
+		if err == nil && c != nil {
+			wb.catalog = c
 		}
-		wb.deps.Do(func() { wb.catalog = c })
-	}()
+	})
 }
 
 func (wb *Workbench) title() string {
@@ -358,6 +352,10 @@ func (wb *Workbench) toggleLargeText() {
 	theme.ApplyTextSize(wb.app)
 	wb.win.SetMainMenu(wb.menu())
 }
+
+// Close ends the work the workbench has in flight (look-ups, queuing, sign-out); call it when its
+// window closes.
+func (wb *Workbench) Close() { wb.scope.Close() }
 
 // HeaderText returns what the header shows (for tests and screenshots).
 func (wb *Workbench) HeaderText() string {

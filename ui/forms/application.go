@@ -78,6 +78,7 @@ const (
 // one page prefilled from the reads and the platform's record, where the clerk checks the data,
 // adds the photo, chooses bank and making, confirms, and sees the outcome and the receipt.
 type ApplicationForm struct {
+	scope  *async.Scope // the form's life: work in flight ends when it closes
 	deps   ApplicationDeps
 	kind   string
 	ssn    string
@@ -134,7 +135,7 @@ type ApplicationForm struct {
 func NewApplicationForm(deps ApplicationDeps) *ApplicationForm {
 	deps.Do, deps.Now = async.Defaults(deps.Do, deps.Now)
 	f := &ApplicationForm{deps: deps, kind: deps.Action.ApplicationKind(), ssn: ids.Normalize(deps.View.Resident.SSN),
-		errs: map[string]*widget.Label{}, touched: map[string]bool{}}
+		errs: map[string]*widget.Label{}, touched: map[string]bool{}, scope: async.NewScope(deps.Do)}
 	f.filling = true
 	f.build()
 	f.prefill()
@@ -167,6 +168,7 @@ func (f *ApplicationForm) Close() {
 	if f.stop != nil {
 		f.stop()
 	}
+	f.scope.Close()
 }
 
 // SetProxyFromIDCard fills the proxy from their own ID card read (the workbench forwards ID-card
@@ -272,7 +274,7 @@ func (f *ApplicationForm) build() {
 	f.buildApplicant()
 	f.buildCard()
 	f.buildAssist()
-	f.photo = newPhotoPanel(f.deps.Window, f.deps.Do, f.deps.Camera, func() { f.reflow = true; f.revalidate() })
+	f.photo = newPhotoPanel(f.deps.Window, f.scope, f.deps.Camera, func() { f.reflow = true; f.revalidate() })
 	f.notices = container.NewVBox()
 	title := &widget.Label{Text: words.ApplicationKindText(f.kind), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	f.identity = &widget.Label{Text: pii.Name(f.deps.View.Resident.Name) + "   " + pii.ID(f.ssn)}
@@ -597,12 +599,10 @@ func (f *ApplicationForm) loadCatalog() {
 	f.bank.PlaceHolder = lang.L("Loading the banks…")
 	f.bank.Refresh()
 	src := f.deps.Services.Catalog
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
+	async.Run(f.scope, 5*time.Second, func(ctx context.Context) (*app.Catalog, error) {
 		c, _, err := src.Catalog(ctx)
-		f.deps.Do(func() { f.setCatalog(c, err) })
-	}()
+		return c, err
+	}, f.setCatalog)
 }
 
 // setCatalog offers the banks (instant-issue banks marked), the green channel and the proxy

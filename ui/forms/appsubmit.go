@@ -16,6 +16,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/pii"
+	"ykt/ui/async"
 	"ykt/ui/words"
 )
 
@@ -91,22 +92,19 @@ func (f *ApplicationForm) enqueue(p app.ApplicationPayload) {
 	f.formMsg.Importance = widget.MediumImportance
 	f.formMsg.SetText(lang.L("Saving…"))
 	ops, clerk := f.deps.Services.Operations, f.deps.Clerk.ID
-	go func() {
+	async.Run(f.scope, 10*time.Second, func(ctx context.Context) (app.Operation, error) {
 		p.Photo = &app.ApplicationPhoto{JPEGBase64: base64.StdEncoding.EncodeToString(photo), Width: app.PhotoWidth, Height: app.PhotoHeight}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		op, err := ops.Enqueue(ctx, app.OpRequest{Type: app.OpCardApplication, ClerkID: clerk, ResidentSSN: p.SSN, Payload: p})
-		f.deps.Do(func() {
-			if err != nil {
-				f.submitBtn.Enable()
-				f.cancelBtn.Enable()
-				f.formMsg.Importance = widget.DangerImportance
-				f.formMsg.SetText(words.SaveFailed(err, lang.L("The application could not be saved on this computer, so nothing was sent. Please try again.")))
-				return
-			}
-			f.queued(op, p)
-		})
-	}()
+		return ops.Enqueue(ctx, app.OpRequest{Type: app.OpCardApplication, ClerkID: clerk, ResidentSSN: p.SSN, Payload: p})
+	}, func(op app.Operation, err error) {
+		if err != nil {
+			f.submitBtn.Enable()
+			f.cancelBtn.Enable()
+			f.formMsg.Importance = widget.DangerImportance
+			f.formMsg.SetText(words.SaveFailed(err, lang.L("The application could not be saved on this computer, so nothing was sent. Please try again.")))
+			return
+		}
+		f.queued(op, p)
+	})
 }
 
 // applicationResult is the screen after queueing: the number, the outcome, the receipt.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -41,7 +40,8 @@ type ComplaintDeps struct {
 // platform, which links it to the 12345 and 12333 hotlines (domain.md §1 row 16); it then shows
 // what the platform answered.
 type ComplaintForm struct {
-	deps ComplaintDeps
+	scope *async.Scope // the form's life: work in flight ends when it closes
+	deps  ComplaintDeps
 	// OnDone is called on the UI goroutine when the clerk closes the form, with the complaint
 	// queued (nil when none was).
 	OnDone func(op *app.Operation)
@@ -81,7 +81,7 @@ func complaintCategoryText(code string) string {
 // NewComplaintForm builds the form.
 func NewComplaintForm(deps ComplaintDeps) *ComplaintForm {
 	deps.Do, deps.Now = async.Defaults(deps.Do, deps.Now)
-	f := &ComplaintForm{deps: deps, stop: func() {}}
+	f := &ComplaintForm{deps: deps, stop: func() {}, scope: async.NewScope(deps.Do)}
 	f.build()
 	return f
 }
@@ -132,28 +132,50 @@ func (f *ComplaintForm) residentField() fyne.CanvasObject {
 // Object is the form, for a dialog, a tab or a window of the lead's choosing.
 func (f *ComplaintForm) Object() fyne.CanvasObject { return f.root }
 
+// The fields check themselves with the core's own rules (app.ComplaintPayload.Validate), so the
+// form and the platform never disagree; only the words are the form's.
+
 func complaintTextError(s string) error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return errors.New(lang.L("Please write down the complaint."))
-	case utf8.RuneCountInString(s) > app.MaxComplaintText:
-		return errors.New(lang.L("The complaint is longer than 2,000 characters."))
-	}
-	return nil
+	return complaintFieldError("text", app.ComplaintPayload{Text: s})
 }
 
 func contactPhoneError(s string) error {
-	if !app.ValidContactPhone(strings.TrimSpace(s)) {
-		return errors.New(lang.L("Enter a mobile number (11 digits) or a fixed line with its area code, such as 023-65310000."))
+	return complaintFieldError("contactPhone", app.ComplaintPayload{ContactPhone: strings.TrimSpace(s)})
+}
+
+func optionalIDError(s string) error {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil // unknown: the field is optional
+	}
+	id := ids.Normalize(s)
+	return complaintFieldError("ssn", app.ComplaintPayload{SSN: &id})
+}
+
+// complaintFieldError is the core's finding on one field of a complaint, in words; nil if none.
+func complaintFieldError(field string, p app.ComplaintPayload) error {
+	for _, e := range p.Validate() {
+		if e.Field == field {
+			return errors.New(complaintProblemText(e))
+		}
 	}
 	return nil
 }
 
-func optionalIDError(s string) error {
-	if s = strings.TrimSpace(s); s != "" && ids.Check(ids.Normalize(s), time.Time{}) != ids.OK {
-		return errors.New(lang.L("This is not a valid ID number; leave it empty if unknown."))
+// complaintProblemText says what is wrong with a field of the complaint.
+func complaintProblemText(e app.FieldError) string {
+	switch {
+	case e.Field == "text" && e.Problem == app.ProbTooLong:
+		return lang.L("The complaint is longer than 2,000 characters.")
+	case e.Field == "text":
+		return lang.L("Please write down the complaint.")
+	case e.Field == "contactPhone":
+		return lang.L("Enter a mobile number (11 digits) or a fixed line with its area code, such as 023-65310000.")
+	case e.Field == "ssn":
+		return lang.L("This is not a valid ID number; leave it empty if unknown.")
+	case e.Field == "category":
+		return lang.L("Please choose a category.")
 	}
-	return nil
+	return lang.L("The complaint is not complete.")
 }
 
 // payload builds the complaint from the inputs, or says what is wrong.
@@ -178,7 +200,7 @@ func (f *ComplaintForm) payload() (app.ComplaintPayload, error) {
 		p.RelatedRecordID = &f.deps.RecordID
 	}
 	if errs := p.Validate(); len(errs) > 0 { // the core's checks agree with the fields'
-		return p, errors.New(lang.L("The complaint is not complete."))
+		return p, errors.New(complaintProblemText(errs[0]))
 	}
 	return p, nil
 }
@@ -205,12 +227,9 @@ func (f *ComplaintForm) Submit() {
 	}
 	f.busy = true
 	f.submit.Disable()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		op, err := f.deps.Services.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpComplaint, ClerkID: f.deps.Clerk.ID, Payload: p})
-		f.deps.Do(func() { f.queued(op, p.ComplaintID, err) })
-	}()
+	async.Run(f.scope, 10*time.Second, func(ctx context.Context) (app.Operation, error) {
+		return f.deps.Services.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpComplaint, ClerkID: f.deps.Clerk.ID, Payload: p})
+	}, func(op app.Operation, err error) { f.queued(op, p.ComplaintID, err) })
 }
 
 func (f *ComplaintForm) queued(op app.Operation, complaintID string, err error) {
@@ -260,6 +279,7 @@ func (f *ComplaintForm) say(text string, imp widget.Importance) {
 // Close stops following the complaint and tells OnDone; UI goroutine.
 func (f *ComplaintForm) Close() {
 	f.stop()
+	f.scope.Close()
 	if f.OnDone != nil {
 		f.OnDone(f.op)
 	}

@@ -57,7 +57,8 @@ type PaperEvaluationDeps struct {
 // are audited ("evaluation.transcribed") and counted apart from the resident's own evaluations
 // (domain.md §4).
 type PaperEvaluation struct {
-	deps PaperEvaluationDeps
+	scope *async.Scope // the form's life: work in flight ends when it closes
+	deps  PaperEvaluationDeps
 	// OnDone is called on the UI goroutine when the clerk closes the form, with the evaluation
 	// queued (nil when none was).
 	OnDone func(op *app.Operation)
@@ -82,7 +83,7 @@ func NewPaperEvaluation(deps PaperEvaluationDeps) *PaperEvaluation {
 	if len(deps.Levels) != 5 {
 		deps.Levels = words.EvaluationLevels()
 	}
-	e := &PaperEvaluation{deps: deps, stop: func() {}}
+	e := &PaperEvaluation{deps: deps, stop: func() {}, scope: async.NewScope(deps.Do)}
 	e.build()
 	return e
 }
@@ -214,18 +215,15 @@ func (e *PaperEvaluation) enqueue(p app.EvaluationPayload, ev app.AuditEvent) {
 	}
 	e.busy = true
 	e.lock()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		op, err := e.deps.Services.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpEvaluation, ClerkID: e.deps.Clerk.ID,
+	async.Run(e.scope, 10*time.Second, func(ctx context.Context) (app.Operation, error) {
+		return e.deps.Services.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpEvaluation, ClerkID: e.deps.Clerk.ID,
 			ResidentSSN: e.deps.ResidentSSN, Payload: p, Audit: []app.AuditEvent{ev}})
-		e.deps.Do(func() {
-			e.queued(op, err)
-			if err == nil && e.deps.Evaluated != nil {
-				e.deps.Evaluated(p)
-			}
-		})
-	}()
+	}, func(op app.Operation, err error) {
+		e.queued(op, err)
+		if err == nil && e.deps.Evaluated != nil {
+			e.deps.Evaluated(p)
+		}
+	})
 }
 
 func (e *PaperEvaluation) queued(op app.Operation, err error) {
@@ -279,6 +277,7 @@ func (e *PaperEvaluation) say(text string, imp widget.Importance) {
 // Close stops following the evaluation and tells OnDone; UI goroutine.
 func (e *PaperEvaluation) Close() {
 	e.stop()
+	e.scope.Close()
 	if e.OnDone != nil {
 		e.OnDone(e.op)
 	}

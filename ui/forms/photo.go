@@ -24,6 +24,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"ykt/app"
+	"ykt/ui/async"
 )
 
 // Limits on a photo file: its size on disk and in pixels (a decompression bomb is refused before
@@ -45,7 +46,7 @@ var (
 // disk.
 type photoPanel struct {
 	win    fyne.Window
-	do     func(func())
+	scope  *async.Scope // the form's: results after it closed are dropped
 	camera app.Camera
 	// changed is called on the UI goroutine when the prepared photo changes (or is refused).
 	changed func()
@@ -66,8 +67,8 @@ type photoPanel struct {
 	running bool
 }
 
-func newPhotoPanel(win fyne.Window, do func(func()), camera app.Camera, changed func()) *photoPanel {
-	p := &photoPanel{win: win, do: do, camera: camera, changed: changed}
+func newPhotoPanel(win fyne.Window, scope *async.Scope, camera app.Camera, changed func()) *photoPanel {
+	p := &photoPanel{win: win, scope: scope, camera: camera, changed: changed}
 	p.editor = newPhotoEditor(p.request)
 	p.thumb = &canvas.Image{FillMode: canvas.ImageFillContain}
 	p.thumb.SetMinSize(fyne.NewSize(90, 111))
@@ -96,19 +97,14 @@ func (p *photoPanel) checkCamera() {
 		return
 	}
 	cam := p.camera
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		err := cam.Available(ctx)
-		p.do(func() {
-			if err != nil {
-				p.camNote.SetText(noCameraText())
-				return
-			}
-			p.camNote.SetText("")
-			p.camBtn.Enable()
-		})
-	}()
+	async.Go(p.scope, 10*time.Second, cam.Available, func(err error) {
+		if err != nil {
+			p.camNote.SetText(noCameraText())
+			return
+		}
+		p.camNote.SetText("")
+		p.camBtn.Enable()
+	})
 }
 
 func noCameraText() string {
@@ -136,12 +132,7 @@ func (p *photoPanel) chooseFile() {
 func (p *photoPanel) capture() {
 	p.setBusy(lang.L("Taking the photo…"))
 	cam := p.camera
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		img, err := cam.Capture(ctx)
-		p.loaded(img, err)
-	}()
+	async.Run(p.scope, 20*time.Second, cam.Capture, func(img image.Image, err error) { go p.loaded(img, err) })
 }
 
 func (p *photoPanel) setBusy(text string) {
@@ -182,7 +173,7 @@ func (p *photoPanel) loaded(img image.Image, err error) {
 	if err == nil {
 		preview = shrink(img, previewMax)
 	}
-	p.do(func() {
+	p.scope.Do(func() {
 		if err != nil {
 			p.refuse(err)
 			return
@@ -229,7 +220,7 @@ func (p *photoPanel) start() {
 		if err == nil {
 			thumb, err = jpeg.Decode(bytes.NewReader(b))
 		}
-		p.do(func() {
+		p.scope.Do(func() {
 			p.running = false
 			if gen != p.gen {
 				p.start()

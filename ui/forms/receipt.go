@@ -16,6 +16,7 @@ import (
 
 	"ykt/app"
 	"ykt/devices/printer"
+	"ykt/ui/async"
 	"ykt/ui/words"
 )
 
@@ -30,7 +31,7 @@ const DefaultProgressURL = "https://zwykb.cq.gov.cn/ykt/progress"
 // print or open it. The receipt holds masked identity only, and no photo.
 type receiptBox struct {
 	a      fyne.App
-	do     func(func())
+	scope  *async.Scope // the form's: results after it closed are dropped
 	data   printer.AppReceipt
 	status *widget.Label
 	print  *widget.Button
@@ -42,7 +43,7 @@ type receiptBox struct {
 
 func (f *ApplicationForm) newReceiptBox(p app.ApplicationPayload) *receiptBox {
 	d := f.deps
-	r := &receiptBox{a: d.App, do: d.Do, send: printer.SendToPrinter,
+	r := &receiptBox{a: d.App, scope: f.scope, send: printer.SendToPrinter,
 		status: &widget.Label{Text: lang.L("Making the receipt…"), Wrapping: fyne.TextWrapWord}}
 	proxy := ""
 	if p.Proxy != nil {
@@ -105,7 +106,7 @@ func (r *receiptBox) make() {
 	data := r.data
 	go func() {
 		path, err := writeReceipt(data)
-		r.do(func() {
+		r.scope.Do(func() {
 			if err != nil {
 				r.status.Importance = widget.DangerImportance
 				r.status.SetText(lang.L("The receipt could not be made; the application is queued all the same."))
@@ -161,21 +162,16 @@ func (r *receiptBox) sendToPrinter() {
 	r.print.Disable()
 	r.status.SetText(lang.L("Sending the receipt to the printer…"))
 	path, send := r.path, r.send
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		err := send(ctx, path)
-		r.do(func() {
-			r.print.Enable()
-			if err != nil {
-				r.status.Importance = widget.DangerImportance
-				r.status.SetText(lang.L("The receipt could not be printed: open it and print it from the viewer."))
-				return
-			}
-			r.status.Importance = widget.SuccessImportance
-			r.status.SetText(lang.L("The receipt was sent to the printer."))
-		})
-	}()
+	async.Go(r.scope, 30*time.Second, func(ctx context.Context) error { return send(ctx, path) }, func(err error) {
+		r.print.Enable()
+		if err != nil {
+			r.status.Importance = widget.DangerImportance
+			r.status.SetText(lang.L("The receipt could not be printed: open it and print it from the viewer."))
+			return
+		}
+		r.status.Importance = widget.SuccessImportance
+		r.status.SetText(lang.L("The receipt was sent to the printer."))
+	})
 }
 
 // openFile shows the PDF in the system's viewer.

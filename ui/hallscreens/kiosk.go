@@ -47,9 +47,10 @@ type KioskDeps struct {
 // Identification arrives from outside through Identify or Follow (the card reader, the ID-card
 // reader, the QR scanner); the kiosk only ever sees the queue.Holder they deliver.
 type Kiosk struct {
-	app  fyne.App
-	win  fyne.Window
-	deps KioskDeps
+	scope *async.Scope // tickets and prints in flight
+	app   fyne.App
+	win   fyne.Window
+	deps  KioskDeps
 
 	cfg    queue.PublicConfig
 	holder *queue.Holder // nil: nobody identified yet; zero Holder: anonymous
@@ -68,7 +69,7 @@ type Kiosk struct {
 // NewKiosk builds the kiosk into w and loads the hall's businesses.
 func NewKiosk(a fyne.App, w fyne.Window, deps KioskDeps) *Kiosk {
 	deps.Do, deps.Now = async.Defaults(deps.Do, deps.Now)
-	k := &Kiosk{app: a, win: w, deps: deps, root: container.NewStack()}
+	k := &Kiosk{app: a, win: w, deps: deps, root: container.NewStack(), scope: async.NewScope(deps.Do)}
 	w.SetTitle(lang.L("Take a ticket"))
 	k.override = theme.LargeText(a, k.root)
 	w.SetContent(k.override)
@@ -226,21 +227,18 @@ func (k *Kiosk) take(req queue.IssueRequest) {
 	}
 	k.show(lang.L("One moment please"), lang.L("Taking your ticket…"), nil)
 	id := queue.NewRequestID()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		iss, err := k.deps.Hall.Issue(ctx, id, req)
-		k.deps.Do(func() {
-			if err != nil {
-				k.showError(err)
-				return
-			}
-			if iss.CheckIn != nil && k.deps.OnCheckIn != nil {
-				k.deps.OnCheckIn(req.Holder, *iss.CheckIn)
-			}
-			k.showTicket(iss)
-		})
-	}()
+	async.Run(k.scope, 15*time.Second, func(ctx context.Context) (queue.IssuedView, error) {
+		return k.deps.Hall.Issue(ctx, id, req)
+	}, func(iss queue.IssuedView, err error) {
+		if err != nil {
+			k.showError(err)
+			return
+		}
+		if iss.CheckIn != nil && k.deps.OnCheckIn != nil {
+			k.deps.OnCheckIn(req.Holder, *iss.CheckIn)
+		}
+		k.showTicket(iss)
+	})
 }
 
 func (k *Kiosk) showError(err error) {
@@ -323,19 +321,14 @@ func (k *Kiosk) Receipt(now time.Time) queue.Receipt {
 func (k *Kiosk) print() {
 	r := k.Receipt(k.deps.Now())
 	k.message.SetText(lang.L("Printing…"))
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		err := k.deps.Printer.Print(ctx, r)
-		k.deps.Do(func() {
-			if k.issued == nil || k.issued.Ticket.Number != r.Number {
-				return
-			}
-			if err != nil {
-				k.message.SetText(lang.L("The ticket could not be printed. Please note your number: {{.N}}", map[string]any{"N": r.Number}))
-				return
-			}
-			k.message.SetText(lang.L("Your ticket is printed. Please take it."))
-		})
-	}()
+	async.Go(k.scope, 20*time.Second, func(ctx context.Context) error { return k.deps.Printer.Print(ctx, r) }, func(err error) {
+		if k.issued == nil || k.issued.Ticket.Number != r.Number {
+			return
+		}
+		if err != nil {
+			k.message.SetText(lang.L("The ticket could not be printed. Please note your number: {{.N}}", map[string]any{"N": r.Number}))
+			return
+		}
+		k.message.SetText(lang.L("Your ticket is printed. Please take it."))
+	})
 }

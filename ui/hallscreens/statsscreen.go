@@ -39,9 +39,10 @@ type StatsDeps struct {
 // callback and rectification deadlines, those passed marked in words and colour; and exports
 // both to CSV and Excel.
 type StatsScreen struct {
-	app  fyne.App
-	win  fyne.Window
-	deps StatsDeps
+	scope *async.Scope // loads in flight
+	app   fyne.App
+	win   fyne.Window
+	deps  StatsDeps
 
 	from, to *widget.Entry
 	group    *widget.Select
@@ -68,7 +69,7 @@ type StatsScreen struct {
 // NewStatsScreen builds the screen; w is the window its dialogs open over.
 func NewStatsScreen(a fyne.App, w fyne.Window, deps StatsDeps) *StatsScreen {
 	deps.Do, deps.Now = async.Defaults(deps.Do, deps.Now)
-	s := &StatsScreen{app: a, win: w, deps: deps}
+	s := &StatsScreen{app: a, win: w, deps: deps, scope: async.NewScope(deps.Do)}
 	today := app.ServiceDay(deps.Now())
 	s.from = &widget.Entry{Text: today}
 	s.to = &widget.Entry{Text: today}
@@ -136,25 +137,30 @@ func (s *StatsScreen) Load() {
 		}
 	}
 	s.status.SetText(lang.L("Loading…"))
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		cfg, _ := s.deps.Hall.Config(ctx)
+	type loaded struct {
+		cfg  queue.PublicConfig
+		rows []queue.Row
+		bad  []queue.FollowUp
+	}
+	async.Run(s.scope, 15*time.Second, func(ctx context.Context) (loaded, error) {
+		var l loaded
+		l.cfg, _ = s.deps.Hall.Config(ctx)
 		rows, err := s.deps.Hall.Stats(ctx, from, to, g)
-		var bad []queue.FollowUp
-		if err == nil {
-			bad, err = s.deps.Hall.BadEvaluations(ctx, from, to)
+		if err != nil {
+			return l, err
 		}
-		s.deps.Do(func() {
-			if err != nil {
-				s.status.SetText(words.HallError(err))
-				return
-			}
-			s.cfg = cfg
-			s.show(rows)
-			s.showBad(bad)
-		})
-	}()
+		l.rows = rows
+		l.bad, err = s.deps.Hall.BadEvaluations(ctx, from, to)
+		return l, err
+	}, func(l loaded, err error) {
+		if err != nil {
+			s.status.SetText(words.HallError(err))
+			return
+		}
+		s.cfg = l.cfg
+		s.show(l.rows)
+		s.showBad(l.bad)
+	})
 }
 
 // show fills table and chart from rows.
@@ -372,17 +378,15 @@ func (s *StatsScreen) askExport(format string) {
 		if err != nil || wc == nil {
 			return
 		}
-		go func() {
-			err := s.Export(wc, format)
-			err = errors.Join(err, wc.Close())
-			s.deps.Do(func() {
-				if err != nil {
-					s.status.SetText(lang.L("Export failed: {{.E}}", map[string]any{"E": err.Error()}))
-					return
-				}
-				s.status.SetText(lang.L("Exported to {{.F}}", map[string]any{"F": wc.URI().Name()}))
-			})
-		}()
+		async.Go(s.scope, time.Minute, func(context.Context) error {
+			return errors.Join(s.Export(wc, format), wc.Close())
+		}, func(err error) {
+			if err != nil {
+				s.status.SetText(lang.L("Export failed: {{.E}}", map[string]any{"E": err.Error()}))
+				return
+			}
+			s.status.SetText(lang.L("Exported to {{.F}}", map[string]any{"F": wc.URI().Name()}))
+		})
 	}, s.win)
 	d.SetFileName(fmt.Sprintf("queue-%s-%s.%s", s.from.Text, s.to.Text, format))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))

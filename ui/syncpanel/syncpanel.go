@@ -47,9 +47,10 @@ type Deps struct {
 // apply the clerk's change again on it). Nothing is overwritten without the clerk's decision, and
 // every decision is audited by the core.
 type Panel struct {
-	deps Deps
-	root fyne.CanvasObject
-	win  fyne.Window // own window, once Open made it
+	scope *async.Scope // decisions in flight; closed with the panel
+	deps  Deps
+	root  fyne.CanvasObject
+	win   fyne.Window // own window, once Open made it
 
 	state, halt, alert, message *widget.Label
 	sendNow                     *widget.Button
@@ -94,7 +95,7 @@ func New(deps Deps) *Panel {
 	if deps.Every <= 0 {
 		deps.Every = 5 * time.Second
 	}
-	p := &Panel{deps: deps, busy: map[string]bool{}}
+	p := &Panel{deps: deps, busy: map[string]bool{}, scope: async.NewScope(deps.Do)}
 	p.build()
 	p.unsubscribe = services.OnOutcomes(deps.Services.Engine, func([]app.OpOutcome) { p.Refresh() })
 	p.Refresh()
@@ -183,6 +184,7 @@ func (p *Panel) Hidden() {
 // Close stops the timer, stops listening to the engine and closes the panel's own window.
 func (p *Panel) Close() {
 	p.Hidden()
+	p.scope.Close()
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
@@ -493,19 +495,14 @@ func (p *Panel) parent() fyne.Window {
 // SendNow makes everything waiting due now and wakes the engine (the clerk's "sync now").
 func (p *Panel) SendNow() {
 	p.sendNow.Disable()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		err := p.deps.Services.Operations.RetryNow(ctx)
-		p.deps.Do(func() {
-			if err != nil {
-				p.say(lang.L("The local records could not be read. Please tell the supervisor."), widget.DangerImportance)
-			} else {
-				p.say(lang.L("Everything waiting is being sent now."), widget.MediumImportance)
-			}
-			p.Refresh()
-		})
-	}()
+	async.Go(p.scope, 10*time.Second, p.deps.Services.Operations.RetryNow, func(err error) {
+		if err != nil {
+			p.say(lang.L("The local records could not be read. Please tell the supervisor."), widget.DangerImportance)
+		} else {
+			p.say(lang.L("Everything waiting is being sent now."), widget.MediumImportance)
+		}
+		p.Refresh()
+	})
 }
 
 // askReason asks for the reason of a decision; done gets it, trimmed, when the clerk confirms.
@@ -574,18 +571,13 @@ func (p *Panel) decide(opID string, call func(ctx context.Context) (string, erro
 	}
 	p.busy[opID] = true
 	p.render(p.view)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		done, err := call(ctx)
-		p.deps.Do(func() {
-			delete(p.busy, opID)
-			if err != nil {
-				p.say(lang.L("The decision could not be recorded; nothing was changed. Please try again."), widget.DangerImportance)
-			} else {
-				p.say(done, widget.SuccessImportance)
-			}
-			p.Refresh()
-		})
-	}()
+	async.Run(p.scope, 10*time.Second, call, func(done string, err error) {
+		delete(p.busy, opID)
+		if err != nil {
+			p.say(lang.L("The decision could not be recorded; nothing was changed. Please try again."), widget.DangerImportance)
+		} else {
+			p.say(done, widget.SuccessImportance)
+		}
+		p.Refresh()
+	})
 }
