@@ -29,6 +29,9 @@ type ResidentView struct {
 	FetchedAt time.Time
 	// PaymentsUnavailable is set when payments could not be fetched (offline: they are not cached).
 	PaymentsUnavailable bool
+	// PaymentsLoaded is set once the platform has answered the payment query; before, the
+	// payments are still being looked up.
+	PaymentsLoaded bool
 }
 
 // PaymentTotal is the sum of credited payments of one programme in one year.

@@ -75,7 +75,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 		QueuePanel: queuePanelFactory(ctx, w, roles, env, ctr.ws)}
 	var demo *demoCards
 	if ctr.ws.Demo {
-		deps.DemoHint = demoHint()
+		deps.DemoClerks, deps.DemoPassword = demoClerks(), sim.DemoPassword
 		demo = &demoCards{env: env}
 		deps.DemoCards, deps.PlugDemoCard = demoCardNames(), demo.plug
 		defer demo.unplug()
@@ -199,13 +199,13 @@ func (c *counterSide) Close() {
 	}
 }
 
-// demoHint tells a newcomer on the sign-in screen how to get in.
-func demoHint() string {
-	var ids []string
+// demoClerks are the demo platform's clerks, for the sign-in screen of demo mode.
+func demoClerks() []app.Clerk {
+	var out []app.Clerk
 	for _, c := range sim.DemoClerks {
-		ids = append(ids, c.ID+" "+c.Name+" ("+strings.Join(c.Roles, "+")+")")
+		out = append(out, app.Clerk{ID: c.ID, Name: c.Name, Roles: c.Roles})
 	}
-	return "Demo / 演示: " + strings.Join(ids, ", ") + " · password / 密码 " + sim.DemoPassword
+	return out
 }
 
 // watchCards reads every card inserted in a PC/SC reader while the desk takes cards (a clerk

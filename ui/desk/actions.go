@@ -30,6 +30,9 @@ type actionsPanel struct {
 	results   *fyne.Container
 	pending   map[string]app.Action // opId → the action it carries, until its verdict
 	lines     map[string]*widget.Label
+	// resultsFor is the resident whose operations the result lines are about; the lines go
+	// when another resident or the next ticket comes.
+	resultsFor string
 }
 
 func newActionsPanel(wb *Workbench) *actionsPanel {
@@ -55,6 +58,10 @@ func (p *actionsPanel) clear(message string) {
 
 // show offers the actions for a resident.
 func (p *actionsPanel) show(v app.ResidentView) {
+	if v.Resident.SSN != p.resultsFor {
+		p.clearResults()
+		p.resultsFor = v.Resident.SSN
+	}
 	p.view = &v
 	if p.card == nil || !hasCard(v.Cards, p.card.CardNo) {
 		p.card = firstUsableCard(v.Cards)
@@ -174,6 +181,22 @@ func (p *actionsPanel) assistance() (app.AssistMode, string, *app.Proxy) {
 		return app.AssistAccompany, reason, nil
 	}
 	return app.AssistNone, "", nil
+}
+
+// clearResults forgets what became of the previous resident's operations on screen (their
+// verdicts still reach the sync panel).
+func (p *actionsPanel) clearResults() {
+	p.results.Objects = nil
+	p.results.Refresh()
+	p.resultsFor = ""
+}
+
+// evaluated tells the clerk that the resident has rated the service, and how.
+func (p *actionsPanel) evaluated(level string) {
+	l := &widget.Label{Text: lang.L("The resident has rated the service: {{.Level}}", map[string]any{"Level": level}),
+		Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}
+	p.results.Objects = append([]fyne.CanvasObject{l}, p.results.Objects...)
+	p.results.Refresh()
 }
 
 // queued shows an operation just written to the outbox; its verdict replaces the line later.

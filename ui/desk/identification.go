@@ -155,7 +155,7 @@ func (wb *Workbench) fetchPayments(view app.ResidentView) {
 		if seq != wb.seq || wb.view == nil {
 			return
 		}
-		wb.view.Payments, wb.view.PaymentsUnavailable = all, err != nil
+		wb.view.Payments, wb.view.PaymentsUnavailable, wb.view.PaymentsLoaded = all, err != nil, err == nil
 		wb.resident.show(*wb.view)
 	})
 }

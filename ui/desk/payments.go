@@ -3,6 +3,7 @@ package desk
 import (
 	"image/color"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,9 +21,15 @@ import (
 // chart of this year's months, and every FAILED or RETURNED payment with what to do next.
 func paymentsBox(v app.ResidentView, now time.Time) []fyne.CanvasObject {
 	title := &widget.Label{Text: lang.L("Subsidies and wages paid into the card"), TextStyle: fyne.TextStyle{Bold: true}}
-	if v.PaymentsUnavailable {
+	switch {
+	case v.PaymentsUnavailable && v.FromCache:
 		return []fyne.CanvasObject{title, &widget.Label{Text: lang.L("Not available offline: payments are looked up on the platform."),
 			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}}
+	case v.PaymentsUnavailable:
+		return []fyne.CanvasObject{title, &widget.Label{Text: lang.L("The payments could not be looked up on the platform just now. Identify the resident again to retry."),
+			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}}
+	case !v.PaymentsLoaded && len(v.Payments) == 0:
+		return []fyne.CanvasObject{title, widget.NewLabel(lang.L("Looking up the payments…"))}
 	}
 	if len(v.Payments) == 0 {
 		return []fyne.CanvasObject{title, widget.NewLabel(lang.L("No payments in this period."))}
@@ -40,8 +47,10 @@ func paymentsBox(v app.ResidentView, now time.Time) []fyne.CanvasObject {
 	}
 	objs = append(objs, grid)
 	year := now.In(app.Shanghai).Year()
-	if months := app.MonthlyCredited(v.Payments, year); months != [12]int64{} {
-		objs = append(objs, widget.NewLabel(lang.L("Credited per month in {{.Y}}", map[string]any{"Y": year})), newMonthChart(months))
+	months, problems := app.MonthlyCredited(v.Payments, year), monthsWithProblems(v.Payments, year)
+	if months != [12]int64{} || problems != [12]bool{} {
+		objs = append(objs, widget.NewLabel(lang.L("Credited per month in {{.Y}} (yuan; ⚠ a payment failed or was returned)", map[string]any{"Y": year})),
+			newMonthChart(months, problems))
 	}
 	for _, p := range v.Payments {
 		if p.Status == app.PaymentCredited {
@@ -67,14 +76,27 @@ func paymentProblemText(p app.Payment, cards []app.Card) string {
 	return lang.L("⚠ {{.Date}} {{.Program}} {{.Amount}} could not be credited: ask {{.Payer}} why and check the card's bank account.", d)
 }
 
-// monthChart is a small bar chart of 12 monthly sums, with month numbers under the bars.
-type monthChart struct {
-	widget.BaseWidget
-	months [12]int64
+// monthsWithProblems marks the months of year in which a payment failed or was returned.
+func monthsWithProblems(ps []app.Payment, year int) (out [12]bool) {
+	for _, p := range ps {
+		at := p.CreditedAt.In(app.Shanghai)
+		if p.Status != app.PaymentCredited && at.Year() == year {
+			out[at.Month()-1] = true
+		}
+	}
+	return out
 }
 
-func newMonthChart(m [12]int64) *monthChart {
-	c := &monthChart{months: m}
+// monthChart is a small bar chart of 12 monthly sums: the sum in yuan over each bar, the month
+// number under it, and ⚠ where a payment of that month failed or was returned.
+type monthChart struct {
+	widget.BaseWidget
+	months   [12]int64
+	problems [12]bool
+}
+
+func newMonthChart(m [12]int64, problems [12]bool) *monthChart {
+	c := &monthChart{months: m, problems: problems}
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -86,8 +108,27 @@ func (c *monthChart) CreateRenderer() fyne.WidgetRenderer {
 		r.labels[i] = canvas.NewText(monthLabel(i), theme.Color(theme.ColorNameForeground))
 		r.labels[i].TextSize = theme.Size(theme.SizeNameCaptionText)
 		r.labels[i].Alignment = fyne.TextAlignCenter
+		r.values[i] = canvas.NewText(monthValue(c.months[i], c.problems[i]), theme.Color(theme.ColorNameForeground))
+		if c.problems[i] {
+			r.values[i].Color = theme.Color(theme.ColorNameError)
+		}
+		r.values[i].TextSize = theme.Size(theme.SizeNameCaptionText)
+		r.values[i].Alignment = fyne.TextAlignCenter
 	}
 	return r
+}
+
+// monthValue is what stands over a month's bar: the yuan credited, ⚠ for a failed or returned
+// payment.
+func monthValue(fen int64, problem bool) string {
+	v := ""
+	if fen > 0 {
+		v = strconv.FormatInt((fen+50)/100, 10)
+	}
+	if problem {
+		v = strings.TrimSpace("⚠ " + v)
+	}
+	return v
 }
 
 func monthLabel(i int) string { return strconv.Itoa(i + 1) }
@@ -96,9 +137,10 @@ type monthChartRenderer struct {
 	chart  *monthChart
 	bars   [12]*canvas.Rectangle
 	labels [12]*canvas.Text
+	values [12]*canvas.Text
 }
 
-const chartHeight = 70
+const chartHeight = 90
 
 func (r *monthChartRenderer) Layout(size fyne.Size) {
 	var top int64 = 1
@@ -107,16 +149,18 @@ func (r *monthChartRenderer) Layout(size fyne.Size) {
 	}
 	labelH := r.labels[0].MinSize().Height
 	slot := size.Width / 12
-	barArea := size.Height - labelH
+	barArea := size.Height - 2*labelH // a line for the values over the tallest bar
 	for i, v := range r.chart.months {
 		h := barArea * float32(v) / float32(top)
 		if v > 0 {
 			h = max(h, 2)
 		}
 		r.bars[i].Resize(fyne.NewSize(slot*0.6, h))
-		r.bars[i].Move(fyne.NewPos(slot*float32(i)+slot*0.2, barArea-h))
+		r.bars[i].Move(fyne.NewPos(slot*float32(i)+slot*0.2, labelH+barArea-h))
+		r.values[i].Resize(fyne.NewSize(slot, labelH))
+		r.values[i].Move(fyne.NewPos(slot*float32(i), barArea-h))
 		r.labels[i].Resize(fyne.NewSize(slot, labelH))
-		r.labels[i].Move(fyne.NewPos(slot*float32(i), barArea))
+		r.labels[i].Move(fyne.NewPos(slot*float32(i), labelH+barArea))
 	}
 }
 
@@ -134,9 +178,9 @@ func (r *monthChartRenderer) Refresh() {
 }
 
 func (r *monthChartRenderer) Objects() []fyne.CanvasObject {
-	objs := make([]fyne.CanvasObject, 0, 24)
+	objs := make([]fyne.CanvasObject, 0, 36)
 	for i := range r.bars {
-		objs = append(objs, r.bars[i], r.labels[i])
+		objs = append(objs, r.bars[i], r.labels[i], r.values[i])
 	}
 	return objs
 }

@@ -99,6 +99,28 @@ func NewQueuePanel(deps QueuePanelDeps) *QueuePanel {
 	return p
 }
 
+// Why is why the called ticket was called (nil when unknown or none is called).
+func (p *QueuePanel) Why() *queue.Why { return p.why }
+
+// RestoreWhy gives a new panel the reason its window's called ticket was called, kept from the
+// panel of the clerk before (the hall does not keep it); it is dropped if another ticket is called.
+func (p *QueuePanel) RestoreWhy(w *queue.Why) {
+	if w != nil && p.why == nil {
+		p.why = w
+	}
+}
+
+// WhenCurrentChanges adds fn to what is told, on the UI goroutine, when the called ticket changes.
+func (p *QueuePanel) WhenCurrentChanges(fn func(*queue.View)) {
+	prev := p.deps.OnCurrent
+	p.deps.OnCurrent = func(v *queue.View) {
+		if prev != nil {
+			prev(v)
+		}
+		fn(v)
+	}
+}
+
 // Object is the panel for the workbench's left column.
 func (p *QueuePanel) Object() fyne.CanvasObject { return p.content }
 

@@ -8,6 +8,7 @@ import (
 	"ykt/app"
 	"ykt/app/queue"
 	"ykt/hall"
+	"ykt/platform/sim"
 	"ykt/ui/i18n"
 	"ykt/ui/uitest"
 	"ykt/ui/widgets"
@@ -313,5 +314,33 @@ func TestWorkbenchReportsEvaluationsToHall(t *testing.T) {
 	}
 	if len(bad) != 1 || bad[0].TicketNo != b.Number || bad[0].RecordID != bRecord || !bad[0].Paper || !bad[0].Late {
 		t.Errorf("差评 to follow up: %+v", bad)
+	}
+}
+
+// TestWhySurvivesANewSignIn: the clerk calls a ticket, signs out, and the next clerk who signs in
+// at the window still sees why that ticket was called.
+func TestWhySurvivesANewSignIn(t *testing.T) {
+	f := uitest.NewHall(t, "zh_Hans")
+	f.Client.Issue(context.Background(), hall.NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
+	var panel *QueuePanel
+	d := newDesk(t, "c0107", func(deps *Deps) {
+		deps.QueuePanel = func(c app.Clerk) (*QueuePanel, func()) {
+			panel = NewQueuePanel(QueuePanelDeps{Hall: f.Client, Window: "07", Clerk: c.ID, Do: deps.Do, Now: f.Clock.Now})
+			ctx, cancel := context.WithCancel(context.Background())
+			go panel.Run(ctx)
+			return panel, cancel
+		}
+	})
+	d.ui.DrainUntil(t, func() bool { return len(panel.cfg.Businesses) > 0 && !panel.busy })
+	panel.CallNext()
+	d.ui.DrainUntil(t, func() bool { return panel.Current() != nil && !panel.busy && panel.whyLabel.Text != "" })
+	why := panel.whyLabel.Text
+
+	d.wb.SignOut()
+	d.signInOnScreen(t, "c0108", sim.DemoPassword)
+	d.ui.DrainUntil(t, func() bool { return d.wb.clerk != nil && d.wb.clerk.ID == "c0108" })
+	d.ui.DrainUntil(t, func() bool { return panel.Current() != nil && !panel.busy })
+	if panel.whyLabel.Text != why {
+		t.Errorf("after a new sign-in the why is %q, want %q", panel.whyLabel.Text, why)
 	}
 }

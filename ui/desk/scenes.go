@@ -117,7 +117,7 @@ func (wb *Workbench) sceneIdentify(id string) {
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		done := false
-		fyne.DoAndWait(func() { done = wb.view != nil && (len(wb.view.Payments) > 0 || wb.view.PaymentsUnavailable) })
+		fyne.DoAndWait(func() { done = wb.view != nil && (wb.view.PaymentsLoaded || wb.view.PaymentsUnavailable) })
 		if done {
 			return
 		}

@@ -78,6 +78,9 @@ func (wb *Workbench) finishService() {
 					wb.actions.notSaved(app.OpEvaluation, err)
 					return
 				}
+				if levels := wb.evaluationLevels(); level >= 1 && level <= len(levels) {
+					wb.actions.evaluated(levels[level-1])
+				}
 				wb.reportEvaluation(ticket, p)
 			})
 		})

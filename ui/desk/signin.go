@@ -43,8 +43,8 @@ func (s *signInScreen) object() fyne.CanvasObject {
 		widget.NewSeparator(),
 		widget.NewForm(widget.NewFormItem(lang.L("Clerk ID"), s.clerkID), widget.NewFormItem(lang.L("Password"), s.password)),
 		s.button, s.message)
-	if s.wb.deps.DemoHint != "" {
-		form.Add(&widget.Label{Text: s.wb.deps.DemoHint, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+	if hint := demoHint(s.wb.deps.DemoClerks, s.wb.deps.DemoPassword); hint != "" {
+		form.Add(&widget.Label{Text: hint, Wrapping: fyne.TextWrapWord})
 	}
 	return container.NewCenter(container.New(widgets.FixedWidth(420), form))
 }
@@ -72,4 +72,16 @@ func (s *signInScreen) submit() {
 		s.wb.offline = sess.Offline
 		s.wb.signedIn(sess.Clerk)
 	})
+}
+
+// demoHint names the demo clerks with their roles in words, and the demo password.
+func demoHint(clerks []app.Clerk, password string) string {
+	if len(clerks) == 0 {
+		return ""
+	}
+	var who []string
+	for _, c := range clerks {
+		who = append(who, lang.L("{{.ID}} {{.Name}} ({{.Roles}})", map[string]any{"ID": c.ID, "Name": c.Name, "Roles": rolesText(c)}))
+	}
+	return lang.L("Demo clerks: {{.Clerks}}. Password: {{.Password}}", map[string]any{"Clerks": strings.Join(who, lang.L(", ")), "Password": password})
 }

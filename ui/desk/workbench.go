@@ -40,8 +40,10 @@ type Deps struct {
 	QueuePanel func(clerk app.Clerk) (*QueuePanel, func())
 	// Resident is the screen that faces the resident (nil: none).
 	Resident *residentscreen.Screen
-	// DemoHint is shown on the sign-in screen in demo mode (demo clerks and password).
-	DemoHint string
+	// DemoClerks and DemoPassword are shown on the sign-in screen in demo mode, so a newcomer can
+	// sign in; empty outside demo mode.
+	DemoClerks   []app.Clerk
+	DemoPassword string
 	// OnResidentShown is told how long each identification took, from the card or Enter to the
 	// panel (benchmarks).
 	OnResidentShown func(time.Duration)
@@ -80,6 +82,7 @@ type Workbench struct {
 	lastIDCard *app.IDCard            // the last ID card read, likewise
 	lock       *lockScreen
 	scope      *async.Scope // the window's life: work in flight ends with it
+	lastWhy    *queue.Why   // why the window's ticket was called, kept across a change of clerk
 	devices    deviceGate   // open while a clerk is signed in and the desk unlocked
 
 	clerk   *app.Clerk
@@ -193,8 +196,17 @@ func (wb *Workbench) signedIn(c app.Clerk) {
 		wb.visits = newVisitList(wb)
 	} else if wb.deps.QueuePanel != nil && wb.queue == nil {
 		wb.queue, wb.stopQ = wb.deps.QueuePanel(c)
+		if wb.queue != nil {
+			wb.queue.RestoreWhy(wb.lastWhy) // the called ticket's "why" outlives a change of clerk
+			wb.queue.WhenCurrentChanges(func(v *queue.View) {
+				if v != nil && wb.actions != nil {
+					wb.actions.clearResults() // the next ticket: the last resident's results go
+				}
+			})
+		}
 	}
 	wb.refreshCaches()
+	wb.win.SetMainMenu(wb.menu()) // the 柜台 menu belongs to a signed-in clerk
 	wb.buildDesk()
 	wb.lock.start()
 	wb.updateDeviceGate()
@@ -207,6 +219,9 @@ func (wb *Workbench) signedIn(c app.Clerk) {
 // the sign-in screen.
 func (wb *Workbench) SignOut() {
 	wb.endService("DONE")
+	if wb.queue != nil {
+		wb.lastWhy = wb.queue.Why()
+	}
 	if wb.stopQ != nil {
 		wb.stopQ()
 		wb.queue, wb.stopQ = nil, nil
@@ -261,6 +276,10 @@ func (wb *Workbench) headerText() string {
 	clerk := lang.L("Not signed in")
 	if wb.clerk != nil {
 		clerk = wb.clerk.Name + " (" + rolesText(*wb.clerk) + ")"
+	}
+	if wb.clerk != nil && app.ChannelOf(*wb.clerk) == app.ChannelHomeVisit {
+		// a home-visit worker serves at the resident's home, not at a window of the hall
+		return lang.L("{{.Hall}} · Home visits · {{.Clerk}}", map[string]any{"Hall": ws.HallName, "Clerk": clerk})
 	}
 	return lang.L("{{.Hall}} · Window {{.No}} · {{.Clerk}}", map[string]any{"Hall": ws.HallName, "No": ws.WindowNo, "Clerk": clerk})
 }
@@ -326,7 +345,7 @@ func (wb *Workbench) menu() *fyne.MainMenu {
 func (wb *Workbench) demoMenu() *fyne.Menu {
 	items := []*fyne.MenuItem{}
 	for _, name := range wb.deps.DemoCards {
-		items = append(items, fyne.NewMenuItem(lang.L("Insert demo card: {{.Name}}", map[string]any{"Name": name}), func() {
+		items = append(items, fyne.NewMenuItem(lang.L("Insert demo card: {{.Name}}", map[string]any{"Name": demoCardText(name)}), func() {
 			go wb.deps.PlugDemoCard(name)
 		}))
 	}
@@ -363,4 +382,25 @@ func (wb *Workbench) HeaderText() string {
 		return ""
 	}
 	return wb.header.Text
+}
+
+// demoCardText says whose demo card it is (assets/cards/NAME.json), in the interface language.
+func demoCardText(name string) string {
+	switch name {
+	case "bank":
+		return lang.L("migrant worker 陈明, wages on the card")
+	case "child":
+		return lang.L("child 刘小雨, 7")
+	case "disabled":
+		return lang.L("disabled resident 王建国")
+	case "elderly":
+		return lang.L("elderly resident 张三, 76")
+	case "elderly-inactive":
+		return lang.L("李秀英, 84, bank account not activated")
+	case "lost":
+		return lang.L("周淑珍, card reported lost")
+	case "protected":
+		return lang.L("赵丽, holder file locked")
+	}
+	return name
 }

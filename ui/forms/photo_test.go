@@ -142,7 +142,7 @@ func TestPhotoFromCamera(t *testing.T) {
 		f.w.SetContent(form.Object())
 		return form.photo
 	}
-	const none = "本机没有可用的摄像头（需要摄像头和 ffmpeg）；请改为选择照片文件。"
+	const none = "本机没有可用的摄像头；请改为选择照片文件。" // no "ffmpeg" on a Chinese screen
 	for name, cam := range map[string]app.Camera{
 		"no camera": nil,
 		"no ffmpeg": camera.FFmpeg{Path: filepath.Join(t.TempDir(), "ffmpeg")},
