@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	fynetheme "fyne.io/fyne/v2/theme"
@@ -309,6 +310,9 @@ func TestKioskTypedID(t *testing.T) {
 	if strings.Contains(uitest.Markup(w.Canvas()), ssn[:10]) || !strings.Contains(k.message.Text, "已输入 18 / 18 位") {
 		t.Errorf("keypad shows %q", k.message.Text)
 	}
+	if !strings.HasPrefix(k.message.Text, "●●●●●● ●●●●●●●● ●●●● ") {
+		t.Errorf("typed characters not grouped 6-8-4: %q", k.message.Text)
+	}
 	test.Tap(buttonNamed(t, k.buttons, "确定"))
 	if k.message.Text != "身份证号不正确，请重新输入。" {
 		t.Errorf("bad ID: %q", k.message.Text)
@@ -317,6 +321,9 @@ func TestKioskTypedID(t *testing.T) {
 	key(string(ssn[17]))
 	test.Tap(buttonNamed(t, k.buttons, "确定"))
 	f.UI.DrainUntil(t, func() bool { return k.title.Text == "请选择要办理的业务" })
+	if k.message.Text != "已输入身份证号，请选择业务。" {
+		t.Errorf("a typed ID is announced as %q", k.message.Text) // not "card read": none was
+	}
 	test.Tap(buttonNamed(t, k.buttons, "补贴与工资查询"))
 	f.UI.DrainUntil(t, func() bool { return k.issued != nil })
 	if k.issued.Ticket.Number != "E600" || k.issued.Ticket.Class != queue.Priority {
@@ -348,4 +355,24 @@ func exportStats(t *testing.T, s *StatsScreen) ([][]string, *excelize.File) {
 	}
 	t.Cleanup(func() { x.Close() })
 	return recs, x
+}
+
+// TestKioskButtonsHaveAVisibleEdge: every kiosk button stands in a rim that reaches 4.5:1 against
+// the screen, so a resident sees where to press.
+func TestKioskButtonsHaveAVisibleEdge(t *testing.T) {
+	f := uitest.NewHall(t, "zh_Hans")
+	_, w := newKiosk(t, f, nil)
+	bg := theme.NewTheme(fynetheme.DefaultTheme()).Color(fynetheme.ColorNameBackground, fynetheme.VariantLight)
+	rims := 0
+	uitest.Walk(w.Canvas().Content(), func(o any) {
+		if r, ok := o.(*canvas.Rectangle); ok && r.StrokeWidth > 0 {
+			rims++
+			if c := uitest.Contrast(r.StrokeColor, bg); c < 4.5 {
+				t.Errorf("button rim %.2f:1 against the screen", c)
+			}
+		}
+	})
+	if buttons := len(uitest.Buttons(w)); rims < buttons || buttons == 0 {
+		t.Errorf("%d rims for %d buttons", rims, buttons)
+	}
 }

@@ -3,6 +3,7 @@ package hallscreens
 import (
 	"context"
 	"errors"
+	"image/color"
 	"strings"
 	"time"
 
@@ -47,10 +48,11 @@ type KioskDeps struct {
 // Identification arrives from outside through Identify or Follow (the card reader, the ID-card
 // reader, the QR scanner); the kiosk only ever sees the queue.Holder they deliver.
 type Kiosk struct {
-	scope *async.Scope // tickets and prints in flight
-	app   fyne.App
-	win   fyne.Window
-	deps  KioskDeps
+	typedID bool         // the holder typed their ID number (no card was read)
+	scope   *async.Scope // tickets and prints in flight
+	app     fyne.App
+	win     fyne.Window
+	deps    KioskDeps
 
 	cfg    queue.PublicConfig
 	holder *queue.Holder // nil: nobody identified yet; zero Holder: anonymous
@@ -100,7 +102,7 @@ func (k *Kiosk) loadConfig() {
 // any goroutine: the card reader's callback calls it directly.
 func (k *Kiosk) Identify(h queue.Holder) {
 	k.deps.Do(func() {
-		k.holder, k.issued = &h, nil
+		k.holder, k.issued, k.typedID = &h, nil, false
 		k.showChoose()
 	})
 }
@@ -132,7 +134,7 @@ func (k *Kiosk) show(title, message string, body fyne.CanvasObject, buttons ...*
 	if len(buttons) > 0 {
 		objs := make([]fyne.CanvasObject, len(buttons))
 		for i, b := range buttons {
-			objs[i] = b
+			objs[i] = outlined(b)
 		}
 		rows = append(rows, container.NewGridWithColumns(min(len(buttons), 2), objs...))
 	}
@@ -145,6 +147,16 @@ func (k *Kiosk) show(title, message string, body fyne.CanvasObject, buttons ...*
 
 func bigButton(text string, imp widget.Importance, tapped func()) *widget.Button {
 	return &widget.Button{Text: text, Importance: imp, OnTapped: tapped}
+}
+
+// outlined draws a visible edge around a kiosk button (4.5:1 against the screen), so that a
+// resident sees where to press even on the light grey of an ordinary button.
+func outlined(b *widget.Button) fyne.CanvasObject {
+	rim := canvas.NewRectangle(color.Transparent)
+	rim.StrokeColor = theme.Rim()
+	rim.StrokeWidth = 2
+	rim.CornerRadius = fynetheme.Size(fynetheme.SizeNameInputRadius)
+	return container.NewStack(rim, container.New(layout.NewCustomPaddedLayout(3, 3, 3, 3), b))
 }
 
 func (k *Kiosk) showWelcome() {
@@ -184,8 +196,18 @@ func (k *Kiosk) typeKey(c string) {
 	k.message.SetText(k.typedText())
 }
 
+// typedText shows how much of the ID number is typed, as dots grouped like the number itself
+// (6 digits of the area, 8 of the birth date, 4 more: 6-8-4), so the resident can keep their
+// place; the digits themselves never show on a public screen (PI-14).
 func (k *Kiosk) typedText() string {
-	return strings.Repeat("●", len(k.typed)) + "  " + lang.L("{{.N}} of 18 characters", map[string]any{"N": len(k.typed)})
+	var b strings.Builder
+	for i := range len(k.typed) {
+		if i == 6 || i == 14 {
+			b.WriteString(" ")
+		}
+		b.WriteString("●")
+	}
+	return b.String() + "  " + lang.L("{{.N}} of 18 characters", map[string]any{"N": len(k.typed)})
 }
 
 func (k *Kiosk) typedDone() {
@@ -195,7 +217,8 @@ func (k *Kiosk) typedDone() {
 		return
 	}
 	k.typed = ""
-	k.Identify(queue.Holder{SSN: id})
+	k.holder, k.issued, k.typedID = &queue.Holder{SSN: id}, nil, true
+	k.showChoose()
 }
 
 func (k *Kiosk) showChoose() {
@@ -205,7 +228,10 @@ func (k *Kiosk) showChoose() {
 		return
 	}
 	msg := lang.L("Ticket without identification.")
-	if !k.holder.Anonymous() {
+	switch {
+	case k.typedID:
+		msg = lang.L("ID number entered. Please choose your business.")
+	case !k.holder.Anonymous():
 		msg = lang.L("Card read. Please choose your business.")
 	}
 	var bs []*widget.Button

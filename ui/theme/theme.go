@@ -30,17 +30,29 @@ func NewLargeTheme(base fyne.Theme, textSize float32) fyne.Theme {
 }
 
 var (
+	// Text and edges: Fyne's light grey for disabled text, placeholders and input borders is
+	// about 1.3:1 on white (issue 15); these reach 4.5:1 on every background they are drawn on
+	// (white, the input and button greys), and the body text is darker still so that disabled
+	// text stays visibly lighter.
+	bodyText   = color.NRGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xFF}
+	mutedText  = color.NRGBA{R: 0x6B, G: 0x6B, B: 0x6B, A: 0xFF}
+	controlRim = color.NRGBA{R: 0x6B, G: 0x6B, B: 0x6B, A: 0xFF}
+
 	programmeBlue = color.NRGBA{R: 0x1E, G: 0x5A, B: 0xA8, A: 0xFF}
 	successGreen  = color.NRGBA{R: 0x1B, G: 0x6E, B: 0x30, A: 0xFF}
 	warningAmber  = color.NRGBA{R: 0x8A, G: 0x4B, B: 0x00, A: 0xFF}
 	errorRed      = color.NRGBA{R: 0xB3, G: 0x26, B: 0x1E, A: 0xFF}
 )
 
-// Color gives the light variant of every colour, the programme's blue as primary, and readable
-// status colours.
+// Rim is the colour of a control's edge where a screen draws one itself (the kiosk's buttons):
+// the entries' border colour, 4.5:1 on white and on the control greys.
+func Rim() color.Color { return controlRim }
+
+// Color gives the light variant of every colour, the programme's blue as primary, and text,
+// status colours and control edges that reach 4.5:1 where they are drawn.
 func (t *appTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	switch n {
-	case theme.ColorNamePrimary:
+	case theme.ColorNamePrimary, theme.ColorNameHyperlink:
 		return programmeBlue
 	case theme.ColorNameSuccess:
 		return successGreen
@@ -48,6 +60,12 @@ func (t *appTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color
 		return warningAmber
 	case theme.ColorNameError:
 		return errorRed
+	case theme.ColorNameForeground:
+		return bodyText
+	case theme.ColorNameDisabled, theme.ColorNamePlaceHolder:
+		return mutedText
+	case theme.ColorNameInputBorder:
+		return controlRim
 	}
 	return t.Theme.Color(n, theme.VariantLight)
 }

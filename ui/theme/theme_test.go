@@ -1,11 +1,13 @@
 package theme
 
 import (
+	"image/color"
 	"testing"
-	"ykt/ui/uitest"
 
 	"fyne.io/fyne/v2"
 	fynetheme "fyne.io/fyne/v2/theme"
+
+	"ykt/ui/uitest"
 )
 
 // TestThemeContrast: text colours, state words and button text reach 4.5:1 (domain.md §5.3).
@@ -37,4 +39,45 @@ func TestClerkLargeText(t *testing.T) {
 	if lt.Size(fynetheme.SizeNameScrollBar) != base.Size(fynetheme.SizeNameScrollBar) {
 		t.Error("sizes unrelated to text changed")
 	}
+}
+
+// TestEveryColourPairReadable (issue 15, point 4): every text colour the screens use reaches 4.5:1
+// on every surface it is drawn on (window, entries, buttons, menus, dialogs, headers), text on a
+// coloured button reaches it on that colour, and the edge of an entry reaches it against the
+// window and the entry — low-importance labels, placeholders and disabled text included (Fyne's
+// own light grey for them is 1.3:1).
+func TestEveryColourPairReadable(t *testing.T) {
+	for _, base := range []fyne.Theme{NewTheme(fynetheme.DefaultTheme()), NewLargeTheme(fynetheme.DefaultTheme(), ClerkLargeText)} {
+		c := func(n fyne.ThemeColorName) colorOf { return colorOf{n, base.Color(n, fynetheme.VariantDark)} }
+		texts := []fyne.ThemeColorName{fynetheme.ColorNameForeground, fynetheme.ColorNameDisabled, fynetheme.ColorNamePlaceHolder,
+			fynetheme.ColorNamePrimary, fynetheme.ColorNameHyperlink, fynetheme.ColorNameSuccess, fynetheme.ColorNameWarning, fynetheme.ColorNameError}
+		surfaces := []fyne.ThemeColorName{fynetheme.ColorNameBackground, fynetheme.ColorNameInputBackground, fynetheme.ColorNameButton,
+			fynetheme.ColorNameDisabledButton, fynetheme.ColorNameMenuBackground, fynetheme.ColorNameOverlayBackground, fynetheme.ColorNameHeaderBackground}
+		var pairs [][2]colorOf
+		for _, tx := range texts {
+			for _, sf := range surfaces {
+				pairs = append(pairs, [2]colorOf{c(tx), c(sf)})
+			}
+		}
+		for _, on := range [][2]fyne.ThemeColorName{
+			{fynetheme.ColorNameForegroundOnPrimary, fynetheme.ColorNamePrimary},
+			{fynetheme.ColorNameForegroundOnError, fynetheme.ColorNameError},
+			{fynetheme.ColorNameForegroundOnSuccess, fynetheme.ColorNameSuccess},
+			{fynetheme.ColorNameForegroundOnWarning, fynetheme.ColorNameWarning},
+			{fynetheme.ColorNameInputBorder, fynetheme.ColorNameBackground},
+			{fynetheme.ColorNameInputBorder, fynetheme.ColorNameInputBackground},
+		} {
+			pairs = append(pairs, [2]colorOf{c(on[0]), c(on[1])})
+		}
+		for _, p := range pairs {
+			if r := uitest.Contrast(p[0].c, p[1].c); r < 4.5 {
+				t.Errorf("%s on %s: %.2f:1, want ≥ 4.5:1", p[0].name, p[1].name, r)
+			}
+		}
+	}
+}
+
+type colorOf struct {
+	name fyne.ThemeColorName
+	c    color.Color
 }
