@@ -210,18 +210,15 @@ func demoHint() string {
 // resident's blind index before the desk shows it — no audit record, no identification.
 func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
 	reader := &devices.PCSC{}
+	ws, _ := env.workstation(ctx) // the device in the audit record; "" when not enrolled
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
 		if ev.Kind != app.CardInserted || !wb.AcceptsDevices() {
 			return
 		}
 		go func() {
 			read, err := reader.ReadCard(ctx, ev.Reader)
-			audit := app.AuditEvent{Event: "card.read", Result: "OK", Reason: ev.Reader}
-			if err != nil {
-				audit.Result = "FAILED"
-			} else if read.SSC != nil && read.SSC.SSN != nil {
-				audit.SubjectSSN = *read.SSC.SSN
-			}
+			audit := app.CardReadAudit(ev.Reader, read, err)
+			audit.DeviceID = ws.DeviceID
 			if aerr := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); aerr != nil {
 				env.log.Error("audit card read", "err", aerr)
 				wb.CardUnreadable(fmt.Errorf("audit card read: %w", aerr))
