@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"ykt/app"
 	"ykt/localdb"
+	"ykt/platform/sim"
 )
 
 // cardReadAudits returns the object and reason of the card.read audit records of dir, in order.
@@ -68,5 +70,39 @@ func TestCardReadAuditFormat(t *testing.T) {
 		if r != "Virtual PCD 00 00" {
 			t.Errorf("card.read reason %q, want the reader", r)
 		}
+	}
+}
+
+// TestDeskCardReadAudit: the desk's card.read record is app.CardReadAudit's, with this device
+// and the clerk signed in to the platform.
+func TestDeskCardReadAudit(t *testing.T) {
+	_, url := startSim(t, "")
+	dir := t.TempDir()
+	if code, _, errOut := runCLI(t, "enroll", "--data-dir", dir, "--platform", url, "--code", "DEMO-0003", "--hall", sim.DemoHall, "--window", "07"); code != exitOK {
+		t.Fatalf("enroll: %d %q", code, errOut)
+	}
+	ctx := context.Background()
+	env, err := openEnvironment(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	ws, _ := env.workstation(ctx)
+	s, err := openSync(ctx, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssn := "500106194912310029"
+	read := &app.CardRead{Reader: "Virtual PCD 00 00", SSC: &app.SSCData{CardNo: "X00000019", SSN: &ssn}}
+	if ev := deskCardRead(ws.DeviceID, s.Client, "Virtual PCD 00 00", read, nil); ev.ClerkID != "" {
+		t.Errorf("a clerk before sign-in: %+v", ev)
+	}
+	if _, err := s.Sessions.SignIn(ctx, "c0107", sim.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	want := app.CardReadAudit("Virtual PCD 00 00", read, nil)
+	want.ClerkID, want.DeviceID = "c0107", ws.DeviceID
+	if ev := deskCardRead(ws.DeviceID, s.Client, "Virtual PCD 00 00", read, nil); ev != want || ws.DeviceID == "" {
+		t.Errorf("desk card.read %+v, want %+v", ev, want)
 	}
 }
