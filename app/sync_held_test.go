@@ -71,6 +71,7 @@ func TestRunRetriesAtTheBackoff(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
 	defer cancel()
 	r.eng.Run(ctx)
+	t.Logf("%d batches in 1.2 s", r.batchCount())
 	if n := r.batchCount(); n < 5 {
 		t.Errorf("%d batches sent in 1.2 s with a 100 ms backoff: the loop slept past the retry", n)
 	}
