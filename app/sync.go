@@ -494,7 +494,7 @@ func (e *SyncEngine) DrainAll(ctx context.Context) error {
 		if werr != nil {
 			return werr
 		}
-		if blocked {
+		if blocked && c.Rejected+c.Conflicts > 0 { // else they are out being sent by another process
 			return fmt.Errorf("%w: %d operations", ErrBlocked, c.Pending)
 		}
 		if err := e.waitDue(ctx, time.Minute, false); err != nil {

@@ -76,3 +76,18 @@ func TestRunRetriesAtTheBackoff(t *testing.T) {
 		t.Errorf("%d batches sent in 1.2 s with a 100 ms backoff: the loop slept past the retry", n)
 	}
 }
+
+// TestSendingElsewhereIsNotBlocked: operations another process has out (SENDING) are neither
+// due nor blocked: DrainAll waits for them instead of blaming dead letters that do not exist.
+func TestSendingElsewhereIsNotBlocked(t *testing.T) {
+	r := newRig(t, "")
+	r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), ""))
+	if got, err := r.db.ClaimDue(context.Background(), time.Now(), app.MaxBatchOps, app.MaxBatchBytes); err != nil || len(got) != 1 {
+		t.Fatalf("the other process's claim: %v %v", got, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := r.eng.DrainAll(ctx); errors.Is(err, app.ErrBlocked) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("DrainAll beside another sender = %v, want the deadline", err)
+	}
+}
