@@ -81,8 +81,11 @@ type AuditEvent struct {
 	// SubjectSSN is the resident the event concerns; the store records only its blind index
 	// (as Object, when Object is empty), never the number.
 	SubjectSSN string
-	Result     string // "OK", "FAILED", "DENIED", …
-	Reason     string
+	// SubjectCardNo is the card the event concerns when its holder is not known (a card whose
+	// holder data is protected); likewise stored only as its blind index.
+	SubjectCardNo string
+	Result        string // "OK", "FAILED", "DENIED", …
+	Reason        string
 }
 
 // Change is what one business action writes, atomically: the operations for the platform and the

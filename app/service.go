@@ -78,9 +78,29 @@ func (s *Service) Did(a Action, op Operation) {
 	s.ops = append(s.ops, op.OpID)
 }
 
-// Looked records an enquiry (PAYMENT_QUERY, PROGRESS_QUERY); it names the service only when
-// nothing was done.
-func (s *Service) Looked(business string) { s.enquiry = business }
+// Looked records an enquiry whose result the desk showed (PAYMENT_QUERY, PROGRESS_QUERY); it
+// names the service only when nothing was done. Of two, the one that weighs more stays, whatever
+// the order the look-ups came back in (enquiryWeight). A service already ended (nil) ignores it.
+func (s *Service) Looked(business string) {
+	if s != nil && enquiryWeight(business) >= enquiryWeight(s.enquiry) {
+		s.enquiry = business
+	}
+}
+
+// enquiryWeight orders the enquiries: the progress of the resident's own applications (shown
+// only when there are some) says more about why they came than their payments (shown for
+// everyone online).
+func enquiryWeight(business string) int {
+	switch business {
+	case "":
+		return 0
+	case "PAYMENT_QUERY":
+		return 1
+	case "PROGRESS_QUERY":
+		return 2
+	}
+	return 1
+}
 
 // BusinessCode is the service's catalogue business: the first action's, else the enquiry's, else
 // CONSULT (政策咨询).

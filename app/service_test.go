@@ -38,3 +38,37 @@ func TestServiceRecord(t *testing.T) {
 		t.Errorf("home visit record %+v", home.Assisted)
 	}
 }
+
+// TestServiceEnquiry: what the desk showed names a service where nothing was done; the progress
+// of the resident's applications outweighs their payments, whatever came back first; anything
+// done outweighs both; an enquiry after the service ended is ignored.
+func TestServiceEnquiry(t *testing.T) {
+	start := time.Date(2026, 11, 28, 9, 31, 0, 0, Shanghai)
+	for _, tc := range []struct {
+		name   string
+		looked []string
+		did    bool
+		want   string
+	}{
+		{"nothing shown", nil, false, "CONSULT"},
+		{"payments", []string{"PAYMENT_QUERY"}, false, "PAYMENT_QUERY"},
+		{"progress", []string{"PROGRESS_QUERY"}, false, "PROGRESS_QUERY"},
+		{"payments, then progress", []string{"PAYMENT_QUERY", "PROGRESS_QUERY"}, false, "PROGRESS_QUERY"},
+		{"progress, then payments", []string{"PROGRESS_QUERY", "PAYMENT_QUERY"}, false, "PROGRESS_QUERY"},
+		{"payments twice", []string{"PAYMENT_QUERY", "PAYMENT_QUERY"}, false, "PAYMENT_QUERY"},
+		{"something done", []string{"PROGRESS_QUERY", "PAYMENT_QUERY"}, true, "CARD_TEMP_LOSS"},
+	} {
+		s := NewService("500106194912310029", ChannelWindow, start)
+		for _, b := range tc.looked {
+			s.Looked(b)
+		}
+		if tc.did {
+			s.Did(ActTempLoss, Operation{OpID: "op-1", Type: OpCardTempLoss})
+		}
+		if got := s.Record("DONE", start).BusinessCode; got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	var ended *Service
+	ended.Looked("PAYMENT_QUERY") // the service ended while the look-up was on its way: no panic
+}

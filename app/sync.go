@@ -56,7 +56,8 @@ type OutboxStore interface {
 	// Release returns claimed operations to PENDING, due at next; countAttempt adds one to their
 	// attempts (an unknown outcome), lastErr says why.
 	Release(ctx context.Context, opIDs []string, next time.Time, lastErr string, countAttempt bool) error
-	// NextDue is the earliest next attempt of a PENDING operation (ok false when none).
+	// NextDue is the earliest next attempt of a PENDING operation that may go then, leaving out
+	// those held behind an earlier unfinished operation of their resident (ok false when none).
 	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
 	OutboxCounts(ctx context.Context) (OutboxCounts, error)
 }
@@ -493,7 +494,7 @@ func (e *SyncEngine) DrainAll(ctx context.Context) error {
 		if werr != nil {
 			return werr
 		}
-		if blocked {
+		if blocked && c.Rejected+c.Conflicts > 0 { // else they are out being sent by another process
 			return fmt.Errorf("%w: %d operations", ErrBlocked, c.Pending)
 		}
 		if err := e.waitDue(ctx, time.Minute, false); err != nil {
@@ -502,8 +503,10 @@ func (e *SyncEngine) DrainAll(ctx context.Context) error {
 	}
 }
 
-// blocked reports whether a drain that sent nothing without error left due operations behind:
-// they wait for the clerk, not for a timer.
+// blocked reports whether a drain that sent nothing without error left operations that no timer
+// will send: none is due later (NextDue leaves out those held behind an earlier operation of their
+// resident), so they wait behind a dead letter or conflict for the clerk. An operation waiting to
+// retry after a 503 is not blocked, nor are the later ones of its resident behind it.
 func (e *SyncEngine) blocked(ctx context.Context, sent int, err error) (bool, error) {
 	if sent > 0 || err != nil {
 		return false, nil
@@ -512,7 +515,7 @@ func (e *SyncEngine) blocked(ctx context.Context, sent int, err error) (bool, er
 	if derr != nil {
 		return false, derr
 	}
-	return ok && !at.After(e.Clock.Now()), nil
+	return !ok || !at.After(e.Clock.Now()), nil
 }
 
 // waitDue sleeps until the next operation is due, a kick, or at most limit. When the due

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"ykt/app"
-	"ykt/app/ids"
 	"ykt/devices"
 )
 
@@ -40,7 +39,7 @@ func runCardRead(ctx context.Context, args []string, out, errOut io.Writer) int 
 	defer env.Close()
 
 	r, readErr := (&devices.PCSC{}).ReadCard(ctx, *reader)
-	if code := auditCardRead(ctx, env, r, readErr, *reveal); code != exitOK {
+	if code := auditCardRead(ctx, env, *reader, r, readErr, *reveal); code != exitOK {
 		fmt.Fprintln(errOut, "ykt card read: the read could not be recorded in the audit log; nothing is shown")
 		return code
 	}
@@ -78,8 +77,9 @@ func oneLine(err error) string {
 }
 
 // auditCardRead records the read (and a reveal) before anything is shown (security.md PI-8,
-// ML-9). The object is a blind index, never the identifier.
-func auditCardRead(ctx context.Context, env *environment, r *app.CardRead, readErr error, reveal bool) int {
+// ML-9), in the desk's format (app.CardReadAudit): the object is a blind index, never the
+// identifier.
+func auditCardRead(ctx context.Context, env *environment, reader string, r *app.CardRead, readErr error, reveal bool) int {
 	ws, err := env.workstation(ctx)
 	if err != nil {
 		return exitFailure
@@ -88,16 +88,8 @@ func auditCardRead(ctx context.Context, env *environment, r *app.CardRead, readE
 	if u, err := user.Current(); err == nil {
 		clerk = "cli:" + u.Username
 	}
-	ev := app.AuditEvent{At: time.Now(), ClerkID: clerk, DeviceID: ws.DeviceID, Event: "card.read", Result: "OK"}
-	if readErr != nil {
-		ev.Result, ev.Reason = "FAILED", oneLine(readErr)
-	} else if r.SSC != nil {
-		key := r.SSC.CardNo
-		if r.SSC.SSN != nil {
-			key = ids.Normalize(*r.SSC.SSN)
-		}
-		ev.Object = env.db.Keys().BlindIndex(key)
-	}
+	ev := app.CardReadAudit(reader, r, readErr)
+	ev.At, ev.ClerkID, ev.DeviceID = time.Now(), clerk, ws.DeviceID
 	ch := app.Change{Audit: []app.AuditEvent{ev}}
 	if reveal && readErr == nil {
 		rv := ev

@@ -92,7 +92,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 			env.log.Warn("platform not reachable at start", "err", err)
 		}
 	}()
-	go watchCards(ctx, env, wb)
+	go watchCards(ctx, env, ctr.sync.Client, wb)
 	if *idReader != "" {
 		go watchIDReader(ctx, env, *idReader, wb)
 	}
@@ -210,21 +210,18 @@ func demoClerks() []app.Clerk {
 
 // watchCards reads every card inserted in a PC/SC reader while the desk takes cards (a clerk
 // signed in, not locked) and hands it to the workbench; every read is audited (PI-8) by the
-// resident's blind index before the desk shows it — no audit record, no identification.
-func watchCards(ctx context.Context, env *environment, wb *desk.Workbench) {
+// resident's blind index before the desk shows it — no audit record, no identification. The
+// record names the device and the clerk whose platform session is open.
+func watchCards(ctx context.Context, env *environment, pf app.Platform, wb *desk.Workbench) {
 	reader := &devices.PCSC{}
+	ws, _ := env.workstation(ctx) // the device in the audit record; "" when not enrolled
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
 		if ev.Kind != app.CardInserted || !wb.AcceptsDevices() {
 			return
 		}
 		go func() {
 			read, err := reader.ReadCard(ctx, ev.Reader)
-			audit := app.AuditEvent{Event: "card.read", Result: "OK", Reason: ev.Reader}
-			if err != nil {
-				audit.Result = "FAILED"
-			} else if read.SSC != nil && read.SSC.SSN != nil {
-				audit.SubjectSSN = *read.SSC.SSN
-			}
+			audit := deskCardRead(ws.DeviceID, pf, ev.Reader, read, err)
 			if aerr := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); aerr != nil {
 				env.log.Error("audit card read", "err", aerr)
 				wb.CardUnreadable(fmt.Errorf("audit card read: %w", aerr))
@@ -237,6 +234,17 @@ func watchCards(ctx context.Context, env *environment, wb *desk.Workbench) {
 			wb.CardInserted(read)
 		}()
 	})
+}
+
+// deskCardRead is the audit record of a card read at the desk (app.CardReadAudit, the format
+// `ykt card read` writes too) with this device and the clerk whose platform session is open.
+func deskCardRead(deviceID string, pf app.Platform, reader string, read *app.CardRead, err error) app.AuditEvent {
+	ev := app.CardReadAudit(reader, read, err)
+	ev.DeviceID = deviceID
+	if sess, ok := pf.Session(); ok {
+		ev.ClerkID = sess.Clerk.ID
+	}
+	return ev
 }
 
 // watchIDReader polls a resident ID card reader on a serial port and hands each new card to the

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,21 +74,12 @@ func (o *roleOptions) validRole() bool {
 //		return code
 //	}
 func runHallRole(args []string, out, errOut io.Writer, newApp func() fyne.App) (code int, handled bool) {
-	fs, dataDir := newFlags("ykt", "--role kiosk|display|stats [--hall URL] [--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE]", errOut)
+	fs, dataDir := newFlags("ykt", hallSynopsis, errOut)
 	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
 	shot := fs.String("screenshot", "", "render the window, save it as a PNG to FILE and exit")
 	o := addRoleFlags(fs)
-	usage := fs.Usage
-	fs.SetOutput(io.Discard) // the workbench's own parse reports flag errors
-	fs.Usage = func() {}
-	if fs.Parse(args) != nil || o.role == roleCounter {
-		return 0, false
-	}
-	fs.SetOutput(errOut)
-	fs.Usage = usage
-	if !o.validRole() || fs.NArg() > 0 {
-		fmt.Fprintf(errOut, "ykt: unknown role %q: counter, kiosk, display or stats\n", o.role)
-		return exitUsage, true
+	if code, ok := parseRoleFlags(fs, o, args, errOut); !ok {
+		return code, o.role != roleCounter
 	}
 	if msg := displayProblem(); msg != "" {
 		fmt.Fprintln(errOut, msg)
@@ -125,6 +118,64 @@ func runHallRole(args []string, out, errOut io.Writer, newApp func() fyne.App) (
 	}
 	w.ShowAndRun()
 	return result, true
+}
+
+// hallSynopsis is the usage line of the hall roles.
+const hallSynopsis = "--role kiosk|display|stats [--hall URL] [--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE]"
+
+// counterOnlyFlags are the workbench's flags that no hall screen takes (runDesktop defines them).
+var counterOnlyFlags = []string{"scene", "id-reader", "scanner"}
+
+// parseRoleFlags parses the desktop's arguments for a hall role. ok is true when a hall screen
+// (o.role) should start; otherwise code is the exit code, for a hall role that was asked for
+// --help (its own usage, 0) or given a bad or counter-only flag (2). The counter role (the
+// default, or a parse that failed before --role) is left to the workbench's own parse.
+func parseRoleFlags(fs *flag.FlagSet, o *roleOptions, args []string, errOut io.Writer) (code int, ok bool) {
+	given := map[string]*string{}
+	for _, name := range counterOnlyFlags {
+		given[name] = fs.String(name, "", "")
+	}
+	fs.SetOutput(io.Discard) // quiet until we know the role is ours
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	if o.role == roleCounter {
+		return 0, false
+	}
+	fs.SetOutput(errOut)
+	fs.Usage = func() { roleUsage(fs, errOut) }
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return exitOK, false
+	case err != nil:
+		fmt.Fprintln(errOut, "ykt:", err)
+		fs.Usage()
+		return exitUsage, false
+	case !o.validRole() || fs.NArg() > 0:
+		fmt.Fprintf(errOut, "ykt: unknown role %q: counter, kiosk, display or stats\n", o.role)
+		return exitUsage, false
+	}
+	for _, name := range counterOnlyFlags {
+		if *given[name] != "" {
+			fmt.Fprintf(errOut, "ykt: --%s is for the counter role, not --role %s\n", name, o.role)
+			return exitUsage, false
+		}
+	}
+	return 0, true
+}
+
+// roleUsage prints the hall roles' usage: their flags, without the counter-only ones.
+func roleUsage(fs *flag.FlagSet, w io.Writer) {
+	shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	shown.SetOutput(w)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !slices.Contains(counterOnlyFlags, f.Name) {
+			shown.Var(f.Value, f.Name, f.Usage)
+			shown.Lookup(f.Name).DefValue = f.DefValue // the default, not the value parsed
+		}
+	})
+	fmt.Fprintf(w, "Usage: ykt %s\n\nOptions:\n", hallSynopsis)
+	shown.PrintDefaults()
 }
 
 // identifyKiosk feeds the kiosk with the social security cards swiped in its PC/SC reader until

@@ -78,8 +78,12 @@ func printSyncStatus(ctx context.Context, env *environment, out io.Writer) error
 	} else {
 		fmt.Fprintf(out, "last success: %s\n", last.In(app.Shanghai).Format(time.RFC3339))
 	}
-	if next, ok, err := env.db.NextDue(ctx); err == nil && ok && c.Pending > 0 {
-		fmt.Fprintf(out, "next attempt: %s\n", next.In(app.Shanghai).Format(time.RFC3339))
+	next, ok, err := env.db.NextDue(ctx)
+	if err != nil {
+		return err
+	}
+	if line := nextAttemptLine(next, ok, c, time.Now()); line != "" {
+		fmt.Fprintln(out, line)
 	}
 	for _, state := range []app.OpState{app.OpRejected, app.OpConflict} {
 		recs, err := env.db.Problems(ctx, state)
@@ -91,6 +95,23 @@ func printSyncStatus(ctx context.Context, env *environment, out io.Writer) error
 		}
 	}
 	return nil
+}
+
+// nextAttemptLine says when the outbox next sends: "now" for operations due (never tried ones
+// included, whose next attempt is 0 — not 1970), the retry's time after a backoff, "none" when
+// what is left waits behind dead letters or conflicts; empty when nothing waits or all is out.
+func nextAttemptLine(next time.Time, ok bool, c app.OutboxCounts, now time.Time) string {
+	switch {
+	case c.Pending == 0:
+		return ""
+	case !ok && c.Rejected+c.Conflicts > 0:
+		return "next attempt: none — the operations left wait behind dead letters or conflicts to resolve"
+	case !ok:
+		return ""
+	case !next.After(now):
+		return "next attempt: now"
+	}
+	return "next attempt: " + next.In(app.Shanghai).Format(time.RFC3339)
 }
 
 // clerkFlags adds --clerk and --password-env: the password comes only from the environment, never

@@ -93,7 +93,8 @@ func TestEnrollAndSyncCommands(t *testing.T) {
 		t.Fatalf("after enrollment: %+v, secret %d bytes", ws, len(secret))
 	}
 	ids := queueRecords(t, dir, 30)
-	if code, out, _ = runCLI(t, "sync", "status", "--data-dir", dir); code != exitOK || !strings.Contains(out, "pending:     30") || !strings.Contains(out, "never") || !strings.Contains(out, "oldest waiting: ") || !strings.Contains(out, "(0 days)") {
+	if code, out, _ = runCLI(t, "sync", "status", "--data-dir", dir); code != exitOK || !strings.Contains(out, "pending:     30") || !strings.Contains(out, "never") || !strings.Contains(out, "oldest waiting: ") || !strings.Contains(out, "(0 days)") ||
+		!strings.Contains(out, "next attempt: now") || strings.Contains(out, "1970") {
 		t.Fatalf("status before sync: %d\n%s", code, out)
 	}
 	if code, _, errOut = runCLI(t, "sync", "run", "--once", "--data-dir", dir, "--clerk", "c0107"); code != exitUsage {
@@ -135,7 +136,8 @@ func TestEnrollAndSyncCommands(t *testing.T) {
 		t.Fatalf("sync run with a held operation: %d %q", code, errOut)
 	}
 	code, out2, _ := runCLI(t, "sync", "status", "--data-dir", dir)
-	if code != exitOK || !strings.Contains(out2, "dead letters: 1") || !strings.Contains(out2, "REJECTED") || !strings.Contains(out2, "VALIDATION") {
+	if code != exitOK || !strings.Contains(out2, "dead letters: 1") || !strings.Contains(out2, "REJECTED") || !strings.Contains(out2, "VALIDATION") ||
+		!strings.Contains(out2, "next attempt: none") {
 		t.Fatalf("status with a dead letter:\n%s", out2)
 	}
 	logs, _ := os.ReadFile(filepath.Join(dir, "logs", "ykt.log"))
@@ -394,5 +396,28 @@ func TestPlatformSimServes(t *testing.T) {
 	}
 	if st, err := os.Stat(data); err != nil || st.Size() == 0 {
 		t.Fatalf("--data file: %v", err)
+	}
+}
+
+func TestNextAttemptLine(t *testing.T) {
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, app.Shanghai)
+	for _, tc := range []struct {
+		name   string
+		next   time.Time
+		ok     bool
+		counts app.OutboxCounts
+		want   string
+	}{
+		{"nothing pending", now, true, app.OutboxCounts{}, ""},
+		{"never tried", time.UnixMilli(0), true, app.OutboxCounts{Pending: 3}, "next attempt: now"},
+		{"due", now.Add(-time.Minute), true, app.OutboxCounts{Pending: 3}, "next attempt: now"},
+		{"backing off", now.Add(90 * time.Second), true, app.OutboxCounts{Pending: 3}, "next attempt: 2026-12-07T09:01:30+08:00"},
+		{"held behind a dead letter", time.Time{}, false, app.OutboxCounts{Pending: 2, Rejected: 1}, "next attempt: none"},
+		{"all out being sent", time.Time{}, false, app.OutboxCounts{Pending: 2}, ""},
+	} {
+		got := nextAttemptLine(tc.next, tc.ok, tc.counts, now)
+		if !strings.HasPrefix(got, tc.want) || (tc.want == "") != (got == "") || strings.Contains(got, "1970") {
+			t.Errorf("%s: %q, want %q…", tc.name, got, tc.want)
+		}
 	}
 }

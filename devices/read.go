@@ -56,10 +56,10 @@ func cardError(err error) error {
 	switch {
 	case errors.As(err, &swErr):
 		reason := "the card refused the read"
-		switch swErr.SW {
-		case apdu.SWFuncNotSupported, apdu.SWAppLockedPermanent:
+		switch sw := swErr.SW; {
+		case sw == apdu.SWFuncNotSupported || sw == apdu.SWAppLockedPermanent:
 			reason = "the card or its application is locked"
-		case apdu.SWSecurityStatus, apdu.SWConditionsNotMet:
+		case sw.NeedsKey():
 			reason = "the card wants a PIN or a key for data that should be open"
 		}
 		return &app.CardError{Reason: reason, Err: err}

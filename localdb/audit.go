@@ -71,8 +71,12 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, ev app.AuditEvent) er
 	if at.IsZero() {
 		at = db.now()
 	}
-	if ev.Object == "" && ev.SubjectSSN != "" {
+	switch {
+	case ev.Object != "":
+	case ev.SubjectSSN != "":
 		ev.Object = "ssn:" + db.keys.BlindIndex(ev.SubjectSSN)
+	case ev.SubjectCardNo != "":
+		ev.Object = "card:" + db.keys.BlindIndex(ev.SubjectCardNo)
 	}
 	r := auditRow{
 		id: max(seq, lastID) + 1, atMs: at.UnixMilli(),

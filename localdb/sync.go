@@ -301,10 +301,17 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// NextDue is the earliest next attempt among PENDING operations.
+// NextDue is the earliest next attempt among PENDING operations that may go then: an operation
+// held behind an earlier unfinished one of its resident (domain.md §6.2 4) is not counted, whatever
+// its own next attempt — it goes after that one, whose time is counted if it is PENDING itself,
+// and never while a dead letter or conflict of its resident waits for the clerk. None (ok false)
+// when everything left waits for the clerk or is out being sent.
 func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var ms sql.NullInt64
-	if err := db.r.QueryRowContext(ctx, "SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'PENDING'").Scan(&ms); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT MIN(o.next_attempt_ms) FROM outbox o INDEXED BY outbox_pending
+		WHERE o.state = 'PENDING' AND (o.resident_idx IS NULL OR o.type IN (?, ?) OR NOT EXISTS (
+			SELECT 1 FROM outbox e INDEXED BY outbox_unfinished WHERE e.resident_idx = o.resident_idx AND e.seq < o.seq
+			AND e.state != 'APPLIED' AND e.resolved_ms IS NULL))`, app.OpCardTempLoss, app.OpCardFormalLoss).Scan(&ms); err != nil {
 		return time.Time{}, false, fmt.Errorf("outbox: next due: %w", err)
 	}
 	if !ms.Valid {

@@ -281,3 +281,32 @@ func BenchmarkClaimAndRecord100(b *testing.B) {
 		db.RecordOutcomes(ctx, out, []app.AuditEvent{{Event: "sync.push", Result: "OK"}})
 	}
 }
+
+// TestNextDueSkipsHeldOperations: the next attempt is that of an operation that may go then; a
+// never-tried operation held behind an earlier one of its resident (waiting out a backoff, or
+// dead-lettered) does not make the outbox look due now.
+func TestNextDueSkipsHeldOperations(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	queue(t, db, testOp("a1", app.OpInfoChange, ssnA), testOp("a2", app.OpServiceRecord, ssnA))
+	if got, err := db.ClaimDue(ctx, time.Now(), 1, app.MaxBatchBytes); err != nil || ids(got) != "a1" {
+		t.Fatalf("claim = %s, %v", ids(got), err)
+	}
+	retry := time.Now().Add(time.Minute).Truncate(time.Millisecond)
+	if err := db.Release(ctx, []string{"a1"}, retry, "503", true); err != nil {
+		t.Fatal(err)
+	}
+	if at, ok, err := db.NextDue(ctx); err != nil || !ok || !at.Equal(retry) {
+		t.Fatalf("next due behind a backoff = %v %v %v, want %v", at, ok, err, retry)
+	}
+	if err := db.RecordOutcomes(ctx, []app.OpOutcome{{OpID: "a1", State: app.OpRejected, Code: "VALIDATION"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if at, ok, err := db.NextDue(ctx); err != nil || ok {
+		t.Fatalf("next due behind a dead letter = %v %v %v, want none", at, ok, err)
+	}
+	queue(t, db, testOp("a3", app.OpCardTempLoss, ssnA), testOp("b1", app.OpServiceRecord, ssnB))
+	if at, ok, err := db.NextDue(ctx); err != nil || !ok || at.After(time.Now()) {
+		t.Fatalf("next due with a loss report and another resident = %v %v %v, want now", at, ok, err)
+	}
+}

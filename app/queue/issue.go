@@ -279,13 +279,13 @@ func (q *Queue) findAppointment(key string, req IssueRequest, now int64) (*Appoi
 
 // SetAppointments loads the bookings of the current service day from the platform
 // (GET /appointments); SSNs become blind indexes here. Appointments already checked in keep
-// their state.
+// their state. A list refused for a bad ID books nothing; its change still carries the timers
+// that fell due (as every refused operation's does), for the store to keep.
 func (q *Queue) SetAppointments(list []app.Appointment) (Change, error) {
 	q.begin()
 	for _, a := range list {
 		if ids.Check(ids.Normalize(a.SSN), time.Time{}) != ids.OK || a.AppointmentID == "" {
-			q.end()
-			return Change{}, fmt.Errorf("appointment %q: %w", a.AppointmentID, ErrBadID)
+			return q.end(), fmt.Errorf("appointment %q: %w", a.AppointmentID, ErrBadID)
 		}
 	}
 	for _, a := range list {

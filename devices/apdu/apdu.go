@@ -91,7 +91,38 @@ const (
 	SWWrongP1P2          SW = 0x6A86
 	SWRefDataNotFound    SW = 0x6A88
 	SWAppLockedPermanent SW = 0x9303
+	// ISO 7816-4 status words beyond the table that readers and the virtual card meet.
+	SWMemoryFailure   SW = 0x6581
+	SWWrongParams     SW = 0x6B00 // wrong parameters P1-P2 (e.g. an SFI the card does not know)
+	SWInsNotSupported SW = 0x6D00
+	SWClaNotSupported SW = 0x6E00
 )
+
+// First bytes of the status words that carry a number (cards.md §1.10).
+const (
+	SW1MoreData byte = 0x61 // 61 XX: XX bytes available through GET RESPONSE
+	SW1WrongLe  byte = 0x6C // 6C XX: wrong Le, XX is right
+)
+
+// The sets of status words that call for the same action (cards.md §1.10), defined once for the
+// SSSE and PBOC readers and the virtual card.
+
+// NotHere reports 6A 82 (file not found) or 6A 86 (wrong P1/P2): the file is not there, or not
+// under this form of SELECT — try the other form, else take it as absent.
+func (s SW) NotHere() bool { return s == SWFileNotFound || s == SWWrongP1P2 }
+
+// Absent reports NotHere or 6A 81 (function not supported): an application that is not on the
+// card, or not usable on it, so another may be tried.
+func (s SW) Absent() bool { return s.NotHere() || s == SWFuncNotSupported }
+
+// FormRefused reports Absent, 6D 00 (instruction not supported) or 6B 00 (wrong parameters): the
+// card does not take the command in this form (e.g. READ RECORD by SFI), so the other form is
+// tried.
+func (s SW) FormRefused() bool { return s.Absent() || s == SWInsNotSupported || s == SWWrongParams }
+
+// NeedsKey reports 69 82 (security status not satisfied) or 69 85 (conditions of use not
+// satisfied): the data lies behind a PIN or a key (external authentication).
+func (s SW) NeedsKey() bool { return s == SWSecurityStatus || s == SWConditionsNotMet }
 
 // SW1 is the first byte.
 func (s SW) SW1() byte { return byte(s >> 8) }
@@ -106,9 +137,9 @@ func (s SW) Meaning() string {
 	switch {
 	case s == SWOK:
 		return "success"
-	case s.SW1() == 0x61:
+	case s.SW1() == SW1MoreData:
 		return fmt.Sprintf("%d bytes available", s.SW2())
-	case s.SW1() == 0x6C:
+	case s.SW1() == SW1WrongLe:
 		return fmt.Sprintf("wrong Le, %d is right", s.SW2())
 	case s&0xFFF0 == 0x63C0:
 		if s.SW2()&0x0F == 0 {
@@ -139,11 +170,11 @@ func (s SW) Meaning() string {
 		return "referenced data not found"
 	case SWAppLockedPermanent:
 		return "application permanently locked"
-	case 0x6D00:
+	case SWInsNotSupported:
 		return "instruction not supported"
-	case 0x6E00:
+	case SWClaNotSupported:
 		return "class not supported"
-	case 0x6581:
+	case SWMemoryFailure:
 		return "memory failure"
 	}
 	return "unexpected status"
@@ -218,7 +249,7 @@ func (c *Channel) Exchange(cmd Command) (Response, error) {
 	if err != nil {
 		return rsp, err
 	}
-	if rsp.SW.SW1() == 0x6C && cmd.Le != NoLe {
+	if rsp.SW.SW1() == SW1WrongLe && cmd.Le != NoLe {
 		cmd.Le = int(rsp.SW.SW2())
 		if cmd.Le == 0 {
 			cmd.Le = 256
@@ -226,12 +257,12 @@ func (c *Channel) Exchange(cmd Command) (Response, error) {
 		if rsp, err = c.transmit(cmd.Bytes()); err != nil {
 			return rsp, err
 		}
-		if rsp.SW.SW1() == 0x6C {
+		if rsp.SW.SW1() == SW1WrongLe {
 			return rsp, fmt.Errorf("%w: %s answered 6C twice", ErrMalformed, insName(cmd.INS))
 		}
 	}
 	data := rsp.Data
-	for round := 0; rsp.SW.SW1() == 0x61; round++ {
+	for round := 0; rsp.SW.SW1() == SW1MoreData; round++ {
 		if round == maxGetResponseRounds {
 			return Response{}, fmt.Errorf("%w: GET RESPONSE chain longer than %d rounds", ErrMalformed, maxGetResponseRounds)
 		}

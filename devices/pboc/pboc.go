@@ -94,10 +94,6 @@ func selectAID(ch *apdu.Channel, name []byte) ([]tlv.TLV, apdu.SW, error) {
 	return fci, apdu.SWOK, nil
 }
 
-func absent(sw apdu.SW) bool {
-	return sw == apdu.SWFileNotFound || sw == apdu.SWWrongP1P2 || sw == apdu.SWFuncNotSupported
-}
-
 // find selects the bank application: the debit AID directly (one APDU on every SSC issued with
 // a bank account), else the AIDs the PSE directory or the PPSE lists, else the credit AIDs.
 func find(ch *apdu.Channel) ([]byte, []tlv.TLV, error) {
@@ -105,7 +101,7 @@ func find(ch *apdu.Channel) ([]byte, []tlv.TLV, error) {
 	if err != nil || sw == apdu.SWOK {
 		return AIDDebit, fci, err
 	}
-	if !absent(sw) {
+	if !sw.Absent() {
 		return nil, nil, &apdu.Error{Op: "select bank application", SW: sw}
 	}
 	listed, err := directory(ch)
@@ -125,7 +121,7 @@ func find(ch *apdu.Channel) ([]byte, []tlv.TLV, error) {
 		if sw == apdu.SWOK {
 			return aid, fci, nil
 		}
-		if !absent(sw) {
+		if !sw.Absent() {
 			return nil, nil, &apdu.Error{Op: "select bank application", SW: sw}
 		}
 	}
@@ -250,7 +246,7 @@ func records(ch *apdu.Channel, fci []tlv.TLV) ([]tlv.TLV, error) {
 		if afl, err = parseGPO(rsp.Data); err != nil {
 			return nil, err
 		}
-	case rsp.SW == apdu.SWConditionsNotMet || rsp.SW == 0x6D00:
+	case rsp.SW == apdu.SWConditionsNotMet || rsp.SW == apdu.SWInsNotSupported:
 		afl = []byte{0x10, 0x01, 0x01, 0x00} // variant A of cards.md §3: SFI 2, record 1
 	default:
 		return nil, &apdu.Error{Op: "get processing options", SW: rsp.SW}

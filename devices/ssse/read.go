@@ -48,7 +48,7 @@ func selectNoFCI(ch *apdu.Channel, cmd apdu.Command) (apdu.SW, error) {
 	if err != nil {
 		return 0, err
 	}
-	if rsp.SW.SW1() == 0x61 {
+	if rsp.SW.SW1() == apdu.SW1MoreData {
 		return apdu.SWOK, nil
 	}
 	return rsp.SW, nil
@@ -62,7 +62,7 @@ func selectSSSE(ch *apdu.Channel) error {
 	if err != nil {
 		return err
 	}
-	if sw == apdu.SWFileNotFound || sw == apdu.SWWrongP1P2 {
+	if sw.NotHere() {
 		// Some card makes want the MF selected first (cards.md §1.8).
 		if sw, err = selectNoFCI(ch, selectMF); err != nil {
 			return err
@@ -72,7 +72,7 @@ func selectSSSE(ch *apdu.Channel) error {
 				return err
 			}
 		}
-		if sw == apdu.SWFileNotFound || sw == apdu.SWWrongP1P2 {
+		if sw.NotHere() {
 			return ErrNotSSC
 		}
 	}
@@ -88,16 +88,11 @@ func selectEF(ch *apdu.Channel, fid byte) (apdu.SW, error) {
 	var err error
 	for _, p1 := range []byte{0x02, 0x00} {
 		sw, err = selectNoFCI(ch, apdu.Select(p1, 0x00, []byte{0xEF, fid}, apdu.NoLe))
-		if err != nil || (sw != apdu.SWWrongP1P2 && sw != apdu.SWFileNotFound) {
+		if err != nil || !sw.NotHere() {
 			return sw, err
 		}
 	}
 	return sw, nil
-}
-
-// protected reports the status words of data that needs a PIN or a key.
-func protected(sw apdu.SW) bool {
-	return sw == apdu.SWSecurityStatus || sw == apdu.SWConditionsNotMet
 }
 
 // readItem reads one item; the record is absent (nil, sw) on a status other than 90 00.
@@ -123,7 +118,7 @@ func readEF05(ch *apdu.Channel, d *app.SSCData) error {
 		if err != nil {
 			return err
 		}
-		if i == 0 && p2 != 0x04 && (sw == apdu.SWFileNotFound || sw == apdu.SWWrongP1P2 || sw == apdu.SWFuncNotSupported || sw == 0x6D00 || sw == 0x6B00) {
+		if i == 0 && p2 != 0x04 && sw.FormRefused() {
 			// No SFI addressing on this card: select EF05 and read by record number.
 			if ssw, err := selectEF(ch, 0x05); err != nil {
 				return err
@@ -136,7 +131,7 @@ func readEF05(ch *apdu.Channel, d *app.SSCData) error {
 			}
 		}
 		if sw != apdu.SWOK {
-			if ef05Optional(it) && (sw == apdu.SWRecordNotFound || protected(sw)) {
+			if ef05Optional(it) && (sw == apdu.SWRecordNotFound || sw.NeedsKey()) {
 				continue
 			}
 			return &apdu.Error{Op: "read EF05 " + it.Name, SW: sw}
@@ -185,7 +180,7 @@ func readEF06(ch *apdu.Channel, d *app.SSCData) error {
 	if err != nil {
 		return err
 	}
-	if protected(sw) {
+	if sw.NeedsKey() {
 		d.HolderProtected = true
 		return nil
 	}
@@ -202,7 +197,7 @@ func readEF06(ch *apdu.Channel, d *app.SSCData) error {
 		if err != nil {
 			return err
 		}
-		if protected(sw) {
+		if sw.NeedsKey() {
 			if it.Tag == SSN.Tag { // the whole holder file is closed without a key
 				d.HolderProtected = true
 				return nil

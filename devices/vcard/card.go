@@ -281,9 +281,9 @@ func (c *Card) process(cmd []byte) []byte {
 	case cmd[0] == 0x80 && ins == 0xA8:
 		return c.gpo(data, le)
 	case cmd[0]&0x80 != 0 && cmd[0] != 0x80:
-		return sw(0x6E00)
+		return sw(apdu.SWClaNotSupported)
 	}
-	return sw(0x6D00)
+	return sw(apdu.SWInsNotSupported)
 }
 
 // reply answers with data under the card's Le rules.
@@ -293,16 +293,16 @@ func (c *Card) reply(data []byte, le int) []byte {
 	}
 	if c.p.Behaviour.GetResponse {
 		c.pending = data
-		return []byte{0x61, byte(len(data))}
+		return []byte{apdu.SW1MoreData, byte(len(data))}
 	}
 	if le < 0 { // case 3 command: data only through GET RESPONSE
 		c.pending = data
-		return []byte{0x61, byte(len(data))}
+		return []byte{apdu.SW1MoreData, byte(len(data))}
 	}
 	if le < len(data) || (c.p.Behaviour.StrictLe && le != len(data)) {
-		return []byte{0x6C, byte(len(data))}
+		return []byte{apdu.SW1WrongLe, byte(len(data))}
 	}
-	return append(append([]byte(nil), data...), 0x90, 0x00)
+	return append(append([]byte(nil), data...), sw(apdu.SWOK)...)
 }
 
 func (c *Card) getResponse(le int) []byte {
@@ -314,18 +314,18 @@ func (c *Card) getResponse(le int) []byte {
 	}
 	p := c.pending
 	if le == 256 && len(p) < 256 && c.p.Behaviour.StrictLe || le > len(p) && le != 256 {
-		return []byte{0x6C, byte(len(p))}
+		return []byte{apdu.SW1WrongLe, byte(len(p))}
 	}
 	if le >= len(p) {
 		c.pending = nil
-		return append(append([]byte(nil), p...), 0x90, 0x00)
+		return append(append([]byte(nil), p...), sw(apdu.SWOK)...)
 	}
 	c.pending = p[le:]
 	rest := len(c.pending)
 	if rest > 255 {
 		rest = 0
 	}
-	return append(append([]byte(nil), p[:le]...), 0x61, byte(rest))
+	return append(append([]byte(nil), p[:le]...), apdu.SW1MoreData, byte(rest))
 }
 
 func (c *Card) inSSSE() bool { return c.cur == fileSSSE || c.cur == fileEF05 || c.cur == fileEF06 }

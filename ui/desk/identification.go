@@ -127,6 +127,7 @@ func (wb *Workbench) fetchApplications(view app.ResidentView) {
 			return
 		}
 		wb.view.Applications = apps
+		wb.service.Looked("PROGRESS_QUERY")
 		wb.resident.show(*wb.view)
 		wb.actions.show(*wb.view) // an open application blocks another one
 	})
@@ -156,6 +157,9 @@ func (wb *Workbench) fetchPayments(view app.ResidentView) {
 			return
 		}
 		wb.view.Payments, wb.view.PaymentsUnavailable, wb.view.PaymentsLoaded = all, err != nil, err == nil
+		if err == nil {
+			wb.service.Looked("PAYMENT_QUERY")
+		}
 		wb.resident.show(*wb.view)
 	})
 }
