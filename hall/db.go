@@ -21,7 +21,7 @@ import (
 // migrations are the hall database's schema steps: migrations[i] brings a database of version i
 // to version i+1, in one transaction with its PRAGMA user_version. Add a step at the end; never
 // change one that has shipped (TestUpgradeFromVersion1 opens a version-1 file).
-var migrations = []string{schemaV1, schemaV2}
+var migrations = []string{schemaV1, schemaV2, schemaV3}
 
 // schemaV1 is the queue. Each ticket, window and appointment row keeps its JSON next to the
 // columns the server queries; events are append-only.
@@ -83,6 +83,14 @@ CREATE TABLE evaluations (
 CREATE INDEX evaluations_day ON evaluations (day, id);
 CREATE UNIQUE INDEX evaluations_record ON evaluations (record_id) WHERE record_id IS NOT NULL;
 CREATE TRIGGER evaluations_no_update BEFORE UPDATE ON evaluations BEGIN SELECT RAISE(ABORT, 'evaluations are append-only'); END;
+`
+
+// schemaV3 keeps the server's start count (the epoch of its event sequence numbers, so they never
+// go back after a restart) and the action each request id was first used for (a request id sent
+// again with another action is refused, not answered with the first action's result).
+const schemaV3 = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+ALTER TABLE requests ADD COLUMN action TEXT NOT NULL DEFAULT '';
 `
 
 // schemaVersion is the version this program writes.
@@ -151,17 +159,33 @@ func (s *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // file disagree (e.g. a second server on the same file); the server reloads and the caller retries.
 var errClaimLost = errors.New("the ticket was claimed elsewhere")
 
-// seen returns the stored answer of a request already handled.
-func (s *store) seen(ctx context.Context, tx *sql.Tx, scope, id string) (json.RawMessage, bool, error) {
-	var body string
-	err := tx.QueryRowContext(ctx, "SELECT body FROM requests WHERE scope = ? AND request_id = ?", scope, id).Scan(&body)
+// nextEpoch counts one more start of the server and returns the count.
+func (s *store) nextEpoch(ctx context.Context) (int64, error) {
+	var epoch int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('epoch', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1"); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&epoch)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("hall start count: %w", err)
+	}
+	return epoch, nil
+}
+
+// seen returns the stored answer of a request already handled and the action it was for ("" in
+// rows written before actions were kept).
+func (s *store) seen(ctx context.Context, tx *sql.Tx, scope, id string) (body json.RawMessage, action string, ok bool, err error) {
+	var b string
+	err = tx.QueryRowContext(ctx, "SELECT body, action FROM requests WHERE scope = ? AND request_id = ?", scope, id).Scan(&b, &action)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, false, nil
+		return nil, "", false, nil
 	case err != nil:
-		return nil, false, fmt.Errorf("read request %s: %w", id, err)
+		return nil, "", false, fmt.Errorf("read request %s: %w", id, err)
 	}
-	return json.RawMessage(body), true, nil
+	return json.RawMessage(b), action, true, nil
 }
 
 // write stores one operation's change. The claim is checked in SQL after the other tickets of

@@ -47,6 +47,7 @@ var errorCodes = []struct {
 	{queue.ErrEvaluated, "ALREADY_EVALUATED", http.StatusConflict},
 	{ErrBadRequest, "BAD_REQUEST", http.StatusBadRequest},
 	{ErrConflict, "CONFLICT", http.StatusConflict},
+	{ErrRequestReused, "REQUEST_ID_REUSED", http.StatusConflict},
 }
 
 // apiError is the JSON body of an error answer.

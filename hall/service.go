@@ -65,7 +65,14 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{opts: opts, db: db, clock: opts.Clock, log: opts.Log, notify: newBroker()}
+	epoch, err := db.nextEpoch(ctx)
+	if err != nil {
+		db.close()
+		return nil, err
+	}
+	// Sequence numbers carry the start count in their high bits, so they never go back after a
+	// restart (a counter drops views older than the last it saw).
+	s := &Service{opts: opts, db: db, clock: opts.Clock, log: opts.Log, notify: newBroker(), seq: epoch << 32}
 	if err := s.reload(ctx); err != nil {
 		db.close()
 		return nil, err
@@ -102,21 +109,27 @@ func (s *Service) Close() error {
 	return s.db.close()
 }
 
+// request names one mutation for its idempotency: the scope its id is unique in, the id, and
+// the action it asks for (an id reused for another action is refused with ErrRequestReused).
+type request struct {
+	scope, action, id string
+}
+
 // exec runs one operation: the stored answer if (scope, requestID) was seen, else the operation,
 // its change and the request id in one transaction. Errors of the operation itself are not
 // stored, so a retry of a refused request is decided again. Without a request id there is nothing
 // to look up or store: the operation runs first and a transaction is opened only for a change,
 // so reads and timer ticks that change nothing never take the database's write lock.
-func (s *Service) exec(ctx context.Context, scope, requestID string, op func(q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
-	if requestID != "" {
-		return s.execTx(ctx, scope, requestID, func(_ *sql.Tx, q *queue.Queue) (any, queue.Change, error) { return op(q) })
+func (s *Service) exec(ctx context.Context, req request, op func(q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
+	if req.id != "" {
+		return s.execTx(ctx, req, func(_ *sql.Tx, q *queue.Queue) (any, queue.Change, error) { return op(q) })
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, ch, opErr := op(s.q)
 	if !ch.Empty() {
 		if err := s.db.tx(ctx, func(tx *sql.Tx) error { return s.db.write(ctx, tx, ch) }); err != nil {
-			return nil, s.notStored(ctx, scope, err)
+			return nil, s.notStored(ctx, req.scope, err)
 		}
 		s.publish(ch)
 	}
@@ -131,8 +144,8 @@ func (s *Service) exec(ctx context.Context, scope, requestID string, op func(q *
 }
 
 // execTx is exec for an operation that also reads or writes the database in its transaction.
-func (s *Service) execTx(ctx context.Context, scope, requestID string, op func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
-	if len(requestID) > 100 {
+func (s *Service) execTx(ctx context.Context, req request, op func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
+	if len(req.id) > 100 {
 		return nil, fmt.Errorf("%w: request id longer than 100 characters", ErrBadRequest)
 	}
 	s.mu.Lock()
@@ -141,11 +154,11 @@ func (s *Service) execTx(ctx context.Context, scope, requestID string, op func(t
 	var opErr error
 	var ch queue.Change
 	err := s.db.tx(ctx, func(tx *sql.Tx) error {
-		if requestID != "" {
-			stored, ok, err := s.db.seen(ctx, tx, scope, requestID)
+		if req.id != "" {
+			stored, action, ok, err := s.db.seen(ctx, tx, req.scope, req.id)
 			if err != nil || ok {
 				body = stored
-				return err
+				return errors.Join(err, reused(req, action))
 			}
 		}
 		var v any
@@ -161,19 +174,30 @@ func (s *Service) execTx(ctx context.Context, scope, requestID string, op func(t
 			return fmt.Errorf("encode answer: %w", err)
 		}
 		body = b
-		if requestID != "" {
-			_, err = tx.ExecContext(ctx, "INSERT INTO requests (scope, request_id, at, body) VALUES (?, ?, ?, ?)", scope, requestID, s.clock.Now().Unix(), string(b))
+		if req.id != "" {
+			_, err = tx.ExecContext(ctx, "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)", req.scope, req.id, s.clock.Now().Unix(), string(b), req.action)
 			if err != nil {
 				return fmt.Errorf("store request id: %w", err)
 			}
 		}
 		return nil
 	})
+	if errors.Is(err, ErrRequestReused) {
+		return nil, err
+	}
 	if err != nil {
-		return nil, s.notStored(ctx, scope, err)
+		return nil, s.notStored(ctx, req.scope, err)
 	}
 	s.publish(ch)
 	return body, opErr
+}
+
+// reused refuses a request id seen before for another action; nil when the actions agree.
+func reused(req request, stored string) error {
+	if stored == "" || stored == req.action {
+		return nil
+	}
+	return fmt.Errorf("%w: request id %s was used for %s, not %s", ErrRequestReused, req.id, stored, req.action)
 }
 
 // notStored deals with a change that could not be committed (s.mu held): memory may be ahead of
@@ -213,7 +237,7 @@ func (s *Service) publish(ch queue.Change) {
 // read runs a query on the queue under the lock; timers that fell due are stored first.
 func (s *Service) read(ctx context.Context, fn func(q *queue.Queue) (any, queue.Change, error)) (any, error) {
 	var out any
-	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+	_, err := s.exec(ctx, request{}, func(q *queue.Queue) (any, queue.Change, error) {
 		v, ch, err := fn(q)
 		out = v
 		return nil, ch, err
@@ -242,7 +266,7 @@ func (s *Service) Config(context.Context) (queue.PublicConfig, error) {
 
 // Issue gives a ticket (kiosk or clerk).
 func (s *Service) Issue(ctx context.Context, requestID string, req queue.IssueRequest) (queue.IssuedView, error) {
-	return decode[queue.IssuedView](s.exec(ctx, "issue", requestID, func(q *queue.Queue) (any, queue.Change, error) {
+	return decode[queue.IssuedView](s.exec(ctx, request{"issue", "issue", requestID}, func(q *queue.Queue) (any, queue.Change, error) {
 		iss, ch, err := q.Issue(req)
 		return iss.Public(q.Config()), ch, err
 	}))
@@ -250,7 +274,7 @@ func (s *Service) Issue(ctx context.Context, requestID string, req queue.IssueRe
 
 // CallNext claims the next ticket for a window.
 func (s *Service) CallNext(ctx context.Context, requestID, window, clerk string) (queue.CallView, error) {
-	return decode[queue.CallView](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
+	return decode[queue.CallView](s.exec(ctx, request{windowScope(window), "call-next", requestID}, func(q *queue.Queue) (any, queue.Change, error) {
 		c, ch, err := q.CallNext(window, clerk)
 		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
 	}))
@@ -258,15 +282,15 @@ func (s *Service) CallNext(ctx context.Context, requestID, window, clerk string)
 
 // CallTicket calls a specific ticket out of order, with a reason.
 func (s *Service) CallTicket(ctx context.Context, requestID, window, clerk string, ticketID int64, reason string) (queue.CallView, error) {
-	return decode[queue.CallView](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
+	return decode[queue.CallView](s.exec(ctx, request{windowScope(window), "call", requestID}, func(q *queue.Queue) (any, queue.Change, error) {
 		c, ch, err := q.CallTicket(window, clerk, ticketID, reason)
 		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
 	}))
 }
 
 // windowOp runs one of the operations on a window's current ticket.
-func (s *Service) windowOp(ctx context.Context, requestID, window string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
-	return decode[queue.View](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
+func (s *Service) windowOp(ctx context.Context, action, requestID, window string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
+	return decode[queue.View](s.exec(ctx, request{windowScope(window), action, requestID}, func(q *queue.Queue) (any, queue.Change, error) {
 		t, ch, err := op(q)
 		return t.View(), ch, err
 	}))
@@ -274,41 +298,41 @@ func (s *Service) windowOp(ctx context.Context, requestID, window string, op fun
 
 // Recall calls the window's ticket again.
 func (s *Service) Recall(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Recall(window, clerk) })
+	return s.windowOp(ctx, "recall", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Recall(window, clerk) })
 }
 
 // Start records that the holder arrived.
 func (s *Service) Start(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Start(window, clerk) })
+	return s.windowOp(ctx, "start", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Start(window, clerk) })
 }
 
 // Finish ends the service.
 func (s *Service) Finish(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Finish(window, clerk) })
+	return s.windowOp(ctx, "finish", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Finish(window, clerk) })
 }
 
 // NoShow marks the window's ticket as not come.
 func (s *Service) NoShow(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.MarkNoShow(window, clerk) })
+	return s.windowOp(ctx, "no-show", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.MarkNoShow(window, clerk) })
 }
 
 // Hold suspends the window's ticket with a timer and a reason.
 func (s *Service) Hold(ctx context.Context, requestID, window, clerk string, minutes int, reason string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
+	return s.windowOp(ctx, "hold", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
 		return q.Hold(window, clerk, minutes, reason)
 	})
 }
 
 // Transfer sends the window's ticket to another business or window.
 func (s *Service) Transfer(ctx context.Context, requestID, window, clerk, business, toWindow string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
+	return s.windowOp(ctx, "transfer", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
 		return q.Transfer(window, clerk, business, toWindow)
 	})
 }
 
 // ticketOp runs an operation on a ticket by id.
-func (s *Service) ticketOp(ctx context.Context, requestID string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
-	return decode[queue.View](s.exec(ctx, "ticket", requestID, func(q *queue.Queue) (any, queue.Change, error) {
+func (s *Service) ticketOp(ctx context.Context, action, requestID string, id int64, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
+	return decode[queue.View](s.exec(ctx, request{"ticket", fmt.Sprintf("%s of ticket %d", action, id), requestID}, func(q *queue.Queue) (any, queue.Change, error) {
 		t, ch, err := op(q)
 		return t.View(), ch, err
 	}))
@@ -316,17 +340,17 @@ func (s *Service) ticketOp(ctx context.Context, requestID string, op func(q *que
 
 // Resume returns a held ticket to the queue at its place.
 func (s *Service) Resume(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Resume(id, by) })
+	return s.ticketOp(ctx, "resume", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Resume(id, by) })
 }
 
 // Cancel withdraws a waiting or held ticket.
 func (s *Service) Cancel(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Cancel(id, by) })
+	return s.ticketOp(ctx, "cancel", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Cancel(id, by) })
 }
 
 // Reactivate puts today's no-show ticket back in the queue.
 func (s *Service) Reactivate(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Reactivate(id, by) })
+	return s.ticketOp(ctx, "reactivate", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Reactivate(id, by) })
 }
 
 // Window returns a window's current ticket and waiting counts.
@@ -423,7 +447,7 @@ func (s *Service) ReportEvaluation(ctx context.Context, requestID string, r queu
 	if err := r.Validate(); err != nil {
 		return queue.Evaluation{}, err
 	}
-	return decode[queue.Evaluation](s.execTx(ctx, "evaluation", requestID, func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error) {
+	return decode[queue.Evaluation](s.execTx(ctx, request{"evaluation", "evaluation", requestID}, func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error) {
 		if _, ok := q.Business(r.Business); !ok {
 			return nil, queue.Change{}, fmt.Errorf("%w: %q", queue.ErrUnknownBusiness, r.Business)
 		}
@@ -451,7 +475,7 @@ func (s *Service) ReportEvaluation(ctx context.Context, requestID string, r queu
 
 // SetAppointments loads today's bookings (GET /appointments of the platform).
 func (s *Service) SetAppointments(ctx context.Context, list []app.Appointment) error {
-	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+	_, err := s.exec(ctx, request{}, func(q *queue.Queue) (any, queue.Change, error) {
 		ch, err := q.SetAppointments(list)
 		return struct{}{}, ch, err
 	})
@@ -461,7 +485,7 @@ func (s *Service) SetAppointments(ctx context.Context, list []app.Appointment) e
 // Tick applies the timers that fell due (hold expiry, midnight) and tells subscribers; the
 // server calls it every few seconds so a display sees a returned ticket without a request.
 func (s *Service) Tick(ctx context.Context) error {
-	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) { return struct{}{}, q.Advance(), nil })
+	_, err := s.exec(ctx, request{}, func(q *queue.Queue) (any, queue.Change, error) { return struct{}{}, q.Advance(), nil })
 	return err
 }
 
@@ -487,6 +511,9 @@ func (s *Service) Subscribe(ctx context.Context, fn func(queue.Notice)) error {
 var (
 	ErrBadRequest = errors.New("bad request")
 	ErrConflict   = errors.New("conflict, try again")
+	// ErrRequestReused refuses a request id sent again with another action: the first action's
+	// answer would be a false success.
+	ErrRequestReused = errors.New("request id already used")
 )
 
 // IssueBatch issues several tickets in one transaction: paper tickets typed in after an outage of
@@ -494,7 +521,7 @@ var (
 // before it stay issued and are returned with the error.
 func (s *Service) IssueBatch(ctx context.Context, reqs []queue.IssueRequest) ([]queue.IssuedView, error) {
 	var out []queue.IssuedView
-	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+	_, err := s.exec(ctx, request{}, func(q *queue.Queue) (any, queue.Change, error) {
 		var all queue.Change
 		for _, r := range reqs {
 			iss, ch, err := q.Issue(r)
