@@ -3,7 +3,12 @@ package hall
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,5 +82,75 @@ func TestRequestIDReusedForAnotherAction(t *testing.T) {
 	_, err = f.client.Cancel(ctx, cancelID, b.Ticket.ID+1, "s")
 	if !errors.Is(err, ErrRequestReused) || !strings.Contains(err.Error(), "cancel of ticket") {
 		t.Errorf("the same id for another ticket: %v", err)
+	}
+}
+
+// openBody starts a POST whose body never ends on a raw connection to addr.
+func openBody(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	fmt.Fprintf(c, "POST /api/v1/windows/01/call-next HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"requestId\":")
+	return c
+}
+
+// TestReadTimeoutsAndCleanShutdown: request headers and bodies that never finish are cut off
+// after the read timeout while an event stream stays open far longer; and Close with a body
+// still open ends cleanly after its grace period.
+func TestReadTimeoutsAndCleanShutdown(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := Start(context.Background(), "127.0.0.1:0", Options{DataFile: filepath.Join(dir, "a.db"), Config: queue.DemoConfig(),
+		IndexKey: testKey, ReadTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL(), "http://")
+	c, _ := NewClient(srv.URL())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var connects atomic.Int32
+	go c.Subscribe(ctx, func(n queue.Notice) {
+		if n.Seq == 0 {
+			connects.Add(1)
+		}
+	})
+	var conns []net.Conn
+	for range 20 {
+		conns = append(conns, openBody(t, addr))
+	}
+	header, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer header.Close()
+	io.WriteString(header, "GET /api/v1/board HTTP/1.1\r\nHost: x\r\n")
+	for _, cn := range append(conns, header) {
+		cn.SetReadDeadline(time.Now().Add(3 * time.Second))
+		if _, err := io.ReadAll(cn); err != nil {
+			t.Fatalf("an unfinished request was not cut off: %v", err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := connects.Load(); n != 1 {
+		t.Errorf("the event stream connected %d times in over 3 read timeouts, want 1", n)
+	}
+
+	slow, err := Start(context.Background(), "127.0.0.1:0", Options{DataFile: filepath.Join(dir, "b.db"), Config: queue.DemoConfig(),
+		IndexKey: testKey, ShutdownGrace: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	openBody(t, strings.TrimPrefix(slow.URL(), "http://"))
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	if err := slow.Close(); err != nil {
+		t.Errorf("close with a body open: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("close took %v", d)
 	}
 }

@@ -263,6 +263,10 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
+	// The request is read: the stream itself may last for hours.
+	if err := http.NewResponseController(w).SetReadDeadline(time.Time{}); err != nil {
+		h.svc.log.Warn("hall events: keep the stream open", "err", err)
+	}
 	ch, cancel := h.svc.notify.subscribe()
 	defer cancel()
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -322,6 +326,7 @@ type Server struct {
 	ln      net.Listener
 	cancel  context.CancelFunc
 	done    chan struct{}
+	grace   time.Duration
 }
 
 // tickEvery is how often the server applies due timers (hold expiry, midnight) on its own.
@@ -340,8 +345,8 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("hall server listen %s: %w", addr, err)
 	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Server{Service: svc, ln: ln, cancel: cancel, done: make(chan struct{}),
-		srv: &http.Server{Handler: Handler(svc), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}}
+	s := &Server{Service: svc, ln: ln, cancel: cancel, done: make(chan struct{}), grace: or(opts.ShutdownGrace, 3*time.Second),
+		srv: newHTTPServer(ctx, Handler(svc), or(opts.ReadTimeout, 10*time.Second))}
 	go func() {
 		defer close(s.done)
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -350,6 +355,20 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	}()
 	go s.tick(ctx)
 	return s, nil
+}
+
+// newHTTPServer bounds the reading of every request (header and body); the event stream lifts
+// the bound for itself once its request is read (see events).
+func newHTTPServer(ctx context.Context, h http.Handler, read time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: read, ReadTimeout: read, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 32 << 10, BaseContext: func(net.Listener) context.Context { return ctx }}
+}
+
+func or(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 func (s *Server) tick(ctx context.Context) {
@@ -371,12 +390,17 @@ func (s *Server) tick(ctx context.Context) {
 func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 
 // Close stops serving (live streams end, so clients reconnect elsewhere) and closes the database.
+// Requests under way get the grace period to finish; connections still open after it (a body
+// that never ends) are closed: nothing of theirs was applied, and a client resends.
 func (s *Server) Close() error {
 	s.cancel()
 	s.Service.notify.close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
-	err := s.srv.Shutdown(ctx)
+	if err := s.srv.Shutdown(ctx); err != nil {
+		s.Service.log.Warn("hall server: requests still open at shutdown are cut off", "err", err)
+		s.srv.Close()
+	}
 	<-s.done
-	return errors.Join(err, s.Service.Close())
+	return s.Service.Close()
 }

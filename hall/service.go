@@ -24,6 +24,12 @@ type Options struct {
 	IndexKey []byte
 	Clock    queue.Clock // nil: the system clock
 	Log      *slog.Logger
+	// ReadTimeout bounds reading a request's header and body (default 10 s): a client that
+	// never finishes its request is cut off instead of holding a connection.
+	ReadTimeout time.Duration
+	// ShutdownGrace is how long Close lets requests under way finish before it closes their
+	// connections (default 3 s).
+	ShutdownGrace time.Duration
 }
 
 // Service is the hall's queue in process: every operation takes one lock, runs the queue and
