@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -97,9 +99,11 @@ ALTER TABLE requests ADD COLUMN action TEXT NOT NULL DEFAULT '';
 var schemaVersion = len(migrations)
 
 // store is the hall database: one writer connection with the durable settings of localdb
-// (WAL, synchronous=FULL, BEGIN IMMEDIATE, engineering.md §4).
+// (WAL, synchronous=FULL, BEGIN IMMEDIATE, engineering.md §4), and read-only connections for
+// the look-ups that must not wait behind a commit (request ids, statistics).
 type store struct {
 	w *sql.DB
+	r *sql.DB
 }
 
 func openStore(ctx context.Context, path string) (*store, error) {
@@ -112,7 +116,29 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		w.Close()
 		return nil, err
 	}
+	if s.r, err = openReader(ctx, path); err != nil {
+		w.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// openReader opens read-only connections to the WAL database the writer made.
+func openReader(ctx context.Context, path string) (*sql.DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("hall database path: %w", err)
+	}
+	r, err := sql.Open("sqlite3", "file:"+abs+"?"+url.Values{"_busy_timeout": {"10000"}, "_query_only": {"1"}}.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("hall database %s: %w", abs, err)
+	}
+	r.SetMaxOpenConns(4)
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("hall database %s: %w", abs, err)
+	}
+	return r, nil
 }
 
 func (s *store) migrate(ctx context.Context) error {
@@ -138,7 +164,7 @@ func (s *store) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (s *store) close() error { return s.w.Close() }
+func (s *store) close() error { return errors.Join(s.r.Close(), s.w.Close()) }
 
 func (s *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -176,9 +202,9 @@ func (s *store) nextEpoch(ctx context.Context) (int64, error) {
 
 // seen returns the stored answer of a request already handled and the action it was for ("" in
 // rows written before actions were kept).
-func (s *store) seen(ctx context.Context, tx *sql.Tx, scope, id string) (body json.RawMessage, action string, ok bool, err error) {
+func (s *store) seen(ctx context.Context, scope, id string) (body json.RawMessage, action string, ok bool, err error) {
 	var b string
-	err = tx.QueryRowContext(ctx, "SELECT body, action FROM requests WHERE scope = ? AND request_id = ?", scope, id).Scan(&b, &action)
+	err = s.r.QueryRowContext(ctx, "SELECT body, action FROM requests WHERE scope = ? AND request_id = ?", scope, id).Scan(&b, &action)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, "", false, nil
@@ -306,7 +332,7 @@ func (s *store) load(ctx context.Context, today string) (queue.Snapshot, error) 
 
 // events returns the stored events of the service days from…to, in the order they happened.
 func (s *store) events(ctx context.Context, from, to string) ([]queue.Event, error) {
-	rows, err := s.w.QueryContext(ctx, "SELECT data FROM events WHERE day >= ? AND day <= ? ORDER BY id", from, to)
+	rows, err := s.r.QueryContext(ctx, "SELECT data FROM events WHERE day >= ? AND day <= ? ORDER BY id", from, to)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
@@ -379,7 +405,7 @@ func (s *store) putEvaluation(ctx context.Context, tx *sql.Tx, ticketID int64, e
 
 // evaluations returns the stored evaluations of the service days from…to, in the order received.
 func (s *store) evaluations(ctx context.Context, from, to string) ([]queue.Evaluation, error) {
-	rows, err := s.w.QueryContext(ctx, `SELECT day, business, win, number, level, at, paper, late, coalesce(record_id, '')
+	rows, err := s.r.QueryContext(ctx, `SELECT day, business, win, number, level, at, paper, late, coalesce(record_id, '')
 		FROM evaluations WHERE day >= ? AND day <= ? ORDER BY id`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("read evaluations: %w", err)

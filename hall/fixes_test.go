@@ -8,6 +8,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -152,5 +153,66 @@ func TestReadTimeoutsAndCleanShutdown(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("close took %v", d)
+	}
+}
+
+// TestConcurrentCountersShareCommits: counters calling at once share transactions (group
+// commit): every call is answered once, no ticket twice, in fewer commits than calls.
+func TestConcurrentCountersShareCommits(t *testing.T) {
+	f := newHall(t, queue.DemoConfig())
+	ctx := context.Background()
+	var reqs []queue.IssueRequest
+	for range 240 {
+		reqs = append(reqs, queue.IssueRequest{Business: "CARD_APPLICATION"})
+	}
+	if _, err := f.srv.Service.IssueBatch(ctx, reqs); err != nil {
+		t.Fatal(err)
+	}
+	c0, n0 := f.srv.Service.CommitStats()
+	var mu sync.Mutex
+	seen := map[int64]string{}
+	var wg sync.WaitGroup
+	for w := 1; w <= 12; w++ {
+		win := fmt.Sprintf("%02d", w)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				c, err := f.client.CallNext(ctx, NewRequestID(), win, "c")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if other, dup := seen[c.Ticket.ID]; dup {
+					t.Errorf("ticket %s called at %s and %s", c.Ticket.Number, other, win)
+				}
+				seen[c.Ticket.ID] = win
+				mu.Unlock()
+				if _, err := f.client.Finish(ctx, NewRequestID(), win, "c"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	c1, n1 := f.srv.Service.CommitStats()
+	commits, changes := c1-c0, n1-n0
+	if len(seen) != 120 || changes < 240 {
+		t.Fatalf("%d tickets called, %d changes committed", len(seen), changes)
+	}
+	if commits >= changes {
+		t.Errorf("%d changes in %d commits: no commit was shared", changes, commits)
+	}
+	t.Logf("%d changes in %d commits", changes, commits)
+	f.restart() // every answered call is on disk
+	for w := 1; w <= 12; w++ {
+		if v, err := f.client.Window(ctx, fmt.Sprintf("%02d", w)); err != nil || v.Current != nil {
+			t.Errorf("window %02d after restart: %+v %v", w, v.Current, err)
+		}
+	}
+	if counts, _ := f.client.Counts(ctx); counts[0].Counts[queue.Normal].Waiting != 120 {
+		t.Errorf("waiting after restart: %+v", counts[0])
 	}
 }

@@ -33,8 +33,9 @@ type Options struct {
 }
 
 // Service is the hall's queue in process: every operation takes one lock, runs the queue and
-// writes its change in one BEGIN IMMEDIATE transaction together with its request id, so a retried
-// or doubled request returns the first answer and never acts twice. It implements the
+// has its change written together with its request id, in a BEGIN IMMEDIATE transaction shared
+// with the operations of the same moment (group commit), so a retried or doubled request returns
+// the first answer and never acts twice. It implements the
 // queue.CounterService, KioskService, BoardService and StatsService interfaces.
 type Service struct {
 	opts  Options
@@ -42,11 +43,17 @@ type Service struct {
 	clock queue.Clock
 	log   *slog.Logger
 
-	mu     sync.Mutex
-	q      *queue.Queue
-	board  []queue.BoardCall
-	notify *broker
-	seq    int64
+	// mu guards the queue in memory and the order of the changes handed to the committer.
+	mu      sync.Mutex
+	q       *queue.Queue
+	commits *committer
+
+	// pubMu guards what is published after a commit, and the request ids in flight.
+	pubMu    sync.Mutex
+	board    []queue.BoardCall
+	seq      int64
+	inflight map[string]*pending
+	notify   *broker
 }
 
 var _ interface {
@@ -78,7 +85,8 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	}
 	// Sequence numbers carry the start count in their high bits, so they never go back after a
 	// restart (a counter drops views older than the last it saw).
-	s := &Service{opts: opts, db: db, clock: opts.Clock, log: opts.Log, notify: newBroker(), seq: epoch << 32}
+	s := &Service{opts: opts, db: db, clock: opts.Clock, log: opts.Log, notify: newBroker(), seq: epoch << 32,
+		commits: newCommitter(), inflight: map[string]*pending{}}
 	if err := s.reload(ctx); err != nil {
 		db.close()
 		return nil, err
@@ -87,6 +95,7 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		db.close()
 		return nil, fmt.Errorf("prune request ids: %w", err)
 	}
+	go s.commitLoop()
 	return s, nil
 }
 
@@ -105,12 +114,16 @@ func (s *Service) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.q, s.board = q, board
+	s.q = q
+	s.pubMu.Lock()
+	s.board = board
+	s.pubMu.Unlock()
 	return nil
 }
 
-// Close stops live updates and closes the database.
+// Close writes the changes still queued, stops live updates and closes the database.
 func (s *Service) Close() error {
+	s.commits.close()
 	s.notify.close()
 	return s.db.close()
 }
@@ -121,81 +134,107 @@ type request struct {
 	scope, action, id string
 }
 
-// exec runs one operation: the stored answer if (scope, requestID) was seen, else the operation,
-// its change and the request id in one transaction. Errors of the operation itself are not
+// opFunc is an operation on the queue in memory: its answer, its change, its refusal.
+type opFunc func(q *queue.Queue) (any, queue.Change, error)
+
+// exec runs one operation: the stored answer if (scope, request id) was seen, else the operation
+// on the queue in memory, then its change and the request id in the next group commit (see
+// commit.go); the answer leaves once they are on disk. Errors of the operation itself are not
 // stored, so a retry of a refused request is decided again. Without a request id there is nothing
-// to look up or store: the operation runs first and a transaction is opened only for a change,
-// so reads and timer ticks that change nothing never take the database's write lock.
-func (s *Service) exec(ctx context.Context, req request, op func(q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
-	if req.id != "" {
-		return s.execTx(ctx, req, func(_ *sql.Tx, q *queue.Queue) (any, queue.Change, error) { return op(q) })
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ch, opErr := op(s.q)
-	if !ch.Empty() {
-		if err := s.db.tx(ctx, func(tx *sql.Tx) error { return s.db.write(ctx, tx, ch) }); err != nil {
-			return nil, s.notStored(ctx, req.scope, err)
-		}
-		s.publish(ch)
-	}
-	if opErr != nil {
-		return nil, opErr // the timers' part of the change is kept; nothing else happened
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode answer: %w", err)
-	}
-	return b, nil
+// to look up or store, and an operation that changes nothing (a read, a timer tick with nothing
+// due) does not wait for a commit.
+func (s *Service) exec(ctx context.Context, req request, op opFunc) (json.RawMessage, error) {
+	return s.execDB(ctx, req, op, nil)
 }
 
-// execTx is exec for an operation that also reads or writes the database in its transaction.
-func (s *Service) execTx(ctx context.Context, req request, op func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
+// execDB is exec for an operation with a part that runs in the commit's transaction (dbOp).
+func (s *Service) execDB(ctx context.Context, req request, op opFunc, dbOp func(context.Context, *sql.Tx) (any, error)) (json.RawMessage, error) {
 	if len(req.id) > 100 {
 		return nil, fmt.Errorf("%w: request id longer than 100 characters", ErrBadRequest)
 	}
+	p, body, err := s.apply(ctx, req, op, dbOp)
+	if p == nil {
+		return body, err
+	}
+	<-p.done
+	if p.err != nil {
+		return nil, p.err
+	}
+	return p.body, p.opErr
+}
+
+// apply runs op under the lock and queues its change; a nil *pending means the answer is
+// already known (a stored answer, a refusal, a read).
+func (s *Service) apply(ctx context.Context, req request, op opFunc, dbOp func(context.Context, *sql.Tx) (any, error)) (*pending, json.RawMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var body json.RawMessage
-	var opErr error
-	var ch queue.Change
-	err := s.db.tx(ctx, func(tx *sql.Tx) error {
-		if req.id != "" {
-			stored, action, ok, err := s.db.seen(ctx, tx, req.scope, req.id)
-			if err != nil || ok {
-				body = stored
-				return errors.Join(err, reused(req, action))
-			}
+	if req.id != "" {
+		if p, body, found, err := s.seenBefore(ctx, req); found || err != nil {
+			return p, body, err
 		}
-		var v any
-		v, ch, opErr = op(tx, s.q)
-		if err := s.db.write(ctx, tx, ch); err != nil {
-			return err
-		}
+	}
+	v, ch, opErr := op(s.q)
+	keep := opErr == nil && (req.id != "" || dbOp != nil)
+	if ch.Empty() && !keep {
 		if opErr != nil {
-			return nil // the timers' part of the change is kept; nothing else happened
+			return nil, nil, opErr
 		}
-		b, err := json.Marshal(v)
+		body, err := json.Marshal(v)
 		if err != nil {
-			return fmt.Errorf("encode answer: %w", err)
+			return nil, nil, fmt.Errorf("encode answer: %w", err)
 		}
-		body = b
-		if req.id != "" {
-			_, err = tx.ExecContext(ctx, "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)", req.scope, req.id, s.clock.Now().Unix(), string(b), req.action)
+		return nil, body, nil
+	}
+	p := &pending{ch: ch, opErr: opErr, done: make(chan struct{})} // a refusal keeps the timers' part of the change
+	if opErr == nil {
+		p.req, p.dbOp = req, dbOp
+		if dbOp == nil {
+			body, err := json.Marshal(v)
 			if err != nil {
-				return fmt.Errorf("store request id: %w", err)
+				return nil, nil, fmt.Errorf("encode answer: %w", err)
 			}
+			p.body = body
 		}
-		return nil
-	})
-	if errors.Is(err, ErrRequestReused) {
-		return nil, err
 	}
-	if err != nil {
-		return nil, s.notStored(ctx, req.scope, err)
+	return p, nil, s.queueCommit(p)
+}
+
+// queueCommit hands p to the committer, first marking its request id as in flight.
+func (s *Service) queueCommit(p *pending) error {
+	if p.req.id != "" {
+		s.pubMu.Lock()
+		s.inflight[inflightKey(p.req)] = p
+		s.pubMu.Unlock()
 	}
-	s.publish(ch)
-	return body, opErr
+	if err := s.commits.add(p); err != nil {
+		s.pubMu.Lock()
+		s.forgetInflight(p)
+		s.pubMu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// seenBefore finds a request id in flight (its operation waits for the commit: p) or stored
+// (its answer: body); found is false for a new one. An id seen with another action is refused.
+func (s *Service) seenBefore(ctx context.Context, req request) (p *pending, body json.RawMessage, found bool, err error) {
+	s.pubMu.Lock()
+	p = s.inflight[inflightKey(req)]
+	s.pubMu.Unlock()
+	if p != nil {
+		if err := reused(req, p.req.action); err != nil {
+			return nil, nil, true, err
+		}
+		return p, nil, true, nil
+	}
+	body, action, ok, err := s.db.seen(ctx, req.scope, req.id)
+	if err != nil || !ok {
+		return nil, nil, ok, err
+	}
+	if err := reused(req, action); err != nil {
+		return nil, nil, true, err
+	}
+	return nil, body, true, nil
 }
 
 // reused refuses a request id seen before for another action; nil when the actions agree.
@@ -206,23 +245,11 @@ func reused(req request, stored string) error {
 	return fmt.Errorf("%w: request id %s was used for %s, not %s", ErrRequestReused, req.id, stored, req.action)
 }
 
-// notStored deals with a change that could not be committed (s.mu held): memory may be ahead of
-// the file, so it is rebuilt from what was committed; a lost claim is a conflict to retry.
-func (s *Service) notStored(ctx context.Context, scope string, err error) error {
-	if rerr := s.reload(context.WithoutCancel(ctx)); rerr != nil {
-		s.log.Error("hall: reload after a failed write", "err", rerr)
-	}
-	s.log.Warn("hall: operation not stored", "scope", scope, "err", err)
-	if errors.Is(err, errClaimLost) {
-		return fmt.Errorf("%w: %v", ErrConflict, err)
-	}
-	return err
-}
-
-// publish tells live subscribers what changed (after the commit).
-func (s *Service) publish(ch queue.Change) {
+// publishCalls puts the calls of a committed change on the board and tells the subscribers
+// (pubMu held); it says whether the change changed anything.
+func (s *Service) publishCalls(ch queue.Change) bool {
 	if ch.Empty() {
-		return
+		return false
 	}
 	for _, e := range ch.Events {
 		if e.Type != queue.EvCall && e.Type != queue.EvRecall {
@@ -236,8 +263,7 @@ func (s *Service) publish(ch queue.Change) {
 		s.seq++
 		s.notify.publish(queue.Notice{Kind: queue.NoticeCall, Seq: s.seq, Call: &c})
 	}
-	s.seq++
-	s.notify.publish(queue.Notice{Kind: queue.NoticeQueue, Seq: s.seq})
+	return true
 }
 
 // read runs a query on the queue under the lock; timers that fell due are stored first.
@@ -363,7 +389,9 @@ func (s *Service) Reactivate(ctx context.Context, requestID string, id int64, by
 func (s *Service) Window(ctx context.Context, window string) (queue.WindowView, error) {
 	v, err := s.read(ctx, func(q *queue.Queue) (any, queue.Change, error) {
 		v, ch, err := q.Window(window)
-		v.Seq = s.seq // under the lock, like every publish
+		s.pubMu.Lock()
+		v.Seq = s.seq // the last notice published: a later one makes the counter read again
+		s.pubMu.Unlock()
 		return v, ch, err
 	})
 	if err != nil {
@@ -399,8 +427,8 @@ func (s *Service) Counts(ctx context.Context) ([]queue.BusinessCount, error) {
 
 // Board returns the latest calls, newest first.
 func (s *Service) Board(context.Context) (queue.Board, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
 	return queue.Board{Calls: append([]queue.BoardCall{}, s.board...)}, nil
 }
 
@@ -453,30 +481,38 @@ func (s *Service) ReportEvaluation(ctx context.Context, requestID string, r queu
 	if err := r.Validate(); err != nil {
 		return queue.Evaluation{}, err
 	}
-	return decode[queue.Evaluation](s.execTx(ctx, request{"evaluation", "evaluation", requestID}, func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error) {
+	check := func(q *queue.Queue) (any, queue.Change, error) {
 		if _, ok := q.Business(r.Business); !ok {
 			return nil, queue.Change{}, fmt.Errorf("%w: %q", queue.ErrUnknownBusiness, r.Business)
 		}
-		now := s.clock.Now()
-		id, day, err := s.db.evaluationTicket(ctx, tx, r, app.ServiceDay(now))
-		if err != nil {
-			return nil, queue.Change{}, err
-		}
-		at := r.At
-		if at == 0 {
-			at = now.Unix()
-		}
-		dayStart, _ := time.ParseInLocation(time.DateOnly, day, app.Shanghai)
-		if at > now.Unix()+maxEvaluationSkew || at < dayStart.Unix() {
-			return nil, queue.Change{}, fmt.Errorf("%w: time %s is outside the ticket's day and now", queue.ErrBadEvaluation, time.Unix(at, 0).In(app.Shanghai).Format(time.DateTime))
-		}
-		e := queue.Evaluation{Day: day, Business: r.Business, Window: r.Window, TicketNo: r.TicketNo, Level: r.Level, At: at,
-			Paper: r.Paper, Late: r.Late, RecordID: r.RecordID}
-		if err := s.db.putEvaluation(ctx, tx, id, e, now.Unix()); err != nil {
-			return nil, queue.Change{}, err
-		}
-		return e, queue.Change{}, nil
+		return nil, queue.Change{}, nil
+	}
+	return decode[queue.Evaluation](s.execDB(ctx, request{"evaluation", "evaluation", requestID}, check, func(ctx context.Context, tx *sql.Tx) (any, error) {
+		return s.storeEvaluation(ctx, tx, r)
 	}))
+}
+
+// storeEvaluation finds the evaluated ticket among the stored calls and stores the evaluation.
+func (s *Service) storeEvaluation(ctx context.Context, tx *sql.Tx, r queue.EvaluationReport) (queue.Evaluation, error) {
+	now := s.clock.Now()
+	id, day, err := s.db.evaluationTicket(ctx, tx, r, app.ServiceDay(now))
+	if err != nil {
+		return queue.Evaluation{}, err
+	}
+	at := r.At
+	if at == 0 {
+		at = now.Unix()
+	}
+	dayStart, _ := time.ParseInLocation(time.DateOnly, day, app.Shanghai)
+	if at > now.Unix()+maxEvaluationSkew || at < dayStart.Unix() {
+		return queue.Evaluation{}, fmt.Errorf("%w: time %s is outside the ticket's day and now", queue.ErrBadEvaluation, time.Unix(at, 0).In(app.Shanghai).Format(time.DateTime))
+	}
+	e := queue.Evaluation{Day: day, Business: r.Business, Window: r.Window, TicketNo: r.TicketNo, Level: r.Level, At: at,
+		Paper: r.Paper, Late: r.Late, RecordID: r.RecordID}
+	if err := s.db.putEvaluation(ctx, tx, id, e, now.Unix()); err != nil {
+		return queue.Evaluation{}, err
+	}
+	return e, nil
 }
 
 // SetAppointments loads today's bookings (GET /appointments of the platform).
