@@ -105,9 +105,23 @@ func (h *handler) routes() {
 		c, err := h.svc.Config(r.Context())
 		reply(w, c, err)
 	})
-	m.HandleFunc("POST "+apiPrefix+"/tickets", h.issue)
-	m.HandleFunc("POST "+apiPrefix+"/tickets/{id}/{action}", h.ticketAction)
-	m.HandleFunc("POST "+apiPrefix+"/windows/{w}/{action}", h.windowAction)
+	m.HandleFunc("POST "+apiPrefix+"/tickets", post(func(r *http.Request, b issueBody) (any, error) {
+		return h.svc.Issue(r.Context(), b.RequestID, b.IssueRequest)
+	}))
+	for action, fn := range ticketActions {
+		m.HandleFunc("POST "+apiPrefix+"/tickets/{id}/"+action, post(func(r *http.Request, b mutation) (any, error) {
+			id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+			if err != nil || id <= 0 {
+				return nil, fmt.Errorf("%w: ticket id", ErrBadRequest)
+			}
+			return fn(h.svc, r.Context(), id, b)
+		}))
+	}
+	for action, fn := range windowActions {
+		m.HandleFunc("POST "+apiPrefix+"/windows/{w}/"+action, post(func(r *http.Request, b mutation) (any, error) {
+			return fn(h.svc, r.Context(), r.PathValue("w"), b)
+		}))
+	}
 	m.HandleFunc("GET "+apiPrefix+"/windows/{w}", func(w http.ResponseWriter, r *http.Request) {
 		v, err := h.svc.Window(r.Context(), r.PathValue("w"))
 		reply(w, v, err)
@@ -125,14 +139,72 @@ func (h *handler) routes() {
 		reply(w, c, err)
 	})
 	m.HandleFunc("GET "+apiPrefix+"/stats", h.stats)
-	m.HandleFunc("POST "+apiPrefix+"/evaluations", h.evaluation)
+	m.HandleFunc("POST "+apiPrefix+"/evaluations", post(func(r *http.Request, b evaluationBody) (any, error) {
+		return h.svc.ReportEvaluation(r.Context(), b.RequestID, b.EvaluationReport)
+	}))
 	m.HandleFunc("GET "+apiPrefix+"/evaluations/bad", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		list, err := h.svc.BadEvaluations(r.Context(), q.Get("from"), q.Get("to"))
 		reply(w, list, err)
 	})
-	m.HandleFunc("PUT "+apiPrefix+"/appointments", h.appointments)
+	m.HandleFunc("PUT "+apiPrefix+"/appointments", post(func(r *http.Request, list []app.Appointment) (any, error) {
+		return map[string]int{"loaded": len(list)}, h.svc.SetAppointments(r.Context(), list)
+	}))
 	m.HandleFunc("GET "+apiPrefix+"/events", h.events)
+}
+
+// windowActions are the POST /windows/{w}/{action} of a counter on its window.
+var windowActions = map[string]func(s *Service, ctx context.Context, win string, b mutation) (any, error){
+	"call-next": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.CallNext(ctx, b.RequestID, win, b.Clerk)
+	},
+	"call": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.CallTicket(ctx, b.RequestID, win, b.Clerk, b.TicketID, b.Reason)
+	},
+	"recall": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Recall(ctx, b.RequestID, win, b.Clerk)
+	},
+	"start": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Start(ctx, b.RequestID, win, b.Clerk)
+	},
+	"finish": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Finish(ctx, b.RequestID, win, b.Clerk)
+	},
+	"no-show": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.NoShow(ctx, b.RequestID, win, b.Clerk)
+	},
+	"hold": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Hold(ctx, b.RequestID, win, b.Clerk, b.Minutes, b.Reason)
+	},
+	"transfer": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Transfer(ctx, b.RequestID, win, b.Clerk, b.Business, b.Window)
+	},
+}
+
+// ticketActions are the POST /tickets/{id}/{action} on a ticket by id.
+var ticketActions = map[string]func(s *Service, ctx context.Context, id int64, b mutation) (any, error){
+	"cancel": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
+		return s.Cancel(ctx, b.RequestID, id, b.Clerk)
+	},
+	"resume": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
+		return s.Resume(ctx, b.RequestID, id, b.Clerk)
+	},
+	"reactivate": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
+		return s.Reactivate(ctx, b.RequestID, id, b.Clerk)
+	},
+}
+
+// post is a POST (or PUT) handler: the JSON body decoded as T, then fn's answer or error.
+func post[T any](fn func(r *http.Request, body T) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var b T
+		if err := decodeBody(r, &b); err != nil {
+			reply(w, nil, err)
+			return
+		}
+		v, err := fn(r, b)
+		reply(w, v, err)
+	}
 }
 
 // decodeBody reads a JSON body of at most maxBody bytes into v.
@@ -153,76 +225,6 @@ func decodeBody(r *http.Request, v any) error {
 	return nil
 }
 
-func (h *handler) issue(w http.ResponseWriter, r *http.Request) {
-	var b issueBody
-	if err := decodeBody(r, &b); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	iss, err := h.svc.Issue(r.Context(), b.RequestID, b.IssueRequest)
-	reply(w, iss, err)
-}
-
-func (h *handler) ticketAction(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		reply(w, nil, fmt.Errorf("%w: ticket id", ErrBadRequest))
-		return
-	}
-	var b mutation
-	if err := decodeBody(r, &b); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	ctx := r.Context()
-	var v queue.View
-	switch r.PathValue("action") {
-	case "cancel":
-		v, err = h.svc.Cancel(ctx, b.RequestID, id, b.Clerk)
-	case "resume":
-		v, err = h.svc.Resume(ctx, b.RequestID, id, b.Clerk)
-	case "reactivate":
-		v, err = h.svc.Reactivate(ctx, b.RequestID, id, b.Clerk)
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	reply(w, v, err)
-}
-
-func (h *handler) windowAction(w http.ResponseWriter, r *http.Request) {
-	var b mutation
-	if err := decodeBody(r, &b); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	ctx, win := r.Context(), r.PathValue("w")
-	var v any
-	var err error
-	switch r.PathValue("action") {
-	case "call-next":
-		v, err = h.svc.CallNext(ctx, b.RequestID, win, b.Clerk)
-	case "call":
-		v, err = h.svc.CallTicket(ctx, b.RequestID, win, b.Clerk, b.TicketID, b.Reason)
-	case "recall":
-		v, err = h.svc.Recall(ctx, b.RequestID, win, b.Clerk)
-	case "start":
-		v, err = h.svc.Start(ctx, b.RequestID, win, b.Clerk)
-	case "finish":
-		v, err = h.svc.Finish(ctx, b.RequestID, win, b.Clerk)
-	case "no-show":
-		v, err = h.svc.NoShow(ctx, b.RequestID, win, b.Clerk)
-	case "hold":
-		v, err = h.svc.Hold(ctx, b.RequestID, win, b.Clerk, b.Minutes, b.Reason)
-	case "transfer":
-		v, err = h.svc.Transfer(ctx, b.RequestID, win, b.Clerk, b.Business, b.Window)
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	reply(w, v, err)
-}
-
 func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	by := q.Get("by")
@@ -232,25 +234,6 @@ func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
 		rows = []queue.Row{}
 	}
 	reply(w, rows, err)
-}
-
-func (h *handler) evaluation(w http.ResponseWriter, r *http.Request) {
-	var b evaluationBody
-	if err := decodeBody(r, &b); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	e, err := h.svc.ReportEvaluation(r.Context(), b.RequestID, b.EvaluationReport)
-	reply(w, e, err)
-}
-
-func (h *handler) appointments(w http.ResponseWriter, r *http.Request) {
-	var list []app.Appointment
-	if err := decodeBody(r, &list); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	reply(w, map[string]int{"loaded": len(list)}, h.svc.SetAppointments(r.Context(), list))
 }
 
 // keepAlive is the interval of SSE comments that keep idle connections (and proxies) open.

@@ -304,20 +304,24 @@ func (s *Service) Issue(ctx context.Context, requestID string, req queue.IssueRe
 	}))
 }
 
-// CallNext claims the next ticket for a window.
-func (s *Service) CallNext(ctx context.Context, requestID, window, clerk string) (queue.CallView, error) {
-	return decode[queue.CallView](s.exec(ctx, request{windowScope(window), "call-next", requestID}, func(q *queue.Queue) (any, queue.Change, error) {
-		c, ch, err := q.CallNext(window, clerk)
+// callOp runs one of the calls of a window: the next ticket, or one out of order.
+func (s *Service) callOp(ctx context.Context, action, requestID, window string, op func(q *queue.Queue) (queue.Call, queue.Change, error)) (queue.CallView, error) {
+	return decode[queue.CallView](s.exec(ctx, request{windowScope(window), action, requestID}, func(q *queue.Queue) (any, queue.Change, error) {
+		c, ch, err := op(q)
 		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
 	}))
 }
 
+// CallNext claims the next ticket for a window.
+func (s *Service) CallNext(ctx context.Context, requestID, window, clerk string) (queue.CallView, error) {
+	return s.callOp(ctx, "call-next", requestID, window, func(q *queue.Queue) (queue.Call, queue.Change, error) { return q.CallNext(window, clerk) })
+}
+
 // CallTicket calls a specific ticket out of order, with a reason.
 func (s *Service) CallTicket(ctx context.Context, requestID, window, clerk string, ticketID int64, reason string) (queue.CallView, error) {
-	return decode[queue.CallView](s.exec(ctx, request{windowScope(window), "call", requestID}, func(q *queue.Queue) (any, queue.Change, error) {
-		c, ch, err := q.CallTicket(window, clerk, ticketID, reason)
-		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
-	}))
+	return s.callOp(ctx, "call", requestID, window, func(q *queue.Queue) (queue.Call, queue.Change, error) {
+		return q.CallTicket(window, clerk, ticketID, reason)
+	})
 }
 
 // windowOp runs one of the operations on a window's current ticket.
