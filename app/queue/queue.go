@@ -127,7 +127,7 @@ type Queue struct {
 	wstate     map[string]*WindowState
 	day        string
 
-	tickets  map[int64]*Ticket // today's tickets and older open ones
+	tickets  map[int64]*Ticket     // today's tickets and older open ones
 	lanes    map[laneKey][]*Ticket // WAITING only, see lanes.go
 	inLane   map[int64]laneRef
 	held     map[int64]*Ticket    // HELD only
