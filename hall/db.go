@@ -23,7 +23,7 @@ import (
 // migrations are the hall database's schema steps: migrations[i] brings a database of version i
 // to version i+1, in one transaction with its PRAGMA user_version. Add a step at the end; never
 // change one that has shipped (TestUpgradeFromVersion1 opens a version-1 file).
-var migrations = []string{schemaV1, schemaV2, schemaV3}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
 
 // schemaV1 is the queue. Each ticket, window and appointment row keeps its JSON next to the
 // columns the server queries; events are append-only.

@@ -104,13 +104,13 @@ func openBody(t *testing.T, addr string) net.Conn {
 func TestReadTimeoutsAndCleanShutdown(t *testing.T) {
 	dir := t.TempDir()
 	srv, err := Start(context.Background(), "127.0.0.1:0", Options{DataFile: filepath.Join(dir, "a.db"), Config: queue.DemoConfig(),
-		IndexKey: testKey, ReadTimeout: 300 * time.Millisecond})
+		IndexKey: testKey, ReadTimeout: 300 * time.Millisecond, PlainHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
 	addr := strings.TrimPrefix(srv.URL(), "http://")
-	c, _ := NewClient(srv.URL())
+	c := hallClient(srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var connects atomic.Int32
@@ -141,7 +141,7 @@ func TestReadTimeoutsAndCleanShutdown(t *testing.T) {
 	}
 
 	slow, err := Start(context.Background(), "127.0.0.1:0", Options{DataFile: filepath.Join(dir, "b.db"), Config: queue.DemoConfig(),
-		IndexKey: testKey, ShutdownGrace: 200 * time.Millisecond})
+		IndexKey: testKey, ShutdownGrace: 200 * time.Millisecond, PlainHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}

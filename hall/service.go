@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ykt/app"
+	"ykt/app/gmcrypto"
 	"ykt/app/queue"
 )
 
@@ -22,14 +23,19 @@ type Options struct {
 	// IndexKey is the blind-index key of the one-ticket rule (localdb's Keys.Index in the
 	// program, so a copied file does not reveal it).
 	IndexKey []byte
-	Clock    queue.Clock // nil: the system clock
-	Log      *slog.Logger
+	// Field is the hall's own data key (localdb's Keys.Field in the program): what hall.db
+	// keeps about a person's health or identity is sealed with it. Nil: a key for this run only.
+	Field *gmcrypto.FieldCipher
+	Clock queue.Clock // nil: the system clock
+	Log   *slog.Logger
 	// ReadTimeout bounds reading a request's header and body (default 10 s): a client that
 	// never finishes its request is cut off instead of holding a connection.
 	ReadTimeout time.Duration
 	// ShutdownGrace is how long Close lets requests under way finish before it closes their
 	// connections (default 3 s).
 	ShutdownGrace time.Duration
+	// PlainHTTP serves without TLS: only on a loopback IP literal, for tests.
+	PlainHTTP bool
 }
 
 // Service is the hall's queue in process: every operation takes one lock, runs the queue and
@@ -592,4 +598,12 @@ func merge(a, b queue.Change) queue.Change {
 		a.Claimed = b.Claimed
 	}
 	return a
+}
+
+// ticketWindow returns the window that called a ticket (a counter may act on its own tickets).
+func (s *Service) ticketWindow(id int64) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.q.Ticket(id)
+	return t.Window, ok && t.Window != ""
 }
