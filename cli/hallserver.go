@@ -94,7 +94,7 @@ func startHall(ctx context.Context, dataDir, data, cfgFile, addr string, clock q
 		return nil, nil, err
 	}
 	log := applog.New(lf, slog.LevelInfo)
-	srv, err := hall.Start(ctx, addr, hall.Options{DataFile: hallFile(dataDir, data), Config: cfg, IndexKey: keys.Index, Field: keys.Field, Log: log, Clock: clock, PlainHTTP: plainHTTP})
+	srv, err := hall.Start(ctx, addr, hall.Options{DataFile: hallFile(dataDir, data), Config: cfg, IndexKey: keys.Index, Log: log, Clock: clock, PlainHTTP: plainHTTP})
 	if err != nil {
 		lf.Close()
 		return nil, nil, err

@@ -135,8 +135,12 @@ func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
 		if p.req.id == "" || p.opErr != nil {
 			continue
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)",
-			p.req.scope, p.req.id, at, string(p.body), p.req.action)
+		body, err := s.db.sealBytes(p.body, aadRequest)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)",
+			p.req.scope, p.req.id, at, body, p.req.action)
 		if err != nil {
 			return fmt.Errorf("store request id: %w", err)
 		}

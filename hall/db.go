@@ -16,6 +16,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
 
 	"ykt/app"
+	"ykt/app/gmcrypto"
 	"ykt/app/queue"
 	"ykt/localdb"
 )
@@ -104,14 +105,62 @@ var schemaVersion = len(migrations)
 type store struct {
 	w *sql.DB
 	r *sql.DB
+	// data seals the JSON of every row's data column (and the stored answers): a ticket's
+	// priority reason and disability detail, hold and out-of-order reasons say something about
+	// a person's health. The columns the server queries (day, number, state, window) stay clear.
+	data *gmcrypto.FieldCipher
 }
 
-func openStore(ctx context.Context, path string) (*store, error) {
+// Tables whose data column is sealed, and the additional data each is sealed with.
+const (
+	aadTicket      = "hall/tickets"
+	aadEvent       = "hall/events"
+	aadWindow      = "hall/windows"
+	aadAppointment = "hall/appointments"
+	aadRequest     = "hall/requests"
+)
+
+// seal returns v's JSON sealed for a data column.
+func (s *store) seal(v any, aad string) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s row: %w", aad, err)
+	}
+	return s.sealBytes(b, aad)
+}
+
+func (s *store) sealBytes(b []byte, aad string) ([]byte, error) {
+	out, err := s.data.Seal(b, aad)
+	if err != nil {
+		return nil, fmt.Errorf("seal %s row: %w", aad, err)
+	}
+	return out, nil
+}
+
+// open returns the JSON of a data column: sealed, or in clear when written before version 5.
+func (s *store) open(data []byte, aad string) ([]byte, error) {
+	if len(data) > 0 && (data[0] == '{' || data[0] == '[' || data[0] == '"') {
+		return data, nil
+	}
+	b, err := s.data.Open(data, aad)
+	if err != nil {
+		return nil, fmt.Errorf("open %s row: %w", aad, err)
+	}
+	return b, nil
+}
+
+// openStore opens the hall database; key is the hall's own data key.
+func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 	w, err := localdb.OpenWriter(ctx, path) // the same durable writer as the counter's database
 	if err != nil {
 		return nil, fmt.Errorf("hall: %w", err)
 	}
-	s := &store{w: w}
+	data, err := gmcrypto.NewFieldCipher(1, gmcrypto.DeriveKey(key, "ykt hall data", 16))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("hall data key: %w", err)
+	}
+	s := &store{w: w, data: data}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -203,13 +252,16 @@ func (s *store) nextEpoch(ctx context.Context) (int64, error) {
 // seen returns the stored answer of a request already handled and the action it was for ("" in
 // rows written before actions were kept).
 func (s *store) seen(ctx context.Context, scope, id string) (body json.RawMessage, action string, ok bool, err error) {
-	var b string
+	var b []byte
 	err = s.r.QueryRowContext(ctx, "SELECT body, action FROM requests WHERE scope = ? AND request_id = ?", scope, id).Scan(&b, &action)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, "", false, nil
 	case err != nil:
 		return nil, "", false, fmt.Errorf("read request %s: %w", id, err)
+	}
+	if b, err = s.open(b, aadRequest); err != nil {
+		return nil, "", false, err
 	}
 	return json.RawMessage(b), action, true, nil
 }
@@ -224,7 +276,7 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 			claimed = &ch.Tickets[i]
 			continue
 		}
-		if err := putTicket(ctx, tx, t); err != nil {
+		if err := s.putTicket(ctx, tx, t); err != nil {
 			return err
 		}
 	}
@@ -232,26 +284,35 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 		if err := claim(ctx, tx, *claimed, ch.Events); err != nil {
 			return err
 		}
-		if err := putTicket(ctx, tx, *claimed); err != nil {
+		if err := s.putTicket(ctx, tx, *claimed); err != nil {
 			return err
 		}
 	}
 	for _, w := range ch.Windows {
-		data, _ := json.Marshal(w)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO windows (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", w.ID, string(data)); err != nil {
+		data, err := s.seal(w, aadWindow)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO windows (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", w.ID, data); err != nil {
 			return fmt.Errorf("store window %s: %w", w.ID, err)
 		}
 	}
 	for _, a := range ch.Appointments {
-		data, _ := json.Marshal(a)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO appointments (id, day, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", a.ID, a.Day, string(data)); err != nil {
+		data, err := s.seal(a, aadAppointment)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO appointments (id, day, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", a.ID, a.Day, data); err != nil {
 			return fmt.Errorf("store appointment: %w", err)
 		}
 	}
 	for _, e := range ch.Events {
-		data, _ := json.Marshal(e)
+		data, err := s.seal(e, aadEvent)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO events (ticket_id, day, at, type, win, data) VALUES (?, ?, ?, ?, ?, ?)",
-			e.TicketID, e.Day, e.At, string(e.Type), e.Window, string(data)); err != nil {
+			e.TicketID, e.Day, e.At, string(e.Type), e.Window, data); err != nil {
 			return fmt.Errorf("store event: %w", err)
 		}
 	}
@@ -285,11 +346,14 @@ func claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) e
 	return nil
 }
 
-func putTicket(ctx context.Context, tx *sql.Tx, t queue.Ticket) error {
-	data, _ := json.Marshal(t)
-	_, err := tx.ExecContext(ctx, `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+func (s *store) putTicket(ctx context.Context, tx *sql.Tx, t queue.Ticket) error {
+	data, err := s.seal(t, aadTicket)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET business = excluded.business, state = excluded.state, win = excluded.win, data = excluded.data`,
-		t.ID, t.Day, t.Number, t.Business, string(t.State), t.Window, string(data))
+		t.ID, t.Day, t.Number, t.Business, string(t.State), t.Window, data)
 	if err != nil {
 		return fmt.Errorf("store ticket %s: %w", t.Number, err)
 	}
@@ -304,7 +368,7 @@ func (s *store) load(ctx context.Context, today string) (queue.Snapshot, error) 
 	if err != nil {
 		return st, fmt.Errorf("load tickets: %w", err)
 	}
-	err = scanJSON(rows, func(t queue.Ticket) { st.Tickets = append(st.Tickets, t) })
+	err = scanJSON(s, rows, aadTicket, func(t queue.Ticket) { st.Tickets = append(st.Tickets, t) })
 	if err != nil {
 		return st, err
 	}
@@ -312,14 +376,14 @@ func (s *store) load(ctx context.Context, today string) (queue.Snapshot, error) 
 	if err != nil {
 		return st, fmt.Errorf("load windows: %w", err)
 	}
-	if err := scanJSON(rows, func(w queue.WindowState) { st.Windows = append(st.Windows, w) }); err != nil {
+	if err := scanJSON(s, rows, aadWindow, func(w queue.WindowState) { st.Windows = append(st.Windows, w) }); err != nil {
 		return st, err
 	}
 	rows, err = s.w.QueryContext(ctx, "SELECT data FROM appointments WHERE day >= ? ORDER BY id", today)
 	if err != nil {
 		return st, fmt.Errorf("load appointments: %w", err)
 	}
-	if err := scanJSON(rows, func(a queue.Appointment) { st.Appointments = append(st.Appointments, a) }); err != nil {
+	if err := scanJSON(s, rows, aadAppointment, func(a queue.Appointment) { st.Appointments = append(st.Appointments, a) }); err != nil {
 		return st, err
 	}
 	var maxID sql.NullInt64
@@ -337,7 +401,7 @@ func (s *store) events(ctx context.Context, from, to string) ([]queue.Event, err
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	var out []queue.Event
-	err = scanJSON(rows, func(e queue.Event) { out = append(out, e) })
+	err = scanJSON(s, rows, aadEvent, func(e queue.Event) { out = append(out, e) })
 	return out, err
 }
 
@@ -367,7 +431,7 @@ func (s *store) evaluationTicket(ctx context.Context, tx *sql.Tx, r queue.Evalua
 			return 0, "", fmt.Errorf("read calls of %s: %w", r.TicketNo, err)
 		}
 		called := false
-		if err := scanJSON(rows, func(e queue.Event) { called = called || e.Business == r.Business }); err != nil {
+		if err := scanJSON(s, rows, aadEvent, func(e queue.Event) { called = called || e.Business == r.Business }); err != nil {
 			return 0, "", err
 		}
 		if called {
@@ -429,22 +493,26 @@ func (s *store) recentCalls(ctx context.Context, day string, n int) ([]queue.Boa
 		return nil, fmt.Errorf("read calls: %w", err)
 	}
 	var out []queue.BoardCall
-	err = scanJSON(rows, func(e queue.Event) {
+	err = scanJSON(s, rows, aadEvent, func(e queue.Event) {
 		out = append(out, queue.BoardCall{Number: e.Number, Window: e.Window, At: e.At, Recall: e.Type == queue.EvRecall})
 	})
 	return out, err
 }
 
-// scanJSON decodes the single JSON column of each row.
-func scanJSON[T any](rows *sql.Rows, fn func(T)) error {
+// scanJSON decodes the single sealed JSON column of each row.
+func scanJSON[T any](s *store, rows *sql.Rows, aad string, fn func(T)) error {
 	defer rows.Close()
 	for rows.Next() {
-		var data string
+		var data []byte
 		if err := rows.Scan(&data); err != nil {
 			return fmt.Errorf("read row: %w", err)
 		}
+		plain, err := s.open(data, aad)
+		if err != nil {
+			return err
+		}
 		var v T
-		if err := json.Unmarshal([]byte(data), &v); err != nil {
+		if err := json.Unmarshal(plain, &v); err != nil {
 			return fmt.Errorf("decode stored row: %w", err)
 		}
 		fn(v)

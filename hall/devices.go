@@ -224,7 +224,7 @@ func OpenAdmin(ctx context.Context, dataFile string) (*Admin, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openStore(ctx, dataFile)
+	db, err := openStore(ctx, dataFile, make([]byte, 32)) // administration reads no sealed row
 	if err != nil {
 		return nil, err
 	}

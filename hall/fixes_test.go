@@ -1,11 +1,13 @@
 package hall
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -215,4 +217,59 @@ func TestConcurrentCountersShareCommits(t *testing.T) {
 	if counts, _ := f.client.Counts(ctx); counts[0].Counts[queue.Normal].Waiting != 120 {
 		t.Errorf("waiting after restart: %+v", counts[0])
 	}
+}
+
+// TestNothingPersonalAtRest: after a busy morning the hall's file and its WAL hold no
+// disability detail, priority reason, manual, hold or out-of-order reason in clear; the hall
+// reads them back after a restart, and the statistics still count the green channel.
+func TestNothingPersonalAtRest(t *testing.T) {
+	f := newHall(t, queue.DemoConfig())
+	ctx := context.Background()
+	secrets := []string{"HEARING", "wheelchair", "hearing aid", "crutches", "DISABLED", "ELDERLY", "MANUAL"}
+	f.issue("CARD_LOSS", queue.Holder{SSN: ssn("19450101", 3), Disabled: true, DisabilityDetail: "HEARING 3"})
+	if _, err := f.client.Issue(ctx, NewRequestID(), queue.IssueRequest{Business: "CARD_LOSS", Manual: "wheelchair user"}); err != nil {
+		t.Fatal(err)
+	}
+	var normal []queue.IssuedView
+	for range 6 {
+		normal = append(normal, f.issue("CARD_LOSS", queue.Holder{}))
+	}
+	f.client.CallNext(ctx, NewRequestID(), "07", "c")
+	if _, err := f.client.Hold(ctx, NewRequestID(), "07", "c", 5, "fetching her hearing aid"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.CallTicket(ctx, NewRequestID(), "08", "c", normal[3].Ticket.ID, "crutches, cannot stand"); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"08", "09", "10"} {
+		f.client.CallNext(ctx, NewRequestID(), w, "c")
+		f.client.Start(ctx, NewRequestID(), w, "c")
+		f.client.Finish(ctx, NewRequestID(), w, "c")
+	}
+	grep := func(when string) {
+		t.Helper()
+		for _, suffix := range []string{"", "-wal"} {
+			data, err := os.ReadFile(f.file + suffix)
+			if err != nil && suffix == "" {
+				t.Fatal(err)
+			}
+			for _, s := range secrets {
+				if bytes.Contains(data, []byte(s)) {
+					t.Errorf("%s: hall.db%s holds %q in clear", when, suffix, s)
+				}
+			}
+		}
+	}
+	grep("while serving")
+	f.restart()
+	rows, err := f.client.Stats(ctx, "2026-11-28", "2026-11-28", queue.Grouping{})
+	if err != nil || len(rows) != 1 || rows[0].Priority != 2 || rows[0].Tickets != 8 {
+		t.Errorf("statistics after the restart: %+v %v", rows, err)
+	}
+	if v, err := f.client.Window(ctx, "07"); err != nil || v.Current != nil {
+		t.Errorf("window 07 after the restart: %+v %v", v, err)
+	}
+	f.srv.Close()
+	f.srv = nil
+	grep("closed")
 }

@@ -423,7 +423,7 @@ func TestLiveNotices(t *testing.T) {
 
 // TestNoPersonalDataStored: the SSN of a ticket holder reaches neither the database files nor
 // the log, and the kiosk's answer carries no holder or reason. (The disability detail is kept in
-// hall.db on purpose, as the ticket's reason detail for the audit.)
+// hall.db, sealed, as the ticket's reason detail for the audit: TestNothingPersonalAtRest.)
 func TestNoPersonalDataStored(t *testing.T) {
 	f := newHall(t, queue.DemoConfig())
 	id := ssn("19550101", 2)

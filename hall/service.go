@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"ykt/app"
-	"ykt/app/gmcrypto"
 	"ykt/app/queue"
 )
 
@@ -21,13 +20,11 @@ type Options struct {
 	DataFile string
 	Config   queue.Config
 	// IndexKey is the blind-index key of the one-ticket rule (localdb's Keys.Index in the
-	// program, so a copied file does not reveal it).
+	// program, so a copied file does not reveal it); the hall's data key, which seals what
+	// hall.db keeps about a person, is derived from it, bound to the machine like the counter's.
 	IndexKey []byte
-	// Field is the hall's own data key (localdb's Keys.Field in the program): what hall.db
-	// keeps about a person's health or identity is sealed with it. Nil: a key for this run only.
-	Field *gmcrypto.FieldCipher
-	Clock queue.Clock // nil: the system clock
-	Log   *slog.Logger
+	Clock    queue.Clock // nil: the system clock
+	Log      *slog.Logger
 	// ReadTimeout bounds reading a request's header and body (default 10 s): a client that
 	// never finishes its request is cut off instead of holding a connection.
 	ReadTimeout time.Duration
@@ -80,7 +77,7 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	db, err := openStore(ctx, opts.DataFile)
+	db, err := openStore(ctx, opts.DataFile, opts.IndexKey)
 	if err != nil {
 		return nil, err
 	}
