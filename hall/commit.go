@@ -139,7 +139,7 @@ func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)",
+		_, err = s.db.txExec(ctx, tx, sqlPutRequest,
 			p.req.scope, p.req.id, at, body, p.req.action)
 		if err != nil {
 			return fmt.Errorf("store request id: %w", err)
@@ -176,6 +176,9 @@ func (s *Service) committed(batch []*pending) {
 	for _, p := range batch {
 		changed = s.publishCalls(p.ch) || changed
 		s.forgetInflight(p)
+		if p.req.id != "" && p.opErr == nil {
+			s.known[inflightKey(p.req)] = struct{}{}
+		}
 	}
 	if changed {
 		s.seq++

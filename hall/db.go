@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -109,6 +110,71 @@ type store struct {
 	// priority reason and disability detail, hold and out-of-order reasons say something about
 	// a person's health. The columns the server queries (day, number, state, window) stay clear.
 	data *gmcrypto.FieldCipher
+
+	// prepared are the writer's statements of every commit, prepared once (parsing them again
+	// for each row cost more than writing it).
+	mu       sync.Mutex
+	prepared map[string]*sql.Stmt
+
+	tokens tokenCache // devices of recent credentials (devices.go)
+}
+
+// preparedQueries are the statements of every commit, prepared when the store opens (the writer
+// has one connection: a transaction holds it, so nothing can be prepared on it meanwhile).
+var preparedQueries = []string{
+	sqlPutWindow, sqlPutAppointment, sqlPutEvent, sqlResume, sqlClaim, sqlWindowBusy, sqlPutTicket, sqlPutRequest,
+}
+
+const (
+	sqlPutWindow      = "INSERT INTO windows (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+	sqlPutAppointment = "INSERT INTO appointments (id, day, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+	sqlPutEvent       = "INSERT INTO events (ticket_id, day, at, type, win, data) VALUES (?, ?, ?, ?, ?, ?)"
+	sqlResume         = "UPDATE tickets SET state = 'WAITING' WHERE id = ? AND state = 'HELD'"
+	sqlClaim          = "UPDATE tickets SET state = 'CALLED', win = ? WHERE id = ? AND state = 'WAITING'"
+	sqlWindowBusy     = "SELECT count(*) FROM tickets WHERE win = ? AND state IN ('CALLED','SERVING') AND id <> ?"
+	sqlPutTicket      = `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET business = excluded.business, state = excluded.state, win = excluded.win, data = excluded.data`
+	sqlPutRequest = "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)"
+)
+
+// prepare prepares the commit's statements on the writer (no transaction open).
+func (s *store) prepare(ctx context.Context) error {
+	s.prepared = map[string]*sql.Stmt{}
+	for _, q := range preparedQueries {
+		st, err := s.w.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("hall database: prepare: %w", err)
+		}
+		s.prepared[q] = st
+	}
+	return nil
+}
+
+// stmt returns a prepared query inside tx; nil for one not prepared.
+func (s *store) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	s.mu.Lock()
+	st, ok := s.prepared[query]
+	s.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return tx.StmtContext(ctx, st)
+}
+
+// txExec runs a prepared statement in tx.
+func (s *store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := s.stmt(ctx, tx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// txQueryRow runs a prepared query of one row in tx.
+func (s *store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
 }
 
 // Tables whose data column is sealed, and the additional data each is sealed with.
@@ -169,6 +235,10 @@ func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -213,7 +283,15 @@ func (s *store) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (s *store) close() error { return errors.Join(s.r.Close(), s.w.Close()) }
+func (s *store) close() error {
+	s.mu.Lock()
+	for _, st := range s.prepared {
+		st.Close()
+	}
+	s.prepared = nil
+	s.mu.Unlock()
+	return errors.Join(s.r.Close(), s.w.Close())
+}
 
 func (s *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -233,6 +311,24 @@ func (s *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // errClaimLost means the database did not hold the claimed ticket as WAITING: the memory and the
 // file disagree (e.g. a second server on the same file); the server reloads and the caller retries.
 var errClaimLost = errors.New("the ticket was claimed elsewhere")
+
+// requestKeys returns the keys (see inflightKey) of the request ids stored.
+func (s *store) requestKeys(ctx context.Context) (map[string]struct{}, error) {
+	rows, err := s.w.QueryContext(ctx, "SELECT scope, request_id FROM requests")
+	if err != nil {
+		return nil, fmt.Errorf("read request ids: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]struct{}{}
+	for rows.Next() {
+		var r request
+		if err := rows.Scan(&r.scope, &r.id); err != nil {
+			return nil, fmt.Errorf("read request id: %w", err)
+		}
+		out[inflightKey(r)] = struct{}{}
+	}
+	return out, rows.Err()
+}
 
 // nextEpoch counts one more start of the server and returns the count.
 func (s *store) nextEpoch(ctx context.Context) (int64, error) {
@@ -281,7 +377,7 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 		}
 	}
 	if claimed != nil {
-		if err := claim(ctx, tx, *claimed, ch.Events); err != nil {
+		if err := s.claim(ctx, tx, *claimed, ch.Events); err != nil {
 			return err
 		}
 		if err := s.putTicket(ctx, tx, *claimed); err != nil {
@@ -293,7 +389,7 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO windows (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", w.ID, data); err != nil {
+		if _, err := s.txExec(ctx, tx, sqlPutWindow, w.ID, data); err != nil {
 			return fmt.Errorf("store window %s: %w", w.ID, err)
 		}
 	}
@@ -302,7 +398,7 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO appointments (id, day, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", a.ID, a.Day, data); err != nil {
+		if _, err := s.txExec(ctx, tx, sqlPutAppointment, a.ID, a.Day, data); err != nil {
 			return fmt.Errorf("store appointment: %w", err)
 		}
 	}
@@ -311,7 +407,7 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO events (ticket_id, day, at, type, win, data) VALUES (?, ?, ?, ?, ?, ?)",
+		if _, err := s.txExec(ctx, tx, sqlPutEvent,
 			e.TicketID, e.Day, e.At, string(e.Type), e.Window, data); err != nil {
 			return fmt.Errorf("store event: %w", err)
 		}
@@ -321,15 +417,15 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 
 // claim moves the claimed ticket's row from WAITING to CALLED and checks that exactly that
 // happened. A ticket whose hold timer ran out in this same change is WAITING first.
-func claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) error {
+func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) error {
 	for _, e := range evs {
 		if e.TicketID == t.ID && e.Type == queue.EvResume {
-			if _, err := tx.ExecContext(ctx, "UPDATE tickets SET state = 'WAITING' WHERE id = ? AND state = 'HELD'", t.ID); err != nil {
+			if _, err := s.txExec(ctx, tx, sqlResume, t.ID); err != nil {
 				return fmt.Errorf("resume ticket %s: %w", t.Number, err)
 			}
 		}
 	}
-	res, err := tx.ExecContext(ctx, "UPDATE tickets SET state = 'CALLED', win = ? WHERE id = ? AND state = 'WAITING'", t.Window, t.ID)
+	res, err := s.txExec(ctx, tx, sqlClaim, t.Window, t.ID)
 	if err != nil {
 		return fmt.Errorf("claim ticket %s: %w", t.Number, err)
 	}
@@ -337,7 +433,7 @@ func claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) e
 		return fmt.Errorf("claim ticket %s: %w", t.Number, errClaimLost)
 	}
 	var busy int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM tickets WHERE win = ? AND state IN ('CALLED','SERVING') AND id <> ?", t.Window, t.ID).Scan(&busy); err != nil {
+	if err := s.txQueryRow(ctx, tx, sqlWindowBusy, t.Window, t.ID).Scan(&busy); err != nil {
 		return fmt.Errorf("check window %s: %w", t.Window, err)
 	}
 	if busy > 0 {
@@ -351,8 +447,7 @@ func (s *store) putTicket(ctx context.Context, tx *sql.Tx, t queue.Ticket) error
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET business = excluded.business, state = excluded.state, win = excluded.win, data = excluded.data`,
+	_, err = s.txExec(ctx, tx, sqlPutTicket,
 		t.ID, t.Day, t.Number, t.Business, string(t.State), t.Window, data)
 	if err != nil {
 		return fmt.Errorf("store ticket %s: %w", t.Number, err)

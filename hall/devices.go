@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -145,10 +146,63 @@ func (s *store) redeem(ctx context.Context, secret, name string, now time.Time) 
 	return d, token, nil
 }
 
+// tokenCacheTTL is how long a credential checked against the file is trusted without looking
+// again: a device revoked by `ykt hall-server revoke` (another process) is refused after it at
+// most; one revoked through the server's API at once.
+var tokenCacheTTL = time.Second
+
+type cachedDevice struct {
+	d     Device
+	until time.Time
+}
+
+// tokenCache remembers the devices of recent credentials, by the credential's hash.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]cachedDevice
+}
+
+func (c *tokenCache) get(hash string) (Device, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[hash]
+	if !ok || time.Now().After(e.until) {
+		return Device{}, false
+	}
+	return e.d, true
+}
+
+func (c *tokenCache) put(hash string, d Device) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 10000 {
+		c.m = map[string]cachedDevice{}
+	}
+	c.m[hash] = cachedDevice{d: d, until: time.Now().Add(tokenCacheTTL)}
+}
+
+func (c *tokenCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
+}
+
 // deviceByToken finds the paired, unrevoked device of a credential.
 func (s *store) deviceByToken(ctx context.Context, token string) (Device, error) {
+	hash := hashSecret(token)
+	if d, ok := s.tokens.get(hash); ok {
+		return d, nil
+	}
+	d, err := s.lookupToken(ctx, hash)
+	if err == nil {
+		s.tokens.put(hash, d)
+	}
+	return d, err
+}
+
+func (s *store) lookupToken(ctx context.Context, hash string) (Device, error) {
 	var d Device
-	err := s.r.QueryRowContext(ctx, "SELECT id, role, win, name FROM devices WHERE token_hash = ? AND revoked_at = 0", hashSecret(token)).Scan(&d.ID, &d.Role, &d.Window, &d.Name)
+	err := s.r.QueryRowContext(ctx, "SELECT id, role, win, name FROM devices WHERE token_hash = ? AND revoked_at = 0", hash).Scan(&d.ID, &d.Role, &d.Window, &d.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, ErrUnauthorized
 	}
@@ -185,6 +239,7 @@ func (s *store) revoke(ctx context.Context, id string, now time.Time) error {
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("%w: %s", ErrUnknownDevice, id)
 	}
+	s.tokens.clear()
 	return nil
 }
 

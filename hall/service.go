@@ -56,6 +56,7 @@ type Service struct {
 	board    []queue.BoardCall
 	seq      int64
 	inflight map[string]*pending
+	known    map[string]struct{} // request ids stored: only these are looked up in the file
 	notify   *broker
 }
 
@@ -97,6 +98,10 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if _, err := s.db.w.ExecContext(ctx, "DELETE FROM requests WHERE at < ?", s.clock.Now().Add(-48*time.Hour).Unix()); err != nil {
 		db.close()
 		return nil, fmt.Errorf("prune request ids: %w", err)
+	}
+	if s.known, err = db.requestKeys(ctx); err != nil {
+		db.close()
+		return nil, err
 	}
 	go s.commitLoop()
 	return s, nil
@@ -223,12 +228,16 @@ func (s *Service) queueCommit(p *pending) error {
 func (s *Service) seenBefore(ctx context.Context, req request) (p *pending, body json.RawMessage, found bool, err error) {
 	s.pubMu.Lock()
 	p = s.inflight[inflightKey(req)]
+	_, stored := s.known[inflightKey(req)]
 	s.pubMu.Unlock()
 	if p != nil {
 		if err := reused(req, p.req.action); err != nil {
 			return nil, nil, true, err
 		}
 		return p, nil, true, nil
+	}
+	if !stored {
+		return nil, nil, false, nil // a new request id: no need to look in the file
 	}
 	body, action, ok, err := s.db.seen(ctx, req.scope, req.id)
 	if err != nil || !ok {
