@@ -327,3 +327,26 @@ func TestPairingOverTLS(t *testing.T) {
 		}
 	}
 }
+
+// TestCounterResumesItsOwnHeldTicket: a held ticket has left its window, yet the counter that
+// held it may resume it (its queue panel does); another counter may not.
+func TestCounterResumesItsOwnHeldTicket(t *testing.T) {
+	f := newHall(t, queue.DemoConfig())
+	ctx := context.Background()
+	iss := f.issue("CARD_LOSS", queue.Holder{})
+	f.client.CallNext(ctx, NewRequestID(), "07", "c")
+	if _, err := f.client.Hold(ctx, NewRequestID(), "07", "c", 5, "fetching a document"); err != nil {
+		t.Fatal(err)
+	}
+	as := func(window string) *Client {
+		c, _ := NewClient(f.srv.URL())
+		c.token = f.token(RoleCounter, window)
+		return c
+	}
+	if _, err := as("08").Resume(ctx, NewRequestID(), iss.Ticket.ID, "c"); !errors.Is(err, ErrForbidden) {
+		t.Errorf("window 08 resumed 07's ticket: %v", err)
+	}
+	if v, err := as("07").Resume(ctx, NewRequestID(), iss.Ticket.ID, "c"); err != nil || v.State != queue.Waiting {
+		t.Errorf("window 07 resuming its held ticket: %+v %v", v, err)
+	}
+}

@@ -581,6 +581,16 @@ func (s *store) evaluations(ctx context.Context, from, to string) ([]queue.Evalu
 	return out, rows.Err()
 }
 
+// lastWindow returns the window of a ticket's latest event at a window.
+func (s *store) lastWindow(ctx context.Context, ticketID int64) (string, error) {
+	var w string
+	err := s.r.QueryRowContext(ctx, "SELECT win FROM events WHERE ticket_id = ? AND win <> '' ORDER BY id DESC LIMIT 1", ticketID).Scan(&w)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read the window of ticket %d: %w", ticketID, err)
+	}
+	return w, nil
+}
+
 // recentCalls returns the latest calls of a day for the board, newest first.
 func (s *store) recentCalls(ctx context.Context, day string, n int) ([]queue.BoardCall, error) {
 	rows, err := s.w.QueryContext(ctx, "SELECT data FROM events WHERE day = ? AND type IN ('CALL','RECALL') ORDER BY id DESC LIMIT ?", day, n)

@@ -131,7 +131,7 @@ func ownTicket(h *handler, r *http.Request, d Device) error {
 		return nil
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if w, ok := h.svc.ticketWindow(id); !ok || w != d.Window {
+	if w, ok := h.svc.ticketWindow(r.Context(), id); !ok || w != d.Window {
 		return fmt.Errorf("%w: ticket %d is not one of window %s", ErrForbidden, id, d.Window)
 	}
 	return nil

@@ -606,10 +606,18 @@ func merge(a, b queue.Change) queue.Change {
 	return a
 }
 
-// ticketWindow returns the window that called a ticket (a counter may act on its own tickets).
-func (s *Service) ticketWindow(id int64) (string, bool) {
+// ticketWindow returns the window a ticket is at, or was last at (a held or no-show ticket has
+// left its window): a counter may act on its own tickets only.
+func (s *Service) ticketWindow(ctx context.Context, id int64) (string, bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	t, ok := s.q.Ticket(id)
-	return t.Window, ok && t.Window != ""
+	s.mu.Unlock()
+	if !ok {
+		return "", false
+	}
+	if t.Window != "" {
+		return t.Window, true
+	}
+	w, err := s.db.lastWindow(ctx, id)
+	return w, err == nil && w != ""
 }
