@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"ykt/app"
@@ -18,14 +19,17 @@ import (
 // runBenchQueue measures call-next latency with a long waiting line: the queue core in process,
 // the hall service in process (with its SQLite commit), and over HTTP on loopback.
 func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs, _ := newFlags("bench queue", "bench queue [--waiting N] [--calls N]", errOut)
+	fs, _ := newFlags("bench queue", "bench queue [--waiting N] [--calls N] [--concurrent [--counters N] [--kiosks N]]", errOut)
 	waiting := fs.Int("waiting", 10000, "tickets waiting while calls are measured")
 	calls := fs.Int("calls", 2000, "calls measured per mode")
+	concurrent := fs.Bool("concurrent", false, "also run counters and kiosks all at once, with the disk's fsync latency")
+	counters := fs.Int("counters", 20, "counters calling at once (--concurrent)")
+	kiosks := fs.Int("kiosks", 8, "kiosks issuing at once (--concurrent)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if *waiting < 1 || *calls < 1 {
-		fmt.Fprintln(errOut, "ykt bench queue: --waiting and --calls must be positive")
+	if *waiting < 1 || *calls < 1 || *counters < 1 || *kiosks < 0 {
+		fmt.Fprintln(errOut, "ykt bench queue: --waiting, --calls and --counters must be positive")
 		return exitUsage
 	}
 	dir, err := os.MkdirTemp("", "ykt-bench-queue-")
@@ -45,11 +49,12 @@ func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) in
 		{"in process: hall service + SQLite", 0, func() ([]time.Duration, error) {
 			return benchService(ctx, filepath.Join(dir, "svc.db"), *waiting, *calls, false)
 		}},
-		{"HTTP on loopback: hall server", 5 * time.Millisecond, func() ([]time.Duration, error) {
+		{"HTTPS on loopback: hall server", 5 * time.Millisecond, func() ([]time.Duration, error) {
 			return benchService(ctx, filepath.Join(dir, "http.db"), *waiting, *calls, true)
 		}},
 	}
 	code := exitOK
+	var single time.Duration // the p99 of one caller over HTTP
 	for _, m := range modes {
 		lat, err := m.run()
 		if err != nil {
@@ -68,7 +73,51 @@ func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) in
 			}
 		}
 		fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", m.name, round(p50), round(p99), round(mx), goal)
+		if m.goal == 5*time.Millisecond {
+			single = p99
+		}
 	}
+	if *concurrent {
+		perCounter := max(*calls / *counters, 1)
+		if c := benchConcurrentReport(ctx, out, errOut, dir, *waiting, *counters, *kiosks, perCounter, single); c != exitOK {
+			code = c
+		}
+	}
+	return code
+}
+
+// benchConcurrentReport measures the disk's fsync, then counters and kiosks at once, and prints
+// them against the goals: one caller's p99 within 1 ms of the fsync p99, the concurrent
+// counters' p99 under 10 ms.
+func benchConcurrentReport(ctx context.Context, out, errOut io.Writer, dir string, waiting, counters, kiosks, calls int, single time.Duration) int {
+	fs, err := fsyncLatencies(dir, 500)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt bench queue: fsync:", err)
+		return exitFailure
+	}
+	callLat, issueLat, perCommit, err := benchConcurrent(ctx, filepath.Join(dir, "concurrent.db"), waiting, counters, kiosks, calls)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt bench queue: concurrent:", err)
+		return exitFailure
+	}
+	code := exitOK
+	verdict := func(p99, goal time.Duration) string {
+		if p99 >= goal {
+			code = exitFailure
+			return "< " + goal.String() + "  MISSED"
+		}
+		return "< " + goal.String() + "  met"
+	}
+	f50, f99, fmx := percentiles(fs)
+	fmt.Fprintf(out, "\n%-34s %10s %10s %10s   %s\n", "disk: 4 KiB write + fsync", round(f50), round(f99), round(fmx), "—")
+	fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", "one caller vs fsync p99", "", "+"+round(max(single-f99, 0)), "", verdict(single-f99, time.Millisecond))
+	c50, c99, cmx := percentiles(callLat)
+	fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", fmt.Sprintf("%d counters: call-next", counters), round(c50), round(c99), round(cmx), verdict(c99, 10*time.Millisecond))
+	if len(issueLat) > 0 {
+		i50, i99, imx := percentiles(issueLat)
+		fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", fmt.Sprintf("%d kiosks: issue", kiosks), round(i50), round(i99), round(imx), "—")
+	}
+	fmt.Fprintf(out, "%-34s %10.1f\n", "operations per commit (group)", perCommit)
 	return code
 }
 
@@ -153,15 +202,19 @@ func benchService(ctx context.Context, file string, waiting, calls int, overHTTP
 		}
 		clock.Advance(24 * time.Hour)
 	}
-	var svc queue.CounterService = srv.Service
-	if overHTTP {
-		if svc, err = hall.NewClient(srv.URL()); err != nil {
-			return nil, err
+	counters := map[string]queue.CounterService{}
+	for _, win := range cfg.Windows {
+		counters[win.ID] = srv.Service
+		if overHTTP {
+			if counters[win.ID], err = benchDevice(ctx, srv, hall.RoleCounter, win.ID); err != nil {
+				return nil, err
+			}
 		}
 	}
 	lat := make([]time.Duration, 0, calls)
 	for i := 0; i < calls; i++ {
 		w := cfg.Windows[i%len(cfg.Windows)].ID
+		svc := counters[w]
 		clock.Advance(time.Second)
 		start := time.Now()
 		_, err := svc.CallNext(ctx, hall.NewRequestID(), w, "bench")
@@ -191,4 +244,127 @@ func round(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
 	}
+}
+
+// benchConcurrent runs counters that call and finish in a loop and kiosks that issue tickets,
+// all at once against one hall server over the client (loopback); it returns the latencies of
+// call-next and of issue.
+func benchConcurrent(ctx context.Context, file string, waiting, counters, kiosks, calls int) (callLat, issueLat []time.Duration, perCommit float64, err error) {
+	cfg := benchConfig()
+	cfg.CarryOver = true
+	clock := queue.NewManualClock(time.Date(2026, 11, 28, 8, 0, 0, 0, app.Shanghai))
+	key, _ := gmcrypto.RandomKey(32)
+	srv, err := hall.Start(ctx, "127.0.0.1:0", hall.Options{DataFile: file, Config: cfg, IndexKey: key, Clock: clock})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	defer srv.Close()
+	for _, day := range benchLine(cfg, waiting) {
+		if _, err := srv.Service.IssueBatch(ctx, day); err != nil {
+			return nil, nil, 0, err
+		}
+		clock.Advance(24 * time.Hour)
+	}
+	clock.Advance(-24 * time.Hour) // the last day of the line is today: kiosks add to it
+	commits0, changes0 := srv.Service.CommitStats()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make(chan error, counters+kiosks)
+	stop := make(chan struct{})
+	record := func(to *[]time.Duration, d time.Duration) {
+		mu.Lock()
+		*to = append(*to, d)
+		mu.Unlock()
+	}
+	for i := 0; i < counters; i++ {
+		w := cfg.Windows[i%len(cfg.Windows)].ID
+		c, err := benchDevice(ctx, srv, hall.RoleCounter, w)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < calls; n++ {
+				start := time.Now()
+				_, err := c.CallNext(ctx, hall.NewRequestID(), w, "bench")
+				record(&callLat, time.Since(start))
+				if err == nil {
+					_, err = c.Finish(ctx, hall.NewRequestID(), w, "bench")
+				}
+				if err != nil {
+					errs <- fmt.Errorf("window %s: %w", w, err)
+					return
+				}
+			}
+		}()
+	}
+	var kwg sync.WaitGroup
+	for i := 0; i < kiosks; i++ {
+		c, err := benchDevice(ctx, srv, hall.RoleSupervisor, "") // staff issue: the green channel is theirs to give
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		kwg.Add(1)
+		go func() {
+			defer kwg.Done()
+			for n := 0; n < calls; n++ {
+				b := cfg.Businesses[(i+n)%len(cfg.Businesses)].Code
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond): // a resident at the touch screen
+				}
+				start := time.Now()
+				_, err := c.Issue(ctx, hall.NewRequestID(), queue.IssueRequest{Business: b, Channel: "KIOSK", Holder: queue.Holder{Disabled: n%3 == 0}})
+				record(&issueLat, time.Since(start))
+				if err != nil {
+					errs <- fmt.Errorf("kiosk: %w", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	kwg.Wait()
+	select {
+	case err := <-errs:
+		return nil, nil, 0, err
+	default:
+	}
+	commits, changes := srv.Service.CommitStats()
+	return callLat, issueLat, float64(changes-changes0) / float64(max(commits-commits0, 1)), nil
+}
+
+// benchDevice pairs a device of the bench's hall and returns its client (HTTPS, pinned).
+func benchDevice(ctx context.Context, srv *hall.Server, role, window string) (*hall.Client, error) {
+	cred, err := srv.PairLocal(ctx, role, window, "bench")
+	if err != nil {
+		return nil, err
+	}
+	return hall.NewPairedClient(cred)
+}
+
+// fsyncLatencies measures the disk under dir: n writes of 4 KiB, each followed by an fsync.
+func fsyncLatencies(dir string, n int) ([]time.Duration, error) {
+	f, err := os.CreateTemp(dir, "fsync-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	buf := make([]byte, 4096)
+	lat := make([]time.Duration, 0, n)
+	for i := 0; i < n; i++ {
+		start := time.Now()
+		if _, err := f.WriteAt(buf, int64(i%64)*4096); err != nil {
+			return nil, err
+		}
+		if err := f.Sync(); err != nil {
+			return nil, err
+		}
+		lat = append(lat, time.Since(start))
+	}
+	return lat, nil
 }

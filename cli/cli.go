@@ -39,7 +39,7 @@ func commands() []command {
 		{"card watch", "print reader and card events as JSON lines", runCardWatch},
 		{"sim card", "plug a virtual social security card into pcscd through the vsmartcard vpcd driver", runSimCard},
 		{"bench card", "time full card reads through pcscd against a bare replay of the same APDUs", runBenchCard},
-		{"hall-server", "serve the hall queue to kiosks, counters and call displays (--listen ADDR [--data FILE])", runHallServer},
+		{"hall-server", "serve the hall queue over HTTPS to its paired screens (--listen ADDR [--data FILE]); pair, devices, revoke", runHallServer},
 		{"bench queue", "measure call-next latency with 10,000 waiting tickets, in process and over HTTP (p50/p99)", runBenchQueue},
 		{"enroll", "enroll this computer with the platform (--platform URL --code CODE --hall HALL --window NO)", runEnroll},
 		{"sync status", "show the outbox: pending, dead letters, conflicts, last success (--check: integrity)", runSyncStatus},

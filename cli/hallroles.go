@@ -2,11 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,6 +24,7 @@ import (
 	"ykt/devices/printer"
 	"ykt/devices/speech"
 	"ykt/hall"
+	"ykt/localdb"
 	"ykt/ui/desk"
 	"ykt/ui/hallscreens"
 )
@@ -37,6 +41,7 @@ const (
 type roleOptions struct {
 	role    string
 	hall    string // hall server URL; "" = demo mode: this data directory's embedded hall
+	pair    string // one-time pairing code from `ykt hall-server pair` (first start only)
 	window  string // the counter's window for its queue panel ("" = the workstation's)
 	printer string // kiosk receipts: a serial port (COM3, /dev/ttyUSB0), or pdf:DIR
 	repeat  int    // each call is spoken this many times
@@ -49,7 +54,8 @@ type roleOptions struct {
 func addRoleFlags(fs *flag.FlagSet) *roleOptions {
 	o := &roleOptions{}
 	fs.StringVar(&o.role, "role", roleCounter, "what this computer is: counter, kiosk (ticket machine), display (call board) or stats (supervisor)")
-	fs.StringVar(&o.hall, "hall", "", "hall server URL, e.g. http://10.1.2.3:8090 (default: demo mode, a hall embedded in this program)")
+	fs.StringVar(&o.hall, "hall", "", "hall server URL, e.g. https://10.1.2.3:8090 (default: demo mode, a hall embedded in this program)")
+	fs.StringVar(&o.pair, "pair", "", "with --hall, once: the pairing code printed by `ykt hall-server pair` for this computer")
 	fs.StringVar(&o.window, "window", "", "counter: the window number the queue panel calls for (default: this workstation's)")
 	fs.StringVar(&o.printer, "printer", "", "kiosk: receipt printer serial port (COM3, /dev/ttyUSB0) or pdf:DIR (default: PDF files in DATA-DIR/tickets)")
 	fs.IntVar(&o.repeat, "voice-repeat", 2, "display: how many times each call is spoken")
@@ -213,7 +219,7 @@ type hallScreens struct {
 // openHallScreen builds the role's screen into w and starts its workers; stop ends them.
 func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptions, dataDir string, screenshot bool) (screens hallScreens, stop func(), err error) {
 	ctx, cancel := context.WithCancel(ctx)
-	client, closeHall, err := connectHall(ctx, o.hall, dataDir)
+	client, _, closeHall, err := connectHall(ctx, o, dataDir, hallRole(o.role), "")
 	if err != nil {
 		cancel()
 		return screens, nil, err
@@ -279,44 +285,109 @@ func kioskPrinter(spec, dataDir string) (hallscreens.TicketPrinter, error) {
 	}
 }
 
-// connectHall returns a client of the hall server at url, or — in demo mode (url "") — starts
-// this data directory's hall embedded on 127.0.0.1:0, with a little demo traffic when it is
-// empty, and returns a client of it. closeHall stops what was started.
-func connectHall(ctx context.Context, url, dataDir string) (client *hall.Client, closeHall func(), err error) {
-	if url != "" {
-		c, err := hall.NewClient(url)
-		return c, func() {}, err
+// hallRole is the device role of a screen role (the statistics screen is the supervisor's).
+func hallRole(role string) string {
+	if role == roleStats {
+		return hall.RoleSupervisor
+	}
+	return role
+}
+
+// connectHall returns a client of the hall server at o.hall as this computer's paired device
+// of role (pairing it first with o.pair), or — in demo mode (o.hall "") — starts this data
+// directory's hall embedded on 127.0.0.1:0, with a little demo traffic when it is empty, and
+// pairs with it by itself. closeHall stops what was started.
+func connectHall(ctx context.Context, o *roleOptions, dataDir, role, window string) (client *hall.Client, cred hall.Credential, closeHall func(), err error) {
+	if o.hall != "" {
+		if cred, err = deviceCredential(ctx, o, dataDir, role); err != nil {
+			return nil, cred, nil, err
+		}
+		c, err := hall.NewPairedClient(cred)
+		return c, cred, func() {}, err
 	}
 	clock := &demoClock{}
-	srv, closeLog, err := startHall(ctx, dataDir, "", "", "127.0.0.1:0", clock)
+	srv, closeLog, err := startHall(ctx, dataDir, "", "", "127.0.0.1:0", clock, false)
 	if err != nil {
-		return nil, nil, err
+		return nil, cred, nil, err
 	}
 	closeAll := func() { srv.Close(); closeLog() }
 	if err := seedDemoHall(ctx, srv.Service, clock); err != nil {
 		closeAll()
-		return nil, nil, err
+		return nil, cred, nil, err
 	}
-	c, err := hall.NewClient(srv.URL())
+	if cred, err = srv.PairLocal(ctx, role, window, "demo "+role); err != nil {
+		closeAll()
+		return nil, cred, nil, err
+	}
+	c, err := hall.NewPairedClient(cred)
 	if err != nil {
 		closeAll()
-		return nil, nil, err
+		return nil, cred, nil, err
 	}
-	return c, closeAll, nil
+	return c, cred, func() {
+		if err := srv.Revoke(context.Background(), cred.Device.ID); err != nil {
+			slog.Warn("demo hall: revoke this run's device", "err", err)
+		}
+		closeAll()
+	}, nil
+}
+
+// deviceCredential returns this computer's credential for the hall: paired now with o.pair,
+// or kept from an earlier pairing, sealed with the data directory's keys.
+func deviceCredential(ctx context.Context, o *roleOptions, dataDir, role string) (hall.Credential, error) {
+	var cred hall.Credential
+	keys, err := localdb.LoadKeys(dataDir)
+	if err != nil {
+		return cred, err
+	}
+	path := filepath.Join(dataDir, "hall-"+role+".sealed")
+	aad := "hall-device:" + role
+	if o.pair != "" {
+		host, _ := os.Hostname()
+		if cred, err = hall.Pair(ctx, o.hall, o.pair, host); err != nil {
+			return cred, fmt.Errorf("pair with the hall: %w", err)
+		}
+		if cred.Device.Role != role {
+			return cred, fmt.Errorf("the pairing code is for a %s, not a %s", cred.Device.Role, role)
+		}
+		plain, _ := json.Marshal(cred)
+		sealed, err := keys.Field.Seal(plain, aad)
+		if err != nil {
+			return cred, fmt.Errorf("seal the hall credential: %w", err)
+		}
+		if err := os.WriteFile(path, sealed, 0o600); err != nil {
+			return cred, fmt.Errorf("keep the hall credential: %w", err)
+		}
+		return cred, nil
+	}
+	sealed, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cred, fmt.Errorf("this computer is not paired with the hall as a %s: run `ykt hall-server pair --role %s` on the hall server, then start with --pair CODE", role, role)
+	}
+	if err != nil {
+		return cred, fmt.Errorf("read the hall credential: %w", err)
+	}
+	plain, err := keys.Field.Open(sealed, aad)
+	if err != nil || json.Unmarshal(plain, &cred) != nil {
+		return cred, fmt.Errorf("the hall credential %s cannot be opened here: pair again", path)
+	}
+	cred.URL = o.hall // the server may have moved; the pinned authority still decides
+	return cred, nil
 }
 
 // counterQueuePanel is the queue panel of the counter role for the workbench's left column:
 // connected to --hall (or the demo hall), calling for --window or the workstation's window.
 // desktop.go places it (see the report of issue 6).
 func counterQueuePanel(ctx context.Context, parent fyne.Window, o *roleOptions, dataDir, workstationWindow, clerk string) (*desk.QueuePanel, func(), error) {
-	client, closeHall, err := connectHall(ctx, o.hall, dataDir)
-	if err != nil {
-		return nil, nil, err
-	}
 	window := o.window
 	if window == "" {
 		window = workstationWindow
 	}
+	client, cred, closeHall, err := connectHall(ctx, o, dataDir, hall.RoleCounter, window)
+	if err != nil {
+		return nil, nil, err
+	}
+	window = cred.Device.Window // a paired counter calls for the window it was paired for
 	ctx, cancel := context.WithCancel(ctx)
 	p := desk.NewQueuePanel(desk.QueuePanelDeps{Hall: client, Window: window, Clerk: clerk, Parent: parent})
 	go p.Run(ctx)

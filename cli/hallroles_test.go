@@ -11,6 +11,7 @@ import (
 	"ykt/app"
 	"ykt/app/queue"
 	"ykt/devices/printer"
+	"ykt/hall"
 )
 
 func TestRoleFlags(t *testing.T) {
@@ -51,7 +52,7 @@ func TestKioskPrinterChoice(t *testing.T) {
 func TestDemoHall(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	c, closeHall, err := connectHall(ctx, "", dir)
+	c, _, closeHall, err := connectHall(ctx, &roleOptions{}, dir, hall.RoleSupervisor, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestDemoHall(t *testing.T) {
 	}
 	closeHall()
 	// Started again, the same hall is not seeded twice.
-	c, closeHall, err = connectHall(ctx, "", dir)
+	c, _, closeHall, err = connectHall(ctx, &roleOptions{}, dir, hall.RoleSupervisor, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestDemoHall(t *testing.T) {
 		t.Fatalf("queue panel: %v", err)
 	}
 	stop()
-	if _, _, err := connectHall(ctx, "ftp://nowhere", dir); err == nil {
+	if _, _, _, err := connectHall(ctx, &roleOptions{hall: "ftp://nowhere", pair: "0123456789ABCDEFGHJK"}, dir, hall.RoleKiosk, ""); err == nil {
 		t.Error("a bad hall URL was accepted")
 	}
 }

@@ -3,26 +3,42 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 
+	"ykt/app"
 	"ykt/app/applog"
 	"ykt/app/queue"
 	"ykt/hall"
 	"ykt/localdb"
 )
 
-// runHallServer serves the hall queue until interrupted (SIGINT/SIGTERM).
+// runHallServer serves the hall queue until interrupted (SIGINT/SIGTERM), or runs one of its
+// administration commands: pair, devices, revoke.
 func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs, dataDir := newFlags("hall-server", "hall-server --listen ADDR [--data FILE] [--config FILE] [--data-dir DIR]", errOut)
+	if len(args) > 0 {
+		switch args[0] {
+		case "pair":
+			return runHallPair(ctx, args[1:], out, errOut)
+		case "devices":
+			return runHallDevices(ctx, args[1:], out, errOut)
+		case "revoke":
+			return runHallRevoke(ctx, args[1:], out, errOut)
+		}
+	}
+	fs, dataDir := newFlags("hall-server", "hall-server --listen ADDR [--data FILE] [--config FILE] [--data-dir DIR]\n       ykt hall-server pair|devices|revoke … (see ykt hall-server pair -h)", errOut)
 	listen := fs.String("listen", "", "address to serve on, e.g. 0.0.0.0:8090 (required)")
-	data := fs.String("data", "", "the hall's SQLite file (default DATA-DIR/hall.db)")
+	data := fs.String("data", "", "the hall's SQLite file (default DATA-DIR/hall.db); its certificate authority is made beside it")
 	cfgFile := fs.String("config", "", "JSON file with the hall's businesses, windows and policy (default: the demo hall)")
+	plain := fs.Bool("plain-http", false, "serve plain HTTP instead of HTTPS: only on a loopback address, for tests")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -33,13 +49,16 @@ func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) in
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen, nil)
+	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen, nil, *plain)
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt hall-server:", err)
 		return exitFailure
 	}
 	defer closeLog()
 	fmt.Fprintf(out, "hall server listening on %s (data %s)\n", srv.URL(), hallFile(*dataDir, *data))
+	if srv.Authority != nil {
+		fmt.Fprintf(out, "hall authority fingerprint (SHA-256): %s\n", srv.Authority.Fingerprint())
+	}
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintln(errOut, "ykt hall-server: close:", err)
@@ -58,7 +77,7 @@ func hallFile(dataDir, data string) string {
 // startHall opens the data directory's key and log and starts a hall server on addr. Demo mode
 // calls it with "127.0.0.1:0" and hands the server's URL to the screens.
 // clock is nil for the system clock (the demo hall passes its own).
-func startHall(ctx context.Context, dataDir, data, cfgFile, addr string, clock queue.Clock) (*hall.Server, func(), error) {
+func startHall(ctx context.Context, dataDir, data, cfgFile, addr string, clock queue.Clock, plainHTTP bool) (*hall.Server, func(), error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("create data directory %s: %w", dataDir, err)
 	}
@@ -75,7 +94,7 @@ func startHall(ctx context.Context, dataDir, data, cfgFile, addr string, clock q
 		return nil, nil, err
 	}
 	log := applog.New(lf, slog.LevelInfo)
-	srv, err := hall.Start(ctx, addr, hall.Options{DataFile: hallFile(dataDir, data), Config: cfg, IndexKey: keys.Index, Log: log, Clock: clock})
+	srv, err := hall.Start(ctx, addr, hall.Options{DataFile: hallFile(dataDir, data), Config: cfg, IndexKey: keys.Index, Log: log, Clock: clock, PlainHTTP: plainHTTP})
 	if err != nil {
 		lf.Close()
 		return nil, nil, err
@@ -101,4 +120,102 @@ func loadHallConfig(path string) (queue.Config, error) {
 		return queue.Config{}, fmt.Errorf("hall config %s: %w", path, err)
 	}
 	return cfg, nil
+}
+
+// adminFlags are the flags of the administration commands: the hall's data file.
+func adminFlags(name, synopsis string, errOut io.Writer) (*flag.FlagSet, func() string) {
+	fs, dataDir := newFlags("hall-server "+name, "hall-server "+name+" "+synopsis, errOut)
+	data := fs.String("data", "", "the hall's SQLite file (default DATA-DIR/hall.db)")
+	return fs, func() string { return hallFile(*dataDir, *data) }
+}
+
+// runHallPair prints a one-time pairing code for a device of a role (a counter: of a window).
+func runHallPair(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs, file := adminFlags("pair", "--role kiosk|counter|display|gate|supervisor [--window NO] [--data FILE]", errOut)
+	role := fs.String("role", "", "what the device is: "+strings.Join(hall.Roles, ", "))
+	window := fs.String("window", "", "counter: the window it calls for")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	a, err := hall.OpenAdmin(ctx, file())
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt hall-server pair:", err)
+		return exitFailure
+	}
+	defer a.Close()
+	code, d, err := a.Pair(ctx, *role, *window)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt hall-server pair:", err)
+		return exitUsage
+	}
+	fmt.Fprintf(out, "pairing code for %s %s: %s\n", d.Role, d.ID, code)
+	fmt.Fprintf(out, "valid once, until %s; on the device: ykt --role %s --hall https://HOST:PORT --pair %s\n",
+		time.Unix(d.CodeExpires, 0).In(app.Shanghai).Format(time.DateTime), deviceRoleFlag(d.Role), code)
+	fmt.Fprintf(out, "hall authority fingerprint (SHA-256): %s\n", a.Fingerprint())
+	return exitOK
+}
+
+// deviceRoleFlag is the --role of the desktop for a device role (the supervisor's screen is stats).
+func deviceRoleFlag(role string) string {
+	if role == hall.RoleSupervisor {
+		return roleStats
+	}
+	return role
+}
+
+// runHallDevices lists the hall's devices.
+func runHallDevices(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs, file := adminFlags("devices", "[--data FILE]", errOut)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	a, err := hall.OpenAdmin(ctx, file())
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt hall-server devices:", err)
+		return exitFailure
+	}
+	defer a.Close()
+	list, err := a.Devices(ctx)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt hall-server devices:", err)
+		return exitFailure
+	}
+	fmt.Fprintf(out, "%-18s %-10s %-6s %-10s %-20s %s\n", "device", "role", "window", "state", "since", "name")
+	for _, d := range list {
+		state, since := "code", d.CreatedAt
+		switch {
+		case d.RevokedAt > 0:
+			state, since = "revoked", d.RevokedAt
+		case d.PairedAt > 0:
+			state, since = "paired", d.PairedAt
+		case time.Now().Unix() > d.CodeExpires:
+			state = "expired"
+		}
+		fmt.Fprintf(out, "%-18s %-10s %-6s %-10s %-20s %s\n", d.ID, d.Role, d.Window, state, time.Unix(since, 0).In(app.Shanghai).Format(time.DateTime), d.Name)
+	}
+	return exitOK
+}
+
+// runHallRevoke withdraws a device: its credential (or unused code) is refused from now on.
+func runHallRevoke(ctx context.Context, args []string, out, errOut io.Writer) int {
+	fs, file := adminFlags("revoke", "DEVICE-ID [--data FILE]", errOut)
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(errOut, "ykt hall-server revoke: name one device id (see ykt hall-server devices)")
+		return exitUsage
+	}
+	a, err := hall.OpenAdmin(ctx, file())
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt hall-server revoke:", err)
+		return exitFailure
+	}
+	defer a.Close()
+	if err := a.Revoke(ctx, fs.Arg(0)); err != nil {
+		fmt.Fprintln(errOut, "ykt hall-server revoke:", err)
+		return exitFailure
+	}
+	fmt.Fprintf(out, "device %s revoked\n", fs.Arg(0))
+	return exitOK
 }

@@ -37,17 +37,34 @@ func TestHallServerCommand(t *testing.T) {
 		done <- runHallServer(ctx, []string{"--listen", "127.0.0.1:0", "--data-dir", dir, "--config", cfgFile}, pw, &errOut)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "hall server listening on http://127.0.0.1:") {
+	br := bufio.NewReader(pr)
+	line, err := br.ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "hall server listening on https://127.0.0.1:") {
 		t.Fatalf("first line %q %v (%s)", line, err, errOut.String())
 	}
+	fpLine, _ := br.ReadString('\n')
 	go io.Copy(io.Discard, pr)
 	url := strings.Fields(line)[4]
-	c, err := hall.NewClient(url)
-	if err != nil {
-		t.Fatal(err)
+	// Each screen is paired once with a code from `ykt hall-server pair`.
+	device := func(role string, extra ...string) *hall.Client {
+		t.Helper()
+		code, out, errOut := runCLI(t, append([]string{"hall-server", "pair", "--data", filepath.Join(dir, "hall.db"), "--role", role}, extra...)...)
+		if code != exitOK || !strings.Contains(out, strings.TrimSpace(strings.TrimPrefix(fpLine, "hall authority fingerprint (SHA-256): "))) {
+			t.Fatalf("pair %s: %d %s %s (server said %q)", role, code, out, errOut, fpLine)
+		}
+		pairing := strings.Fields(strings.SplitN(out, "\n", 2)[0])
+		cred, err := hall.Pair(ctx, url, pairing[len(pairing)-1], "test "+role)
+		if err != nil {
+			t.Fatalf("pair %s: %v", role, err)
+		}
+		c, err := hall.NewPairedClient(cred)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
-	iss, err := c.Issue(ctx, hall.NewRequestID(), queue.IssueRequest{Business: "CARD_LOSS"})
+	kiosk, c, supervisor := device("kiosk"), device("counter", "--window", "07"), device("supervisor")
+	iss, err := kiosk.Issue(ctx, hall.NewRequestID(), queue.IssueRequest{Business: "CARD_LOSS"})
 	if err != nil || iss.Ticket.Number != "B001" || iss.HallName != "沙坪坝区政务服务中心" {
 		t.Fatalf("issue: %+v %v", iss, err)
 	}
@@ -61,7 +78,7 @@ func TestHallServerCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad, err := c.BadEvaluations(ctx, e.Day, e.Day)
+	bad, err := supervisor.BadEvaluations(ctx, e.Day, e.Day)
 	if err != nil || len(bad) != 1 || bad[0].CallbackDue != e.At+2*86400 || bad[0].RectificationDue != e.At+21*86400 {
 		t.Errorf("差评 under the configured deadlines: %+v %v", bad, err)
 	}
@@ -80,11 +97,29 @@ func TestHallServerCommand(t *testing.T) {
 	if code, _, errOut := runCLI(t, "hall-server", "--data-dir", dir); code != exitUsage || !strings.Contains(errOut, "--listen") {
 		t.Errorf("without --listen: %d %q", code, errOut)
 	}
+	// The devices are listed, and a revoked one is marked so.
+	code, out, _ := runCLI(t, "hall-server", "devices", "--data", filepath.Join(dir, "hall.db"))
+	if code != exitOK || strings.Count(out, " paired ") != 3 {
+		t.Fatalf("devices: %d\n%s", code, out)
+	}
+	id := strings.Fields(strings.Split(out, "\n")[1])[0]
+	if code, out, errOut := runCLI(t, "hall-server", "revoke", "--data", filepath.Join(dir, "hall.db"), id); code != exitOK || !strings.Contains(out, id) {
+		t.Errorf("revoke: %d %s %s", code, out, errOut)
+	}
+	if _, out, _ := runCLI(t, "hall-server", "devices", "--data", filepath.Join(dir, "hall.db")); !strings.Contains(out, " revoked ") {
+		t.Errorf("after revoke:\n%s", out)
+	}
+	if code, _, errOut := runCLI(t, "hall-server", "pair", "--data", filepath.Join(dir, "hall.db"), "--role", "counter"); code != exitUsage || !strings.Contains(errOut, "window") {
+		t.Errorf("a counter without a window: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "hall-server", "--listen", "0.0.0.0:0", "--plain-http", "--data-dir", dir); code != exitFailure || !strings.Contains(errOut, "loopback") {
+		t.Errorf("plain HTTP on all interfaces: %d %s", code, errOut)
+	}
 }
 
 func TestBenchQueueCommand(t *testing.T) {
 	code, out, errOut := runCLI(t, "bench", "queue", "--waiting", "300", "--calls", "40")
-	if !strings.Contains(out, "HTTP on loopback: hall server") || !strings.Contains(out, "in process: queue core") || errOut != "" {
+	if !strings.Contains(out, "HTTPS on loopback: hall server") || !strings.Contains(out, "in process: queue core") || errOut != "" {
 		t.Fatalf("bench queue: %d\n%s\n%s", code, out, errOut)
 	}
 	if code, _, _ := runCLI(t, "bench", "queue", "--calls", "0"); code != exitUsage {

@@ -3,11 +3,14 @@ package hall
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,8 +25,9 @@ import (
 // with the same id after a transport error, so the server acts once (domain.md §3.5). It
 // implements queue.CounterService, KioskService, BoardService and StatsService.
 type Client struct {
-	base string
-	http *http.Client
+	base  string
+	token string
+	http  *http.Client
 	// stream is the client for the event stream (no overall timeout).
 	stream *http.Client
 	// Retries is how many times a mutation is resent after a transport error (default 3).
@@ -37,14 +41,97 @@ var _ interface {
 	queue.StatsService
 } = (*Client)(nil)
 
-// NewClient returns a client of the hall server at baseURL (e.g. http://10.1.2.3:8090).
-func NewClient(baseURL string) (*Client, error) {
+// Credential is what a device keeps from pairing: where the hall is, the authority it pinned,
+// and its token. Keep it sealed (it opens the hall to this device's role).
+type Credential struct {
+	URL    string `json:"url"`
+	CA     string `json:"ca,omitempty"` // PEM; "" over plain HTTP on loopback
+	Token  string `json:"token"`
+	Device Device `json:"device"`
+}
+
+// checkURL accepts https://HOST:PORT, and http:// only on a loopback IP literal.
+func checkURL(baseURL string) (*url.URL, error) {
 	u, err := url.Parse(baseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("hall server address %q: want http://HOST:PORT", baseURL)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("hall server address %q: want https://HOST:PORT", baseURL)
 	}
-	return &Client{base: strings.TrimRight(baseURL, "/") + apiPrefix,
-		http: &http.Client{Timeout: 5 * time.Second}, stream: &http.Client{}, Retries: 3}, nil
+	switch u.Scheme {
+	case "https":
+		return u, nil
+	case "http":
+		if ip := net.ParseIP(u.Hostname()); ip != nil && ip.IsLoopback() {
+			return u, nil
+		}
+	}
+	return nil, fmt.Errorf("hall server address %q: want https://HOST:PORT (plain http only on 127.0.0.1)", baseURL)
+}
+
+func newClient(u, token string, tlsCfg *tls.Config) *Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tlsCfg
+	return &Client{base: strings.TrimRight(u, "/") + apiPrefix, token: token,
+		http: &http.Client{Timeout: 5 * time.Second, Transport: tr}, stream: &http.Client{Transport: tr}, Retries: 3}
+}
+
+// NewPairedClient returns a client acting as the paired device of c: the hall's certificate
+// must be signed by the authority pinned at pairing.
+func NewPairedClient(c Credential) (*Client, error) {
+	u, err := checkURL(c.URL)
+	if err != nil {
+		return nil, err
+	}
+	var cfg *tls.Config
+	if u.Scheme == "https" {
+		if c.CA == "" {
+			return nil, fmt.Errorf("%w: no pinned authority", ErrFingerprint)
+		}
+		cfg = pinnedTLS(c.CA, "")
+	}
+	return newClient(c.URL, c.Token, cfg), nil
+}
+
+// NewClient returns a client of the hall server at baseURL without a credential: it can pair
+// (and, over plain HTTP on loopback in tests, be given a token with WithToken).
+func NewClient(baseURL string) (*Client, error) {
+	if _, err := checkURL(baseURL); err != nil {
+		return nil, err
+	}
+	return newClient(baseURL, "", nil), nil
+}
+
+// Pair presents a one-time pairing code to the hall server at baseURL and returns the
+// credential the device keeps. Over HTTPS the code's last ten characters pin the hall's
+// authority: a server whose authority does not match is refused before the code is sent.
+func Pair(ctx context.Context, baseURL, code, name string) (Credential, error) {
+	u, err := checkURL(baseURL)
+	if err != nil {
+		return Credential{}, err
+	}
+	secret, fpCode, err := ParseCode(code)
+	if err != nil {
+		return Credential{}, err
+	}
+	var cfg *tls.Config
+	if u.Scheme == "https" {
+		cfg = pinnedTLS("", fpCode)
+	}
+	c := newClient(baseURL, "", cfg)
+	var ans pairAnswer
+	var caPEM string
+	err = c.doTLS(ctx, http.MethodPost, "/pair", pairBody{Code: secret, Name: name}, &ans, func(cs *tls.ConnectionState) {
+		if cs != nil && len(cs.PeerCertificates) > 1 {
+			ca := cs.PeerCertificates[len(cs.PeerCertificates)-1]
+			caPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}))
+		}
+	})
+	if err != nil {
+		return Credential{}, err
+	}
+	if u.Scheme == "https" && caPEM == "" {
+		return Credential{}, ErrFingerprint
+	}
+	return Credential{URL: baseURL, CA: caPEM, Token: ans.Token, Device: ans.Device}, nil
 }
 
 // NewRequestID makes a request id for one click (see queue.NewRequestID).
@@ -88,7 +175,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any, ide
 			}
 		}
 		var retry bool
-		retry, err = c.once(ctx, method, path, payload, out)
+		retry, err = c.once(ctx, method, path, payload, out, nil)
 		if !retry {
 			return err
 		}
@@ -96,8 +183,18 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any, ide
 	return err
 }
 
+// doTLS sends one request (not retried) and shows the connection's TLS state to seen.
+func (c *Client) doTLS(ctx context.Context, method, path string, body, out any, seen func(*tls.ConnectionState)) error {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("encode request: %w", err)
+	}
+	_, err = c.once(ctx, method, path, payload, out, seen)
+	return err
+}
+
 // once sends a request; retry says the failure was in transport (no answer read).
-func (c *Client) once(ctx context.Context, method, path string, payload []byte, out any) (retry bool, err error) {
+func (c *Client) once(ctx context.Context, method, path string, payload []byte, out any, seen func(*tls.ConnectionState)) (retry bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(payload))
 	if err != nil {
 		return false, fmt.Errorf("hall request: %w", err)
@@ -105,11 +202,18 @@ func (c *Client) once(ctx context.Context, method, path string, payload []byte, 
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	c.authorize(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if errors.Is(err, ErrFingerprint) {
+			return false, fmt.Errorf("hall server %s: %w", path, ErrFingerprint)
+		}
 		return ctx.Err() == nil, fmt.Errorf("hall server %s: %w", path, err)
 	}
 	defer resp.Body.Close()
+	if seen != nil {
+		seen(resp.TLS)
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
 		return ctx.Err() == nil, fmt.Errorf("hall server %s: read answer: %w", path, err)
@@ -140,6 +244,13 @@ func decodeError(status int, data []byte) error {
 		}
 	}
 	return out
+}
+
+// authorize adds the device's credential.
+func (c *Client) authorize(req *http.Request) {
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 }
 
 // Config returns the hall's businesses and windows.
@@ -316,6 +427,7 @@ func (c *Client) streamOnce(ctx context.Context, fn func(queue.Notice)) (connect
 		return false, err
 	}
 	req.Header.Set("Accept", "text/event-stream")
+	c.authorize(req)
 	resp, err := c.stream.Do(req)
 	if err != nil {
 		return false, err
@@ -330,4 +442,26 @@ func (c *Client) streamOnce(ctx context.Context, fn func(queue.Notice)) (connect
 		err = errors.New("event stream ended")
 	}
 	return true, err
+}
+
+// RecordPass reports a pass of the entrance gate (gate role).
+func (c *Client) RecordPass(ctx context.Context, p Pass) error {
+	return c.do(ctx, http.MethodPost, "/passes", p, nil, false)
+}
+
+// Arrivals counts the gate's passes per hour of the days from…to (supervisor).
+func (c *Client) Arrivals(ctx context.Context, from, to string) ([]HourCount, error) {
+	var v []HourCount
+	return v, c.do(ctx, http.MethodGet, "/arrivals?"+url.Values{"from": {from}, "to": {to}}.Encode(), nil, &v, false)
+}
+
+// Devices lists the hall's devices (supervisor).
+func (c *Client) Devices(ctx context.Context) ([]Device, error) {
+	var v []Device
+	return v, c.do(ctx, http.MethodGet, "/devices", nil, &v, false)
+}
+
+// Revoke withdraws a device (supervisor).
+func (c *Client) Revoke(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodPost, "/devices/"+url.PathEscape(id)+"/revoke", struct{}{}, nil, false)
 }

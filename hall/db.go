@@ -9,11 +9,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
 
 	"ykt/app"
+	"ykt/app/gmcrypto"
 	"ykt/app/queue"
 	"ykt/localdb"
 )
@@ -21,7 +25,7 @@ import (
 // migrations are the hall database's schema steps: migrations[i] brings a database of version i
 // to version i+1, in one transaction with its PRAGMA user_version. Add a step at the end; never
 // change one that has shipped (TestUpgradeFromVersion1 opens a version-1 file).
-var migrations = []string{schemaV1, schemaV2}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
 
 // schemaV1 is the queue. Each ticket, window and appointment row keeps its JSON next to the
 // columns the server queries; events are append-only.
@@ -85,26 +89,175 @@ CREATE UNIQUE INDEX evaluations_record ON evaluations (record_id) WHERE record_i
 CREATE TRIGGER evaluations_no_update BEFORE UPDATE ON evaluations BEGIN SELECT RAISE(ABORT, 'evaluations are append-only'); END;
 `
 
+// schemaV3 keeps the server's start count (the epoch of its event sequence numbers, so they never
+// go back after a restart) and the action each request id was first used for (a request id sent
+// again with another action is refused, not answered with the first action's result).
+const schemaV3 = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+ALTER TABLE requests ADD COLUMN action TEXT NOT NULL DEFAULT '';
+`
+
 // schemaVersion is the version this program writes.
 var schemaVersion = len(migrations)
 
 // store is the hall database: one writer connection with the durable settings of localdb
-// (WAL, synchronous=FULL, BEGIN IMMEDIATE, engineering.md §4).
+// (WAL, synchronous=FULL, BEGIN IMMEDIATE, engineering.md §4), and read-only connections for
+// the look-ups that must not wait behind a commit (request ids, statistics).
 type store struct {
 	w *sql.DB
+	r *sql.DB
+	// data seals the JSON of every row's data column (and the stored answers): a ticket's
+	// priority reason and disability detail, hold and out-of-order reasons say something about
+	// a person's health. The columns the server queries (day, number, state, window) stay clear.
+	data *gmcrypto.FieldCipher
+
+	// prepared are the writer's statements of every commit, prepared once (parsing them again
+	// for each row cost more than writing it).
+	mu       sync.Mutex
+	prepared map[string]*sql.Stmt
+
+	tokens tokenCache // devices of recent credentials (devices.go)
 }
 
-func openStore(ctx context.Context, path string) (*store, error) {
+// preparedQueries are the statements of every commit, prepared when the store opens (the writer
+// has one connection: a transaction holds it, so nothing can be prepared on it meanwhile).
+var preparedQueries = []string{
+	sqlPutWindow, sqlPutAppointment, sqlPutEvent, sqlResume, sqlClaim, sqlWindowBusy, sqlPutTicket, sqlPutRequest,
+}
+
+const (
+	sqlPutWindow      = "INSERT INTO windows (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+	sqlPutAppointment = "INSERT INTO appointments (id, day, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+	sqlPutEvent       = "INSERT INTO events (ticket_id, day, at, type, win, data) VALUES (?, ?, ?, ?, ?, ?)"
+	sqlResume         = "UPDATE tickets SET state = 'WAITING' WHERE id = ? AND state = 'HELD'"
+	sqlClaim          = "UPDATE tickets SET state = 'CALLED', win = ? WHERE id = ? AND state = 'WAITING'"
+	sqlWindowBusy     = "SELECT count(*) FROM tickets WHERE win = ? AND state IN ('CALLED','SERVING') AND id <> ?"
+	sqlPutTicket      = `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET business = excluded.business, state = excluded.state, win = excluded.win, data = excluded.data`
+	sqlPutRequest = "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)"
+)
+
+// prepare prepares the commit's statements on the writer (no transaction open).
+func (s *store) prepare(ctx context.Context) error {
+	s.prepared = map[string]*sql.Stmt{}
+	for _, q := range preparedQueries {
+		st, err := s.w.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("hall database: prepare: %w", err)
+		}
+		s.prepared[q] = st
+	}
+	return nil
+}
+
+// stmt returns a prepared query inside tx; nil for one not prepared.
+func (s *store) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	s.mu.Lock()
+	st, ok := s.prepared[query]
+	s.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return tx.StmtContext(ctx, st)
+}
+
+// txExec runs a prepared statement in tx.
+func (s *store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := s.stmt(ctx, tx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// txQueryRow runs a prepared query of one row in tx.
+func (s *store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// Tables whose data column is sealed, and the additional data each is sealed with.
+const (
+	aadTicket      = "hall/tickets"
+	aadEvent       = "hall/events"
+	aadWindow      = "hall/windows"
+	aadAppointment = "hall/appointments"
+	aadRequest     = "hall/requests"
+)
+
+// seal returns v's JSON sealed for a data column.
+func (s *store) seal(v any, aad string) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s row: %w", aad, err)
+	}
+	return s.sealBytes(b, aad)
+}
+
+func (s *store) sealBytes(b []byte, aad string) ([]byte, error) {
+	out, err := s.data.Seal(b, aad)
+	if err != nil {
+		return nil, fmt.Errorf("seal %s row: %w", aad, err)
+	}
+	return out, nil
+}
+
+// open returns the JSON of a data column: sealed, or in clear when written before version 5.
+func (s *store) open(data []byte, aad string) ([]byte, error) {
+	if len(data) > 0 && (data[0] == '{' || data[0] == '[' || data[0] == '"') {
+		return data, nil
+	}
+	b, err := s.data.Open(data, aad)
+	if err != nil {
+		return nil, fmt.Errorf("open %s row: %w", aad, err)
+	}
+	return b, nil
+}
+
+// openStore opens the hall database; key is the hall's own data key.
+func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 	w, err := localdb.OpenWriter(ctx, path) // the same durable writer as the counter's database
 	if err != nil {
 		return nil, fmt.Errorf("hall: %w", err)
 	}
-	s := &store{w: w}
+	data, err := gmcrypto.NewFieldCipher(1, gmcrypto.DeriveKey(key, "ykt hall data", 16))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("hall data key: %w", err)
+	}
+	s := &store{w: w, data: data}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}
+	if s.r, err = openReader(ctx, path); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.prepare(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// openReader opens read-only connections to the WAL database the writer made.
+func openReader(ctx context.Context, path string) (*sql.DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("hall database path: %w", err)
+	}
+	r, err := sql.Open("sqlite3", "file:"+abs+"?"+url.Values{"_busy_timeout": {"10000"}, "_query_only": {"1"}}.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("hall database %s: %w", abs, err)
+	}
+	r.SetMaxOpenConns(4)
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("hall database %s: %w", abs, err)
+	}
+	return r, nil
 }
 
 func (s *store) migrate(ctx context.Context) error {
@@ -130,7 +283,15 @@ func (s *store) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (s *store) close() error { return s.w.Close() }
+func (s *store) close() error {
+	s.mu.Lock()
+	for _, st := range s.prepared {
+		st.Close()
+	}
+	s.prepared = nil
+	s.mu.Unlock()
+	return errors.Join(s.r.Close(), s.w.Close())
+}
 
 func (s *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -151,17 +312,54 @@ func (s *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // file disagree (e.g. a second server on the same file); the server reloads and the caller retries.
 var errClaimLost = errors.New("the ticket was claimed elsewhere")
 
-// seen returns the stored answer of a request already handled.
-func (s *store) seen(ctx context.Context, tx *sql.Tx, scope, id string) (json.RawMessage, bool, error) {
-	var body string
-	err := tx.QueryRowContext(ctx, "SELECT body FROM requests WHERE scope = ? AND request_id = ?", scope, id).Scan(&body)
+// requestKeys returns the keys (see inflightKey) of the request ids stored.
+func (s *store) requestKeys(ctx context.Context) (map[string]struct{}, error) {
+	rows, err := s.w.QueryContext(ctx, "SELECT scope, request_id FROM requests")
+	if err != nil {
+		return nil, fmt.Errorf("read request ids: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]struct{}{}
+	for rows.Next() {
+		var r request
+		if err := rows.Scan(&r.scope, &r.id); err != nil {
+			return nil, fmt.Errorf("read request id: %w", err)
+		}
+		out[inflightKey(r)] = struct{}{}
+	}
+	return out, rows.Err()
+}
+
+// nextEpoch counts one more start of the server and returns the count.
+func (s *store) nextEpoch(ctx context.Context) (int64, error) {
+	var epoch int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('epoch', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1"); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&epoch)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("hall start count: %w", err)
+	}
+	return epoch, nil
+}
+
+// seen returns the stored answer of a request already handled and the action it was for ("" in
+// rows written before actions were kept).
+func (s *store) seen(ctx context.Context, scope, id string) (body json.RawMessage, action string, ok bool, err error) {
+	var b []byte
+	err = s.r.QueryRowContext(ctx, "SELECT body, action FROM requests WHERE scope = ? AND request_id = ?", scope, id).Scan(&b, &action)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, false, nil
+		return nil, "", false, nil
 	case err != nil:
-		return nil, false, fmt.Errorf("read request %s: %w", id, err)
+		return nil, "", false, fmt.Errorf("read request %s: %w", id, err)
 	}
-	return json.RawMessage(body), true, nil
+	if b, err = s.open(b, aadRequest); err != nil {
+		return nil, "", false, err
+	}
+	return json.RawMessage(b), action, true, nil
 }
 
 // write stores one operation's change. The claim is checked in SQL after the other tickets of
@@ -174,34 +372,43 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 			claimed = &ch.Tickets[i]
 			continue
 		}
-		if err := putTicket(ctx, tx, t); err != nil {
+		if err := s.putTicket(ctx, tx, t); err != nil {
 			return err
 		}
 	}
 	if claimed != nil {
-		if err := claim(ctx, tx, *claimed, ch.Events); err != nil {
+		if err := s.claim(ctx, tx, *claimed, ch.Events); err != nil {
 			return err
 		}
-		if err := putTicket(ctx, tx, *claimed); err != nil {
+		if err := s.putTicket(ctx, tx, *claimed); err != nil {
 			return err
 		}
 	}
 	for _, w := range ch.Windows {
-		data, _ := json.Marshal(w)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO windows (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", w.ID, string(data)); err != nil {
+		data, err := s.seal(w, aadWindow)
+		if err != nil {
+			return err
+		}
+		if _, err := s.txExec(ctx, tx, sqlPutWindow, w.ID, data); err != nil {
 			return fmt.Errorf("store window %s: %w", w.ID, err)
 		}
 	}
 	for _, a := range ch.Appointments {
-		data, _ := json.Marshal(a)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO appointments (id, day, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", a.ID, a.Day, string(data)); err != nil {
+		data, err := s.seal(a, aadAppointment)
+		if err != nil {
+			return err
+		}
+		if _, err := s.txExec(ctx, tx, sqlPutAppointment, a.ID, a.Day, data); err != nil {
 			return fmt.Errorf("store appointment: %w", err)
 		}
 	}
 	for _, e := range ch.Events {
-		data, _ := json.Marshal(e)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO events (ticket_id, day, at, type, win, data) VALUES (?, ?, ?, ?, ?, ?)",
-			e.TicketID, e.Day, e.At, string(e.Type), e.Window, string(data)); err != nil {
+		data, err := s.seal(e, aadEvent)
+		if err != nil {
+			return err
+		}
+		if _, err := s.txExec(ctx, tx, sqlPutEvent,
+			e.TicketID, e.Day, e.At, string(e.Type), e.Window, data); err != nil {
 			return fmt.Errorf("store event: %w", err)
 		}
 	}
@@ -210,15 +417,15 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
 
 // claim moves the claimed ticket's row from WAITING to CALLED and checks that exactly that
 // happened. A ticket whose hold timer ran out in this same change is WAITING first.
-func claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) error {
+func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) error {
 	for _, e := range evs {
 		if e.TicketID == t.ID && e.Type == queue.EvResume {
-			if _, err := tx.ExecContext(ctx, "UPDATE tickets SET state = 'WAITING' WHERE id = ? AND state = 'HELD'", t.ID); err != nil {
+			if _, err := s.txExec(ctx, tx, sqlResume, t.ID); err != nil {
 				return fmt.Errorf("resume ticket %s: %w", t.Number, err)
 			}
 		}
 	}
-	res, err := tx.ExecContext(ctx, "UPDATE tickets SET state = 'CALLED', win = ? WHERE id = ? AND state = 'WAITING'", t.Window, t.ID)
+	res, err := s.txExec(ctx, tx, sqlClaim, t.Window, t.ID)
 	if err != nil {
 		return fmt.Errorf("claim ticket %s: %w", t.Number, err)
 	}
@@ -226,7 +433,7 @@ func claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) e
 		return fmt.Errorf("claim ticket %s: %w", t.Number, errClaimLost)
 	}
 	var busy int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM tickets WHERE win = ? AND state IN ('CALLED','SERVING') AND id <> ?", t.Window, t.ID).Scan(&busy); err != nil {
+	if err := s.txQueryRow(ctx, tx, sqlWindowBusy, t.Window, t.ID).Scan(&busy); err != nil {
 		return fmt.Errorf("check window %s: %w", t.Window, err)
 	}
 	if busy > 0 {
@@ -235,11 +442,13 @@ func claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) e
 	return nil
 }
 
-func putTicket(ctx context.Context, tx *sql.Tx, t queue.Ticket) error {
-	data, _ := json.Marshal(t)
-	_, err := tx.ExecContext(ctx, `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET business = excluded.business, state = excluded.state, win = excluded.win, data = excluded.data`,
-		t.ID, t.Day, t.Number, t.Business, string(t.State), t.Window, string(data))
+func (s *store) putTicket(ctx context.Context, tx *sql.Tx, t queue.Ticket) error {
+	data, err := s.seal(t, aadTicket)
+	if err != nil {
+		return err
+	}
+	_, err = s.txExec(ctx, tx, sqlPutTicket,
+		t.ID, t.Day, t.Number, t.Business, string(t.State), t.Window, data)
 	if err != nil {
 		return fmt.Errorf("store ticket %s: %w", t.Number, err)
 	}
@@ -254,7 +463,7 @@ func (s *store) load(ctx context.Context, today string) (queue.Snapshot, error) 
 	if err != nil {
 		return st, fmt.Errorf("load tickets: %w", err)
 	}
-	err = scanJSON(rows, func(t queue.Ticket) { st.Tickets = append(st.Tickets, t) })
+	err = scanJSON(s, rows, aadTicket, func(t queue.Ticket) { st.Tickets = append(st.Tickets, t) })
 	if err != nil {
 		return st, err
 	}
@@ -262,14 +471,14 @@ func (s *store) load(ctx context.Context, today string) (queue.Snapshot, error) 
 	if err != nil {
 		return st, fmt.Errorf("load windows: %w", err)
 	}
-	if err := scanJSON(rows, func(w queue.WindowState) { st.Windows = append(st.Windows, w) }); err != nil {
+	if err := scanJSON(s, rows, aadWindow, func(w queue.WindowState) { st.Windows = append(st.Windows, w) }); err != nil {
 		return st, err
 	}
 	rows, err = s.w.QueryContext(ctx, "SELECT data FROM appointments WHERE day >= ? ORDER BY id", today)
 	if err != nil {
 		return st, fmt.Errorf("load appointments: %w", err)
 	}
-	if err := scanJSON(rows, func(a queue.Appointment) { st.Appointments = append(st.Appointments, a) }); err != nil {
+	if err := scanJSON(s, rows, aadAppointment, func(a queue.Appointment) { st.Appointments = append(st.Appointments, a) }); err != nil {
 		return st, err
 	}
 	var maxID sql.NullInt64
@@ -282,12 +491,12 @@ func (s *store) load(ctx context.Context, today string) (queue.Snapshot, error) 
 
 // events returns the stored events of the service days from…to, in the order they happened.
 func (s *store) events(ctx context.Context, from, to string) ([]queue.Event, error) {
-	rows, err := s.w.QueryContext(ctx, "SELECT data FROM events WHERE day >= ? AND day <= ? ORDER BY id", from, to)
+	rows, err := s.r.QueryContext(ctx, "SELECT data FROM events WHERE day >= ? AND day <= ? ORDER BY id", from, to)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	var out []queue.Event
-	err = scanJSON(rows, func(e queue.Event) { out = append(out, e) })
+	err = scanJSON(s, rows, aadEvent, func(e queue.Event) { out = append(out, e) })
 	return out, err
 }
 
@@ -317,7 +526,7 @@ func (s *store) evaluationTicket(ctx context.Context, tx *sql.Tx, r queue.Evalua
 			return 0, "", fmt.Errorf("read calls of %s: %w", r.TicketNo, err)
 		}
 		called := false
-		if err := scanJSON(rows, func(e queue.Event) { called = called || e.Business == r.Business }); err != nil {
+		if err := scanJSON(s, rows, aadEvent, func(e queue.Event) { called = called || e.Business == r.Business }); err != nil {
 			return 0, "", err
 		}
 		if called {
@@ -355,7 +564,7 @@ func (s *store) putEvaluation(ctx context.Context, tx *sql.Tx, ticketID int64, e
 
 // evaluations returns the stored evaluations of the service days from…to, in the order received.
 func (s *store) evaluations(ctx context.Context, from, to string) ([]queue.Evaluation, error) {
-	rows, err := s.w.QueryContext(ctx, `SELECT day, business, win, number, level, at, paper, late, coalesce(record_id, '')
+	rows, err := s.r.QueryContext(ctx, `SELECT day, business, win, number, level, at, paper, late, coalesce(record_id, '')
 		FROM evaluations WHERE day >= ? AND day <= ? ORDER BY id`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("read evaluations: %w", err)
@@ -372,6 +581,16 @@ func (s *store) evaluations(ctx context.Context, from, to string) ([]queue.Evalu
 	return out, rows.Err()
 }
 
+// lastWindow returns the window of a ticket's latest event at a window.
+func (s *store) lastWindow(ctx context.Context, ticketID int64) (string, error) {
+	var w string
+	err := s.r.QueryRowContext(ctx, "SELECT win FROM events WHERE ticket_id = ? AND win <> '' ORDER BY id DESC LIMIT 1", ticketID).Scan(&w)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read the window of ticket %d: %w", ticketID, err)
+	}
+	return w, nil
+}
+
 // recentCalls returns the latest calls of a day for the board, newest first.
 func (s *store) recentCalls(ctx context.Context, day string, n int) ([]queue.BoardCall, error) {
 	rows, err := s.w.QueryContext(ctx, "SELECT data FROM events WHERE day = ? AND type IN ('CALL','RECALL') ORDER BY id DESC LIMIT ?", day, n)
@@ -379,22 +598,26 @@ func (s *store) recentCalls(ctx context.Context, day string, n int) ([]queue.Boa
 		return nil, fmt.Errorf("read calls: %w", err)
 	}
 	var out []queue.BoardCall
-	err = scanJSON(rows, func(e queue.Event) {
+	err = scanJSON(s, rows, aadEvent, func(e queue.Event) {
 		out = append(out, queue.BoardCall{Number: e.Number, Window: e.Window, At: e.At, Recall: e.Type == queue.EvRecall})
 	})
 	return out, err
 }
 
-// scanJSON decodes the single JSON column of each row.
-func scanJSON[T any](rows *sql.Rows, fn func(T)) error {
+// scanJSON decodes the single sealed JSON column of each row.
+func scanJSON[T any](s *store, rows *sql.Rows, aad string, fn func(T)) error {
 	defer rows.Close()
 	for rows.Next() {
-		var data string
+		var data []byte
 		if err := rows.Scan(&data); err != nil {
 			return fmt.Errorf("read row: %w", err)
 		}
+		plain, err := s.open(data, aad)
+		if err != nil {
+			return err
+		}
 		var v T
-		if err := json.Unmarshal([]byte(data), &v); err != nil {
+		if err := json.Unmarshal(plain, &v); err != nil {
 			return fmt.Errorf("decode stored row: %w", err)
 		}
 		fn(v)

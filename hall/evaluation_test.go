@@ -140,7 +140,10 @@ func TestEvaluationRefused(t *testing.T) {
 	}
 	// Over the wire: the status and code a counter of another make would see.
 	body, _ := json.Marshal(map[string]any{"requestId": NewRequestID(), "ticketNo": "A321", "business": "CARD_APPLICATION", "window": "07", "level": 5})
-	resp, err := http.Post(f.srv.URL()+"/api/v1/evaluations", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL()+"/api/v1/evaluations", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := f.client.http.Do(req) // as the counter of window 07
+
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,9 +87,27 @@ func FuzzHallRequest(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(uint8(s.path), []byte(s.body))
 	}
+	tokens := map[string]string{}
+	for _, role := range []string{RoleCounter, RoleSupervisor} {
+		win := map[string]string{RoleCounter: "07"}[role]
+		secret, _, err := svc.db.newPairing(context.Background(), role, win, at(9, 0))
+		if err != nil {
+			f.Fatal(err)
+		}
+		_, tokens[role], err = svc.db.redeem(context.Background(), secret, "fuzz", at(9, 0))
+		if err != nil {
+			f.Fatal(err)
+		}
+	}
 	f.Fuzz(func(t *testing.T, p uint8, body []byte) {
 		path := apiPrefix + paths[int(p)%len(paths)]
 		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		role := RoleSupervisor
+		if strings.Contains(path, "/windows/") || strings.Contains(path, "/evaluations") {
+			role = RoleCounter
+		}
+		req.Header.Set("Authorization", "Bearer "+tokens[role])
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code >= 500 {

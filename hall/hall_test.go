@@ -84,15 +84,11 @@ func (f *hallFixture) start() {
 	if f.addr == "" {
 		f.addr = "127.0.0.1:0"
 	}
-	srv, err := Start(context.Background(), f.addr, Options{DataFile: f.file, Config: f.cfg, IndexKey: testKey, Clock: f.clock, Log: log})
+	srv, err := Start(context.Background(), f.addr, Options{DataFile: f.file, Config: f.cfg, IndexKey: testKey, Clock: f.clock, Log: log, PlainHTTP: true})
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	c, err := NewClient(srv.URL())
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	f.srv, f.client, f.addr = srv, c, strings.TrimPrefix(srv.URL(), "http://")
+	f.srv, f.client, f.addr = srv, hallClient(srv), strings.TrimPrefix(srv.URL(), "http://")
 }
 
 func (f *hallFixture) restart() {
@@ -252,6 +248,7 @@ func TestFiftyCountersTenMinutes(t *testing.T) {
 type lossyTransport struct {
 	mu   sync.Mutex
 	seen map[string]bool
+	next http.RoundTripper
 }
 
 func (l *lossyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -259,7 +256,7 @@ func (l *lossyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	var b bytes.Buffer
 	b.ReadFrom(body)
 	key := r.URL.Path + b.String()
-	resp, err := http.DefaultTransport.RoundTrip(r)
+	resp, err := l.next.RoundTrip(r)
 	l.mu.Lock()
 	first := !l.seen[key]
 	l.seen[key] = true
@@ -279,11 +276,8 @@ func TestIdempotentCallNextUnderRetries(t *testing.T) {
 	cfg.Windows = windows(20, "CARD_APPLICATION")
 	f := newHall(t, cfg)
 	ctx := context.Background()
-	lossy, err := NewClient(f.srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	lossy.http.Transport = &lossyTransport{seen: map[string]bool{}}
+	lossy := hallClient(f.srv)
+	lossy.http.Transport = &lossyTransport{seen: map[string]bool{}, next: lossy.http.Transport}
 	const tickets = 400
 	for i := 0; i < tickets; i++ {
 		f.issue("CARD_APPLICATION", queue.Holder{})
@@ -429,7 +423,7 @@ func TestLiveNotices(t *testing.T) {
 
 // TestNoPersonalDataStored: the SSN of a ticket holder reaches neither the database files nor
 // the log, and the kiosk's answer carries no holder or reason. (The disability detail is kept in
-// hall.db on purpose, as the ticket's reason detail for the audit.)
+// hall.db, sealed, as the ticket's reason detail for the audit: TestNothingPersonalAtRest.)
 func TestNoPersonalDataStored(t *testing.T) {
 	f := newHall(t, queue.DemoConfig())
 	id := ssn("19550101", 2)

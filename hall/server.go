@@ -2,12 +2,15 @@ package hall
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +50,12 @@ var errorCodes = []struct {
 	{queue.ErrEvaluated, "ALREADY_EVALUATED", http.StatusConflict},
 	{ErrBadRequest, "BAD_REQUEST", http.StatusBadRequest},
 	{ErrConflict, "CONFLICT", http.StatusConflict},
+	{ErrRequestReused, "REQUEST_ID_REUSED", http.StatusConflict},
+	{ErrPairing, "PAIRING_REFUSED", http.StatusForbidden},
+	{ErrUnauthorized, "UNAUTHORIZED", http.StatusUnauthorized},
+	{ErrForbidden, "FORBIDDEN", http.StatusForbidden},
+	{ErrMediaType, "UNSUPPORTED_MEDIA_TYPE", http.StatusUnsupportedMediaType},
+	{ErrUnknownDevice, "UNKNOWN_DEVICE", http.StatusNotFound},
 }
 
 // apiError is the JSON body of an error answer.
@@ -97,41 +106,269 @@ type issueBody struct {
 	queue.IssueRequest
 }
 
+// access says which roles may use a route, and for a counter what must be its own.
+type access struct {
+	roles []string
+	// own checks a request against the device (a counter's own window); nil: nothing to check.
+	own func(h *handler, r *http.Request, d Device) error
+}
+
+func allow(roles ...string) access { return access{roles: roles} }
+
+var anyRole = allow(Roles...)
+
+// ownWindow lets a counter act on the window of the path only if it is its own.
+func ownWindow(_ *handler, r *http.Request, d Device) error {
+	if d.Role == RoleCounter && r.PathValue("w") != d.Window {
+		return fmt.Errorf("%w: this counter is paired for window %s, not %s", ErrForbidden, d.Window, r.PathValue("w"))
+	}
+	return nil
+}
+
+// ownTicket lets a counter act on a ticket by id only if its window called it.
+func ownTicket(h *handler, r *http.Request, d Device) error {
+	if d.Role != RoleCounter {
+		return nil
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if w, ok := h.svc.ticketWindow(r.Context(), id); !ok || w != d.Window {
+		return fmt.Errorf("%w: ticket %d is not one of window %s", ErrForbidden, id, d.Window)
+	}
+	return nil
+}
+
 func (h *handler) routes() {
 	m := h.mux
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
-	m.HandleFunc("GET "+apiPrefix+"/config", func(w http.ResponseWriter, r *http.Request) {
-		c, err := h.svc.Config(r.Context())
-		reply(w, c, err)
+	m.HandleFunc("POST "+apiPrefix+"/pair", h.pair)
+	h.get("/config", anyRole, func(r *http.Request, _ Device) (any, error) { return h.svc.Config(r.Context()) })
+	h.post("POST /tickets", allow(RoleKiosk, RoleSupervisor), post(func(r *http.Request, d Device, b issueBody) (any, error) {
+		return h.svc.Issue(r.Context(), b.RequestID, backedRequest(d, b.IssueRequest))
+	}))
+	for action, fn := range ticketActions {
+		h.post("POST /tickets/{id}/"+action, access{roles: []string{RoleCounter, RoleSupervisor}, own: ownTicket}, post(func(r *http.Request, _ Device, b mutation) (any, error) {
+			id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+			if err != nil || id <= 0 {
+				return nil, fmt.Errorf("%w: ticket id", ErrBadRequest)
+			}
+			return fn(h.svc, r.Context(), id, b)
+		}))
+	}
+	for action, fn := range windowActions {
+		h.post("POST /windows/{w}/"+action, access{roles: []string{RoleCounter}, own: ownWindow}, post(func(r *http.Request, _ Device, b mutation) (any, error) {
+			return fn(h.svc, r.Context(), r.PathValue("w"), b)
+		}))
+	}
+	counterOrSupervisor := access{roles: []string{RoleCounter, RoleSupervisor}, own: ownWindow}
+	h.get("/windows/{w}", counterOrSupervisor, func(r *http.Request, _ Device) (any, error) { return h.svc.Window(r.Context(), r.PathValue("w")) })
+	h.get("/windows/{w}/waiting", counterOrSupervisor, func(r *http.Request, _ Device) (any, error) {
+		return h.svc.Waiting(r.Context(), r.PathValue("w"))
 	})
-	m.HandleFunc("POST "+apiPrefix+"/tickets", h.issue)
-	m.HandleFunc("POST "+apiPrefix+"/tickets/{id}/{action}", h.ticketAction)
-	m.HandleFunc("POST "+apiPrefix+"/windows/{w}/{action}", h.windowAction)
-	m.HandleFunc("GET "+apiPrefix+"/windows/{w}", func(w http.ResponseWriter, r *http.Request) {
-		v, err := h.svc.Window(r.Context(), r.PathValue("w"))
-		reply(w, v, err)
-	})
-	m.HandleFunc("GET "+apiPrefix+"/windows/{w}/waiting", func(w http.ResponseWriter, r *http.Request) {
-		v, err := h.svc.Waiting(r.Context(), r.PathValue("w"))
-		reply(w, v, err)
-	})
-	m.HandleFunc("GET "+apiPrefix+"/board", func(w http.ResponseWriter, r *http.Request) {
-		b, err := h.svc.Board(r.Context())
-		reply(w, b, err)
-	})
-	m.HandleFunc("GET "+apiPrefix+"/counts", func(w http.ResponseWriter, r *http.Request) {
-		c, err := h.svc.Counts(r.Context())
-		reply(w, c, err)
-	})
-	m.HandleFunc("GET "+apiPrefix+"/stats", h.stats)
-	m.HandleFunc("POST "+apiPrefix+"/evaluations", h.evaluation)
-	m.HandleFunc("GET "+apiPrefix+"/evaluations/bad", func(w http.ResponseWriter, r *http.Request) {
+	h.get("/board", allow(RoleDisplay, RoleSupervisor), func(r *http.Request, _ Device) (any, error) { return h.svc.Board(r.Context()) })
+	h.get("/counts", allow(RoleCounter, RoleSupervisor), func(r *http.Request, _ Device) (any, error) { return h.svc.Counts(r.Context()) })
+	h.get("/stats", allow(RoleSupervisor), h.stats)
+	h.post("POST /evaluations", allow(RoleCounter), post(func(r *http.Request, d Device, b evaluationBody) (any, error) {
+		if b.Window != d.Window {
+			return nil, fmt.Errorf("%w: this counter is paired for window %s, not %s", ErrForbidden, d.Window, b.Window)
+		}
+		return h.svc.ReportEvaluation(r.Context(), b.RequestID, b.EvaluationReport)
+	}))
+	h.get("/evaluations/bad", allow(RoleSupervisor), func(r *http.Request, _ Device) (any, error) {
 		q := r.URL.Query()
-		list, err := h.svc.BadEvaluations(r.Context(), q.Get("from"), q.Get("to"))
-		reply(w, list, err)
+		return h.svc.BadEvaluations(r.Context(), q.Get("from"), q.Get("to"))
 	})
-	m.HandleFunc("PUT "+apiPrefix+"/appointments", h.appointments)
-	m.HandleFunc("GET "+apiPrefix+"/events", h.events)
+	h.post("PUT /appointments", allow(RoleSupervisor), post(func(r *http.Request, _ Device, list []app.Appointment) (any, error) {
+		return map[string]int{"loaded": len(list)}, h.svc.SetAppointments(r.Context(), list)
+	}))
+	h.post("POST /passes", allow(RoleGate), post(func(r *http.Request, d Device, p Pass) (any, error) {
+		return map[string]bool{"stored": true}, h.svc.RecordPass(r.Context(), d.ID, p)
+	}))
+	h.get("/arrivals", allow(RoleSupervisor), func(r *http.Request, _ Device) (any, error) {
+		q := r.URL.Query()
+		return h.svc.Arrivals(r.Context(), q.Get("from"), q.Get("to"))
+	})
+	h.get("/devices", allow(RoleSupervisor), func(r *http.Request, _ Device) (any, error) { return h.svc.db.devices(r.Context()) })
+	h.post("POST /devices/{id}/revoke", allow(RoleSupervisor), post(func(r *http.Request, _ Device, _ struct{}) (any, error) {
+		return map[string]bool{"revoked": true}, h.svc.db.revoke(r.Context(), r.PathValue("id"), h.svc.clock.Now())
+	}))
+	m.HandleFunc("GET "+apiPrefix+"/events", h.guard(allow(RoleDisplay, RoleCounter, RoleSupervisor), h.events))
+}
+
+// get registers a GET of the API answering fn's value as JSON.
+func (h *handler) get(path string, a access, fn func(r *http.Request, d Device) (any, error)) {
+	h.mux.HandleFunc("GET "+apiPrefix+path, h.guard(a, func(w http.ResponseWriter, r *http.Request) {
+		v, err := fn(r, deviceOf(r))
+		reply(w, v, err)
+	}))
+}
+
+// post registers a POST or PUT ("METHOD /path") of the API.
+func (h *handler) post(pattern string, a access, fn http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	h.mux.HandleFunc(method+" "+apiPrefix+path, h.guard(a, fn))
+}
+
+type deviceKey struct{}
+
+func deviceOf(r *http.Request) Device {
+	d, _ := r.Context().Value(deviceKey{}).(Device)
+	return d
+}
+
+// guard lets a request through only from a paired device of one of the roles, and — against
+// cross-site requests from a browser in the hall — only without an Origin and with a JSON body.
+func (h *handler) guard(a access, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h.admit(r, a); err != nil {
+			reply(w, nil, err)
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (h *handler) admit(r *http.Request, a access) error {
+	if o := r.Header.Get("Origin"); o != "" {
+		return fmt.Errorf("%w: requests from web pages (Origin %s) are refused", ErrForbidden, o)
+	}
+	if r.Method != http.MethodGet && !isJSON(r.Header.Get("Content-Type")) {
+		return ErrMediaType
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		return ErrUnauthorized
+	}
+	d, err := h.svc.db.deviceByToken(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(a.roles, d.Role) {
+		return fmt.Errorf("%w: a %s device may not %s %s", ErrForbidden, d.Role, r.Method, strings.TrimPrefix(r.URL.Path, apiPrefix))
+	}
+	if a.own != nil {
+		if err := a.own(h, r, d); err != nil {
+			return err
+		}
+	}
+	*r = *r.WithContext(context.WithValue(r.Context(), deviceKey{}, d))
+	return nil
+}
+
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
+}
+
+// backedRequest keeps only what the device may vouch for: priority is never self-declared. A
+// kiosk's holder is the ID number it read (the age comes from it); a disability, a birth date
+// without an ID number and a manual green channel come from staff, so from the supervisor only.
+func backedRequest(d Device, req queue.IssueRequest) queue.IssueRequest {
+	if d.Role == RoleSupervisor {
+		return req
+	}
+	req.Holder = queue.Holder{SSN: req.Holder.SSN}
+	req.Manual, req.Channel, req.Clerk = "", "KIOSK", ""
+	return req
+}
+
+// pairBody is the body of POST /pair: the secret part of the one-time code, and the device's name.
+type pairBody struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// pairAnswer is the credential a device gets once.
+type pairAnswer struct {
+	Device Device `json:"device"`
+	Token  string `json:"token"`
+}
+
+// pair redeems a one-time code (no credential yet: the code is the credential).
+func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
+	if err := h.admitPairing(r); err != nil {
+		reply(w, nil, err)
+		return
+	}
+	var b pairBody
+	if err := decodeBody(r, &b); err != nil {
+		reply(w, nil, err)
+		return
+	}
+	if len(b.Name) > 64 {
+		b.Name = b.Name[:64]
+	}
+	d, token, err := h.svc.db.redeem(r.Context(), strings.ToUpper(b.Code), b.Name, h.svc.clock.Now())
+	if err != nil {
+		h.svc.log.Warn("hall: pairing refused", "remote", r.RemoteAddr)
+		reply(w, nil, err)
+		return
+	}
+	h.svc.log.Info("hall: device paired", "device", d.ID, "role", d.Role, "window", d.Window)
+	reply(w, pairAnswer{Device: d, Token: token}, nil)
+}
+
+func (h *handler) admitPairing(r *http.Request) error {
+	if o := r.Header.Get("Origin"); o != "" {
+		return fmt.Errorf("%w: requests from web pages (Origin %s) are refused", ErrForbidden, o)
+	}
+	if !isJSON(r.Header.Get("Content-Type")) {
+		return ErrMediaType
+	}
+	return nil
+}
+
+// windowActions are the POST /windows/{w}/{action} of a counter on its window.
+var windowActions = map[string]func(s *Service, ctx context.Context, win string, b mutation) (any, error){
+	"call-next": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.CallNext(ctx, b.RequestID, win, b.Clerk)
+	},
+	"call": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.CallTicket(ctx, b.RequestID, win, b.Clerk, b.TicketID, b.Reason)
+	},
+	"recall": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Recall(ctx, b.RequestID, win, b.Clerk)
+	},
+	"start": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Start(ctx, b.RequestID, win, b.Clerk)
+	},
+	"finish": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Finish(ctx, b.RequestID, win, b.Clerk)
+	},
+	"no-show": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.NoShow(ctx, b.RequestID, win, b.Clerk)
+	},
+	"hold": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Hold(ctx, b.RequestID, win, b.Clerk, b.Minutes, b.Reason)
+	},
+	"transfer": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
+		return s.Transfer(ctx, b.RequestID, win, b.Clerk, b.Business, b.Window)
+	},
+}
+
+// ticketActions are the POST /tickets/{id}/{action} on a ticket by id.
+var ticketActions = map[string]func(s *Service, ctx context.Context, id int64, b mutation) (any, error){
+	"cancel": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
+		return s.Cancel(ctx, b.RequestID, id, b.Clerk)
+	},
+	"resume": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
+		return s.Resume(ctx, b.RequestID, id, b.Clerk)
+	},
+	"reactivate": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
+		return s.Reactivate(ctx, b.RequestID, id, b.Clerk)
+	},
+}
+
+// post is a POST (or PUT) handler: the JSON body decoded as T, then fn's answer or error.
+func post[T any](fn func(r *http.Request, d Device, body T) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var b T
+		if err := decodeBody(r, &b); err != nil {
+			reply(w, nil, err)
+			return
+		}
+		v, err := fn(r, deviceOf(r), b)
+		reply(w, v, err)
+	}
 }
 
 // decodeBody reads a JSON body of at most maxBody bytes into v.
@@ -152,77 +389,7 @@ func decodeBody(r *http.Request, v any) error {
 	return nil
 }
 
-func (h *handler) issue(w http.ResponseWriter, r *http.Request) {
-	var b issueBody
-	if err := decodeBody(r, &b); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	iss, err := h.svc.Issue(r.Context(), b.RequestID, b.IssueRequest)
-	reply(w, iss, err)
-}
-
-func (h *handler) ticketAction(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		reply(w, nil, fmt.Errorf("%w: ticket id", ErrBadRequest))
-		return
-	}
-	var b mutation
-	if err := decodeBody(r, &b); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	ctx := r.Context()
-	var v queue.View
-	switch r.PathValue("action") {
-	case "cancel":
-		v, err = h.svc.Cancel(ctx, b.RequestID, id, b.Clerk)
-	case "resume":
-		v, err = h.svc.Resume(ctx, b.RequestID, id, b.Clerk)
-	case "reactivate":
-		v, err = h.svc.Reactivate(ctx, b.RequestID, id, b.Clerk)
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	reply(w, v, err)
-}
-
-func (h *handler) windowAction(w http.ResponseWriter, r *http.Request) {
-	var b mutation
-	if err := decodeBody(r, &b); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	ctx, win := r.Context(), r.PathValue("w")
-	var v any
-	var err error
-	switch r.PathValue("action") {
-	case "call-next":
-		v, err = h.svc.CallNext(ctx, b.RequestID, win, b.Clerk)
-	case "call":
-		v, err = h.svc.CallTicket(ctx, b.RequestID, win, b.Clerk, b.TicketID, b.Reason)
-	case "recall":
-		v, err = h.svc.Recall(ctx, b.RequestID, win, b.Clerk)
-	case "start":
-		v, err = h.svc.Start(ctx, b.RequestID, win, b.Clerk)
-	case "finish":
-		v, err = h.svc.Finish(ctx, b.RequestID, win, b.Clerk)
-	case "no-show":
-		v, err = h.svc.NoShow(ctx, b.RequestID, win, b.Clerk)
-	case "hold":
-		v, err = h.svc.Hold(ctx, b.RequestID, win, b.Clerk, b.Minutes, b.Reason)
-	case "transfer":
-		v, err = h.svc.Transfer(ctx, b.RequestID, win, b.Clerk, b.Business, b.Window)
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	reply(w, v, err)
-}
-
-func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
+func (h *handler) stats(r *http.Request, _ Device) (any, error) {
 	q := r.URL.Query()
 	by := q.Get("by")
 	g := queue.Grouping{Business: strings.Contains(by, "business"), Window: strings.Contains(by, "window")}
@@ -230,26 +397,7 @@ func (h *handler) stats(w http.ResponseWriter, r *http.Request) {
 	if rows == nil && err == nil {
 		rows = []queue.Row{}
 	}
-	reply(w, rows, err)
-}
-
-func (h *handler) evaluation(w http.ResponseWriter, r *http.Request) {
-	var b evaluationBody
-	if err := decodeBody(r, &b); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	e, err := h.svc.ReportEvaluation(r.Context(), b.RequestID, b.EvaluationReport)
-	reply(w, e, err)
-}
-
-func (h *handler) appointments(w http.ResponseWriter, r *http.Request) {
-	var list []app.Appointment
-	if err := decodeBody(r, &list); err != nil {
-		reply(w, nil, err)
-		return
-	}
-	reply(w, map[string]int{"loaded": len(list)}, h.svc.SetAppointments(r.Context(), list))
+	return rows, err
 }
 
 // keepAlive is the interval of SSE comments that keep idle connections (and proxies) open.
@@ -261,6 +409,10 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
+	}
+	// The request is read: the stream itself may last for hours.
+	if err := http.NewResponseController(w).SetReadDeadline(time.Time{}); err != nil {
+		h.svc.log.Warn("hall events: keep the stream open", "err", err)
 	}
 	ch, cancel := h.svc.notify.subscribe()
 	defer cancel()
@@ -317,18 +469,35 @@ func reply(w http.ResponseWriter, v any, err error) {
 // Server is a hall server listening on a TCP address.
 type Server struct {
 	Service *Service
-	srv     *http.Server
-	ln      net.Listener
-	cancel  context.CancelFunc
-	done    chan struct{}
+	// Authority is the hall's CA and certificate (nil over plain HTTP).
+	Authority *Authority
+	scheme    string
+	srv       *http.Server
+	ln        net.Listener
+	cancel    context.CancelFunc
+	done      chan struct{}
+	grace     time.Duration
 }
 
 // tickEvery is how often the server applies due timers (hold expiry, midnight) on its own.
 const tickEvery = 5 * time.Second
 
 // Start opens the service and serves it on addr ("127.0.0.1:0" picks a free port, as demo mode
-// does); URL says where.
+// does) over HTTPS with the hall's own authority (made next to the data file on first start);
+// plain HTTP only with opts.PlainHTTP on a loopback IP literal, for tests. URL says where.
 func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
+	var auth *Authority
+	if opts.PlainHTTP {
+		if err := loopbackLiteral(addr); err != nil {
+			return nil, err
+		}
+	} else {
+		a, err := LoadAuthority(opts.DataFile)
+		if err != nil {
+			return nil, err
+		}
+		auth = a
+	}
 	svc, err := Open(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -338,9 +507,14 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 		svc.Close()
 		return nil, fmt.Errorf("hall server listen %s: %w", addr, err)
 	}
+	scheme := "http"
+	if auth != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{auth.Server}})
+	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Server{Service: svc, ln: ln, cancel: cancel, done: make(chan struct{}),
-		srv: &http.Server{Handler: Handler(svc), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}}
+	s := &Server{Service: svc, Authority: auth, ln: ln, scheme: scheme, cancel: cancel, done: make(chan struct{}), grace: or(opts.ShutdownGrace, 3*time.Second),
+		srv: newHTTPServer(ctx, Handler(svc), or(opts.ReadTimeout, 10*time.Second))}
 	go func() {
 		defer close(s.done)
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -349,6 +523,53 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	}()
 	go s.tick(ctx)
 	return s, nil
+}
+
+// loopbackLiteral accepts only a loopback IP literal (127.0.0.1:PORT, [::1]:PORT) for plain HTTP.
+func loopbackLiteral(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("hall server: plain HTTP only on a loopback IP address (127.0.0.1:PORT), not %q", addr)
+	}
+	return nil
+}
+
+// Revoke withdraws a device of this server.
+func (s *Server) Revoke(ctx context.Context, id string) error {
+	return s.Service.db.revoke(ctx, id, s.Service.clock.Now())
+}
+
+// PairLocal pairs a device of this server directly, without a code: demo mode pairs its own
+// screens with the hall it embeds.
+func (s *Server) PairLocal(ctx context.Context, role, window, name string) (Credential, error) {
+	now := s.Service.clock.Now()
+	secret, _, err := s.Service.db.newPairing(ctx, role, window, now)
+	if err != nil {
+		return Credential{}, err
+	}
+	d, token, err := s.Service.db.redeem(ctx, secret, name, now)
+	if err != nil {
+		return Credential{}, err
+	}
+	c := Credential{URL: s.URL(), Token: token, Device: d}
+	if s.Authority != nil {
+		c.CA = s.Authority.CAPEM()
+	}
+	return c, nil
+}
+
+// newHTTPServer bounds the reading of every request (header and body); the event stream lifts
+// the bound for itself once its request is read (see events).
+func newHTTPServer(ctx context.Context, h http.Handler, read time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: read, ReadTimeout: read, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 32 << 10, BaseContext: func(net.Listener) context.Context { return ctx }}
+}
+
+func or(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 func (s *Server) tick(ctx context.Context) {
@@ -366,16 +587,21 @@ func (s *Server) tick(ctx context.Context) {
 	}
 }
 
-// URL is the server's base URL, e.g. http://127.0.0.1:41234.
-func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+// URL is the server's base URL, e.g. https://127.0.0.1:41234.
+func (s *Server) URL() string { return s.scheme + "://" + s.ln.Addr().String() }
 
 // Close stops serving (live streams end, so clients reconnect elsewhere) and closes the database.
+// Requests under way get the grace period to finish; connections still open after it (a body
+// that never ends) are closed: nothing of theirs was applied, and a client resends.
 func (s *Server) Close() error {
 	s.cancel()
 	s.Service.notify.close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
-	err := s.srv.Shutdown(ctx)
+	if err := s.srv.Shutdown(ctx); err != nil {
+		s.Service.log.Warn("hall server: requests still open at shutdown are cut off", "err", err)
+		s.srv.Close()
+	}
 	<-s.done
-	return errors.Join(err, s.Service.Close())
+	return s.Service.Close()
 }

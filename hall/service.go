@@ -20,15 +20,25 @@ type Options struct {
 	DataFile string
 	Config   queue.Config
 	// IndexKey is the blind-index key of the one-ticket rule (localdb's Keys.Index in the
-	// program, so a copied file does not reveal it).
+	// program, so a copied file does not reveal it); the hall's data key, which seals what
+	// hall.db keeps about a person, is derived from it, bound to the machine like the counter's.
 	IndexKey []byte
 	Clock    queue.Clock // nil: the system clock
 	Log      *slog.Logger
+	// ReadTimeout bounds reading a request's header and body (default 10 s): a client that
+	// never finishes its request is cut off instead of holding a connection.
+	ReadTimeout time.Duration
+	// ShutdownGrace is how long Close lets requests under way finish before it closes their
+	// connections (default 3 s).
+	ShutdownGrace time.Duration
+	// PlainHTTP serves without TLS: only on a loopback IP literal, for tests.
+	PlainHTTP bool
 }
 
 // Service is the hall's queue in process: every operation takes one lock, runs the queue and
-// writes its change in one BEGIN IMMEDIATE transaction together with its request id, so a retried
-// or doubled request returns the first answer and never acts twice. It implements the
+// has its change written together with its request id, in a BEGIN IMMEDIATE transaction shared
+// with the operations of the same moment (group commit), so a retried or doubled request returns
+// the first answer and never acts twice. It implements the
 // queue.CounterService, KioskService, BoardService and StatsService interfaces.
 type Service struct {
 	opts  Options
@@ -36,11 +46,18 @@ type Service struct {
 	clock queue.Clock
 	log   *slog.Logger
 
-	mu     sync.Mutex
-	q      *queue.Queue
-	board  []queue.BoardCall
-	notify *broker
-	seq    int64
+	// mu guards the queue in memory and the order of the changes handed to the committer.
+	mu      sync.Mutex
+	q       *queue.Queue
+	commits *committer
+
+	// pubMu guards what is published after a commit, and the request ids in flight.
+	pubMu    sync.Mutex
+	board    []queue.BoardCall
+	seq      int64
+	inflight map[string]*pending
+	known    map[string]struct{} // request ids stored: only these are looked up in the file
+	notify   *broker
 }
 
 var _ interface {
@@ -61,11 +78,19 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	db, err := openStore(ctx, opts.DataFile)
+	db, err := openStore(ctx, opts.DataFile, opts.IndexKey)
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{opts: opts, db: db, clock: opts.Clock, log: opts.Log, notify: newBroker()}
+	epoch, err := db.nextEpoch(ctx)
+	if err != nil {
+		db.close()
+		return nil, err
+	}
+	// Sequence numbers carry the start count in their high bits, so they never go back after a
+	// restart (a counter drops views older than the last it saw).
+	s := &Service{opts: opts, db: db, clock: opts.Clock, log: opts.Log, notify: newBroker(), seq: epoch << 32,
+		commits: newCommitter(), inflight: map[string]*pending{}}
 	if err := s.reload(ctx); err != nil {
 		db.close()
 		return nil, err
@@ -74,6 +99,11 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		db.close()
 		return nil, fmt.Errorf("prune request ids: %w", err)
 	}
+	if s.known, err = db.requestKeys(ctx); err != nil {
+		db.close()
+		return nil, err
+	}
+	go s.commitLoop()
 	return s, nil
 }
 
@@ -92,107 +122,146 @@ func (s *Service) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.q, s.board = q, board
+	s.q = q
+	s.pubMu.Lock()
+	s.board = board
+	s.pubMu.Unlock()
 	return nil
 }
 
-// Close stops live updates and closes the database.
+// Close writes the changes still queued, stops live updates and closes the database.
 func (s *Service) Close() error {
+	s.commits.close()
 	s.notify.close()
 	return s.db.close()
 }
 
-// exec runs one operation: the stored answer if (scope, requestID) was seen, else the operation,
-// its change and the request id in one transaction. Errors of the operation itself are not
-// stored, so a retry of a refused request is decided again. Without a request id there is nothing
-// to look up or store: the operation runs first and a transaction is opened only for a change,
-// so reads and timer ticks that change nothing never take the database's write lock.
-func (s *Service) exec(ctx context.Context, scope, requestID string, op func(q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
-	if requestID != "" {
-		return s.execTx(ctx, scope, requestID, func(_ *sql.Tx, q *queue.Queue) (any, queue.Change, error) { return op(q) })
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ch, opErr := op(s.q)
-	if !ch.Empty() {
-		if err := s.db.tx(ctx, func(tx *sql.Tx) error { return s.db.write(ctx, tx, ch) }); err != nil {
-			return nil, s.notStored(ctx, scope, err)
-		}
-		s.publish(ch)
-	}
-	if opErr != nil {
-		return nil, opErr // the timers' part of the change is kept; nothing else happened
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode answer: %w", err)
-	}
-	return b, nil
+// request names one mutation for its idempotency: the scope its id is unique in, the id, and
+// the action it asks for (an id reused for another action is refused with ErrRequestReused).
+type request struct {
+	scope, action, id string
 }
 
-// execTx is exec for an operation that also reads or writes the database in its transaction.
-func (s *Service) execTx(ctx context.Context, scope, requestID string, op func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error)) (json.RawMessage, error) {
-	if len(requestID) > 100 {
+// opFunc is an operation on the queue in memory: its answer, its change, its refusal.
+type opFunc func(q *queue.Queue) (any, queue.Change, error)
+
+// exec runs one operation: the stored answer if (scope, request id) was seen, else the operation
+// on the queue in memory, then its change and the request id in the next group commit (see
+// commit.go); the answer leaves once they are on disk. Errors of the operation itself are not
+// stored, so a retry of a refused request is decided again. Without a request id there is nothing
+// to look up or store, and an operation that changes nothing (a read, a timer tick with nothing
+// due) does not wait for a commit.
+func (s *Service) exec(ctx context.Context, req request, op opFunc) (json.RawMessage, error) {
+	return s.execDB(ctx, req, op, nil)
+}
+
+// execDB is exec for an operation with a part that runs in the commit's transaction (dbOp).
+func (s *Service) execDB(ctx context.Context, req request, op opFunc, dbOp func(context.Context, *sql.Tx) (any, error)) (json.RawMessage, error) {
+	if len(req.id) > 100 {
 		return nil, fmt.Errorf("%w: request id longer than 100 characters", ErrBadRequest)
 	}
+	p, body, err := s.apply(ctx, req, op, dbOp)
+	if p == nil {
+		return body, err
+	}
+	<-p.done
+	if p.err != nil {
+		return nil, p.err
+	}
+	return p.body, p.opErr
+}
+
+// apply runs op under the lock and queues its change; a nil *pending means the answer is
+// already known (a stored answer, a refusal, a read).
+func (s *Service) apply(ctx context.Context, req request, op opFunc, dbOp func(context.Context, *sql.Tx) (any, error)) (*pending, json.RawMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var body json.RawMessage
-	var opErr error
-	var ch queue.Change
-	err := s.db.tx(ctx, func(tx *sql.Tx) error {
-		if requestID != "" {
-			stored, ok, err := s.db.seen(ctx, tx, scope, requestID)
-			if err != nil || ok {
-				body = stored
-				return err
-			}
+	if req.id != "" {
+		if p, body, found, err := s.seenBefore(ctx, req); found || err != nil {
+			return p, body, err
 		}
-		var v any
-		v, ch, opErr = op(tx, s.q)
-		if err := s.db.write(ctx, tx, ch); err != nil {
-			return err
-		}
+	}
+	v, ch, opErr := op(s.q)
+	keep := opErr == nil && (req.id != "" || dbOp != nil)
+	if ch.Empty() && !keep {
 		if opErr != nil {
-			return nil // the timers' part of the change is kept; nothing else happened
+			return nil, nil, opErr
 		}
-		b, err := json.Marshal(v)
+		body, err := json.Marshal(v)
 		if err != nil {
-			return fmt.Errorf("encode answer: %w", err)
+			return nil, nil, fmt.Errorf("encode answer: %w", err)
 		}
-		body = b
-		if requestID != "" {
-			_, err = tx.ExecContext(ctx, "INSERT INTO requests (scope, request_id, at, body) VALUES (?, ?, ?, ?)", scope, requestID, s.clock.Now().Unix(), string(b))
+		return nil, body, nil
+	}
+	p := &pending{ch: ch, opErr: opErr, done: make(chan struct{})} // a refusal keeps the timers' part of the change
+	if opErr == nil {
+		p.req, p.dbOp = req, dbOp
+		if dbOp == nil {
+			body, err := json.Marshal(v)
 			if err != nil {
-				return fmt.Errorf("store request id: %w", err)
+				return nil, nil, fmt.Errorf("encode answer: %w", err)
 			}
+			p.body = body
 		}
+	}
+	return p, nil, s.queueCommit(p)
+}
+
+// queueCommit hands p to the committer, first marking its request id as in flight.
+func (s *Service) queueCommit(p *pending) error {
+	if p.req.id != "" {
+		s.pubMu.Lock()
+		s.inflight[inflightKey(p.req)] = p
+		s.pubMu.Unlock()
+	}
+	if err := s.commits.add(p); err != nil {
+		s.pubMu.Lock()
+		s.forgetInflight(p)
+		s.pubMu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// seenBefore finds a request id in flight (its operation waits for the commit: p) or stored
+// (its answer: body); found is false for a new one. An id seen with another action is refused.
+func (s *Service) seenBefore(ctx context.Context, req request) (p *pending, body json.RawMessage, found bool, err error) {
+	s.pubMu.Lock()
+	p = s.inflight[inflightKey(req)]
+	_, stored := s.known[inflightKey(req)]
+	s.pubMu.Unlock()
+	if p != nil {
+		if err := reused(req, p.req.action); err != nil {
+			return nil, nil, true, err
+		}
+		return p, nil, true, nil
+	}
+	if !stored {
+		return nil, nil, false, nil // a new request id: no need to look in the file
+	}
+	body, action, ok, err := s.db.seen(ctx, req.scope, req.id)
+	if err != nil || !ok {
+		return nil, nil, ok, err
+	}
+	if err := reused(req, action); err != nil {
+		return nil, nil, true, err
+	}
+	return nil, body, true, nil
+}
+
+// reused refuses a request id seen before for another action; nil when the actions agree.
+func reused(req request, stored string) error {
+	if stored == "" || stored == req.action {
 		return nil
-	})
-	if err != nil {
-		return nil, s.notStored(ctx, scope, err)
 	}
-	s.publish(ch)
-	return body, opErr
+	return fmt.Errorf("%w: request id %s was used for %s, not %s", ErrRequestReused, req.id, stored, req.action)
 }
 
-// notStored deals with a change that could not be committed (s.mu held): memory may be ahead of
-// the file, so it is rebuilt from what was committed; a lost claim is a conflict to retry.
-func (s *Service) notStored(ctx context.Context, scope string, err error) error {
-	if rerr := s.reload(context.WithoutCancel(ctx)); rerr != nil {
-		s.log.Error("hall: reload after a failed write", "err", rerr)
-	}
-	s.log.Warn("hall: operation not stored", "scope", scope, "err", err)
-	if errors.Is(err, errClaimLost) {
-		return fmt.Errorf("%w: %v", ErrConflict, err)
-	}
-	return err
-}
-
-// publish tells live subscribers what changed (after the commit).
-func (s *Service) publish(ch queue.Change) {
+// publishCalls puts the calls of a committed change on the board and tells the subscribers
+// (pubMu held); it says whether the change changed anything.
+func (s *Service) publishCalls(ch queue.Change) bool {
 	if ch.Empty() {
-		return
+		return false
 	}
 	for _, e := range ch.Events {
 		if e.Type != queue.EvCall && e.Type != queue.EvRecall {
@@ -206,14 +275,13 @@ func (s *Service) publish(ch queue.Change) {
 		s.seq++
 		s.notify.publish(queue.Notice{Kind: queue.NoticeCall, Seq: s.seq, Call: &c})
 	}
-	s.seq++
-	s.notify.publish(queue.Notice{Kind: queue.NoticeQueue, Seq: s.seq})
+	return true
 }
 
 // read runs a query on the queue under the lock; timers that fell due are stored first.
 func (s *Service) read(ctx context.Context, fn func(q *queue.Queue) (any, queue.Change, error)) (any, error) {
 	var out any
-	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+	_, err := s.exec(ctx, request{}, func(q *queue.Queue) (any, queue.Change, error) {
 		v, ch, err := fn(q)
 		out = v
 		return nil, ch, err
@@ -242,31 +310,35 @@ func (s *Service) Config(context.Context) (queue.PublicConfig, error) {
 
 // Issue gives a ticket (kiosk or clerk).
 func (s *Service) Issue(ctx context.Context, requestID string, req queue.IssueRequest) (queue.IssuedView, error) {
-	return decode[queue.IssuedView](s.exec(ctx, "issue", requestID, func(q *queue.Queue) (any, queue.Change, error) {
+	return decode[queue.IssuedView](s.exec(ctx, request{"issue", "issue", requestID}, func(q *queue.Queue) (any, queue.Change, error) {
 		iss, ch, err := q.Issue(req)
 		return iss.Public(q.Config()), ch, err
 	}))
 }
 
-// CallNext claims the next ticket for a window.
-func (s *Service) CallNext(ctx context.Context, requestID, window, clerk string) (queue.CallView, error) {
-	return decode[queue.CallView](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
-		c, ch, err := q.CallNext(window, clerk)
+// callOp runs one of the calls of a window: the next ticket, or one out of order.
+func (s *Service) callOp(ctx context.Context, action, requestID, window string, op func(q *queue.Queue) (queue.Call, queue.Change, error)) (queue.CallView, error) {
+	return decode[queue.CallView](s.exec(ctx, request{windowScope(window), action, requestID}, func(q *queue.Queue) (any, queue.Change, error) {
+		c, ch, err := op(q)
 		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
 	}))
+}
+
+// CallNext claims the next ticket for a window.
+func (s *Service) CallNext(ctx context.Context, requestID, window, clerk string) (queue.CallView, error) {
+	return s.callOp(ctx, "call-next", requestID, window, func(q *queue.Queue) (queue.Call, queue.Change, error) { return q.CallNext(window, clerk) })
 }
 
 // CallTicket calls a specific ticket out of order, with a reason.
 func (s *Service) CallTicket(ctx context.Context, requestID, window, clerk string, ticketID int64, reason string) (queue.CallView, error) {
-	return decode[queue.CallView](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
-		c, ch, err := q.CallTicket(window, clerk, ticketID, reason)
-		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
-	}))
+	return s.callOp(ctx, "call", requestID, window, func(q *queue.Queue) (queue.Call, queue.Change, error) {
+		return q.CallTicket(window, clerk, ticketID, reason)
+	})
 }
 
 // windowOp runs one of the operations on a window's current ticket.
-func (s *Service) windowOp(ctx context.Context, requestID, window string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
-	return decode[queue.View](s.exec(ctx, windowScope(window), requestID, func(q *queue.Queue) (any, queue.Change, error) {
+func (s *Service) windowOp(ctx context.Context, action, requestID, window string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
+	return decode[queue.View](s.exec(ctx, request{windowScope(window), action, requestID}, func(q *queue.Queue) (any, queue.Change, error) {
 		t, ch, err := op(q)
 		return t.View(), ch, err
 	}))
@@ -274,41 +346,41 @@ func (s *Service) windowOp(ctx context.Context, requestID, window string, op fun
 
 // Recall calls the window's ticket again.
 func (s *Service) Recall(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Recall(window, clerk) })
+	return s.windowOp(ctx, "recall", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Recall(window, clerk) })
 }
 
 // Start records that the holder arrived.
 func (s *Service) Start(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Start(window, clerk) })
+	return s.windowOp(ctx, "start", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Start(window, clerk) })
 }
 
 // Finish ends the service.
 func (s *Service) Finish(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Finish(window, clerk) })
+	return s.windowOp(ctx, "finish", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Finish(window, clerk) })
 }
 
 // NoShow marks the window's ticket as not come.
 func (s *Service) NoShow(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.MarkNoShow(window, clerk) })
+	return s.windowOp(ctx, "no-show", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.MarkNoShow(window, clerk) })
 }
 
 // Hold suspends the window's ticket with a timer and a reason.
 func (s *Service) Hold(ctx context.Context, requestID, window, clerk string, minutes int, reason string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
+	return s.windowOp(ctx, "hold", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
 		return q.Hold(window, clerk, minutes, reason)
 	})
 }
 
 // Transfer sends the window's ticket to another business or window.
 func (s *Service) Transfer(ctx context.Context, requestID, window, clerk, business, toWindow string) (queue.View, error) {
-	return s.windowOp(ctx, requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
+	return s.windowOp(ctx, "transfer", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
 		return q.Transfer(window, clerk, business, toWindow)
 	})
 }
 
 // ticketOp runs an operation on a ticket by id.
-func (s *Service) ticketOp(ctx context.Context, requestID string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
-	return decode[queue.View](s.exec(ctx, "ticket", requestID, func(q *queue.Queue) (any, queue.Change, error) {
+func (s *Service) ticketOp(ctx context.Context, action, requestID string, id int64, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
+	return decode[queue.View](s.exec(ctx, request{"ticket", fmt.Sprintf("%s of ticket %d", action, id), requestID}, func(q *queue.Queue) (any, queue.Change, error) {
 		t, ch, err := op(q)
 		return t.View(), ch, err
 	}))
@@ -316,24 +388,26 @@ func (s *Service) ticketOp(ctx context.Context, requestID string, op func(q *que
 
 // Resume returns a held ticket to the queue at its place.
 func (s *Service) Resume(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Resume(id, by) })
+	return s.ticketOp(ctx, "resume", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Resume(id, by) })
 }
 
 // Cancel withdraws a waiting or held ticket.
 func (s *Service) Cancel(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Cancel(id, by) })
+	return s.ticketOp(ctx, "cancel", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Cancel(id, by) })
 }
 
 // Reactivate puts today's no-show ticket back in the queue.
 func (s *Service) Reactivate(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, requestID, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Reactivate(id, by) })
+	return s.ticketOp(ctx, "reactivate", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Reactivate(id, by) })
 }
 
 // Window returns a window's current ticket and waiting counts.
 func (s *Service) Window(ctx context.Context, window string) (queue.WindowView, error) {
 	v, err := s.read(ctx, func(q *queue.Queue) (any, queue.Change, error) {
 		v, ch, err := q.Window(window)
-		v.Seq = s.seq // under the lock, like every publish
+		s.pubMu.Lock()
+		v.Seq = s.seq // the last notice published: a later one makes the counter read again
+		s.pubMu.Unlock()
 		return v, ch, err
 	})
 	if err != nil {
@@ -369,8 +443,8 @@ func (s *Service) Counts(ctx context.Context) ([]queue.BusinessCount, error) {
 
 // Board returns the latest calls, newest first.
 func (s *Service) Board(context.Context) (queue.Board, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
 	return queue.Board{Calls: append([]queue.BoardCall{}, s.board...)}, nil
 }
 
@@ -423,35 +497,43 @@ func (s *Service) ReportEvaluation(ctx context.Context, requestID string, r queu
 	if err := r.Validate(); err != nil {
 		return queue.Evaluation{}, err
 	}
-	return decode[queue.Evaluation](s.execTx(ctx, "evaluation", requestID, func(tx *sql.Tx, q *queue.Queue) (any, queue.Change, error) {
+	check := func(q *queue.Queue) (any, queue.Change, error) {
 		if _, ok := q.Business(r.Business); !ok {
 			return nil, queue.Change{}, fmt.Errorf("%w: %q", queue.ErrUnknownBusiness, r.Business)
 		}
-		now := s.clock.Now()
-		id, day, err := s.db.evaluationTicket(ctx, tx, r, app.ServiceDay(now))
-		if err != nil {
-			return nil, queue.Change{}, err
-		}
-		at := r.At
-		if at == 0 {
-			at = now.Unix()
-		}
-		dayStart, _ := time.ParseInLocation(time.DateOnly, day, app.Shanghai)
-		if at > now.Unix()+maxEvaluationSkew || at < dayStart.Unix() {
-			return nil, queue.Change{}, fmt.Errorf("%w: time %s is outside the ticket's day and now", queue.ErrBadEvaluation, time.Unix(at, 0).In(app.Shanghai).Format(time.DateTime))
-		}
-		e := queue.Evaluation{Day: day, Business: r.Business, Window: r.Window, TicketNo: r.TicketNo, Level: r.Level, At: at,
-			Paper: r.Paper, Late: r.Late, RecordID: r.RecordID}
-		if err := s.db.putEvaluation(ctx, tx, id, e, now.Unix()); err != nil {
-			return nil, queue.Change{}, err
-		}
-		return e, queue.Change{}, nil
+		return nil, queue.Change{}, nil
+	}
+	return decode[queue.Evaluation](s.execDB(ctx, request{"evaluation", "evaluation", requestID}, check, func(ctx context.Context, tx *sql.Tx) (any, error) {
+		return s.storeEvaluation(ctx, tx, r)
 	}))
+}
+
+// storeEvaluation finds the evaluated ticket among the stored calls and stores the evaluation.
+func (s *Service) storeEvaluation(ctx context.Context, tx *sql.Tx, r queue.EvaluationReport) (queue.Evaluation, error) {
+	now := s.clock.Now()
+	id, day, err := s.db.evaluationTicket(ctx, tx, r, app.ServiceDay(now))
+	if err != nil {
+		return queue.Evaluation{}, err
+	}
+	at := r.At
+	if at == 0 {
+		at = now.Unix()
+	}
+	dayStart, _ := time.ParseInLocation(time.DateOnly, day, app.Shanghai)
+	if at > now.Unix()+maxEvaluationSkew || at < dayStart.Unix() {
+		return queue.Evaluation{}, fmt.Errorf("%w: time %s is outside the ticket's day and now", queue.ErrBadEvaluation, time.Unix(at, 0).In(app.Shanghai).Format(time.DateTime))
+	}
+	e := queue.Evaluation{Day: day, Business: r.Business, Window: r.Window, TicketNo: r.TicketNo, Level: r.Level, At: at,
+		Paper: r.Paper, Late: r.Late, RecordID: r.RecordID}
+	if err := s.db.putEvaluation(ctx, tx, id, e, now.Unix()); err != nil {
+		return queue.Evaluation{}, err
+	}
+	return e, nil
 }
 
 // SetAppointments loads today's bookings (GET /appointments of the platform).
 func (s *Service) SetAppointments(ctx context.Context, list []app.Appointment) error {
-	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+	_, err := s.exec(ctx, request{}, func(q *queue.Queue) (any, queue.Change, error) {
 		ch, err := q.SetAppointments(list)
 		return struct{}{}, ch, err
 	})
@@ -461,7 +543,7 @@ func (s *Service) SetAppointments(ctx context.Context, list []app.Appointment) e
 // Tick applies the timers that fell due (hold expiry, midnight) and tells subscribers; the
 // server calls it every few seconds so a display sees a returned ticket without a request.
 func (s *Service) Tick(ctx context.Context) error {
-	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) { return struct{}{}, q.Advance(), nil })
+	_, err := s.exec(ctx, request{}, func(q *queue.Queue) (any, queue.Change, error) { return struct{}{}, q.Advance(), nil })
 	return err
 }
 
@@ -487,6 +569,9 @@ func (s *Service) Subscribe(ctx context.Context, fn func(queue.Notice)) error {
 var (
 	ErrBadRequest = errors.New("bad request")
 	ErrConflict   = errors.New("conflict, try again")
+	// ErrRequestReused refuses a request id sent again with another action: the first action's
+	// answer would be a false success.
+	ErrRequestReused = errors.New("request id already used")
 )
 
 // IssueBatch issues several tickets in one transaction: paper tickets typed in after an outage of
@@ -494,7 +579,7 @@ var (
 // before it stay issued and are returned with the error.
 func (s *Service) IssueBatch(ctx context.Context, reqs []queue.IssueRequest) ([]queue.IssuedView, error) {
 	var out []queue.IssuedView
-	_, err := s.exec(ctx, "", "", func(q *queue.Queue) (any, queue.Change, error) {
+	_, err := s.exec(ctx, request{}, func(q *queue.Queue) (any, queue.Change, error) {
 		var all queue.Change
 		for _, r := range reqs {
 			iss, ch, err := q.Issue(r)
@@ -519,4 +604,20 @@ func merge(a, b queue.Change) queue.Change {
 		a.Claimed = b.Claimed
 	}
 	return a
+}
+
+// ticketWindow returns the window a ticket is at, or was last at (a held or no-show ticket has
+// left its window): a counter may act on its own tickets only.
+func (s *Service) ticketWindow(ctx context.Context, id int64) (string, bool) {
+	s.mu.Lock()
+	t, ok := s.q.Ticket(id)
+	s.mu.Unlock()
+	if !ok {
+		return "", false
+	}
+	if t.Window != "" {
+		return t.Window, true
+	}
+	w, err := s.db.lastWindow(ctx, id)
+	return w, err == nil && w != ""
 }

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -77,8 +78,30 @@ type Config struct {
 	// service has finished today; default 300.
 	ServiceSeconds int64 `json:"serviceSeconds"`
 	// PolicySet says Policy was given; without it the default policy applies (a zero
-	// NormalPerPriority is a legal setting: strict green channel).
+	// NormalPerPriority is a legal setting: strict green channel). A configuration read from JSON
+	// sets it itself when the file has a "priorityPolicy" (see UnmarshalJSON).
 	PolicySet bool `json:"policySet"`
+}
+
+// UnmarshalJSON reads a hall configuration file: a "priorityPolicy" present applies as written,
+// its omitted fields keeping the default policy's values (so {"normalPerPriority": 3} does not
+// switch off the elderly and disabled green channel); without one the default policy applies.
+func (c *Config) UnmarshalJSON(b []byte) error {
+	type plain Config
+	var probe struct {
+		Policy json.RawMessage `json:"priorityPolicy"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return err
+	}
+	v := plain{Policy: app.DefaultPriorityPolicy}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	hasPolicy := len(probe.Policy) > 0 && string(probe.Policy) != "null"
+	*c = Config(v)
+	c.PolicySet = c.PolicySet || hasPolicy
+	return nil
 }
 
 // withDefaults fills every zero setting with its default.

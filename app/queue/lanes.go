@@ -104,3 +104,12 @@ func (q *Queue) countBefore(k laneKey, t *Ticket) int {
 	ref := laneRef{posAt: t.PosAt, seq: t.Seq, id: t.ID}
 	return sort.Search(len(l), func(i int) bool { return !refBefore(l[i], ref) })
 }
+
+// waitingTicket returns a WAITING ticket by id: the waiting tickets are those filed in a lane.
+func (q *Queue) waitingTicket(id int64) (*Ticket, bool) {
+	if _, ok := q.inLane[id]; !ok {
+		return nil, false
+	}
+	t, ok := q.tickets[id]
+	return t, ok
+}

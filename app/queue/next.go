@@ -156,7 +156,7 @@ func (q *Queue) CallTicket(window, clerk string, id int64, reason string) (Call,
 	case ws.Current != 0:
 		return Call{}, q.end(), ErrWindowBusy
 	}
-	t, ok := q.waiting[id]
+	t, ok := q.waitingTicket(id)
 	if !ok || !q.serves(q.windows[window], t) {
 		return Call{}, q.end(), ErrNotEligible
 	}

@@ -119,9 +119,20 @@ func (s *sim) checkLanes() {
 			}
 		}
 	}
-	if n != len(s.q.waiting) {
-		s.t.Fatalf("lanes hold %d tickets, %d waiting", n, len(s.q.waiting))
+	if n != s.waitingCount() || n != len(s.q.inLane) {
+		s.t.Fatalf("lanes hold %d tickets, %d waiting, %d filed", n, s.waitingCount(), len(s.q.inLane))
 	}
+}
+
+// waitingCount counts the WAITING tickets in memory.
+func (s *sim) waitingCount() int {
+	n := 0
+	for _, t := range s.q.tickets {
+		if t.State == Waiting {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *sim) checkWindows() {
@@ -205,7 +216,7 @@ func (s *sim) drain() {
 			}
 			s.callNext(w)
 		}
-		if len(s.q.waiting) == 0 && len(s.q.held) == 0 {
+		if s.waitingCount() == 0 && len(s.q.held) == 0 {
 			for _, w := range s.windows {
 				_, ch, _ := s.q.Finish(w, "c")
 				s.record(ch)
@@ -213,7 +224,7 @@ func (s *sim) drain() {
 			return
 		}
 	}
-	s.t.Fatalf("tickets still waiting after the drain: %d waiting, %d held", len(s.q.waiting), len(s.q.held))
+	s.t.Fatalf("tickets still waiting after the drain: %d waiting, %d held", s.waitingCount(), len(s.q.held))
 }
 
 func runSim(t *testing.T, seed uint64, n, steps int) *sim {

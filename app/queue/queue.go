@@ -127,9 +127,8 @@ type Queue struct {
 	wstate     map[string]*WindowState
 	day        string
 
-	tickets  map[int64]*Ticket // today's tickets and older open ones
-	waiting  map[int64]*Ticket // WAITING only
-	lanes    map[laneKey][]*Ticket
+	tickets  map[int64]*Ticket     // today's tickets and older open ones
+	lanes    map[laneKey][]*Ticket // WAITING only, see lanes.go
 	inLane   map[int64]laneRef
 	held     map[int64]*Ticket    // HELD only
 	byPerson map[string][]*Ticket // today's tickets by holder
@@ -163,7 +162,7 @@ func New(cfg Config, clock Clock, indexKey []byte, st Snapshot) (*Queue, error) 
 	}
 	q := &Queue{cfg: cfg, clock: clock, indexKey: indexKey,
 		businesses: map[string]Business{}, windows: map[string]*Window{}, wstate: map[string]*WindowState{},
-		tickets: map[int64]*Ticket{}, waiting: map[int64]*Ticket{}, held: map[int64]*Ticket{},
+		tickets: map[int64]*Ticket{}, held: map[int64]*Ticket{},
 		lanes: map[laneKey][]*Ticket{}, inLane: map[int64]laneRef{}, byPerson: map[string][]*Ticket{},
 		appts: map[string]*Appointment{}, issued: map[string]int{},
 		perDay: map[string]int{}, served: map[string][2]int64{}, nextID: max(st.NextID, 1)}
@@ -214,14 +213,12 @@ func (q *Queue) load(t Ticket) {
 	}
 }
 
-// index keeps the WAITING and HELD sets in step with a ticket's state.
+// index keeps the lanes (the WAITING tickets) and the HELD set in step with a ticket's state.
 func (q *Queue) index(t *Ticket) {
-	delete(q.waiting, t.ID)
 	delete(q.held, t.ID)
 	q.laneRemove(t.ID)
 	switch t.State {
 	case Waiting:
-		q.waiting[t.ID] = t
 		q.laneAdd(t)
 	case Held:
 		q.held[t.ID] = t
@@ -287,7 +284,6 @@ func sortedKeys(m map[string]bool) []string {
 func (q *Queue) forget(id int64) {
 	if _, ok := q.tickets[id]; ok {
 		delete(q.tickets, id)
-		delete(q.waiting, id)
 		delete(q.held, id)
 		q.laneRemove(id)
 	}

@@ -93,15 +93,17 @@ func (q *Queue) Counts() []BusinessCount {
 	for _, b := range q.cfg.Businesses {
 		by[b.Code] = &BusinessCount{Business: b.Code, Counts: map[Class]ClassCount{Normal: {}, Priority: {}}}
 	}
-	for _, t := range q.waiting {
-		bc := by[t.Business]
-		if bc == nil {
-			continue
+	for _, lane := range q.lanes {
+		for _, t := range lane {
+			bc := by[t.Business]
+			if bc == nil {
+				continue
+			}
+			c := bc.Counts[t.Class]
+			c.Waiting++
+			c.Oldest = max(c.Oldest, now-t.PosAt)
+			bc.Counts[t.Class] = c
 		}
-		c := bc.Counts[t.Class]
-		c.Waiting++
-		c.Oldest = max(c.Oldest, now-t.PosAt)
-		bc.Counts[t.Class] = c
 	}
 	out := make([]BusinessCount, 0, len(by))
 	for _, b := range q.cfg.Businesses {
