@@ -112,7 +112,7 @@ func TestReadTimeoutsAndCleanShutdown(t *testing.T) {
 	}
 	defer srv.Close()
 	addr := strings.TrimPrefix(srv.URL(), "http://")
-	c := hallClient(srv)
+	c := WholeHallClient(srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var connects atomic.Int32

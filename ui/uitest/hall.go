@@ -57,18 +57,14 @@ func NewHall(t testing.TB, language string) *Hall {
 			f.Srv.Close()
 		}
 	})
-	c, err := hall.NewClient(f.Srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Client = c
+	f.Client = hall.WholeHallClient(f.Srv) // speaks as the kiosk, a counter, the display or the supervisor, as each request needs
 	return f
 }
 
 // Start runs the hall server on addr over the fixture's database.
 func (f *Hall) Start(t testing.TB, addr string) {
 	t.Helper()
-	srv, err := hall.Start(context.Background(), addr, hall.Options{DataFile: f.File, Config: queue.DemoConfig(), IndexKey: HallKey, Clock: f.Clock})
+	srv, err := hall.Start(context.Background(), addr, hall.Options{DataFile: f.File, Config: queue.DemoConfig(), IndexKey: HallKey, Clock: f.Clock, PlainHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +82,6 @@ func (f *Hall) Stop(t testing.TB) (addr string) {
 	return addr
 }
 
-// Markup is everything the canvas renders, as fyne's test Markup (all text included).
 // Markup is everything the canvas renders, as fyne's test markup (all text included).
 func Markup(c fyne.Canvas) string { return test.RenderToMarkup(c) }
 

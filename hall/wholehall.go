@@ -79,8 +79,10 @@ func (rt *roleTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rt.next.RoundTrip(r2)
 }
 
-// hallClient is a client of srv speaking as whichever device each request needs.
-func hallClient(srv *Server) *Client {
+// WholeHallClient is a client of srv, in the same process, that speaks as whichever device each
+// request needs (pairing them on the server directly as it goes): for tests and in-process tools
+// that act for the whole hall. srv must serve plain HTTP on loopback (Options.PlainHTTP).
+func WholeHallClient(srv *Server) *Client {
 	c, err := NewClient(srv.URL())
 	if err != nil {
 		panic(err)
