@@ -78,6 +78,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 		defer demo.unplug()
 	}
 	wb := ui.NewWorkbench(a, w, deps)
+	ctr.sync.Sessions.OnEnded = wb.SessionEnded // the platform ended the session: sign in again
 	w.Resize(ui.WindowSize)
 	w.SetMaster()
 	w.SetOnClosed(func() { resident.Close() })
@@ -89,9 +90,10 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 			env.log.Warn("platform not reachable at start", "err", err)
 		}
 	}()
-	go watchCards(ctx, env, wb)
+	who := readerOf(ctr)
+	go watchCards(ctx, env, wb, who)
 	if *idReader != "" {
-		go watchIDReader(ctx, env, *idReader, wb)
+		go watchIDReader(ctx, env, *idReader, wb, who)
 	}
 	if *qrScanner != "" {
 		go watchScanner(ctx, env, *qrScanner, wb)
@@ -205,10 +207,22 @@ func demoHint() string {
 	return "Demo / 演示: " + strings.Join(ids, ", ") + " · password / 密码 " + sim.DemoPassword
 }
 
+// readerOf is the start of a device read's audit record: the signed-in clerk who reads (PI-8:
+// every card read names its clerk), this device, and the server-corrected time.
+func readerOf(ctr *counterSide) func() app.AuditEvent {
+	return func() app.AuditEvent {
+		ev := app.AuditEvent{DeviceID: ctr.ws.DeviceID, ServerAt: ctr.sync.Client.Now()}
+		if s, ok := ctr.sync.Sessions.Current(); ok {
+			ev.ClerkID = s.Clerk.ID
+		}
+		return ev
+	}
+}
+
 // watchCards reads every card inserted in a PC/SC reader while the desk takes cards (a clerk
 // signed in, not locked) and hands it to the workbench; every read is audited (PI-8) by the
 // resident's blind index before the desk shows it — no audit record, no identification.
-func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
+func watchCards(ctx context.Context, env *environment, wb *ui.Workbench, who func() app.AuditEvent) {
 	reader := &devices.PCSC{}
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
 		if ev.Kind != app.CardInserted || !wb.AcceptsDevices() {
@@ -216,7 +230,8 @@ func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
 		}
 		go func() {
 			read, err := reader.ReadCard(ctx, ev.Reader)
-			audit := app.AuditEvent{Event: "card.read", Result: "OK", Reason: ev.Reader}
+			audit := who()
+			audit.Event, audit.Result, audit.Reason = "card.read", "OK", ev.Reader
 			if err != nil {
 				audit.Result = "FAILED"
 			} else if read.SSC != nil && read.SSC.SSN != nil {
@@ -238,7 +253,7 @@ func watchCards(ctx context.Context, env *environment, wb *ui.Workbench) {
 
 // watchIDReader polls a resident ID card reader on a serial port and hands each new card to the
 // workbench; reads are audited by blind index, the photo is never kept.
-func watchIDReader(ctx context.Context, env *environment, port string, wb *ui.Workbench) {
+func watchIDReader(ctx context.Context, env *environment, port string, wb *ui.Workbench, who func() app.AuditEvent) {
 	r, closer, err := idcard.Open(port, 0)
 	if err != nil {
 		env.log.Error("ID card reader", "port", port, "err", err)
@@ -258,7 +273,8 @@ func watchIDReader(ctx context.Context, env *environment, port string, wb *ui.Wo
 		case c.IDNumber != last:
 			last = c.IDNumber
 			c.Photo = nil // never kept (cards.md §4.2)
-			audit := app.AuditEvent{Event: "idcard.read", Result: "OK", SubjectSSN: c.IDNumber, Reason: port}
+			audit := who()
+			audit.Event, audit.Result, audit.SubjectSSN, audit.Reason = "idcard.read", "OK", c.IDNumber, port
 			if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); err != nil {
 				env.log.Error("audit ID card read", "err", err)
 				continue // fail closed: no audit record, no identification

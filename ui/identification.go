@@ -152,7 +152,7 @@ func (wb *Workbench) fetchPayments(view app.ResidentView) {
 		var err error
 		for page := 0; page < 10; page++ {
 			var p app.PaymentPage
-			if p, err = wb.deps.Services.Platform.QueryPayments(ctx, q); err != nil {
+			if p, err = wb.deps.Services.Lookup.Payments(ctx, q); err != nil {
 				break
 			}
 			all = append(all, p.Items...)

@@ -112,10 +112,12 @@ func (wb *Workbench) evaluationLevels() []string {
 func (wb *Workbench) enqueue(a *app.Action, req app.OpRequest, done func(app.Operation, error)) {
 	req.ClerkID = wb.clerk.ID
 	svc := wb.deps.Services
+	wb.saving.Add(1)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		op, err := svc.Operations.Enqueue(ctx, req)
+		wb.saving.Done()
 		wb.deps.Do(func() {
 			if err == nil && a != nil {
 				if wb.service != nil {

@@ -104,10 +104,11 @@ func newCounterAt(t testing.TB, s *sim.Server, url string) *counter {
 	if err := eng.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	sessions := &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID, Offline: &app.OfflineLogins{Store: db, Iterations: 2000}}
 	svc := &Services{
-		Operations: &app.Operations{Store: db, DeviceID: dev.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
-		Lookup:     &app.Lookup{Platform: client, Cache: db, DeviceID: dev.DeviceID},
-		Sessions:   &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID, Offline: &app.OfflineLogins{Store: db, Iterations: 2000}},
+		Operations: &app.Operations{Store: db, DeviceID: dev.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick, Session: sessions.Current},
+		Lookup:     &app.Lookup{Platform: client, Cache: db, DeviceID: dev.DeviceID, Session: sessions.Current},
+		Sessions:   sessions,
 		Platform:   client,
 		Engine:     eng,
 		Catalog:    db,

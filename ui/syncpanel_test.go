@@ -332,8 +332,12 @@ func TestSyncPanelAppliesAgainOnCurrentVersion(t *testing.T) {
 
 func TestSyncPanelSaysWhySendingStopped(t *testing.T) {
 	t.Run("needs login", func(t *testing.T) {
-		c := newCounter(t) // nobody signed in
+		c := newCounter(t)
+		c.signIn(t, "c0107")
 		c.enqueue(t, app.OpCardTempLoss, zhangSan, tempLossOp("X00000019", zhangSan, 1))
+		if err := c.Sessions.SignOut(context.Background()); err != nil { // nobody signed in any more
+			t.Fatal(err)
+		}
 		if _, err := c.Engine.Drain(context.Background()); !errors.Is(err, app.ErrSyncHalted) {
 			t.Fatalf("drain without a session: %v", err)
 		}
@@ -376,7 +380,7 @@ func TestSyncPanelTooOldNeedsSupervisor(t *testing.T) {
 	c := newCounter(t)
 	c.signIn(t, "c0107")
 	then := time.Now().Add(-app.MaxSendAge - time.Hour)
-	old := &app.Operations{Store: c.DB, DeviceID: c.Device.DeviceID, Clock: queue.NewManualClock(then)}
+	old := &app.Operations{Store: c.DB, DeviceID: c.Device.DeviceID, Clock: queue.NewManualClock(then), Session: c.Sessions.Current}
 	rec := app.NewService(zhouShuzhen, app.ChannelWindow, then).Record("DONE", then.Add(5*time.Minute))
 	op, err := old.Enqueue(context.Background(), app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: zhouShuzhen, Payload: rec})
 	if err != nil {
@@ -394,6 +398,7 @@ func TestSyncPanelTooOldNeedsSupervisor(t *testing.T) {
 		}
 	})
 
+	c.signIn(t, "c0901") // the supervisor signs in at this counter
 	sup := newPanelTestAs(t, c, app.Clerk{ID: "c0901", Roles: []string{app.RoleSupervisor, app.RoleCounter}}, time.Now)
 	sup.waitFor(t, "已在本机暂扣：该操作排队已超过 150 天")
 	if strings.Contains(sup.screen(), "须由主管审核后作废。") {
@@ -422,6 +427,7 @@ func TestSyncPanelDecisionsNeedAClerk(t *testing.T) {
 
 func TestSyncPanelTimerOnlyWhileShown(t *testing.T) {
 	c := newCounter(t)
+	c.signIn(t, "c0107")
 	a := testApp(t)
 	q := make(uiQueue, 256)
 	p := NewSyncPanel(SyncPanelDeps{App: a, Services: c.Services, Clerk: app.Clerk{ID: "c0107"}, Do: q.Do, Every: 20 * time.Millisecond})

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -56,6 +57,10 @@ type Workbench struct {
 	deps Deps
 
 	Status *StatusBar
+
+	// saving counts operations being queued: sign-out waits for them, as they are the clerk's
+	// (an operation is queued only under its clerk's session).
+	saving sync.WaitGroup
 
 	header     *widget.Label
 	identify   *identifyBar
@@ -210,6 +215,7 @@ func (wb *Workbench) SignOut() {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
+			wb.saving.Wait()        // the service record of the service just ended is the clerk's
 			s.Sessions.SignOut(ctx) // audited; a platform that is away does not keep the clerk in
 		}()
 	}
