@@ -57,7 +57,9 @@ type BankApp struct {
 }
 
 // Masked returns a copy for display without --reveal: SSN and PAN keep their first 6 and last
-// 4 characters, the name its first character, the card identification code its first 6.
+// 4 characters, the name its first character, the card identification code its first 6. Nothing
+// that would give the hidden digits back stays beside them (PI-12): the birth date (digits 7–14 of
+// the ID number), the category (an age band), the sex and the check-digit verdict are left out.
 func (r CardRead) Masked() CardRead {
 	if r.SSC != nil {
 		s := *r.SSC
@@ -65,6 +67,7 @@ func (r CardRead) Masked() CardRead {
 		if s.SSN != nil {
 			s.SSN = ptr(pii.ID(*s.SSN))
 		}
+		s.BirthDate, s.Sex, s.SSNValid, s.Category = nil, nil, nil, ""
 		if s.Name != nil {
 			s.Name = ptr(pii.Name(*s.Name))
 		}

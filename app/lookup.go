@@ -33,6 +33,52 @@ type Lookup struct {
 	Clock     Clock
 	DeviceID  string
 	Retention time.Duration // default DefaultRetention
+	// Session is the signed-in clerk (Sessions.Current): look-ups and reveals are that clerk's and
+	// the role table of look-ups (MayLook) decides; with no session nothing is looked up.
+	Session func() (ClerkSession, bool)
+}
+
+// clerk is the signed-in clerk, if they may use what (a LookupTable key) and are the clerk the
+// caller names ("" names nobody in particular).
+func (l *Lookup) clerk(claimed, what string) (Clerk, error) {
+	if l.Session == nil {
+		return Clerk{}, ErrNotSignedIn
+	}
+	sess, ok := l.Session()
+	switch {
+	case !ok:
+		return Clerk{}, ErrNotSignedIn
+	case claimed != "" && claimed != sess.Clerk.ID:
+		return Clerk{}, Forbidden("只能以当前登录的工作人员名义查询")
+	}
+	return sess.Clerk, MayLook(sess.Clerk, what)
+}
+
+// Payments asks the platform for a resident's subsidies and wages (补贴/工资查询), for the roles
+// that may (window and bank, domain.md §2.4).
+func (l *Lookup) Payments(ctx context.Context, q PaymentQuery) (PaymentPage, error) {
+	if _, err := l.clerk("", LookPayments); err != nil {
+		return PaymentPage{}, err
+	}
+	return l.Platform.QueryPayments(ctx, q)
+}
+
+// Reveal allows showing what (RevealIdentifier, RevealFinancial, RevealCardIDCode) of a resident
+// in clear for a stated reason: it checks the signed-in clerk's role and writes the audit record
+// (PI-13) before the caller shows anything; an error means show nothing (fail closed, ML-9).
+func (l *Lookup) Reveal(ctx context.Context, what, ssn, reason string) error {
+	c, err := l.clerk("", what)
+	if errors.Is(err, ErrNotSignedIn) {
+		return err
+	}
+	ev := AuditEvent{ClerkID: c.ID, DeviceID: l.DeviceID, Event: "pi.reveal", SubjectSSN: ssn, Result: "OK", Reason: what + " " + reason}
+	if err != nil {
+		ev.Result = "DENIED"
+	}
+	if aerr := l.Cache.Commit(ctx, Change{Audit: []AuditEvent{ev}}); aerr != nil {
+		return fmt.Errorf("audit the reveal: %w", aerr)
+	}
+	return err
 }
 
 // LookupResult is a resident with their cards. FromCache marks an offline answer; FetchedAt is
@@ -64,6 +110,11 @@ func (l *Lookup) retention() time.Duration {
 // Resident looks a resident up by ID number, SSN or card number, with their cards, and caches
 // both (encrypted). Offline, it answers from a cache younger than the retention period.
 func (l *Lookup) Resident(ctx context.Context, clerkID string, idType IDType, value string) (LookupResult, error) {
+	c, err := l.clerk(clerkID, LookResident)
+	if err != nil {
+		return LookupResult{}, err
+	}
+	clerkID = c.ID
 	if idType == IDTypeIDCard || idType == IDTypeSSN {
 		value = ids.Normalize(value)
 	}
@@ -84,6 +135,11 @@ func (l *Lookup) Resident(ctx context.Context, clerkID string, idType IDType, va
 // Code resolves a scanned QR code (电子社保卡/渝快码) and completes it like a look-up. Codes need
 // the platform: there is no offline answer.
 func (l *Lookup) Code(ctx context.Context, clerkID, code string) (LookupResult, CodeResult, error) {
+	c, err := l.clerk(clerkID, LookResident)
+	if err != nil {
+		return LookupResult{}, CodeResult{}, err
+	}
+	clerkID = c.ID
 	cr, err := l.Platform.VerifyCode(ctx, code)
 	if err != nil {
 		return LookupResult{}, CodeResult{}, err

@@ -17,7 +17,7 @@ import (
 func TestLookupFallsBackToCache(t *testing.T) {
 	r := newRig(t, "")
 	ctx := context.Background()
-	l := &app.Lookup{Platform: r.client, Cache: r.db, DeviceID: r.device}
+	l := &app.Lookup{Platform: r.client, Cache: r.db, DeviceID: r.device, Session: r.client.Session}
 	res, err := l.Resident(ctx, "c0107", app.IDTypeIDCard, "500106194912310029")
 	if err != nil || res.FromCache || res.Resident.Name != "张三" || len(res.Cards) != 1 {
 		t.Fatalf("online: %+v, %v", res, err)
@@ -47,7 +47,7 @@ func TestLookupFallsBackToCache(t *testing.T) {
 	if _, err := l.Resident(ctx, "c0107", app.IDTypeIDCard, "500106194203080048"); !errors.Is(err, app.ErrOffline) {
 		t.Errorf("never looked up, offline: %v", err)
 	}
-	stale := &app.Lookup{Platform: r.client, Cache: r.db, Clock: laterClock(8 * 24 * time.Hour)}
+	stale := &app.Lookup{Platform: r.client, Cache: r.db, Clock: laterClock(8 * 24 * time.Hour), Session: r.client.Session}
 	if _, err := stale.Resident(ctx, "c0107", app.IDTypeIDCard, "500106194912310029"); !errors.Is(err, app.ErrOffline) {
 		t.Errorf("cache past its retention answered: %v", err)
 	}

@@ -24,7 +24,13 @@ const (
 	OfflineLockFor     = 15 * time.Minute
 	// OfflineMinWork is the least time one verifier derivation should take (brute-force cost).
 	OfflineMinWork = 100 * time.Millisecond
+	// DefaultOfflineMaxAge is how long a verifier serves without an online sign-in of its clerk.
+	DefaultOfflineMaxAge = 7 * 24 * time.Hour
 )
+
+// ErrOfflineExpired means the clerk has not signed in with the platform for longer than the
+// offline verifier may serve (OfflineLogins.MaxAge): the platform is needed once more.
+var ErrOfflineExpired = errors.New("offline sign-in has expired: sign in once while the platform is reachable")
 
 // ErrNoOfflineLogin means this clerk has never signed in on this computer while it was online.
 var ErrNoOfflineLogin = errors.New("this clerk has not signed in on this computer while online")
@@ -43,6 +49,7 @@ var ErrOfflineBadPassword = errors.New("wrong clerk ID or password (checked on t
 type SecretStore interface {
 	Secret(ctx context.Context, key string) ([]byte, error)
 	SetSecret(ctx context.Context, key string, value []byte) error
+	DeleteSecret(ctx context.Context, key string) error
 }
 
 // OfflineLogins checks clerks' passwords without the platform.
@@ -51,6 +58,9 @@ type OfflineLogins struct {
 	Clock Clock
 	// Iterations fixes the PBKDF2 work (tests); 0 tunes it to OfflineMinWork on this computer.
 	Iterations int
+	// MaxAge is how long after the clerk's last online sign-in the verifier still serves; 0 means
+	// DefaultOfflineMaxAge.
+	MaxAge time.Duration
 
 	mu    sync.Mutex
 	tuned int
@@ -65,6 +75,7 @@ type offlineRecord struct {
 	Failures    int    `json:"failures"`
 	LockedUntil int64  `json:"lockedUntil"` // Unix seconds
 	LastSeen    int64  `json:"lastSeen"`    // the latest time this record saw: a clock set back never goes below it
+	OnlineAt    int64  `json:"onlineAt"`    // Unix seconds of the last sign-in the platform accepted; 0 (older records): expired
 }
 
 func offlineKey(clerkID string) string { return "offline-login/" + clerkID }
@@ -80,8 +91,25 @@ func (o *OfflineLogins) Remember(ctx context.Context, c Clerk, password string) 
 	if err != nil {
 		return err
 	}
-	rec := offlineRecord{Clerk: c, Salt: salt, Iterations: iter, Verifier: v, LastSeen: o.now().Unix()}
+	now := o.now().Unix()
+	rec := offlineRecord{Clerk: c, Salt: salt, Iterations: iter, Verifier: v, LastSeen: now, OnlineAt: now}
 	return o.save(ctx, rec)
+}
+
+// Forget drops a clerk's verifier: the platform says the password changed or the clerk is no
+// longer (BAD_CREDENTIALS, FORBIDDEN at sign-in), or it has expired.
+func (o *OfflineLogins) Forget(ctx context.Context, clerkID string) error {
+	if err := o.Store.DeleteSecret(ctx, offlineKey(clerkID)); err != nil {
+		return fmt.Errorf("forget the offline verifier: %w", err)
+	}
+	return nil
+}
+
+func (o *OfflineLogins) maxAge() time.Duration {
+	if o.MaxAge <= 0 {
+		return DefaultOfflineMaxAge
+	}
+	return o.MaxAge
 }
 
 // SignIn checks a password without the platform and returns the clerk it was remembered for.
@@ -99,6 +127,12 @@ func (o *OfflineLogins) SignIn(ctx context.Context, clerkID, password string) (C
 	}
 	now := max(o.now().Unix(), rec.LastSeen)
 	rec.LastSeen = now
+	if now-rec.OnlineAt > int64(o.maxAge()/time.Second) {
+		if err := o.Forget(ctx, clerkID); err != nil {
+			return Clerk{}, err
+		}
+		return Clerk{}, ErrOfflineExpired
+	}
 	if now < rec.LockedUntil {
 		return Clerk{}, &OfflineLockedError{Until: time.Unix(rec.LockedUntil, 0)}
 	}

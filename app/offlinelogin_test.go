@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -23,6 +24,13 @@ func (s *memSecrets) SetSecret(_ context.Context, k string, v []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m[k] = append([]byte(nil), v...)
+	return nil
+}
+
+func (s *memSecrets) DeleteSecret(_ context.Context, k string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, k)
 	return nil
 }
 
@@ -89,4 +97,49 @@ func containsBytes(b, sub []byte) bool {
 		}
 	}
 	return false
+}
+
+// TestOfflineVerifierExpires: a verifier serves MaxAge (default 7 days) after the clerk's last
+// online sign-in, then it is dropped; a clock set back does not bring it back; a record from
+// before expiry was kept (no onlineAt) counts as expired.
+func TestOfflineVerifierExpires(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, Shanghai)
+	for _, tc := range []struct {
+		maxAge, after time.Duration
+		ok            bool
+	}{
+		{0, 7*24*time.Hour - time.Minute, true},
+		{0, 7*24*time.Hour + time.Minute, false},
+		{24 * time.Hour, 23 * time.Hour, true},
+		{24 * time.Hour, 25 * time.Hour, false},
+	} {
+		clock := &movableClock{t: start}
+		store := &memSecrets{m: map[string][]byte{}}
+		o := &OfflineLogins{Store: store, Clock: clock, Iterations: 1000, MaxAge: tc.maxAge}
+		if err := o.Remember(ctx, Clerk{ID: "c0301"}, "pw"); err != nil {
+			t.Fatal(err)
+		}
+		clock.t = start.Add(tc.after)
+		_, err := o.SignIn(ctx, "c0301", "pw")
+		if tc.ok != (err == nil) || !tc.ok && !errors.Is(err, ErrOfflineExpired) {
+			t.Errorf("max %v, %v later: %v", tc.maxAge, tc.after, err)
+		}
+		if !tc.ok {
+			clock.t = start // set back: the verifier is gone, not just refused
+			if _, err := o.SignIn(ctx, "c0301", "pw"); !errors.Is(err, ErrNoOfflineLogin) {
+				t.Errorf("expired verifier after the clock was set back: %v", err)
+			}
+		}
+	}
+	store := &memSecrets{m: map[string][]byte{}}
+	o := &OfflineLogins{Store: store, Iterations: 1000}
+	o.Remember(ctx, Clerk{ID: "c0107"}, "pw")
+	var rec map[string]any
+	json.Unmarshal(store.m[offlineKey("c0107")], &rec)
+	delete(rec, "onlineAt")
+	store.m[offlineKey("c0107")], _ = json.Marshal(rec)
+	if _, err := o.SignIn(ctx, "c0107", "pw"); !errors.Is(err, ErrOfflineExpired) {
+		t.Errorf("a verifier from before expiry was recorded: %v", err)
+	}
 }

@@ -55,6 +55,9 @@ type Operations struct {
 	ServerOffset func() time.Duration
 	// Kick, when set, wakes the sync engine after a new operation.
 	Kick func()
+	// Session is the signed-in clerk (Sessions.Current). Every operation is that clerk's, and the
+	// role table (MayOperate) decides what they may queue; with no session nothing is queued.
+	Session func() (ClerkSession, bool)
 
 	waitMu      sync.Mutex   // guards the last count of waiting operations (SY-2)
 	waitChecked time.Time    // when it was taken
@@ -63,7 +66,8 @@ type Operations struct {
 
 // OpRequest is one confirmed business action.
 type OpRequest struct {
-	Type        string // OpCardTempLoss, …
+	Type string // OpCardTempLoss, …
+	// ClerkID, when set, must be the signed-in clerk; the operation is always the session's clerk's.
 	ClerkID     string
 	ResidentSSN string // orders the resident's operations; "" for none
 	// Payload is marshalled once, here; the bytes are kept and resent unchanged for ever (SY-1).
@@ -91,11 +95,14 @@ func (s *Operations) now() time.Time {
 // Enqueue writes the operation (with a new UUID opId), its audit record and the cached residents
 // in one transaction, then wakes the sync engine. The clerk is told "queued" only after it returns.
 func (s *Operations) Enqueue(ctx context.Context, req OpRequest) (Operation, error) {
-	if req.Type == "" || req.ClerkID == "" {
-		return Operation{}, errors.New("enqueue: an operation needs a type and a clerk")
+	if req.Type == "" {
+		return Operation{}, errors.New("enqueue: an operation needs a type")
 	}
 	payload, err := marshalPayload(req.Payload)
 	if err != nil {
+		return Operation{}, fmt.Errorf("enqueue %s: %w", req.Type, err)
+	}
+	if req.ClerkID, err = s.authorize(ctx, req.ClerkID, req.Type, payload); err != nil {
 		return Operation{}, fmt.Errorf("enqueue %s: %w", req.Type, err)
 	}
 	if err := s.checkWaiting(ctx, s.now()); err != nil {
@@ -163,6 +170,10 @@ func (s *Operations) DiscardDeadLetter(ctx context.Context, opID, clerkID, reaso
 	if strings.TrimSpace(reason) == "" {
 		return errors.New("discard: a reason is required")
 	}
+	clerkID, err := s.sessionClerk(clerkID)
+	if err != nil {
+		return fmt.Errorf("discard %s: %w", opID, err)
+	}
 	ev := AuditEvent{ClerkID: clerkID, DeviceID: s.DeviceID, Event: "op.discarded", Object: opID, Result: "OK", Reason: reason}
 	return s.Store.Resolve(ctx, opID, "DISCARDED: "+reason, clerkID, Change{Audit: []AuditEvent{ev}})
 }
@@ -201,6 +212,9 @@ func (s *Operations) ResolveConflict(ctx context.Context, opID, clerkID string, 
 		return nil, fmt.Errorf("resolve: operation %s is %s, not in conflict", opID, old.State)
 	}
 	if d == KeepPlatformVersion {
+		if clerkID, err = s.sessionClerk(clerkID); err != nil {
+			return nil, fmt.Errorf("resolve %s: %w", opID, err)
+		}
 		ev := AuditEvent{ClerkID: clerkID, DeviceID: s.DeviceID, Event: "op.conflict.kept", Object: opID, Result: "OK", Reason: reason}
 		return nil, s.Store.Resolve(ctx, opID, "KEPT_PLATFORM: "+reason, clerkID, Change{Audit: []AuditEvent{ev}})
 	}
@@ -215,6 +229,10 @@ func (s *Operations) ResolveConflict(ctx context.Context, opID, clerkID string, 
 func (s *Operations) replace(ctx context.Context, old OpRecord, clerkID string, payload json.RawMessage, how, reason string) (Operation, error) {
 	if !json.Valid(payload) {
 		return Operation{}, errors.New("the new payload is not JSON")
+	}
+	clerkID, err := s.authorize(ctx, clerkID, old.Type, payload)
+	if err != nil {
+		return Operation{}, fmt.Errorf("%s %s: %w", strings.ToLower(how), old.OpID, err)
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
@@ -261,4 +279,56 @@ func (s *Operations) RetryNow(ctx context.Context) error {
 		s.Kick()
 	}
 	return nil
+}
+
+// sessionClerk is the signed-in clerk's ID; a caller naming another clerk is refused (an
+// operation's clerkId is always the session's clerk, platform-api §5.1).
+func (s *Operations) sessionClerk(claimed string) (string, error) {
+	c, err := s.clerk(claimed)
+	if err != nil {
+		return "", err
+	}
+	return c.ID, nil
+}
+
+func (s *Operations) clerk(claimed string) (Clerk, error) {
+	if s.Session == nil {
+		return Clerk{}, ErrNotSignedIn
+	}
+	sess, ok := s.Session()
+	if !ok {
+		return Clerk{}, ErrNotSignedIn
+	}
+	if claimed != "" && claimed != sess.Clerk.ID {
+		return sess.Clerk, Forbidden("操作只能以当前登录的工作人员名义办理")
+	}
+	return sess.Clerk, nil
+}
+
+// authorize binds an operation to the signed-in clerk and checks the role table; a refusal is
+// audited (security.md ML-7: failures too) and returned as a Forbidden error.
+func (s *Operations) authorize(ctx context.Context, claimed, typ string, payload json.RawMessage) (string, error) {
+	c, err := s.clerk(claimed)
+	if errors.Is(err, ErrNotSignedIn) {
+		return "", err
+	}
+	if err == nil {
+		err = MayOperate(c, typ, payload)
+	}
+	if err != nil {
+		ev := AuditEvent{ClerkID: c.ID, DeviceID: s.DeviceID, Event: "op.refused", Object: typ, Result: "DENIED", Reason: refusalReason(err)}
+		if aerr := s.Store.Commit(ctx, Change{Audit: []AuditEvent{ev}}); aerr != nil {
+			return "", errors.Join(err, fmt.Errorf("audit the refusal: %w", aerr))
+		}
+		return "", err
+	}
+	return c.ID, nil
+}
+
+func refusalReason(err error) string {
+	var pe *PlatformError
+	if errors.As(err, &pe) {
+		return pe.Message
+	}
+	return err.Error()
 }

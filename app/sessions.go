@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 )
 
 // Sessions signs clerks in and out at this counter: every attempt is audited (security.md ML-7;
@@ -19,6 +21,30 @@ type Sessions struct {
 	// Offline, when set, remembers accepted passwords and signs clerks in without the platform
 	// (security.md ML-2); nil: the platform is needed to sign in.
 	Offline *OfflineLogins
+
+	// OnEnded, when set, is told after the platform ended the session (Ended): the workbench asks
+	// the clerk to sign in again.
+	OnEnded func()
+
+	mu      sync.Mutex
+	current *ClerkSession // the signed-in clerk, online or offline; nil when nobody is
+}
+
+// Current is the clerk signed in at this counter (online or checked on this computer), or false.
+// Operations and look-ups act only as this clerk (platform-api §5.1 clerk binding).
+func (s *Sessions) Current() (ClerkSession, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current == nil {
+		return ClerkSession{}, false
+	}
+	return *s.current, true
+}
+
+func (s *Sessions) setCurrent(sess *ClerkSession) {
+	s.mu.Lock()
+	s.current = sess
+	s.mu.Unlock()
 }
 
 // SignIn opens a platform session for the clerk; when the platform cannot be reached it signs
@@ -44,16 +70,41 @@ func (s *Sessions) SignIn(ctx context.Context, clerkID, password string) (ClerkS
 	if err != nil {
 		return ClerkSession{}, err
 	}
+	s.setCurrent(&sess)
 	if s.Engine != nil && s.Engine.Status().Halt == HaltNeedsLogin {
 		s.Engine.Resume()
 	}
 	return sess, nil
 }
 
+// Ended is told by the platform client that the platform ended the clerk's session
+// (TOKEN_EXPIRED). The password is not kept, so nothing signs in again silently: the end is
+// audited, sending waits (HaltNeedsLogin), and OnEnded (the workbench) asks the clerk to sign in;
+// that sign-in is audited like any other.
+func (s *Sessions) Ended() {
+	s.mu.Lock()
+	cur, fn := s.current, s.OnEnded
+	s.mu.Unlock()
+	ev := AuditEvent{DeviceID: s.DeviceID, Event: "session.ended", Result: "OK", Reason: "TOKEN_EXPIRED"}
+	if cur != nil {
+		ev.ClerkID, ev.Object = cur.Clerk.ID, cur.Clerk.ID
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.Store.Commit(ctx, Change{Audit: []AuditEvent{ev}}) // best effort: the session is over either way
+	if fn != nil {
+		fn()
+	}
+}
+
 // SignOut ends the session on the platform (and locally, also when the platform is away).
 func (s *Sessions) SignOut(ctx context.Context) error {
-	sess, ok := s.Platform.Session()
+	sess, ok := s.Current()
+	if !ok {
+		sess, ok = s.Platform.Session()
+	}
 	err := s.Platform.Logout(ctx)
+	s.setCurrent(nil)
 	if ok {
 		ev := AuditEvent{ClerkID: sess.Clerk.ID, DeviceID: s.DeviceID, Event: "logout", Object: sess.Clerk.ID, Result: "OK"}
 		if aerr := s.Store.Commit(ctx, Change{Audit: []AuditEvent{ev}}); aerr != nil {
@@ -72,6 +123,13 @@ func (s *Sessions) offline(ctx context.Context, clerkID, password string, sess C
 			return sess, fmt.Errorf("remember the password for offline sign-in: %w", rerr)
 		}
 		return sess, nil
+	case PlatformCode(err) == CodeBadCredentials || PlatformCode(err) == CodeForbidden:
+		// The platform no longer takes this password (changed) or this clerk (revoked): the
+		// verifier must not let them in offline either.
+		if ferr := s.Offline.Forget(ctx, clerkID); ferr != nil {
+			return sess, errors.Join(err, ferr)
+		}
+		return sess, err
 	case errors.Is(err, ErrOffline):
 		c, oerr := s.Offline.SignIn(ctx, clerkID, password)
 		if errors.Is(oerr, ErrNoOfflineLogin) {

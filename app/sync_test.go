@@ -79,7 +79,7 @@ func newRig(t *testing.T, faults string) *rig {
 	if err := r.eng.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	r.ops = &app.Operations{Store: r.db, DeviceID: res.DeviceID, ServerOffset: r.client.Offset, Kick: r.eng.Kick}
+	r.ops = &app.Operations{Store: r.db, DeviceID: res.DeviceID, ServerOffset: r.client.Offset, Kick: r.eng.Kick, Session: r.client.Session}
 	return r
 }
 
@@ -381,6 +381,14 @@ func TestSyncHalts(t *testing.T) {
 				t.Fatalf("DrainAll while halted: %v", err)
 			}
 			r.setBefore(nil)
+			if tt.code == app.CodeTokenExpired {
+				if _, ok := r.client.Session(); ok {
+					t.Fatal("the client kept a session the platform ended")
+				}
+				if _, err := r.client.Login(ctx, "c0107", sim.DemoPassword); err != nil { // the clerk signs in again
+					t.Fatal(err)
+				}
+			}
 			r.eng.Resume()
 			r.ops.RetryNow(ctx)
 			r.drain()
@@ -545,10 +553,10 @@ func TestSignInResumesSync(t *testing.T) {
 	r := newRig(t, "")
 	ctx := context.Background()
 	s := &app.Sessions{Platform: r.client, Store: r.db, Engine: r.eng, DeviceID: r.device}
+	op := r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), "")) // queued, then the clerk leaves
 	if err := s.SignOut(ctx); err != nil {
 		t.Fatal(err)
 	}
-	op := r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), ""))
 	if _, err := r.eng.PushOnce(ctx); !errors.Is(err, app.ErrSyncHalted) || r.eng.Status().Halt != app.HaltNeedsLogin {
 		t.Fatalf("push without a session: %v %+v", err, r.eng.Status())
 	}
@@ -558,14 +566,15 @@ func TestSignInResumesSync(t *testing.T) {
 	if r.eng.Status().Halt != app.HaltNeedsLogin {
 		t.Fatal("a failed sign-in resumed the sync")
 	}
-	if sess, err := s.SignIn(ctx, "c0108", sim.DemoPassword); err != nil || sess.Clerk.Name != "王芳" {
+	// v1.1 binds an operation to the session's clerk: the clerk who queued it signs in again.
+	if sess, err := s.SignIn(ctx, "c0107", sim.DemoPassword); err != nil || sess.Clerk.Name != "李敏" {
 		t.Fatalf("sign in: %+v, %v", sess, err)
 	}
 	if r.eng.Status().Halt != app.HaltNone {
 		t.Fatal("sign-in did not resume the sync")
 	}
 	r.drain()
-	r.appliedOnce(op) // sent under c0108's session, still as c0107's operation
+	r.appliedOnce(op) // sent under c0107's new session, as c0107's operation
 	if stats, _ := r.sim.Ops(); stats[0].OpID != op.OpID || stats[0].ClerkID != "c0107" {
 		t.Fatalf("platform ops %+v: the operation must keep the clerk who confirmed it", stats)
 	}

@@ -14,6 +14,7 @@ import (
 	"ykt/app/pii"
 	"ykt/assets"
 	"ykt/devices/pcsctest"
+	"ykt/platform/sim"
 )
 
 var pcscd *pcsctest.Daemon
@@ -82,10 +83,12 @@ func TestCardReadJSON(t *testing.T) {
 	if code != exitOK || errOut != "" {
 		t.Fatalf("card read: %d %q", code, errOut)
 	}
+	// Masked: nothing beside the masked number gives its hidden digits back (no birth date, sex,
+	// category or check-digit verdict).
 	want := `{"reader":"Virtual PCD 00 00","atr":"3B6C00000A4953535345000000000001",` +
-		`"ssc":{"cardIdCode":"500100*","regionCode":"500100","category":"3","specVersion":"3.00","issuerCode":"915600000250010050010001",` +
+		`"ssc":{"cardIdCode":"500100*","regionCode":"500100","category":"","specVersion":"3.00","issuerCode":"915600000250010050010001",` +
 		`"issueDate":"2021-12-03","expiryDate":"2031-12-02","cardNo":"X00000019","cardNoValid":true,` +
-		`"ssn":"500106********0029","ssnValid":true,"name":"张*","sex":"2","nation":"01","birthPlace":"500106","birthDate":"1949-12-31",` +
+		`"ssn":"500106********0029","ssnValid":null,"name":"张*","sex":null,"nation":"01","birthPlace":"500106","birthDate":null,` +
 		`"holderProtected":false},` +
 		`"bank":{"aid":"A000000333010101","label":"PBOC DEBIT","pan":"621226*********0025","expiry":"2031-12"}}` + "\n"
 	if out != want {
@@ -94,26 +97,86 @@ func TestCardReadJSON(t *testing.T) {
 	if leaks := pii.FindLeaks(out); len(leaks) > 0 {
 		t.Errorf("masked output leaks %q", leaks)
 	}
-	code, out, _ = runCLI(t, "card", "read", "--json", "--reveal", "--data-dir", dir)
+	// The text form says no more.
+	code, out, _ = runCLI(t, "card", "read", "--data-dir", dir)
+	if code != exitOK || !strings.Contains(out, "X00000019 (check character OK)") || !strings.Contains(out, "500106********0029") ||
+		strings.Contains(out, "1949") || strings.Contains(out, "check digit") {
+		t.Errorf("text: %d\n%s", code, out)
+	}
+}
+
+// TestCardReadReveal: --reveal needs a clerk checked by the platform, a reason and an enrolled data
+// directory; the audit log names the clerk and the reason; a hall clerk sees the bank account
+// masked still (bank staff and supervisors only).
+func TestCardReadReveal(t *testing.T) {
+	simCard(t)
+	dir := t.TempDir()
+	t.Setenv("YKT_TEST_PW", sim.DemoPassword)
+	t.Setenv("YKT_TEST_BAD", "wrong")
+	for _, args := range [][]string{
+		{"--reveal"},
+		{"--reveal", "--clerk", "c0107", "--password-env", "YKT_TEST_PW"},
+		{"--reveal", "--clerk", "c0107", "--reason", "核对身份"},
+		{"--clerk", "c0107"},
+	} {
+		if code, _, errOut := runCLI(t, append([]string{"card", "read", "--data-dir", dir}, args...)...); code != exitUsage || errOut == "" {
+			t.Errorf("%v: %d %q", args, code, errOut)
+		}
+	}
+	reveal := []string{"card", "read", "--json", "--data-dir", dir, "--reveal", "--clerk", "c0901", "--password-env", "YKT_TEST_PW", "--reason", "核对身份"}
+	if code, out, errOut := runCLI(t, reveal...); code != exitFailure || !strings.Contains(errOut, "enrolled") || out != "" {
+		t.Errorf("reveal in a data directory that is not enrolled: %d %q %q", code, out, errOut)
+	}
+	_, url := startSim(t, "")
+	if code, _, errOut := runCLI(t, "enroll", "--data-dir", dir, "--platform", url, "--code", "DEMO-0005", "--hall", sim.DemoHall, "--window", "07"); code != exitOK {
+		t.Fatalf("enroll: %d %q", code, errOut)
+	}
+	bad := append(append([]string(nil), reveal[:8]...), "--password-env", "YKT_TEST_BAD", "--reason", "x")
+	if code, out, _ := runCLI(t, bad...); code != exitFailure || out != "" {
+		t.Errorf("reveal with a wrong password: %d %q", code, out)
+	}
+	code, out, errOut := runCLI(t, reveal...)
 	var got struct {
 		SSC struct {
-			SSN, Name, CardIDCode string
+			SSN, Name, CardIDCode, BirthDate string
 		}
 		Bank struct{ PAN string }
 	}
 	if code != exitOK || json.Unmarshal([]byte(out), &got) != nil || got.SSC.SSN != "500106194912310029" || got.SSC.Name != "张三" ||
-		got.SSC.CardIDCode != "500100D15600000500BF7C7A48FB4966" || got.Bank.PAN != "6212261000000000025" {
-		t.Fatalf("revealed: %d %s", code, out)
+		got.SSC.CardIDCode != "500100D15600000500BF7C7A48FB4966" || got.SSC.BirthDate != "1949-12-31" || got.Bank.PAN != "6212261000000000025" {
+		t.Fatalf("revealed by a supervisor: %d %s %q", code, out, errOut)
 	}
-	// Both reads and the reveal are in the audit chain.
-	code, out, _ = runCLI(t, "audit", "verify", "--data-dir", dir)
-	if code != exitOK || !strings.Contains(out, "intact: 3 records") {
-		t.Errorf("audit after two reads and a reveal: %d %q", code, out)
+	hall := append([]string(nil), reveal...)
+	hall[7] = "c0107"
+	if code, out, _ = runCLI(t, hall...); code != exitOK || !strings.Contains(out, `"ssn":"500106194912310029"`) || !strings.Contains(out, `"pan":"621226*********0025"`) {
+		t.Errorf("revealed by a hall clerk: %d %s", code, out)
 	}
-	// The text form.
-	code, out, _ = runCLI(t, "card", "read", "--data-dir", dir)
-	if code != exitOK || !strings.Contains(out, "X00000019 (check character OK)") || !strings.Contains(out, "500106********0029") {
-		t.Errorf("text: %d\n%s", code, out)
+	env, err := openEnvironment(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	evs, err := env.db.AuditEvents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reveals := 0
+	for _, ev := range evs {
+		if ev.Event == "pi.reveal" {
+			reveals++
+			if ev.ClerkID != "c0901" && ev.ClerkID != "c0107" || ev.Reason != "ykt card read --reveal: 核对身份" {
+				t.Errorf("reveal record %+v", ev)
+			}
+		}
+		if ev.Event == "card.read" && ev.ClerkID == "" {
+			t.Errorf("card read without a clerk: %+v", ev)
+		}
+	}
+	if reveals != 2 {
+		t.Errorf("%d reveals audited, want 2", reveals)
+	}
+	if rep, err := env.db.VerifyAudit(context.Background()); err != nil || rep.Break != nil {
+		t.Errorf("audit chain: %+v %v", rep, err)
 	}
 }
 

@@ -81,6 +81,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 		defer demo.unplug()
 	}
 	wb := desk.NewWorkbench(a, w, deps)
+	ctr.sync.Sessions.OnEnded = wb.SessionEnded // the platform ended the session: sign in again
 	w.Resize(desk.WindowSize)
 	w.SetMaster()
 	w.SetOnClosed(func() { wb.Close(); resident.Close() })
@@ -92,9 +93,10 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 			env.log.Warn("platform not reachable at start", "err", err)
 		}
 	}()
-	go watchCards(ctx, env, ctr.sync.Client, wb)
+	who := readerOf(ctr)
+	go watchCards(ctx, env, wb, who)
 	if *idReader != "" {
-		go watchIDReader(ctx, env, *idReader, wb)
+		go watchIDReader(ctx, env, *idReader, wb, who)
 	}
 	if *qrScanner != "" {
 		go watchScanner(ctx, env, *qrScanner, wb)
@@ -208,20 +210,31 @@ func demoClerks() []app.Clerk {
 	return out
 }
 
+// readerOf is the start of a device read's audit record: the signed-in clerk who reads (PI-8:
+// every card read names its clerk), this device, and the server-corrected time.
+func readerOf(ctr *counterSide) func() app.AuditEvent {
+	return func() app.AuditEvent {
+		ev := app.AuditEvent{DeviceID: ctr.ws.DeviceID, ServerAt: ctr.sync.Client.Now()}
+		if s, ok := ctr.sync.Sessions.Current(); ok {
+			ev.ClerkID = s.Clerk.ID
+		}
+		return ev
+	}
+}
+
 // watchCards reads every card inserted in a PC/SC reader while the desk takes cards (a clerk
 // signed in, not locked) and hands it to the workbench; every read is audited (PI-8) by the
 // resident's blind index before the desk shows it — no audit record, no identification. The
-// record names the device and the clerk whose platform session is open.
-func watchCards(ctx context.Context, env *environment, pf app.Platform, wb *desk.Workbench) {
+// record names the device, the clerk whose session is open and the server-corrected time.
+func watchCards(ctx context.Context, env *environment, wb *desk.Workbench, who func() app.AuditEvent) {
 	reader := &devices.PCSC{}
-	ws, _ := env.workstation(ctx) // the device in the audit record; "" when not enrolled
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
 		if ev.Kind != app.CardInserted || !wb.AcceptsDevices() {
 			return
 		}
 		go func() {
 			read, err := reader.ReadCard(ctx, ev.Reader)
-			audit := deskCardRead(ws.DeviceID, pf, ev.Reader, read, err)
+			audit := deskCardRead(who(), ev.Reader, read, err)
 			if aerr := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); aerr != nil {
 				env.log.Error("audit card read", "err", aerr)
 				wb.CardUnreadable(fmt.Errorf("audit card read: %w", aerr))
@@ -236,20 +249,17 @@ func watchCards(ctx context.Context, env *environment, pf app.Platform, wb *desk
 	})
 }
 
-// deskCardRead is the audit record of a card read at the desk (app.CardReadAudit, the format
-// `ykt card read` writes too) with this device and the clerk whose platform session is open.
-func deskCardRead(deviceID string, pf app.Platform, reader string, read *app.CardRead, err error) app.AuditEvent {
+// deskCardRead is the audit record of a card read at the desk: app.CardReadAudit's format (the
+// same as ykt card read's), with the device, the clerk and the server time of who.
+func deskCardRead(who app.AuditEvent, reader string, read *app.CardRead, err error) app.AuditEvent {
 	ev := app.CardReadAudit(reader, read, err)
-	ev.DeviceID = deviceID
-	if sess, ok := pf.Session(); ok {
-		ev.ClerkID = sess.Clerk.ID
-	}
+	ev.DeviceID, ev.ClerkID, ev.ServerAt = who.DeviceID, who.ClerkID, who.ServerAt
 	return ev
 }
 
 // watchIDReader polls a resident ID card reader on a serial port and hands each new card to the
 // workbench; reads are audited by blind index, the photo is never kept.
-func watchIDReader(ctx context.Context, env *environment, port string, wb *desk.Workbench) {
+func watchIDReader(ctx context.Context, env *environment, port string, wb *desk.Workbench, who func() app.AuditEvent) {
 	r, closer, err := idcard.Open(port, 0)
 	if err != nil {
 		env.log.Error("ID card reader", "port", port, "err", err)
@@ -269,7 +279,8 @@ func watchIDReader(ctx context.Context, env *environment, port string, wb *desk.
 		case c.IDNumber != last:
 			last = c.IDNumber
 			c.Photo = nil // never kept (cards.md §4.2)
-			audit := app.AuditEvent{Event: "idcard.read", Result: "OK", SubjectSSN: c.IDNumber, Reason: port}
+			audit := who()
+			audit.Event, audit.Result, audit.SubjectSSN, audit.Reason = "idcard.read", "OK", c.IDNumber, port
 			if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); err != nil {
 				env.log.Error("audit ID card read", "err", err)
 				continue // fail closed: no audit record, no identification

@@ -29,7 +29,7 @@ func runEnroll(ctx context.Context, args []string, out, errOut io.Writer) int {
 	hall := fs.String("hall", "", "hall (service point) code, e.g. 500106-ZWZX")
 	window := fs.String("window", "", "window number, e.g. 07")
 	caFile := fs.String("ca", "", "PEM file of the CA bundle that signs the platform's certificate (default: the system's roots)")
-	pin := fs.String("pin", "", "optional: hex SHA-256 of the public key of a CA that must be in the platform's chain")
+	pin := fs.String("pin", "", "hex SHA-256 of the platform's public key (or of a CA's in its chain), as the platform's administrator gives it; without it the key seen on first contact is recorded and shown")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -60,6 +60,10 @@ func runEnroll(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return exitFailure
 	}
 	fmt.Fprintf(out, "enrolled: device %s at %s (%s), window %s\n", res.DeviceID, res.HallName, res.HallCode, *window)
+	if res.pin != "" && *pin == "" {
+		fmt.Fprintf(out, "platform key pin (SHA-256 of its public key), recorded on first contact:\n  %s\n"+
+			"compare it with the pin the platform's administrator gives you; from now on this computer talks to no other key\n", res.pin)
+	}
 	return exitOK
 }
 
@@ -70,27 +74,39 @@ type platformSettings struct {
 	PinnedCA string
 }
 
+// enrolled is an enrollment's result with the platform key pin now recorded ("" over plain
+// loopback HTTP, which has no key).
+type enrolled struct {
+	app.EnrollmentResult
+	pin string
+}
+
 // errAlreadyEnrolled refuses a second enrollment of one data directory.
 var errAlreadyEnrolled = errors.New("this computer is already enrolled; use a new data directory to enroll it again")
 
 // enrollDevice enrolls the data directory's computer (used by `ykt enroll` and by demo mode): one
 // POST /devices/enroll, never retried; the device secret is sealed; the workstation settings
 // (hall.code, hall.name, window.no, device.id — written last) and an audit record follow.
-func enrollDevice(ctx context.Context, env *environment, ps platformSettings, e app.Enrollment) (app.EnrollmentResult, error) {
+func enrollDevice(ctx context.Context, env *environment, ps platformSettings, e app.Enrollment) (enrolled, error) {
 	if id, err := env.db.Setting(ctx, settingDeviceID); err != nil {
-		return app.EnrollmentResult{}, err
+		return enrolled{}, err
 	} else if id != "" {
-		return app.EnrollmentResult{}, errAlreadyEnrolled
+		return enrolled{}, errAlreadyEnrolled
 	}
 	client, err := platform.New(platform.Config{BaseURL: ps.URL, CABundle: ps.CA, PinnedCA: ps.PinnedCA})
 	if err != nil {
-		return app.EnrollmentResult{}, err
+		return enrolled{}, err
 	}
-	res, err := client.Enroll(ctx, e)
+	r, err := client.Enroll(ctx, e)
 	if err != nil {
 		env.log.Warn("enrollment failed", "code", app.PlatformCode(err), "err", err)
-		return app.EnrollmentResult{}, fmt.Errorf("enroll at %s: %w", ps.URL, err)
+		return enrolled{}, fmt.Errorf("enroll at %s: %w", ps.URL, err)
 	}
+	res := enrolled{EnrollmentResult: r, pin: ps.PinnedCA}
+	if res.pin == "" {
+		res.pin = client.PeerKey() // trust on first contact, shown to the administrator ("" over loopback http)
+	}
+	ps.PinnedCA = res.pin
 	if err := env.db.SetSecret(ctx, secretDevice, res.DeviceSecret); err != nil {
 		return res, err
 	}
@@ -104,7 +120,7 @@ func enrollDevice(ctx context.Context, env *environment, ps platformSettings, e 
 			return res, err
 		}
 	}
-	ev := app.AuditEvent{DeviceID: res.DeviceID, Event: "device.enroll", Object: e.HallCode + "/" + e.WindowNo, Result: "OK"}
+	ev := app.AuditEvent{DeviceID: res.DeviceID, Event: "device.enroll", Object: e.HallCode + "/" + e.WindowNo, Result: "OK", Reason: pinNote(res.pin)}
 	if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{ev}}); err != nil {
 		return res, err
 	}
@@ -143,4 +159,11 @@ func newPlatformClient(ctx context.Context, env *environment, observe func(error
 		cfg.CABundle = []byte(ca)
 	}
 	return platform.New(cfg)
+}
+
+func pinNote(pin string) string {
+	if pin == "" {
+		return "no key (loopback http)"
+	}
+	return "platform key pin " + pin
 }

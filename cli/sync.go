@@ -214,12 +214,13 @@ func openSync(ctx context.Context, env *environment) (*syncSession, error) {
 	eng := &app.SyncEngine{Store: env.db, Platform: client, Log: env.log, DeviceID: ws.DeviceID, Pull: puller.Pull}
 	probe.OnUp(eng.KickSoon) // the platform is back: send what waits, at a random moment (SY-11)
 	sessions := &app.Sessions{Platform: client, Store: env.db, Engine: eng, DeviceID: ws.DeviceID}
+	client.OnSessionEnded(sessions.Ended) // audited; the workbench asks the clerk to sign in again
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}
 	return &syncSession{
 		Client: client, Engine: eng, Probe: probe, Sessions: sessions, Pull: puller.Pull,
-		Operations: &app.Operations{Store: env.db, DeviceID: ws.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
-		Lookup:     &app.Lookup{Platform: client, Cache: env.db, DeviceID: ws.DeviceID},
+		Operations: &app.Operations{Store: env.db, DeviceID: ws.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick, Session: sessions.Current},
+		Lookup:     &app.Lookup{Platform: client, Cache: env.db, DeviceID: ws.DeviceID, Session: sessions.Current},
 	}, nil
 }

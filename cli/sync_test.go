@@ -50,7 +50,7 @@ func queueRecords(t *testing.T, dir string, n int) []string {
 	}
 	defer env.Close()
 	ws, _ := env.workstation(ctx)
-	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID}
+	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID, Session: signedIn("c0107", app.RoleCounter)}
 	gen := newRecordGen()
 	var ids []string
 	for i := 0; i < n; i++ {
@@ -118,7 +118,7 @@ func TestEnrollAndSyncCommands(t *testing.T) {
 	}
 	// A dead letter holds back its resident's next operation: --once says so and fails.
 	env, _ = openEnvironment(ctx, dir)
-	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID}
+	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID, Session: signedIn("c0107", app.RoleCounter)}
 	const ssn = "50010619850615003X"
 	ops.Enqueue(ctx, app.OpRequest{Type: app.OpInfoChange, ClerkID: "c0107", ResidentSSN: ssn,
 		Payload: map[string]any{"ssn": ssn, "expectedVersion": 1, "changes": map[string]any{"phone": "123"}}})
@@ -129,7 +129,7 @@ func TestEnrollAndSyncCommands(t *testing.T) {
 	env, _ = openEnvironment(ctx, dir)
 	_, rec := newRecordGen().next()
 	rec["ssn"] = ssn
-	(&app.Operations{Store: env.db, DeviceID: ws.DeviceID}).Enqueue(ctx, app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: ssn, Payload: rec})
+	(&app.Operations{Store: env.db, DeviceID: ws.DeviceID, Session: signedIn("c0107", app.RoleCounter)}).Enqueue(ctx, app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: ssn, Payload: rec})
 	env.Close()
 	code, _, errOut = runCLI(t, "sync", "run", "--once", "--data-dir", dir, "--clerk", "c0107", "--password-env", "YKT_TEST_PW")
 	if code != exitFailure || !strings.Contains(errOut, "dead letters or conflicts: 1 operations") {
@@ -419,5 +419,12 @@ func TestNextAttemptLine(t *testing.T) {
 		if !strings.HasPrefix(got, tc.want) || (tc.want == "") != (got == "") || strings.Contains(got, "1970") {
 			t.Errorf("%s: %q, want %q…", tc.name, got, tc.want)
 		}
+	}
+}
+
+// signedIn stands for a clerk of role signed in at the counter (the queue is theirs).
+func signedIn(clerkID, role string) func() (app.ClerkSession, bool) {
+	return func() (app.ClerkSession, bool) {
+		return app.ClerkSession{Clerk: app.Clerk{ID: clerkID, Roles: []string{role}}}, true
 	}
 }

@@ -148,3 +148,29 @@ func (db *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	}
 	return rep, nil
 }
+
+// AuditEvents lists the audit log in order (ykt audit show, tests); Object is as stored (a blind
+// index or a masked value), SubjectSSN is never filled.
+func (db *DB) AuditEvents(ctx context.Context) ([]app.AuditEvent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT at_ms, server_ms, clerk_id, device_id, event, object, result, reason
+		FROM audit ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("audit: read: %w", err)
+	}
+	defer rows.Close()
+	var out []app.AuditEvent
+	for rows.Next() {
+		var ev app.AuditEvent
+		var at int64
+		var server sql.NullInt64
+		if err := rows.Scan(&at, &server, &ev.ClerkID, &ev.DeviceID, &ev.Event, &ev.Object, &ev.Result, &ev.Reason); err != nil {
+			return nil, fmt.Errorf("audit: read row: %w", err)
+		}
+		ev.At = time.UnixMilli(at)
+		if server.Valid {
+			ev.ServerAt = time.UnixMilli(server.Int64)
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}

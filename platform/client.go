@@ -29,12 +29,14 @@ import (
 
 // Config configures a Client. Only BaseURL is required; DeviceID and Secret come from enrollment.
 type Config struct {
-	BaseURL  string // e.g. https://gw.example.gov.cn/ykt/api/v1; http:// only for loopback hosts
+	BaseURL  string // e.g. https://gw.example.gov.cn/ykt/api/v1; http:// only to a loopback IP literal
 	DeviceID string
 	Secret   []byte
 
 	CABundle []byte // PEM certificates trusted for the platform; nil: the system's roots
-	PinnedCA string // optional: hex SHA-256 of a CA's SubjectPublicKeyInfo that must be in the chain
+	// PinnedCA is optional: hex SHA-256 of the SubjectPublicKeyInfo of a certificate that must be in
+	// the verified chain, the platform's own (the pin enrollment records on first contact) or a CA's.
+	PinnedCA string
 
 	// Offset is the last known server-time offset (server − device); OnOffset is told new ones so
 	// they can be persisted.
@@ -59,12 +61,14 @@ type Client struct {
 	prefix string // the base URL's path, e.g. /ykt/api/v1
 	offset atomic.Int64
 
+	peerKey atomic.Value // string: the SPKI pin of the last TLS peer (enrollment records it)
+
 	mu      sync.Mutex
 	session *app.ClerkSession
-	creds   *credentials // kept for re-login on TOKEN_EXPIRED; wiped on Logout
+	// ended is told when the platform ends the session (TOKEN_EXPIRED). The password is never
+	// kept: the clerk signs in again (security.md ML-2, issue 10 point 5).
+	ended func()
 }
-
-type credentials struct{ clerkID, password string }
 
 var _ app.Platform = (*Client)(nil)
 
@@ -75,8 +79,11 @@ const (
 	keyAuth                   // request carries the bearer token
 )
 
+// ErrKeyMismatch means the platform presented a key this computer was not enrolled with.
+var ErrKeyMismatch = errors.New("the platform's certificate key does not match the pin recorded at enrollment: this may not be the platform; call the administrator")
+
 // ErrInsecureURL refuses plain HTTP to anything but loopback (platform-api §1).
-var ErrInsecureURL = errors.New("plain http is allowed only to a loopback address; use https")
+var ErrInsecureURL = errors.New("plain http is allowed only to a loopback IP address (127.0.0.1 or ::1, not a name); use https")
 
 // New checks the configuration and builds the client. Library-level retries are off (resty's
 // RetryCount 0): the client retries only look-ups and batches itself, signing every attempt anew.
@@ -98,14 +105,14 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("platform URL %s: no query, fragment or user info allowed", u.Redacted())
 	}
 	cfg = withDefaults(cfg)
-	tlsConf, err := tlsConfig(cfg)
+	c := &Client{cfg: cfg, prefix: u.EscapedPath()}
+	tlsConf, err := tlsConfig(cfg, c.sawPeer)
 	if err != nil {
 		return nil, err
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsConf
 	tr.MaxIdleConnsPerHost = 4
-	c := &Client{cfg: cfg, prefix: u.EscapedPath()}
 	c.offset.Store(int64(cfg.Offset))
 	c.rc = resty.New().
 		SetTransport(tr).
@@ -143,18 +150,34 @@ func withDefaults(cfg Config) Config {
 	return cfg
 }
 
+// isLoopback accepts only a loopback IP literal (127.0.0.0/8, ::1): a host name, localhost
+// included, is whatever the resolver or the hosts file says (platform-api §1, ML-4).
 func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
 
-// tlsConfig trusts the configured CA bundle (TLS 1.2+) and, with a pin, requires a CA of that
-// public key in the verified chain.
-func tlsConfig(cfg Config) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+// PeerKey is the pin (hex SHA-256 of the SubjectPublicKeyInfo) of the platform certificate of the
+// last TLS handshake, "" before one: enrollment records it on first contact.
+func (c *Client) PeerKey() string {
+	s, _ := c.peerKey.Load().(string)
+	return s
+}
+
+func (c *Client) sawPeer(cs tls.ConnectionState) {
+	if len(cs.PeerCertificates) > 0 {
+		sum := sha256.Sum256(cs.PeerCertificates[0].RawSubjectPublicKeyInfo)
+		c.peerKey.Store(hex.EncodeToString(sum[:]))
+	}
+}
+
+// tlsConfig trusts the configured CA bundle (TLS 1.2+) and, with a pin, requires a certificate of
+// that public key in the verified chain; saw hears every verified handshake.
+func tlsConfig(cfg Config, saw func(tls.ConnectionState)) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, VerifyConnection: func(cs tls.ConnectionState) error {
+		saw(cs)
+		return nil
+	}}
 	if len(cfg.CABundle) > 0 {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(cfg.CABundle) {
@@ -165,9 +188,10 @@ func tlsConfig(cfg Config) (*tls.Config, error) {
 	if cfg.PinnedCA != "" {
 		pin, err := hex.DecodeString(strings.ToLower(cfg.PinnedCA))
 		if err != nil || len(pin) != sha256.Size {
-			return nil, errors.New("CA pin: want 64 hex characters (SHA-256 of the CA's public key)")
+			return nil, errors.New("pin: want 64 hex characters (SHA-256 of a certificate's public key)")
 		}
 		tc.VerifyConnection = func(cs tls.ConnectionState) error {
+			saw(cs)
 			for _, chain := range cs.VerifiedChains {
 				for _, cert := range chain {
 					if sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo); bytes.Equal(sum[:], pin) {
@@ -175,7 +199,7 @@ func tlsConfig(cfg Config) (*tls.Config, error) {
 					}
 				}
 			}
-			return errors.New("the platform's certificate chain does not contain the pinned CA")
+			return ErrKeyMismatch
 		}
 	}
 	return tc, nil
@@ -276,7 +300,7 @@ func (c *Client) do(ctx context.Context, cl call) (reply, error) {
 			return reply{}, fmt.Errorf("%s %s: encode: %w", cl.method, cl.path, err)
 		}
 	}
-	skewFixed, relogged, replays := false, false, 0
+	skewFixed, replays := false, 0
 	for attempt := 0; ; {
 		rep, err := c.once(ctx, cl, body)
 		var pe *app.PlatformError
@@ -289,9 +313,8 @@ func (c *Client) do(ctx context.Context, cl call) (reply, error) {
 			case pe.Code == app.CodeReplayed && replays < 2:
 				replays++
 				continue
-			case pe.Code == app.CodeTokenExpired && cl.auth && !relogged && c.relogin(ctx) == nil:
-				relogged = true
-				continue
+			case pe.Code == app.CodeTokenExpired && cl.auth:
+				c.sessionEnded()
 			}
 		}
 		if err == nil || !cl.retry || attempt+1 >= c.cfg.Attempts || !retryable(err) {
@@ -405,15 +428,23 @@ func (c *Client) token() (string, bool) {
 	return c.session.Token, true
 }
 
-func (c *Client) relogin(ctx context.Context) error {
+// sessionEnded forgets a session the platform has ended and says so; the next call needs a new
+// sign-in by the clerk (no silent re-login: the password is not kept).
+func (c *Client) sessionEnded() {
 	c.mu.Lock()
-	cr := c.creds
+	had, fn := c.session != nil, c.ended
+	c.session = nil
 	c.mu.Unlock()
-	if cr == nil {
-		return app.ErrNotSignedIn
+	if had && fn != nil {
+		fn()
 	}
-	_, err := c.Login(ctx, cr.clerkID, cr.password)
-	return err
+}
+
+// OnSessionEnded sets what is told when the platform ends the clerk's session (TOKEN_EXPIRED).
+func (c *Client) OnSessionEnded(fn func()) {
+	c.mu.Lock()
+	c.ended = fn
+	c.mu.Unlock()
 }
 
 // decode unmarshals data into v and runs its contract check.
@@ -514,7 +545,7 @@ func (c *Client) Login(ctx context.Context, clerkID, password string) (app.Clerk
 		s.Clerk.BankCode = *d.Clerk.BankCode
 	}
 	c.mu.Lock()
-	c.session, c.creds = &s, &credentials{clerkID: clerkID, password: password}
+	c.session = &s
 	c.mu.Unlock()
 	return s, nil
 }
@@ -523,7 +554,7 @@ func (c *Client) Login(ctx context.Context, clerkID, password string) (app.Clerk
 func (c *Client) Logout(ctx context.Context) error {
 	_, err := c.do(ctx, call{method: http.MethodDelete, path: "/sessions/current", signed: true, auth: true, timeout: c.cfg.LookupTimeout})
 	c.mu.Lock()
-	c.session, c.creds = nil, nil
+	c.session = nil
 	c.mu.Unlock()
 	if errors.Is(err, app.ErrNotSignedIn) || app.PlatformCode(err) == app.CodeTokenExpired {
 		return nil

@@ -386,10 +386,25 @@ func TestSessions(t *testing.T) {
 	if err != nil || bs.Clerk.BankCode != "ICBC" || !bs.Clerk.HasRole(app.RoleBank) {
 		t.Fatalf("bank clerk: %+v, %v", bs, err)
 	}
-	// TOKEN_EXPIRED: the client signs in again with the kept credentials and goes on.
+	// TOKEN_EXPIRED: no silent re-login (the password is not kept): the session is gone, the
+	// owner is told once, and the clerk signs in again.
+	ended := 0
+	c.OnSessionEnded(func() { ended++ })
 	e.sim.ExpireSessions()
-	if _, err := c.QueryCards(ctx, "500106194912310029"); err != nil {
+	if _, err := c.QueryCards(ctx, "500106194912310029"); code(err) != app.CodeTokenExpired {
 		t.Fatalf("look-up after the session expired: %v", err)
+	}
+	if _, ok := c.Session(); ok || ended != 1 {
+		t.Fatalf("after TOKEN_EXPIRED: session kept %v, told %d times", ok, ended)
+	}
+	if _, err := c.QueryCards(ctx, "500106194912310029"); !errors.Is(err, app.ErrNotSignedIn) || ended != 1 {
+		t.Fatalf("second look-up without a session: %v (told %d times)", err, ended)
+	}
+	if _, err := c.Login(ctx, "c0108", sim.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.QueryCards(ctx, "500106194912310029"); err != nil {
+		t.Fatalf("look-up after signing in again: %v", err)
 	}
 	if err := c.Logout(ctx); err != nil {
 		t.Fatal(err)
@@ -451,12 +466,15 @@ func TestSignatureChecks(t *testing.T) {
 }
 
 func TestInsecureURLRefused(t *testing.T) {
-	for _, u := range []string{"http://gw.example.gov.cn/ykt/api/v1", "http://10.0.0.1/ykt/api/v1", "ftp://127.0.0.1/x", "not a url"} {
+	// Plain HTTP only to a loopback IP literal: a name, even localhost, is resolved by whatever the
+	// computer's resolver (or hosts file) says.
+	for _, u := range []string{"http://gw.example.gov.cn/ykt/api/v1", "http://10.0.0.1/ykt/api/v1", "ftp://127.0.0.1/x", "not a url",
+		"http://localhost/x", "http://localhost.:8080/x", "http://127.0.0.1.nip.io/x", "http://[::ffff:10.0.0.1]/x"} {
 		if _, err := platform.New(platform.Config{BaseURL: u}); err == nil {
 			t.Errorf("%s accepted", u)
 		}
 	}
-	for _, u := range []string{"http://127.0.0.1:8080/ykt/api/v1", "http://[::1]:8080/ykt/api/v1", "http://localhost/x", "https://gw.example.gov.cn/ykt/api/v1"} {
+	for _, u := range []string{"http://127.0.0.1:8080/ykt/api/v1", "http://[::1]:8080/ykt/api/v1", "http://127.8.9.10/x", "https://gw.example.gov.cn/ykt/api/v1"} {
 		if _, err := platform.New(platform.Config{BaseURL: u}); err != nil {
 			t.Errorf("%s refused: %v", u, err)
 		}

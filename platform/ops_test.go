@@ -42,13 +42,35 @@ func (o *opsEnv) op(typ, clerk string, payload any) app.Operation {
 	return newOp(typ, "", clerk, o.device, payload)
 }
 
+// send sends the operations, each run of one clerk's operations in a batch of its own from that
+// clerk's session (v1.1: an operation's clerk is the session's clerk).
 func (o *opsEnv) send(ops ...app.Operation) []app.OpResult {
 	o.t.Helper()
-	res, err := o.counter.SendOperations(context.Background(), ops)
-	if err != nil {
-		o.t.Fatalf("send: %v", err)
+	var all []app.OpResult
+	for len(ops) > 0 {
+		n := 1
+		for n < len(ops) && ops[n].ClerkID == ops[0].ClerkID {
+			n++
+		}
+		o.signIn(ops[0].ClerkID)
+		res, err := o.counter.SendOperations(context.Background(), ops[:n])
+		if err != nil {
+			o.t.Fatalf("send: %v", err)
+		}
+		all, ops = append(all, res...), ops[n:]
 	}
-	return res
+	return all
+}
+
+// signIn makes clerk the session's clerk.
+func (o *opsEnv) signIn(clerk string) {
+	o.t.Helper()
+	if s, ok := o.counter.Session(); ok && s.Clerk.ID == clerk {
+		return
+	}
+	if _, err := o.counter.Login(context.Background(), clerk, sim.DemoPassword); err != nil {
+		o.t.Fatalf("sign in %s: %v", clerk, err)
+	}
 }
 
 // expect checks one result; it returns the result decoded into a map.

@@ -33,13 +33,9 @@ type clerk struct {
 	BankCode string
 }
 
-func (c clerk) has(role string) bool {
-	for _, r := range c.Roles {
-		if r == role {
-			return true
-		}
-	}
-	return false
+// app is the clerk as the role table sees it.
+func (c clerk) app() app.Clerk {
+	return app.Clerk{ID: c.ID, Name: c.Name, Roles: c.Roles, HallCode: c.HallCode, BankCode: c.BankCode}
 }
 
 var nonceRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -242,6 +238,18 @@ func (s *Server) logout(rc *reqCtx, r *http.Request) (int, any, error) {
 	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	_, err := s.db.Exec("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", tokenHash(tok))
 	return http.StatusOK, nil, err
+}
+
+// RevokeClerk removes a clerk (left the hall, account withdrawn) and ends their sessions: their
+// sign-ins answer BAD_CREDENTIALS from then on.
+func (s *Server) RevokeClerk(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.db.Exec("UPDATE sessions SET revoked = 1 WHERE clerk_id = ?", id); err != nil {
+		return err
+	}
+	_, err := s.db.Exec("DELETE FROM clerks WHERE clerk_id = ?", id)
+	return err
 }
 
 // ExpireSessions ends every open session now (tests of TOKEN_EXPIRED).

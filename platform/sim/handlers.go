@@ -43,6 +43,7 @@ func (s *Server) routes() {
 	add("GET", "/appointments", true, true, s.appointments)
 	add("GET", "/home-visits", true, true, s.homeVisits)
 	add("POST", "/operations:batch", true, true, s.batch)
+	add("GET", "/devices/self/audit-anchor", true, true, s.selfAuditAnchor)
 	s.mux = m
 }
 
@@ -226,6 +227,9 @@ func parseDate(s string) (time.Time, bool) {
 }
 
 func (s *Server) queryPayments(rc *reqCtx, _ *http.Request) (int, any, error) {
+	if app.MayLook(rc.clerk.app(), app.LookPayments) != nil {
+		return 0, nil, fail(app.CodeForbidden, "该角色无权查询补贴和工资")
+	}
 	var q app.PaymentQuery
 	if err := decodeStrict(rc.body, &q); err != nil {
 		return 0, nil, err
@@ -339,7 +343,7 @@ type visitDoc struct {
 }
 
 func (s *Server) homeVisits(rc *reqCtx, r *http.Request) (int, any, error) {
-	if !rc.clerk.has(app.RoleHomeVisit) {
+	if app.MayLook(rc.clerk.app(), app.LookHomeVisits) != nil {
 		return 0, nil, fail(app.CodeForbidden, "仅上门服务人员可查询上门任务")
 	}
 	day := r.URL.Query().Get("date")

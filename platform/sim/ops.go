@@ -85,6 +85,7 @@ func (s *Server) batch(rc *reqCtx, _ *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	b.session = rc.clerk
 	defer b.close()
 	results := make([]opOut, len(ops))
 	for _, i := range processingOrder(ops) {
@@ -159,8 +160,8 @@ type batchTx struct {
 	s                            *Server
 	tx                           *sql.Tx
 	dev                          device
+	session                      clerk // the clerk of the session sending the batch (v1.1 binding)
 	findOp, insertOp, duplicated *sql.Stmt
-	clerks                       map[string]*clerk
 	stmts                        map[string]*sql.Stmt // prepared by the operation handlers
 }
 
@@ -178,7 +179,7 @@ func (b *batchTx) exec(query string, args ...any) (sql.Result, error) {
 }
 
 func (s *Server) newBatchTx(tx *sql.Tx, dev device) (*batchTx, error) {
-	b := &batchTx{s: s, tx: tx, dev: dev, clerks: map[string]*clerk{}, stmts: map[string]*sql.Stmt{}}
+	b := &batchTx{s: s, tx: tx, dev: dev, stmts: map[string]*sql.Stmt{}}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
@@ -207,17 +208,6 @@ func (b *batchTx) close() {
 	for _, st := range b.stmts {
 		st.Close()
 	}
-}
-
-func (b *batchTx) clerk(id string) (*clerk, error) {
-	if c, ok := b.clerks[id]; ok {
-		return c, nil
-	}
-	c, err := b.s.clerk(b.tx, id)
-	if err == nil {
-		b.clerks[id] = c
-	}
-	return c, err
 }
 
 func (b *batchTx) applyOne(op *opIn) (opOut, error) {
@@ -287,31 +277,14 @@ func (s *Server) decide(b *batchTx, tx *sql.Tx, dev device, op *opIn) (outcome, 
 	case len(op.Payload) == 0 || op.Payload[0] != '{':
 		return rejected(app.CodeValidation, "payload 必须是 JSON 对象"), nil
 	}
-	c, err := b.clerk(op.ClerkID)
-	if err != nil {
-		return outcome{}, err
+	if op.ClerkID != b.session.ID {
+		return rejected(app.CodeForbidden, "clerkId 与会话的工作人员不一致"), nil
 	}
-	if c == nil {
-		return rejected(app.CodeForbidden, "clerkId 不是已知的工作人员"), nil
+	c := b.session
+	if err := app.MayOperate(c.app(), op.Type, op.Payload); err != nil {
+		return rejected(app.CodeForbidden, "该角色无权在此渠道办理此业务"), nil
 	}
-	if !mayDo(*c, op.Type) {
-		return rejected(app.CodeForbidden, "该角色无权办理此业务"), nil
-	}
-	return h(s, &opEnv{tx: tx, b: b, clerk: *c, dev: dev, op: op})
-}
-
-// mayDo is the role table: BANK clerks alone activate bank accounts (and only of their bank, checked
-// by the handler); HOME_VISIT workers do what a visit can do; COUNTER and SUPERVISOR the rest.
-func mayDo(c clerk, typ string) bool {
-	switch typ {
-	case app.OpFinancialActivate:
-		return c.has(app.RoleBank)
-	case app.OpCardTempLoss, app.OpCardFormalLoss, app.OpCardEnable, app.OpCardApplication, app.OpServiceRecord,
-		app.OpComplaint, app.OpEvaluation:
-		return c.has(app.RoleCounter) || c.has(app.RoleBank) || c.has(app.RoleHomeVisit) || c.has(app.RoleSupervisor)
-	default:
-		return c.has(app.RoleCounter) || c.has(app.RoleBank) || c.has(app.RoleSupervisor)
-	}
+	return h(s, &opEnv{tx: tx, b: b, clerk: c, dev: dev, op: op})
 }
 
 // opEnv is what an operation handler works with.
@@ -352,5 +325,6 @@ func init() {
 		app.OpAppointmentCheckIn: (*Server).checkIn,
 		app.OpComplaint:          (*Server).complaint,
 		app.OpEvaluation:         (*Server).evaluation,
+		app.OpAuditAnchor:        (*Server).auditAnchor,
 	}
 }

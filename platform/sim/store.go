@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS ops (op_id TEXT PRIMARY KEY, type TEXT NOT NULL, hash
 CREATE TABLE IF NOT EXISTS service_records (record_id TEXT PRIMARY KEY, op_id TEXT NOT NULL, ssn TEXT, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS complaints (complaint_id TEXT PRIMARY KEY, op_id TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS evaluations (record_id TEXT PRIMARY KEY, op_id TEXT NOT NULL, level INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit_anchors (device_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc TEXT NOT NULL);
 `
 
 // queryer is what both *sql.DB and *sql.Tx offer.

@@ -628,7 +628,7 @@ func TestDeskRefusesBusinessAfterMaxWaiting(t *testing.T) {
 	const ssn = "500106194912310029"
 	d.identify(t, ssn)
 	then := time.Now().Add(-app.MaxWaiting - time.Hour)
-	old := &app.Operations{Store: d.DB, DeviceID: d.Device.DeviceID, Clock: queue.NewManualClock(then)}
+	old := &app.Operations{Store: d.DB, DeviceID: d.Device.DeviceID, Clock: queue.NewManualClock(then), Session: d.Sessions.Current}
 	rec := app.NewService(ssn, app.ChannelWindow, then).Record("DONE", then.Add(5*time.Minute))
 	if _, err := old.Enqueue(context.Background(), app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: ssn, Payload: rec}); err != nil {
 		t.Fatal(err)

@@ -136,35 +136,31 @@ func (p *residentPanel) askReveal() {
 }
 
 func (p *residentPanel) reveal(reason string) {
-	v := p.view
-	ev := app.AuditEvent{Event: "pi.reveal", SubjectSSN: v.Resident.SSN, Result: "OK", Reason: reason}
-	p.wb.record(ev, func(err error) {
-		if err != nil || p.view != v {
-			return // fail closed: no audit record, no reveal
-		}
-		p.revealed = true
-		p.idLabel.SetText(v.Resident.Name + "   " + v.Resident.SSN)
-		p.remask = time.AfterFunc(revealFor, func() {
-			p.wb.deps.Do(func() {
-				if p.view == v {
-					p.revealed = false
-					p.idLabel.SetText(pii.Name(v.Resident.Name) + "   " + pii.ID(v.Resident.SSN))
-				}
-			})
-		})
-	})
+	v, svc := p.view, p.wb.deps.Services
+	if svc == nil || svc.Lookup == nil {
+		return // nobody to check the clerk's role and record the reveal: nothing is shown
+	}
+	lookup := svc.Lookup
+	// the role check and the audit record come first (PI-13, ML-9)
+	async.Go(p.wb.scope, 5*time.Second, func(ctx context.Context) error {
+		return lookup.Reveal(ctx, app.RevealIdentifier, v.Resident.SSN, reason)
+	}, func(err error) { p.showRevealed(v, err) })
 }
 
-// record writes an audit event off the UI goroutine and calls done on it.
-func (wb *Workbench) record(ev app.AuditEvent, done func(error)) {
-	ev.At = wb.deps.Now()
-	if wb.clerk != nil {
-		ev.ClerkID = wb.clerk.ID
+func (p *residentPanel) showRevealed(v *app.ResidentView, err error) {
+	if err != nil || p.view != v {
+		return // fail closed: no audit record or not this clerk's to see, no reveal
 	}
-	ev.DeviceID = wb.deps.Workstation.DeviceID
-	async.Go(wb.scope, 5*time.Second, func(ctx context.Context) error {
-		return wb.deps.Store.Commit(ctx, app.Change{Audit: []app.AuditEvent{ev}})
-	}, done)
+	p.revealed = true
+	p.idLabel.SetText(v.Resident.Name + "   " + v.Resident.SSN)
+	p.remask = time.AfterFunc(revealFor, func() {
+		p.wb.deps.Do(func() {
+			if p.view == v {
+				p.revealed = false
+				p.idLabel.SetText(pii.Name(v.Resident.Name) + "   " + pii.ID(v.Resident.SSN))
+			}
+		})
+	})
 }
 
 func badge(text string, imp widget.Importance) fyne.CanvasObject {

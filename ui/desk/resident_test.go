@@ -11,6 +11,7 @@ import (
 
 	"ykt/app"
 	"ykt/localdb"
+	"ykt/ui/services"
 	"ykt/ui/uitest"
 )
 
@@ -67,6 +68,9 @@ func TestRevealIsAuditedAndTimesOut(t *testing.T) {
 	revealFor = 50 * time.Millisecond
 	defer func() { revealFor = old }()
 	f := newTestWorkbench(t, "zh_Hans")
+	clerk := app.ClerkSession{Clerk: app.Clerk{ID: "c0107", Roles: []string{app.RoleCounter}}}
+	f.wb.deps.Services = &services.Services{Lookup: &app.Lookup{Cache: f.db, DeviceID: "dev-1",
+		Session: func() (app.ClerkSession, bool) { return clerk, true }}}
 	f.wb.resident.show(demoView())
 	f.wb.resident.reveal("VERIFY_IDENTITY")
 	f.ui.DrainUntil(t, func() bool { return strings.Contains(f.wb.resident.idLabel.Text, "李秀英") })
@@ -79,7 +83,7 @@ func TestRevealIsAuditedAndTimesOut(t *testing.T) {
 	var n int
 	var reason, object string
 	db.QueryRow("SELECT COUNT(*), reason, object FROM audit WHERE event = 'pi.reveal'").Scan(&n, &reason, &object)
-	if n != 1 || reason != "VERIFY_IDENTITY" || !strings.HasPrefix(object, "ssn:") || strings.Contains(object, "500106") {
+	if n != 1 || reason != app.RevealIdentifier+" VERIFY_IDENTITY" || !strings.HasPrefix(object, "ssn:") || strings.Contains(object, "500106") {
 		t.Errorf("audit: %d %q %q", n, reason, object)
 	}
 }

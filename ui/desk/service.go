@@ -118,7 +118,9 @@ func (wb *Workbench) evaluationLevels() []string {
 func (wb *Workbench) enqueue(a *app.Action, req app.OpRequest, done func(app.Operation, error)) {
 	req.ClerkID = wb.clerk.ID
 	svc := wb.deps.Services
+	wb.saving.Add(1) // a sign-out waits for it: the service record is the clerk's
 	async.Run(wb.scope, 10*time.Second, func(ctx context.Context) (app.Operation, error) {
+		defer wb.saving.Done()
 		return svc.Operations.Enqueue(ctx, req)
 	}, func(op app.Operation, err error) {
 		if err == nil && a != nil {

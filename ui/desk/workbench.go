@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -66,6 +67,10 @@ type Workbench struct {
 	deps Deps
 
 	Status *StatusBar
+
+	// saving counts operations being queued: sign-out waits for them, as they are the clerk's
+	// (an operation is queued only under its clerk's session).
+	saving sync.WaitGroup
 
 	header     *widget.Label
 	identify   *identifyBar
@@ -231,8 +236,10 @@ func (wb *Workbench) SignOut() {
 	wb.clerk, wb.view, wb.offline, wb.visits = nil, nil, false, nil
 	wb.updateDeviceGate()
 	if s := wb.deps.Services; s != nil {
-		// audited; a platform that is away does not keep the clerk in
-		async.Go(wb.scope, 10*time.Second, s.Sessions.SignOut, nil)
+		async.Go(wb.scope, 10*time.Second, func(ctx context.Context) error {
+			wb.saving.Wait()               // the service record of the service just ended is the clerk's
+			return s.Sessions.SignOut(ctx) // audited; a platform that is away does not keep the clerk in
+		}, nil)
 	}
 	wb.build()
 }

@@ -213,8 +213,12 @@ func TestSyncPanelAppliesAgainOnCurrentVersion(t *testing.T) {
 
 func TestSyncPanelSaysWhySendingStopped(t *testing.T) {
 	t.Run("needs login", func(t *testing.T) {
-		c := uitest.NewCounter(t) // nobody signed in
+		c := uitest.NewCounter(t)
+		c.SignIn(t, "c0107")
 		c.Enqueue(t, app.OpCardTempLoss, uitest.ZhangSan, uitest.TempLossOp("X00000019", uitest.ZhangSan, 1))
+		if err := c.Sessions.SignOut(context.Background()); err != nil { // nobody signed in any more
+			t.Fatal(err)
+		}
 		if _, err := c.Engine.Drain(context.Background()); !errors.Is(err, app.ErrSyncHalted) {
 			t.Fatalf("drain without a session: %v", err)
 		}
@@ -257,7 +261,7 @@ func TestSyncPanelTooOldNeedsSupervisor(t *testing.T) {
 	c := uitest.NewCounter(t)
 	c.SignIn(t, "c0107")
 	then := time.Now().Add(-app.MaxSendAge - time.Hour)
-	old := &app.Operations{Store: c.DB, DeviceID: c.Device.DeviceID, Clock: queue.NewManualClock(then)}
+	old := &app.Operations{Store: c.DB, DeviceID: c.Device.DeviceID, Clock: queue.NewManualClock(then), Session: c.Sessions.Current}
 	rec := app.NewService(uitest.ZhouShuzhen, app.ChannelWindow, then).Record("DONE", then.Add(5*time.Minute))
 	op, err := old.Enqueue(context.Background(), app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: uitest.ZhouShuzhen, Payload: rec})
 	if err != nil {
@@ -275,6 +279,7 @@ func TestSyncPanelTooOldNeedsSupervisor(t *testing.T) {
 		}
 	})
 
+	c.SignIn(t, "c0901") // the supervisor signs in at this counter
 	sup := newPanelTestAs(t, c, app.Clerk{ID: "c0901", Roles: []string{app.RoleSupervisor, app.RoleCounter}}, time.Now)
 	sup.waitFor(t, "已在本机暂扣：该操作排队已超过 150 天")
 	if strings.Contains(sup.screen(), "须由主管审核后作废。") {
@@ -303,6 +308,7 @@ func TestSyncPanelDecisionsNeedAClerk(t *testing.T) {
 
 func TestSyncPanelTimerOnlyWhileShown(t *testing.T) {
 	c := uitest.NewCounter(t)
+	c.SignIn(t, "c0107")
 	a := uitest.TestApp(t)
 	q := make(uitest.UIQueue, 256)
 	p := New(Deps{App: a, Services: c.Services, Clerk: app.Clerk{ID: "c0107"}, Do: q.Do, Every: 20 * time.Millisecond})

@@ -118,10 +118,11 @@ func NewCounterAt(t testing.TB, s *sim.Server, url string) *Counter {
 	if err := eng.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	sessions := &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID, Offline: &app.OfflineLogins{Store: db, Iterations: 2000}}
 	svc := &services.Services{
-		Operations: &app.Operations{Store: db, DeviceID: dev.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick},
-		Lookup:     &app.Lookup{Platform: client, Cache: db, DeviceID: dev.DeviceID},
-		Sessions:   &app.Sessions{Platform: client, Store: db, Engine: eng, DeviceID: dev.DeviceID, Offline: &app.OfflineLogins{Store: db, Iterations: 2000}},
+		Operations: &app.Operations{Store: db, DeviceID: dev.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick, Session: sessions.Current},
+		Lookup:     &app.Lookup{Platform: client, Cache: db, DeviceID: dev.DeviceID, Session: sessions.Current},
+		Sessions:   sessions,
 		Platform:   client,
 		Engine:     eng,
 		Catalog:    db,

@@ -21,6 +21,8 @@ func ClerkMessage(err error) string {
 	case errors.As(err, &locked):
 		return lang.L("Too many wrong passwords: signing in on this computer is locked until {{.Time}}.",
 			map[string]any{"Time": locked.Until.In(app.Shanghai).Format("15:04")})
+	case errors.Is(err, app.ErrOfflineExpired):
+		return lang.L("Signing in on this computer has expired: sign in once while the platform is reachable.")
 	case errors.Is(err, app.ErrOfflineBadPassword):
 		return lang.L("Wrong clerk ID or password (checked on this computer while the platform is away).")
 	case errors.Is(err, app.ErrNotEnrolled):
