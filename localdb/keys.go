@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"ykt/app/gmcrypto"
 	"ykt/localdb/keystore"
@@ -100,14 +101,30 @@ func migrateLegacyMaster(dir string, ks keystore.Config) ([]byte, error) {
 	return master, nil
 }
 
-// DestroyKeys wipes the data key of dataDir — its OS key-store entry, its slot and any old-format
-// key file — so every encrypted field in the directory is unreadable for good (PI-20).
-func DestroyKeys(dataDir string) error {
+// DestroyKeys wipes every key of dataDir — each slot in keys/ with its OS key-store entry (the
+// data key, and any other component's key kept there), and any old-format key file — so every
+// encrypted field in the directory is unreadable for good (PI-20). It returns the names wiped.
+func DestroyKeys(dataDir string) ([]string, error) {
 	dir := filepath.Join(dataDir, keysDir)
-	if err := keystore.Destroy(dir, dataKeyName); err != nil {
-		return fmt.Errorf("destroy data key: %w", err)
+	slots, err := filepath.Glob(filepath.Join(dir, "*.slot"))
+	if err != nil {
+		return nil, fmt.Errorf("list key slots: %w", err)
 	}
-	return removeLegacyMaster(dir)
+	var wiped []string
+	for _, s := range slots {
+		name := strings.TrimSuffix(filepath.Base(s), ".slot")
+		if err := keystore.Destroy(dir, name); err != nil {
+			return wiped, fmt.Errorf("destroy key %q: %w", name, err)
+		}
+		wiped = append(wiped, name)
+	}
+	if fileExists(filepath.Join(dir, legacyMasterFile)) {
+		if err := removeLegacyMaster(dir); err != nil {
+			return wiped, err
+		}
+		wiped = append(wiped, legacyMasterFile)
+	}
+	return wiped, nil
 }
 
 func deriveKeys(master []byte) (*Keys, error) {

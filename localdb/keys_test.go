@@ -194,8 +194,8 @@ func TestDestroyKeys(t *testing.T) {
 	if !fileExists(keyFile) {
 		t.Fatalf("no key file %s", keyFile)
 	}
-	if err := DestroyKeys(dir); err != nil {
-		t.Fatal(err)
+	if wiped, err := DestroyKeys(dir); err != nil || len(wiped) != 1 || wiped[0] != dataKeyName {
+		t.Fatalf("DestroyKeys = %v, %v", wiped, err)
 	}
 	if keystore.Exists(filepath.Join(dir, keysDir), dataKeyName) || fileExists(keyFile) {
 		t.Fatal("slot or key file left after DestroyKeys")

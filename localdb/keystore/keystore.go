@@ -164,7 +164,7 @@ func (c Config) Destroy(dir, name string) error {
 	if err := shred(path); err != nil {
 		return err
 	}
-	if storeErr != nil {
+	if storeErr != nil && !errors.Is(storeErr, ErrForeign) { // a store this computer lacks holds nothing here
 		return fmt.Errorf("remove key from the OS store: %w", storeErr)
 	}
 	return nil
