@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -152,20 +153,34 @@ func pruneReceipts(tmp string, before time.Time) {
 	}
 }
 
-// sendToPrinter hands the PDF to the printing system off the UI goroutine.
+// sendToPrinter hands the PDF to the printing system off the UI goroutine. A printed receipt is
+// removed at once (issue 10: less kept); printing again makes it anew from memory.
 func (r *receiptBox) sendToPrinter() {
-	if r.path == "" {
-		return
-	}
 	r.print.Disable()
 	r.status.SetText(lang.L("Sending the receipt to the printer…"))
-	path, send := r.path, r.send
+	path, send, data := r.path, r.send, r.data
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		err := send(ctx, path)
+		var err error
+		if path == "" {
+			path, err = writeReceipt(data)
+		}
+		if err == nil {
+			err = send(ctx, path)
+		}
+		if err == nil {
+			removeReceipt(path)
+			path = ""
+		}
 		r.do(func() {
+			r.path = path
 			r.print.Enable()
+			if path == "" {
+				r.open.Disable()
+			} else {
+				r.open.Enable()
+			}
 			if err != nil {
 				r.status.Importance = widget.DangerImportance
 				r.status.SetText(lang.L("The receipt could not be printed: open it and print it from the viewer."))
@@ -175,6 +190,15 @@ func (r *receiptBox) sendToPrinter() {
 			r.status.SetText(lang.L("The receipt was sent to the printer."))
 		})
 	}()
+}
+
+// removeReceipt deletes a receipt and the temporary directory writeReceipt made for it.
+func removeReceipt(path string) {
+	if dir := filepath.Dir(path); strings.HasPrefix(filepath.Base(dir), "ykt-receipt-") {
+		os.RemoveAll(dir)
+		return
+	}
+	os.Remove(path)
 }
 
 // openFile shows the PDF in the system's viewer.
