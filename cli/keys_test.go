@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"ykt/app"
 	"ykt/localdb"
 	"ykt/localdb/keystore"
 )
@@ -146,5 +148,28 @@ func TestDecommissionRefusesOtherDirectories(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "decommission", "--data-dir", filepath.Join(dir, "none"), "--yes"); code != exitFailure {
 		t.Fatalf("missing directory: exit %d", code)
+	}
+}
+
+// TestLogMasksResidentNames: once the cache has seen a resident, their name is masked in the
+// data directory's log wherever it appears (issue 10 point 7).
+func TestLogMasksResidentNames(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ykt")
+	ctx := context.Background()
+	env, err := openEnvironment(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.db.Commit(ctx, app.Change{Residents: []app.Resident{{SSN: "500106194912310029", Name: "张三丰", Version: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	env.log.Info("served 张三丰 at window 07", "note", "张三丰 asked for a receipt")
+	env.Close()
+	b, err := os.ReadFile(filepath.Join(dir, "logs", "ykt.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "张三丰") || !strings.Contains(string(b), "served 张** at window 07") {
+		t.Fatalf("log:\n%s", b)
 	}
 }
