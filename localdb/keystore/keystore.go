@@ -55,7 +55,10 @@ func FromEnv() Config {
 	return Config{Backend: os.Getenv(EnvBackend), KeyDir: os.Getenv(EnvKeyDir), TPM: os.Getenv(EnvTPM)}
 }
 
-// Open returns the key named name whose slot is in dir, creating key and slot on first use.
+// Open returns the key named name whose slot is in dir, creating key and slot on first use, with
+// the store chosen by FromEnv. dir is the keys/ folder of a data directory: the key-file store
+// refuses a key directory inside that data directory (dir's parent). A slot this computer cannot
+// open is ErrForeign.
 func Open(dir, name string) ([]byte, error) { return FromEnv().Open(dir, name) }
 
 // Destroy wipes the key named name: its entry in the OS store and its slot (crypto-shredding).
