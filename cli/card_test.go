@@ -151,7 +151,10 @@ func TestCardReadExitCodes(t *testing.T) {
 	oneLine(t, errOut)
 
 	profile := t.TempDir() + "/bad.json"
-	b, _ := os.ReadFile("assets/cards/elderly.json")
+	b, err := os.ReadFile("../assets/cards/elderly.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	b = bytes.Replace(b, []byte(`"ssc": {`), []byte(`"ssc": {"records": {"EF06/0D": "0D0419491231FF"},`), 1)
 	if err := os.WriteFile(profile, b, 0o600); err != nil {
 		t.Fatal(err)
