@@ -137,3 +137,35 @@ func TestSecretServiceStore(t *testing.T) {
 		t.Fatalf("slot after Destroy: %v, want ErrForeign", err)
 	}
 }
+
+// TestSecretServiceLocked: a locked keyring is not "another computer" — the sentence says to
+// unlock it — and a new key goes to the next store instead of waiting for a prompt.
+func TestSecretServiceLocked(t *testing.T) {
+	startSecretService(t)
+	c := Config{TPM: filepath.Join(t.TempDir(), "no-tpm"), KeyDir: filepath.Join(t.TempDir(), "k")}
+	slotDir := filepath.Join(t.TempDir(), "keys")
+	openTwice(t, c, slotDir)
+
+	conn, err := dbus.Connect(os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var coll dbus.ObjectPath
+	if err := conn.Object(ssName, ssPath).Call(ssService+".ReadAlias", 0, "default").Store(&coll); err != nil {
+		t.Fatal(err)
+	}
+	var locked []dbus.ObjectPath
+	var prompt dbus.ObjectPath
+	if err := conn.Object(ssName, ssPath).Call(ssService+".Lock", 0, []dbus.ObjectPath{coll}).Store(&locked, &prompt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Open(slotDir, "data"); err == nil || errors.Is(err, ErrForeign) || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("locked keyring: %v, want a non-foreign error saying it is locked", err)
+	}
+	other := filepath.Join(t.TempDir(), "keys")
+	openTwice(t, c, other)
+	if kind, _ := Describe(other, "data"); kind != BackendKeyFile {
+		t.Fatalf("new key with a locked keyring went to %q, want keyfile", kind)
+	}
+}
