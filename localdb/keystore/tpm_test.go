@@ -16,7 +16,7 @@ import (
 
 // startSWTPM runs a software TPM 2.0 (swtpm, from Debian's swtpm package) on a unix socket with
 // its state in stateDir, for the length of the test, and returns the socket's path.
-func startSWTPM(t *testing.T, stateDir string) string {
+func startSWTPM(t testing.TB, stateDir string) string {
 	t.Helper()
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		t.Fatal(err)
