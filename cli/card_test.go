@@ -20,6 +20,7 @@ import (
 var pcscd *pcsctest.Daemon
 
 func TestMain(m *testing.M) {
+	dropKeys := isolateKeyStore()
 	d, err := pcsctest.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "card command tests need a private pcscd:", err)
@@ -28,6 +29,7 @@ func TestMain(m *testing.M) {
 	pcscd = d
 	code := m.Run()
 	d.Close()
+	dropKeys()
 	os.Exit(code)
 }
 

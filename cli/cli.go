@@ -41,6 +41,7 @@ func commands() []command {
 		{"bench card", "time full card reads through pcscd against a bare replay of the same APDUs", runBenchCard},
 		{"hall-server", "serve the hall queue over HTTPS to its paired screens (--listen ADDR [--data FILE]); pair, devices, revoke", runHallServer},
 		{"bench queue", "measure call-next latency with 10,000 waiting tickets, in process and over HTTP (p50/p99)", runBenchQueue},
+		{"decommission", "take this counter out of service: destroy its keys and delete its cache (--yes)", runDecommission},
 		{"enroll", "enroll this computer with the platform (--platform URL --code CODE --hall HALL --window NO)", runEnroll},
 		{"sync status", "show the outbox: pending, dead letters, conflicts, last success (--check: integrity)", runSyncStatus},
 		{"sync run", "drain the outbox to the platform as a clerk (--once: until empty, then exit)", runSyncRun},

@@ -36,7 +36,8 @@ func openEnvironment(ctx context.Context, dir string) (*environment, error) {
 	if err != nil {
 		return nil, err
 	}
-	log := applog.New(lf, slog.LevelInfo)
+	names := applog.NewNames() // residents' names, masked in the log once the cache has seen them
+	log := applog.NewWithNames(lf, slog.LevelInfo, names)
 	slog.SetDefault(log) // the standard log package (and Fyne's errors) go through the mask too
 	keys, err := localdb.LoadKeys(dir)
 	if err != nil {
@@ -48,6 +49,7 @@ func openEnvironment(ctx context.Context, dir string) (*environment, error) {
 		lf.Close()
 		return nil, err
 	}
+	db.TellNames(names.Add)
 	return &environment{dir: dir, log: log, db: db, logFile: lf}, nil
 }
 

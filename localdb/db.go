@@ -21,9 +21,10 @@ const FileName = "ykt.db"
 // DB is the local database: w is the single writer (BEGIN IMMEDIATE, synchronous=FULL), r a
 // read-only pool that WAL lets run beside it.
 type DB struct {
-	w, r *sql.DB
-	keys *Keys
-	now  func() time.Time
+	w, r  *sql.DB
+	keys  *Keys
+	now   func() time.Time
+	names func(names ...string) // told every resident name cached or read (TellNames)
 }
 
 var _ app.Store = (*DB)(nil)

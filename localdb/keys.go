@@ -1,7 +1,6 @@
 package localdb
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"ykt/app/gmcrypto"
+	"ykt/localdb/keystore"
 )
 
 // Keys are this installation's data keys, all derived from one random master key
@@ -24,41 +24,107 @@ type Keys struct {
 func (k *Keys) BlindIndex(v string) string { return gmcrypto.BlindIndex(k.Index, v) }
 
 const (
-	masterKeyFile  = "master.key"
-	masterKeyMagic = "YKTK1\n"
-	fieldKeyID     = 1
+	keysDir     = "keys"
+	dataKeyName = "data" // the key slot keys/data.slot
+	fieldKeyID  = 1
 )
 
-// ErrForeignKey means the key file cannot be unwrapped on this computer: the data directory was
-// copied from another machine (CR-8) or the machine identity changed.
-var ErrForeignKey = errors.New("the data key belongs to another computer; enroll this one anew")
+// ErrForeignKey means this computer's key store does not hold the data key: the data directory
+// was copied from another computer (CR-8), or this one's key was wiped. It is the one sentence
+// the commands print.
+var ErrForeignKey = errors.New("此数据属于另一台计算机，须重新注册本机（先运行 ykt decommission）。" +
+	"This data belongs to another computer and this one must be enrolled again (run ykt decommission first)")
 
-// LoadKeys opens the master key in dir/keys, creating it on first use. The file holds the master
-// key sealed with SM4-GCM under a key derived from the machine identity (/etc/machine-id), so a
-// copied data directory is useless elsewhere; it is readable by the owner only. Deleting it
-// crypto-shreds every encrypted field (PI-20).
+// LoadKeys opens the data master key of dataDir, creating it on first use. The key is random; the
+// OS key store wraps it (keystore: DPAPI, TPM, Secret Service or a key file outside the data
+// directory) and dataDir/keys/data.slot says which. A data directory of the old format
+// (keys/master.key, sealed under the machine identity) is migrated in place on its first start.
+// A data directory whose key this computer does not hold is ErrForeignKey.
 func LoadKeys(dataDir string) (*Keys, error) {
-	dir := filepath.Join(dataDir, "keys")
-	path := filepath.Join(dir, masterKeyFile)
-	kek, err := machineKEK()
-	if err != nil {
-		return nil, err
-	}
-	raw, err := os.ReadFile(path)
-	var master []byte
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		master, err = createMaster(dir, path, kek)
-	case err != nil:
-		return nil, fmt.Errorf("read master key: %w", err)
-	default:
-		master, err = openMaster(raw, kek)
-	}
+	master, err := openMasterKey(dataDir, keystore.FromEnv())
 	if err != nil {
 		return nil, err
 	}
 	defer gmcrypto.Zero(master)
 	return deriveKeys(master)
+}
+
+func openMasterKey(dataDir string, ks keystore.Config) ([]byte, error) {
+	dir := filepath.Join(dataDir, keysDir)
+	switch {
+	case keystore.Exists(dir, dataKeyName):
+		master, err := ks.Open(dir, dataKeyName)
+		if errors.Is(err, keystore.ErrForeign) {
+			return nil, ErrForeignKey
+		}
+		if err != nil {
+			return nil, fmt.Errorf("open data key: %w", err)
+		}
+		// A migration that stopped after writing the slot left the old wrapping behind.
+		if err := removeLegacyMaster(dir); err != nil {
+			return nil, err
+		}
+		return master, nil
+	case fileExists(filepath.Join(dir, legacyMasterFile)):
+		return migrateLegacyMaster(dir, ks)
+	case fileExists(filepath.Join(dataDir, FileName)):
+		// A database without its key: copied without keys/, or decommissioned by hand.
+		return nil, ErrForeignKey
+	}
+	master, err := ks.Open(dir, dataKeyName)
+	if err != nil {
+		return nil, fmt.Errorf("create data key: %w", err)
+	}
+	return master, nil
+}
+
+// migrateLegacyMaster unwraps the old machine-id-sealed key once, wraps it with the OS key store
+// and removes the old file. The slot is written before the old file goes, so a crash in between
+// loses nothing (the next start finds the slot and finishes the removal).
+func migrateLegacyMaster(dir string, ks keystore.Config) ([]byte, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, legacyMasterFile))
+	if err != nil {
+		return nil, fmt.Errorf("read old master key: %w", err)
+	}
+	master, err := openLegacyMaster(raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := ks.Install(dir, dataKeyName, master); err != nil {
+		gmcrypto.Zero(master)
+		return nil, fmt.Errorf("migrate data key to the OS key store: %w", err)
+	}
+	if err := removeLegacyMaster(dir); err != nil {
+		gmcrypto.Zero(master)
+		return nil, err
+	}
+	return master, nil
+}
+
+// DestroyKeys wipes every key of dataDir — each slot in keys/ with its OS key-store entry (the
+// data key, and any other component's key kept there), and any old-format key file — so every
+// encrypted field in the directory is unreadable for good (PI-20). It returns the names wiped.
+func DestroyKeys(dataDir string) ([]string, error) {
+	dir := filepath.Join(dataDir, keysDir)
+	slots, err := filepath.Glob(filepath.Join(dir, "*.slot"))
+	if err != nil {
+		return nil, fmt.Errorf("list key slots: %w", err)
+	}
+	var wiped []string
+	for _, s := range slots {
+		name := strings.TrimSuffix(filepath.Base(s), ".slot")
+		if err := keystore.Destroy(dir, name); err != nil {
+			return wiped, fmt.Errorf("destroy key %q: %w", name, err)
+		}
+		wiped = append(wiped, name)
+	}
+	if fileExists(filepath.Join(dir, legacyMasterFile)) {
+		if err := removeLegacyMaster(dir); err != nil {
+			return wiped, err
+		}
+		wiped = append(wiped, legacyMasterFile)
+	}
+	return wiped, nil
 }
 
 func deriveKeys(master []byte) (*Keys, error) {
@@ -75,67 +141,7 @@ func deriveKeys(master []byte) (*Keys, error) {
 	}, nil
 }
 
-func createMaster(dir, path string, kek *gmcrypto.FieldCipher) ([]byte, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create key directory: %w", err)
-	}
-	master, err := gmcrypto.RandomKey(32)
-	if err != nil {
-		return nil, err
-	}
-	sealed, err := kek.Seal(master, "master-key")
-	if err != nil {
-		return nil, err
-	}
-	// Write to a temporary file and rename, so a crash never leaves a half-written key.
-	tmp := path + ".tmp"
-	if err := writeSynced(tmp, append([]byte(masterKeyMagic), sealed...)); err != nil {
-		return nil, fmt.Errorf("write master key: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return nil, fmt.Errorf("install master key: %w", err)
-	}
-	return master, nil
-}
-
-func openMaster(raw []byte, kek *gmcrypto.FieldCipher) ([]byte, error) {
-	if !bytes.HasPrefix(raw, []byte(masterKeyMagic)) {
-		return nil, fmt.Errorf("master key file: unknown format")
-	}
-	master, err := kek.Open(raw[len(masterKeyMagic):], "master-key")
-	if err != nil {
-		return nil, ErrForeignKey
-	}
-	return master, nil
-}
-
-// machineKEK derives the key-encryption key from the machine identity. Where the system has no
-// machine id (some containers) the key is bound to nothing but the file permissions.
-func machineKEK() (*gmcrypto.FieldCipher, error) {
-	id := "unbound"
-	for _, p := range []string{"/etc/machine-id", "/var/lib/dbus/machine-id"} {
-		if b, err := os.ReadFile(p); err == nil && len(strings.TrimSpace(string(b))) > 0 {
-			id = strings.TrimSpace(string(b))
-			break
-		}
-	}
-	k := gmcrypto.DeriveKey([]byte("ykt machine key v1"), "kek/"+id, 16)
-	defer gmcrypto.Zero(k)
-	return gmcrypto.NewFieldCipher(0, k)
-}
-
-func writeSynced(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, fs.ErrNotExist)
 }

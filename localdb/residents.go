@@ -27,6 +27,7 @@ func (db *DB) putResident(ctx context.Context, tx *sql.Tx, r app.Resident) error
 	if err != nil {
 		return fmt.Errorf("resident cache: write: %w", err)
 	}
+	db.tellName(r)
 	return nil
 }
 
@@ -51,5 +52,6 @@ func (db *DB) Resident(ctx context.Context, ssn string) (*app.CachedResident, er
 		return nil, fmt.Errorf("resident cache: decode: %w", err)
 	}
 	r.FetchedAt = time.UnixMilli(fetched)
+	db.tellName(r.Resident)
 	return &r, nil
 }

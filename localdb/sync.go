@@ -227,6 +227,11 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []app.OpOutcome, audi
 			if _, err := stmt.ExecContext(ctx, string(o.State), nullStr(o.Code), nullStr(o.Message), sealed, now, o.OpID); err != nil {
 				return fmt.Errorf("outbox: record %s: %w", o.OpID, err)
 			}
+			if o.State == app.OpApplied {
+				if err := db.scrubApplied(ctx, tx, o.OpID); err != nil {
+					return err
+				}
+			}
 		}
 		for _, ev := range audit {
 			if err := db.appendAudit(ctx, tx, ev); err != nil {

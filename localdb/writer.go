@@ -3,8 +3,11 @@ package localdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -19,6 +22,9 @@ func OpenWriter(ctx context.Context, path string) (*sql.DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("database path: %w", err)
+	}
+	if err := ownerOnly(abs); err != nil {
+		return nil, err
 	}
 	q := url.Values{
 		"_journal_mode":  {"WAL"},
@@ -39,4 +45,21 @@ func OpenWriter(ctx context.Context, path string) (*sql.DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
 	return w, nil
+}
+
+// ownerOnly makes the database file before SQLite does, readable by its owner only (SQLite would
+// create it 0644, and it gives -wal and -shm the main file's mode), and tightens an existing file
+// and its companions (issue 10 point 7).
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("database file mode: %w", err)
+		}
+	}
+	return nil
 }

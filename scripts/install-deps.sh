@@ -8,7 +8,8 @@ build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-
             wayland-protocols libpcsclite-dev)
 run_pkgs=(pcscd vsmartcard-vpcd pcsc-tools fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core
           xvfb x11-apps imagemagick poppler-utils espeak-ng
-          libgl1-mesa-dri)
+          libgl1-mesa-dri
+          swtpm swtpm-tools gnome-keyring dbus-daemon)  # key-store tests start their own swtpm, bus and keyring
 
 case "${1:-all}" in
   build) want=("${build_pkgs[@]}") ;;

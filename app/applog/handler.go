@@ -8,20 +8,25 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-
-	"ykt/app/pii"
 )
 
-// MaskingHandler masks ID numbers, social security and card numbers, bank card numbers and phone
-// numbers in every string of a record before the next handler sees it.
-type MaskingHandler struct{ next slog.Handler }
+// MaskingHandler masks ID numbers (also spaced, dashed or full-width), social security and card
+// numbers, bank card numbers, phone numbers (also +86 and grouped) and the names it was told
+// about in every string of a record before the next handler sees it.
+type MaskingHandler struct {
+	next  slog.Handler
+	names *Names
+}
 
 // NewMaskingHandler wraps next.
 func NewMaskingHandler(next slog.Handler) *MaskingHandler { return &MaskingHandler{next: next} }
 
 // New returns a logger writing masked JSON lines to w at the given level.
-func New(w io.Writer, level slog.Leveler) *slog.Logger {
-	return slog.New(NewMaskingHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})))
+func New(w io.Writer, level slog.Leveler) *slog.Logger { return NewWithNames(w, level, nil) }
+
+// NewWithNames is New that also masks the names added to names, now or later.
+func NewWithNames(w io.Writer, level slog.Leveler, names *Names) *slog.Logger {
+	return slog.New(&MaskingHandler{next: slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}), names: names})
 }
 
 // Enabled reports whether the next handler takes records of this level.
@@ -31,9 +36,9 @@ func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 
 // Handle masks the record and passes it on.
 func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
-	out := slog.NewRecord(r.Time, r.Level, pii.Scrub(r.Message), r.PC)
+	out := slog.NewRecord(r.Time, r.Level, scrub(r.Message, h.names), r.PC)
 	r.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(maskAttr(a))
+		out.AddAttrs(h.maskAttr(a))
 		return true
 	})
 	return h.next.Handle(ctx, out)
@@ -43,54 +48,54 @@ func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
 func (h *MaskingHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	masked := make([]slog.Attr, len(as))
 	for i, a := range as {
-		masked[i] = maskAttr(a)
+		masked[i] = h.maskAttr(a)
 	}
-	return &MaskingHandler{next: h.next.WithAttrs(masked)}
+	return &MaskingHandler{next: h.next.WithAttrs(masked), names: h.names}
 }
 
 // WithGroup opens a group in the next handler.
 func (h *MaskingHandler) WithGroup(name string) slog.Handler {
-	return &MaskingHandler{next: h.next.WithGroup(name)}
+	return &MaskingHandler{next: h.next.WithGroup(name), names: h.names}
 }
 
 // maxDepth bounds the walk through nested groups and LogValuers.
 const maxDepth = 16
 
-func maskAttr(a slog.Attr) slog.Attr { return maskAttrDepth(a, 0) }
+func (h *MaskingHandler) maskAttr(a slog.Attr) slog.Attr { return h.maskAttrDepth(a, 0) }
 
-func maskAttrDepth(a slog.Attr, depth int) slog.Attr {
-	a.Key = pii.Scrub(a.Key)
-	a.Value = maskValue(a.Value, depth)
+func (h *MaskingHandler) maskAttrDepth(a slog.Attr, depth int) slog.Attr {
+	a.Key = scrub(a.Key, h.names)
+	a.Value = h.maskValue(a.Value, depth)
 	return a
 }
 
-func maskValue(v slog.Value, depth int) slog.Value {
+func (h *MaskingHandler) maskValue(v slog.Value, depth int) slog.Value {
 	v = v.Resolve()
 	if depth >= maxDepth {
 		return slog.StringValue("[too deep]")
 	}
 	switch v.Kind() {
 	case slog.KindString:
-		return slog.StringValue(pii.Scrub(v.String()))
+		return slog.StringValue(scrub(v.String(), h.names))
 	case slog.KindGroup:
 		as := v.Group()
 		out := make([]slog.Attr, len(as))
 		for i, a := range as {
-			out[i] = maskAttrDepth(a, depth+1)
+			out[i] = h.maskAttrDepth(a, depth+1)
 		}
 		return slog.GroupValue(out...)
 	case slog.KindAny:
 		// Errors, structs, maps, slices, Stringers: whatever they print is what gets masked.
 		switch x := v.Any().(type) {
 		case error:
-			return slog.StringValue(pii.Scrub(x.Error()))
+			return slog.StringValue(scrub(x.Error(), h.names))
 		default:
-			return slog.StringValue(pii.Scrub(fmt.Sprintf("%+v", x)))
+			return slog.StringValue(scrub(fmt.Sprintf("%+v", x), h.names))
 		}
 	case slog.KindInt64, slog.KindUint64:
 		// A number attribute can hold a phone or bank number too.
 		s := v.String()
-		if m := pii.Scrub(s); m != s {
+		if m := scrub(s, h.names); m != s {
 			return slog.StringValue(m)
 		}
 		return v

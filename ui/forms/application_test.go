@@ -680,11 +680,20 @@ func TestApplicationReceipt(t *testing.T) {
 	}
 	var printed string
 	rb.send = func(_ context.Context, path string) error { printed = path; return nil }
+	made := rb.path
 	test.Tap(rb.print)
 	f.waitUI(t, func() bool { return !rb.print.Disabled() })
-	if rb.status.Text != "回执已发送到打印机。" || printed != rb.path {
+	if rb.status.Text != "回执已发送到打印机。" || printed != made {
 		t.Errorf("printed %q: %q", printed, rb.status.Text)
 	}
+	assertReceiptGone(t, rb, printed)
+	// Printing again makes the receipt anew, and removes it again once printed.
+	test.Tap(rb.print)
+	f.waitUI(t, func() bool { return !rb.print.Disabled() })
+	if printed == made || printed == "" || rb.status.Text != "回执已发送到打印机。" {
+		t.Errorf("reprint %q: %q", printed, rb.status.Text)
+	}
+	assertReceiptGone(t, rb, printed)
 }
 
 // TestApplicationPartsShownInPlace: parts that appear later (urgent making once the catalogue is

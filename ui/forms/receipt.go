@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -154,16 +155,34 @@ func pruneReceipts(tmp string, before time.Time) {
 	}
 }
 
-// sendToPrinter hands the PDF to the printing system off the UI goroutine.
+// sendToPrinter hands the PDF to the printing system off the UI goroutine. A printed receipt is
+// removed at once (issue 10: less kept); printing again makes it anew from memory.
 func (r *receiptBox) sendToPrinter() {
-	if r.path == "" {
-		return
-	}
 	r.print.Disable()
 	r.status.SetText(lang.L("Sending the receipt to the printer…"))
-	path, send := r.path, r.send
-	async.Go(r.scope, 30*time.Second, func(ctx context.Context) error { return send(ctx, path) }, func(err error) {
+	path, send, data := r.path, r.send, r.data
+	type printed struct{ path string }
+	async.Run(r.scope, 30*time.Second, func(ctx context.Context) (printed, error) {
+		var err error
+		if path == "" {
+			path, err = writeReceipt(data)
+		}
+		if err == nil {
+			err = send(ctx, path)
+		}
+		if err == nil {
+			removeReceipt(path) // printed: the copy with the resident's data goes at once
+			path = ""
+		}
+		return printed{path}, err
+	}, func(p printed, err error) {
+		r.path = p.path
 		r.print.Enable()
+		if p.path == "" {
+			r.open.Disable()
+		} else {
+			r.open.Enable()
+		}
 		if err != nil {
 			r.status.Importance = widget.DangerImportance
 			r.status.SetText(lang.L("The receipt could not be printed: open it and print it from the viewer."))
@@ -172,6 +191,15 @@ func (r *receiptBox) sendToPrinter() {
 		r.status.Importance = widget.SuccessImportance
 		r.status.SetText(lang.L("The receipt was sent to the printer."))
 	})
+}
+
+// removeReceipt deletes a receipt and the temporary directory writeReceipt made for it.
+func removeReceipt(path string) {
+	if dir := filepath.Dir(path); strings.HasPrefix(filepath.Base(dir), "ykt-receipt-") {
+		os.RemoveAll(dir)
+		return
+	}
+	os.Remove(path)
 }
 
 // openFile shows the PDF in the system's viewer.
