@@ -50,3 +50,20 @@ func (s *Operations) LastSuccess(ctx context.Context) (time.Time, error) {
 	}
 	return v.LastSuccess(ctx)
 }
+
+// OutboxDay lists the operations queued since a moment, in every state.
+type OutboxDay interface {
+	Since(ctx context.Context, from time.Time, limit int) ([]OpRecord, error)
+}
+
+// Today lists up to limit operations queued on the service day of now (Shanghai time), newest
+// first, whatever became of them: sent, applied, rejected or in conflict.
+func (s *Operations) Today(ctx context.Context, now time.Time, limit int) ([]OpRecord, error) {
+	d, ok := s.Store.(OutboxDay)
+	if !ok {
+		return nil, ErrNoOutboxView
+	}
+	day := now.In(Shanghai)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, Shanghai)
+	return d.Since(ctx, start, limit)
+}

@@ -26,7 +26,7 @@ func TestSyncRunOnceRetriesThrough503(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws, _ := env.workstation(ctx)
-	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID}
+	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID, Session: signedIn("c0107", app.RoleCounter)}
 	gen := newRecordGen()
 	for i := 0; i < 150; i++ {
 		ssn := gen.ssns[i%20]

@@ -536,7 +536,7 @@ func classText(c queue.Class) string {
 	if c == queue.Priority {
 		return lang.L("Green channel")
 	}
-	return lang.L("Normal")
+	return lang.L("Normal ticket")
 }
 
 func stateText(v *queue.View) string {

@@ -80,7 +80,7 @@ func (p *residentPanel) show(v app.ResidentView) {
 		objs = append(objs, warningLabel(w))
 	}
 	for _, c := range v.Cards {
-		objs = append(objs, cardBox(c, now))
+		objs = append(objs, cardBox(c, now, p.cardInReader(v, c)))
 	}
 	if len(v.Cards) == 0 {
 		objs = append(objs, widget.NewLabel(lang.L("No social security card yet.")))
@@ -167,7 +167,14 @@ func badge(text string, imp widget.Importance) fyne.CanvasObject {
 	return &widget.Label{Text: "[" + text + "]", Importance: imp, TextStyle: fyne.TextStyle{Bold: true}}
 }
 
-func cardBox(c app.Card, now time.Time) fyne.CanvasObject {
+// cardInReader reports whether card c is the one the resident handed over at the counter (read
+// in the reader for this identification), so the desk can hold on to a lost one.
+func (p *residentPanel) cardInReader(v app.ResidentView, c app.Card) bool {
+	chip := p.wb.lastChip
+	return v.Via == app.ViaCard && chip != nil && chip.SSC != nil && chip.SSC.CardNo == c.CardNo
+}
+
+func cardBox(c app.Card, now time.Time, inReader bool) fyne.CanvasObject {
 	social, simp := words.SocialStatusText(c.SocialStatus)
 	fin, fimp := words.FinancialStatusText(c.FinancialStatus)
 	bank := ""
@@ -193,8 +200,11 @@ func cardBox(c app.Card, now time.Time) fyne.CanvasObject {
 	} else if c.SocialStatus == app.SocialTempLoss && c.TempLossUntil != nil {
 		warn(lang.L("Temporarily lost until {{.T}}.", map[string]any{"T": c.TempLossUntil.In(app.Shanghai).Format("2006-01-02 15:04")}), widget.WarningImportance)
 	}
-	if !app.AcceptedAsIdentity(c) {
+	switch {
+	case !app.AcceptedAsIdentity(c) && inReader:
 		warn(lang.L("This card is reported lost or cancelled: do not accept it as identity; keep it for the holder."), widget.DangerImportance)
+	case !app.AcceptedAsIdentity(c):
+		warn(lang.L("This card is reported lost or cancelled: it is not accepted as identity."), widget.DangerImportance)
 	}
 	return widget.NewCard("", lang.L("Social security card {{.No}}", map[string]any{"No": c.CardNo}), container.NewVBox(rows...))
 }

@@ -91,3 +91,21 @@ func TestMonthChartCarriesValues(t *testing.T) {
 
 // objectsBox stacks objects for reading their texts.
 func objectsBox(objs []fyne.CanvasObject) fyne.CanvasObject { return container.NewVBox(objs...) }
+
+// TestKeepTheCardOnlyWhenItIsHere: "keep it for the holder" is said only of a lost card handed
+// over at the counter, not of one looked up by a typed ID number.
+func TestKeepTheCardOnlyWhenItIsHere(t *testing.T) {
+	f := newTestWorkbench(t, "zh_Hans")
+	v := demoView() // card X00000019 is temporarily lost
+	v.Via = app.ViaTyped
+	f.wb.resident.show(v)
+	if all := uitest.Texts(f.w.Canvas()); strings.Contains(all, "代为保管") || !strings.Contains(all, "不得作为身份凭证") {
+		t.Errorf("typed ID: %s", all)
+	}
+	v.Via = app.ViaCard
+	f.wb.lastChip = &app.CardRead{SSC: &app.SSCData{CardNo: "X00000019"}}
+	f.wb.resident.show(v)
+	if all := uitest.Texts(f.w.Canvas()); !strings.Contains(all, "请按规定代为保管") {
+		t.Errorf("card at the counter: %s", all)
+	}
+}

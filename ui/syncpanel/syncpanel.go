@@ -55,8 +55,9 @@ type Panel struct {
 	state, halt, alert, message *widget.Label
 	sendNow                     *widget.Button
 	waitingHead, deadHead       *widget.Label
-	conflictHead                *widget.Label
+	conflictHead, todayHead     *widget.Label
 	waiting, dead, conflicts    *fyne.Container
+	today                       *fyne.Container
 
 	busy map[string]bool // operations with a decision on its way (UI goroutine)
 	view syncView        // what is on show (UI goroutine)
@@ -78,6 +79,7 @@ type syncView struct {
 	waiting     []opItem
 	dead        []opItem
 	conflicts   []opItem
+	today       []opItem // today's operations, newest first, whatever became of them
 	err         error
 }
 
@@ -111,7 +113,8 @@ func (p *Panel) build() {
 	p.waitingHead = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	p.deadHead = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	p.conflictHead = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
-	p.waiting, p.dead, p.conflicts = container.NewVBox(), container.NewVBox(), container.NewVBox()
+	p.todayHead = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
+	p.waiting, p.dead, p.conflicts, p.today = container.NewVBox(), container.NewVBox(), container.NewVBox(), container.NewVBox()
 	p.halt.Hide()
 	p.alert.Hide()
 	p.message.Hide()
@@ -119,6 +122,7 @@ func (p *Panel) build() {
 	p.root = container.NewVScroll(container.NewVBox(
 		head, p.halt, p.alert, p.message, widget.NewSeparator(),
 		p.conflictHead, p.conflicts, p.deadHead, p.dead, p.waitingHead, p.waiting,
+		widget.NewSeparator(), p.todayHead, p.today,
 	))
 }
 
@@ -133,9 +137,15 @@ func (p *Panel) Open() fyne.Window {
 		w := p.deps.App.NewWindow(lang.L("Operations for the platform"))
 		w.SetContent(p.root)
 		w.Resize(fyne.NewSize(960, 640))
-		w.SetCloseIntercept(func() {
+		hide := func() {
 			p.Hidden()
 			w.Hide()
+		}
+		w.SetCloseIntercept(hide)
+		w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { // Esc closes it, as every dialog
+			if k.Name == fyne.KeyEscape {
+				hide()
+			}
 		})
 		p.win = w
 	}
@@ -245,7 +255,8 @@ func (p *Panel) read() syncView {
 	dead, err2 := s.Operations.DeadLetters(ctx)
 	conflicts, err3 := s.Operations.Conflicts(ctx)
 	last, err4 := s.Operations.LastSuccess(ctx)
-	v.err = errors.Join(err1, err2, err3, err4)
+	today, err5 := s.Operations.Today(ctx, v.at, maxWaitingListed)
+	v.err = errors.Join(err1, err2, err3, err4, err5)
 	v.counts = counts
 	v.lastSuccess = last
 	if v.status.LastSuccess.After(last) {
@@ -255,6 +266,7 @@ func (p *Panel) read() syncView {
 	v.waiting = p.items(ctx, waiting, names)
 	v.dead = p.items(ctx, dead, names)
 	v.conflicts = p.items(ctx, conflicts, names)
+	v.today = p.items(ctx, today, names)
 	return v
 }
 
@@ -303,6 +315,24 @@ func (p *Panel) render(v syncView) {
 	p.renderWaiting(v)
 	p.renderDead(v)
 	p.renderConflicts(v)
+	p.renderToday(v)
+}
+
+// renderToday lists today's operations of this counter with what became of each: waiting, sent,
+// applied, rejected or in conflict.
+func (p *Panel) renderToday(v syncView) {
+	p.todayHead.SetText(lang.L("Today's operations ({{.N}})", map[string]any{"N": len(v.today)}))
+	objs := make([]fyne.CanvasObject, 0, len(v.today)+1)
+	for _, it := range v.today {
+		word, imp := opStateText(it.rec.State)
+		line := strings.Join([]string{it.rec.CreatedAt.In(app.Shanghai).Format("15:04"), words.OperationType(it.rec.Type), subjectText(it.facts, it.name)}, " · ")
+		objs = append(objs, container.NewBorder(nil, nil, nil, &widget.Label{Text: word, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}}, widget.NewLabel(line)))
+	}
+	if len(v.today) == 0 {
+		objs = append(objs, widget.NewLabel(lang.L("No operations today yet.")))
+	}
+	p.today.Objects = objs
+	p.today.Refresh()
 }
 
 func (p *Panel) renderHalt(st app.SyncStatus) {

@@ -339,3 +339,30 @@ func TestSyncPanelTimerOnlyWhileShown(t *testing.T) {
 		t.Error("timer still running after Close")
 	}
 }
+
+// TestTodaysOperationsAndEsc (issue 15, point 3): the panel lists today's operations with what
+// became of each, and Esc closes its window.
+func TestTodaysOperationsAndEsc(t *testing.T) {
+	c := uitest.NewCounter(t)
+	c.SignIn(t, "c0107")
+	a := uitest.TestApp(t)
+	c.Enqueue(t, app.OpCardTempLoss, uitest.ZhangSan, uitest.TempLossOp("X00000019", uitest.ZhangSan, 1))
+	q := make(uitest.UIQueue, 256)
+	p := New(Deps{App: a, Services: c.Services, Clerk: app.Clerk{ID: "c0107"}, Do: q.Do})
+	w := p.Open()
+	q.DrainUntil(t, func() bool { return strings.Contains(uitest.Texts(w.Canvas()), "今日办件（1）") })
+	if s := uitest.Texts(w.Canvas()); !strings.Contains(s, "临时挂失") || !strings.Contains(s, "等待发送") {
+		t.Fatalf("today's list:\n%s", s)
+	}
+	c.Drain(t)
+	p.Refresh()
+	q.DrainUntil(t, func() bool { return strings.Contains(uitest.Texts(w.Canvas()), "平台已办结") })
+	if !p.ticking() {
+		t.Fatal("the open panel does not keep itself fresh")
+	}
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if p.ticking() {
+		t.Error("Esc did not close the panel")
+	}
+	p.Close()
+}

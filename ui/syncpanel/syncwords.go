@@ -204,3 +204,20 @@ func canReapply(rec app.OpRecord) bool {
 	_, ok := m["expectedVersion"]
 	return ok
 }
+
+// opStateText is what became of an operation, in a word, and how it is shown.
+func opStateText(s app.OpState) (string, widget.Importance) {
+	switch s {
+	case app.OpPending:
+		return lang.L("waiting"), widget.MediumImportance
+	case app.OpSending:
+		return lang.L("being sent"), widget.MediumImportance
+	case app.OpApplied:
+		return lang.L("applied"), widget.SuccessImportance
+	case app.OpRejected:
+		return lang.L("rejected"), widget.DangerImportance
+	case app.OpConflict:
+		return lang.L("conflict"), widget.WarningImportance
+	}
+	return string(s), widget.MediumImportance
+}
