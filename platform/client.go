@@ -64,7 +64,10 @@ type Client struct {
 	creds   *credentials // kept for re-login on TOKEN_EXPIRED; wiped on Logout
 }
 
-type credentials struct{ clerkID, password string }
+type credentials struct {
+	clerkID, password string
+	terminal          bool // a terminal session (platform-api §3.1): no clerk, no password
+}
 
 var _ app.Platform = (*Client)(nil)
 
@@ -412,6 +415,10 @@ func (c *Client) relogin(ctx context.Context) error {
 	if cr == nil {
 		return app.ErrNotSignedIn
 	}
+	if cr.terminal {
+		_, err := c.TerminalLogin(ctx)
+		return err
+	}
 	_, err := c.Login(ctx, cr.clerkID, cr.password)
 	return err
 }
@@ -459,6 +466,7 @@ func (c *Client) Enroll(ctx context.Context, e app.Enrollment) (app.EnrollmentRe
 		DeviceSecret string `json:"deviceSecret"`
 		HallCode     string `json:"hallCode"`
 		HallName     string `json:"hallName"`
+		Terminal     string `json:"terminal"`
 	}
 	var secret []byte
 	d, err := decode(rep, func(d *data) error {
@@ -469,13 +477,19 @@ func (c *Client) Enroll(ctx context.Context, e app.Enrollment) (app.EnrollmentRe
 			return errors.New("deviceId missing")
 		case err != nil || len(secret) != 32:
 			return errors.New("deviceSecret is not 32 bytes of base64")
+		case d.Terminal != "" && !app.TerminalKind(d.Terminal).Valid():
+			return errors.New("terminal is not COUNTER, KIOSK or GATE")
 		}
 		return nil
 	})
 	if err != nil {
 		return app.EnrollmentResult{}, err
 	}
-	return app.EnrollmentResult{DeviceID: d.DeviceID, DeviceSecret: secret, HallCode: d.HallCode, HallName: d.HallName}, nil
+	kind := app.TerminalKind(d.Terminal)
+	if kind == "" {
+		kind = app.TerminalCounter // a platform before v1.1
+	}
+	return app.EnrollmentResult{DeviceID: d.DeviceID, DeviceSecret: secret, HallCode: d.HallCode, HallName: d.HallName, Terminal: kind}, nil
 }
 
 type wireClerk struct {

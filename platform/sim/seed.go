@@ -158,7 +158,7 @@ func (s *Server) seedDemo() error {
 		for _, c := range r.Cards {
 			card := c.Card
 			card.Version = 1
-			if err := putCard(tx, res.SSN, card, ""); err != nil {
+			if err := putCard(tx, res.SSN, card, "", s.now()); err != nil {
 				return err
 			}
 		}
@@ -253,7 +253,7 @@ func (s *Server) seedMore(q queryer) error {
 			until := now.AddDate(0, 0, 4)
 			card.TempLossUntil, prev = &until, app.SocialNormal
 		}
-		if err := putCard(q, ssn, card, prev); err != nil {
+		if err := putCard(q, ssn, card, prev, s.now()); err != nil {
 			return err
 		}
 	}
