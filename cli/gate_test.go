@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ykt/app"
+	"ykt/app/gate"
+	"ykt/assets"
+	"ykt/devices/gatectl"
+	"ykt/devices/pcsctest"
+	"ykt/devices/vcard"
+	"ykt/platform/sim"
+	"ykt/ui/gatescreen"
+)
+
+// gateHarness is `ykt gate` wired to the reference platform on loopback, the private pcscd with
+// its vpcd slot 0, and the virtual turnstile controller.
+type gateHarness struct {
+	t        *testing.T
+	sim      *sim.Server
+	g        *gateRun
+	outcomes chan gate.Outcome
+	lines    *syncWriter
+}
+
+func newGateHarness(t *testing.T) *gateHarness {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, err := s.Start(ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	env, err := openEnvironment(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := s.NewTerminalEnrollmentCode(sim.DemoHall, app.TerminalGate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := enrollDevice(ctx, env, platformSettings{URL: url}, app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "G1"}); err != nil {
+		t.Fatal(err)
+	}
+	o := &gateOptions{dataDir: &dir, controller: gatectl.KindVirtual, reader: pcsctest.Reader0, refresh: time.Minute}
+	var closers []func()
+	g, err := buildGate(ctx, env, o, &closers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &gateHarness{t: t, sim: s, g: g, outcomes: make(chan gate.Outcome, 8), lines: &syncWriter{w: &bytes.Buffer{}}}
+	print := headlessShow(h.lines)
+	g.show = func(out gate.Outcome, f gatescreen.Faults) {
+		print(out, f)
+		h.outcomes <- out
+	}
+	done := make(chan struct{})
+	go func() { g.run(ctx, o); close(done) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+		env.Close()
+		s.Close()
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for n, _ := g.deny.Status(); n == 0; n, _ = g.deny.Status() {
+		if time.Now().After(deadline) {
+			t.Fatal("the gate did not fetch the lost-card list")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return h
+}
+
+// demoCard loads one of assets/cards, optionally changed.
+func demoCard(t *testing.T, name string, change func(*vcard.Profile)) *vcard.Card {
+	t.Helper()
+	f, err := assets.DemoCards.Open("cards/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := vcard.ParseProfile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if change != nil {
+		change(p)
+	}
+	c, err := vcard.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// present puts the card on the reader until the gate decides, then takes it away.
+func (h *gateHarness) present(c *vcard.Card) gate.Outcome {
+	h.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { vcard.ServeVPCD(ctx, pcscd.VPCDAddr(0), c, nil); close(done) }()
+	defer func() {
+		cancel()
+		<-done
+		waitForCardGone(h.t)
+	}()
+	return h.next()
+}
+
+func (h *gateHarness) next() gate.Outcome {
+	h.t.Helper()
+	select {
+	case out := <-h.outcomes:
+		return out
+	case <-time.After(15 * time.Second):
+		h.t.Fatalf("the gate decided nothing; pcscd log:\n%s", pcscd.Log())
+	}
+	return gate.Outcome{}
+}
+
+func (h *gateHarness) opens() int { return len(h.g.virtual.Opens()) }
+
+// TestGateScenarios: cards through pcscd and vpcd, the virtual turnstile, the reference platform.
+func TestGateScenarios(t *testing.T) {
+	h := newGateHarness(t)
+	if err := h.sim.UpdateCard("X00000035", func(c *app.Card) {
+		until := time.Now().AddDate(0, 0, 7)
+		c.SocialStatus, c.TempLossUntil = app.SocialTempLoss, &until
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.sim.UpdateCard("X00000051", func(c *app.Card) { c.ExpiryDate = "2020-01-01" }); err != nil {
+		t.Fatal(err)
+	}
+
+	out := h.present(demoCard(t, "elderly", nil))
+	if !out.Open || h.opens() != 1 {
+		t.Fatalf("normal card: %+v; the controller heard %d open commands", out, h.opens())
+	}
+	out = h.present(demoCard(t, "disabled", nil))
+	if out.Open || out.Reason != gate.ReasonTempLoss || h.opens() != 1 {
+		t.Errorf("temporarily lost card: %+v, %d opens", out, h.opens())
+	}
+	out = h.present(demoCard(t, "bank", func(p *vcard.Profile) { p.SSC.ExpiryDate = "2020-01-01" }))
+	if out.Open || out.Reason != gate.ReasonExpired || h.opens() != 1 {
+		t.Errorf("expired card: %+v, %d opens", out, h.opens())
+	}
+	qr, err := h.sim.IssueCode("500106194912310029", "YKM")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.g.present(gate.Presented{Entry: gate.EntryQR, Code: qr})
+	if out = h.next(); !out.Open || h.opens() != 2 {
+		t.Errorf("QR code: %+v, %d opens", out, h.opens())
+	}
+
+	h.g.virtual.SetSilent(true)
+	start := time.Now()
+	out = h.present(demoCard(t, "elderly", nil))
+	if out.Open || out.Reason != gate.ReasonController || out.Fault == nil {
+		t.Errorf("silent controller: %+v", out)
+	}
+	if took := out.At.Sub(start); took > 5*time.Second {
+		t.Errorf("the silent controller held the next person %v", took)
+	}
+	h.g.virtual.SetSilent(false)
+
+	h.sim.Close() // the platform goes away: the card alone and the deny list decide
+	opens := h.opens()
+	out = h.present(demoCard(t, "lost", nil))
+	if out.Open || out.Reason != gate.ReasonLost || !out.Offline || h.opens() != opens {
+		t.Errorf("lost card with the platform down: %+v", out)
+	}
+	out = h.present(demoCard(t, "elderly", nil))
+	if !out.Open || !out.Offline || h.opens() != opens+1 {
+		t.Errorf("normal card with the platform down: %+v", out)
+	}
+
+	text := h.lines.w.String()
+	for _, want := range []string{"REFUSED CARD TEMP_LOSS X******35", "REFUSED CARD CONTROLLER", "REFUSED CARD LOST X******78", "OPEN QR"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("headless output lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "张") || strings.Contains(text, "500106") {
+		t.Errorf("personal data in the gate's output:\n%s", text)
+	}
+}
