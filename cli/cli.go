@@ -48,7 +48,9 @@ func commands(newApp func() fyne.App) []command {
 		{"platform-sim", "run the reference platform of platform-api.md (--listen ADDR --seed demo --fault SPEC)", runPlatformSim},
 		{"bench sync", "queue N SERVICE_RECORD operations and drain them to an embedded simulator; ops/s and baseline", runBenchSync},
 		{"gate", "the hall's entrance gate: a card, ID card or QR code opens the turnstile or is refused with the reason (--controller SPEC, --headless)",
-			func(ctx context.Context, args []string, out, errOut io.Writer) int { return runGate(ctx, args, out, errOut, newApp) }},
+			func(ctx context.Context, args []string, out, errOut io.Writer) int {
+				return runGate(ctx, args, out, errOut, newApp)
+			}},
 	}
 }
 
