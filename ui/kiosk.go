@@ -34,6 +34,10 @@ type KioskDeps struct {
 	// holder who swiped, so the program can queue the APPOINTMENT_CHECK_IN operation for the
 	// platform (platform-api.md §5.1) through its outbox.
 	OnCheckIn func(h queue.Holder, c queue.CheckIn)
+	// Enrich, when set, completes an identified holder from the platform's eligibility answer
+	// (a registered disability) before the businesses are offered; ageOnly says the platform did
+	// not answer and the green channel comes from the age alone (the screen tells staff).
+	Enrich func(ctx context.Context, h queue.Holder) (enriched queue.Holder, ageOnly bool)
 }
 
 // Kiosk is the resident's ticket screen (取号机) in elderly-mode sizes: swipe a card (or take a
@@ -51,6 +55,8 @@ type Kiosk struct {
 	cfg    queue.PublicConfig
 	holder *queue.Holder // nil: nobody identified yet; zero Holder: anonymous
 	issued *queue.IssuedView
+
+	ageOnly bool // the platform's eligibility answer was missing for this holder
 
 	root     *fyne.Container
 	override *container.ThemeOverride
@@ -95,10 +101,20 @@ func (k *Kiosk) loadConfig() {
 // Identify hands the kiosk an identified resident (or queue.Holder{} for "no card"). Safe from
 // any goroutine: the card reader's callback calls it directly.
 func (k *Kiosk) Identify(h queue.Holder) {
-	k.deps.Do(func() {
-		k.holder, k.issued = &h, nil
-		k.showChoose()
-	})
+	if k.deps.Enrich == nil || h.Anonymous() {
+		k.deps.Do(func() { k.identified(h, false) })
+		return
+	}
+	k.deps.Do(func() { k.show(lang.L("One moment please"), lang.L("Checking your green channel…"), nil) })
+	go func() {
+		h, ageOnly := k.deps.Enrich(context.Background(), h)
+		k.deps.Do(func() { k.identified(h, ageOnly) })
+	}()
+}
+
+func (k *Kiosk) identified(h queue.Holder, ageOnly bool) {
+	k.holder, k.issued, k.ageOnly = &h, nil, ageOnly
+	k.showChoose()
 }
 
 // Follow feeds the kiosk from a channel of identifications until ctx ends or the channel closes.
@@ -203,6 +219,9 @@ func (k *Kiosk) showChoose() {
 	msg := lang.L("Ticket without identification.")
 	if !k.holder.Anonymous() {
 		msg = lang.L("Card read. Please choose your business.")
+	}
+	if k.ageOnly {
+		msg += " " + lang.L("(Staff: the platform did not answer; the green channel is by age only.)")
 	}
 	var bs []*widget.Button
 	for _, b := range k.cfg.Businesses {

@@ -13,6 +13,7 @@ import (
 	"ykt/app/gate"
 	"ykt/app/ids"
 	"ykt/app/pii"
+	"ykt/app/queue"
 	"ykt/platform"
 	"ykt/platform/sim"
 )
@@ -260,5 +261,31 @@ func TestPassQueueDropsOldest(t *testing.T) {
 	}
 	if waiting, dropped, _ := q.Status(); waiting != 2 || dropped != 1 {
 		t.Errorf("waiting %d, dropped %d", waiting, dropped)
+	}
+}
+
+func TestEnrich(t *testing.T) {
+	pe := newPlatform(t)
+	ctx := context.Background()
+	cases := []struct {
+		name     string
+		h        queue.Holder
+		disabled bool
+		reasons  int
+	}{
+		{"registered disability", queue.Holder{SSN: "50010619850615003X"}, true, 2},
+		{"elderly, not disabled", queue.Holder{SSN: "500106194203080048"}, false, 1},
+		{"unknown person", queue.Holder{SSN: "11010519491231002X"}, false, 0},
+		{"anonymous", queue.Holder{}, false, 0},
+	}
+	for _, tc := range cases {
+		ans := gate.Enrich(ctx, pe.client, sim.DemoHall, tc.h, time.Second)
+		if ans.Holder.Disabled != tc.disabled || len(ans.Reasons) != tc.reasons || ans.Offline || ans.Holder.SSN != tc.h.SSN {
+			t.Errorf("%s: %+v", tc.name, ans)
+		}
+	}
+	pe.sim.Close()
+	if ans := gate.Enrich(ctx, pe.client, sim.DemoHall, queue.Holder{SSN: "50010619850615003X"}, time.Second); !ans.Offline || ans.Holder.Disabled {
+		t.Errorf("offline: %+v", ans)
 	}
 }
