@@ -110,8 +110,9 @@ type gateRun struct {
 
 	// show displays an outcome with the staff strip (screen or stdout); set before run.
 	show func(gate.Outcome, gatescreen.Faults)
-	// onRead, when set, hears how long each card read took (benchmarks).
-	onRead func(time.Duration)
+	// onRead, when set, hears when each card was seen inserted and how long its read took
+	// (benchmarks).
+	onRead func(inserted time.Time, read time.Duration)
 
 	in chan gate.Presented
 
@@ -363,7 +364,7 @@ func (g *gateRun) watchCards(ctx context.Context, reader string) {
 		start := time.Now()
 		read, err := pcsc.ReadCard(ctx, ev.Reader)
 		if g.onRead != nil {
-			g.onRead(time.Since(start))
+			g.onRead(start, time.Since(start))
 		}
 		p := gate.Presented{Entry: gate.EntryCard, ReadErr: err}
 		if err == nil {

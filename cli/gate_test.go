@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,14 +23,14 @@ import (
 // gateHarness is `ykt gate` wired to the reference platform on loopback, the private pcscd with
 // its vpcd slot 0, and the virtual turnstile controller.
 type gateHarness struct {
-	t        *testing.T
+	t        testing.TB
 	sim      *sim.Server
 	g        *gateRun
 	outcomes chan gate.Outcome
 	lines    *syncWriter
 }
 
-func newGateHarness(t *testing.T) *gateHarness {
+func newGateHarness(t testing.TB) *gateHarness {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo"})
@@ -85,7 +87,7 @@ func newGateHarness(t *testing.T) *gateHarness {
 }
 
 // demoCard loads one of assets/cards, optionally changed.
-func demoCard(t *testing.T, name string, change func(*vcard.Profile)) *vcard.Card {
+func demoCard(t testing.TB, name string, change func(*vcard.Profile)) *vcard.Card {
 	t.Helper()
 	f, err := assets.DemoCards.Open("cards/" + name + ".json")
 	if err != nil {
@@ -115,7 +117,7 @@ func (h *gateHarness) present(c *vcard.Card) gate.Outcome {
 	defer func() {
 		cancel()
 		<-done
-		waitForCardGone(h.t)
+		waitGone(h.t)
 	}()
 	return h.next()
 }
@@ -129,6 +131,19 @@ func (h *gateHarness) next() gate.Outcome {
 		h.t.Fatalf("the gate decided nothing; pcscd log:\n%s", pcscd.Log())
 	}
 	return gate.Outcome{}
+}
+
+// waitGone waits until pcscd no longer sees a card in slot 0.
+func waitGone(t testing.TB) {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		var out, errOut bytes.Buffer
+		if Run([]string{"card", "read", "--reader", pcsctest.Reader0, "--data-dir", t.TempDir()}, &out, &errOut, nil) == exitNoCard {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatal("the virtual card did not leave the reader")
 }
 
 func (h *gateHarness) opens() int { return len(h.g.virtual.Opens()) }
@@ -198,4 +213,68 @@ func TestGateScenarios(t *testing.T) {
 	if strings.Contains(text, "张") || strings.Contains(text, "500106") {
 		t.Errorf("personal data in the gate's output:\n%s", text)
 	}
+}
+
+// BenchmarkGateCardToOpen: a card presented (the virtual card connects to vpcd) → the open
+// command at the turnstile controller, through pcscd, the full card read, POST
+// /residents/eligibility to the reference platform on loopback and the serial line of the
+// virtual controller; the card read is measured beside it. Run with -benchtime 100x.
+func BenchmarkGateCardToOpen(b *testing.B) {
+	h := newGateHarness(b)
+	var mu sync.Mutex
+	var reads, inserted []time.Time
+	var readTimes []time.Duration
+	h.g.onRead = func(at time.Time, d time.Duration) {
+		mu.Lock()
+		inserted, readTimes, reads = append(inserted, at), append(readTimes, d), append(reads, at.Add(d))
+		mu.Unlock()
+	}
+	card := demoCard(b, "elderly", nil)
+	var total, detect, decide []time.Duration
+	for i := 0; i < b.N; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		connected := make(chan time.Time, 1)
+		done := make(chan struct{})
+		go func() {
+			vcard.ServeVPCD(ctx, pcscd.VPCDAddr(0), card, func(ev string) {
+				if ev == "connected" {
+					connected <- time.Now()
+				}
+			})
+			close(done)
+		}()
+		out := h.next()
+		at := <-connected
+		opens := h.g.virtual.Opens()
+		if !out.Open || len(opens) != i+1 {
+			b.Fatalf("presentation %d: %+v, %d opens", i, out, len(opens))
+		}
+		total = append(total, opens[i].Sub(at))
+		mu.Lock()
+		detect, decide = append(detect, inserted[i].Sub(at)), append(decide, opens[i].Sub(reads[i]))
+		mu.Unlock()
+		cancel()
+		<-done
+		waitGone(b)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	b.ReportMetric(pct(total, 50), "p50-ms")
+	b.ReportMetric(pct(total, 99), "p99-ms")
+	b.ReportMetric(pct(readTimes, 50), "read-p50-ms")
+	b.ReportMetric(pct(readTimes, 99), "read-p99-ms")
+	b.ReportMetric(pct(detect, 50), "detect-p50-ms")
+	b.ReportMetric(pct(decide, 50), "decide-open-p50-ms")
+	b.ReportMetric(pct(decide, 99), "decide-open-p99-ms")
+}
+
+// pct is the p-th percentile in milliseconds (nearest rank).
+func pct(d []time.Duration, p int) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := (len(s)*p + 99) / 100
+	return ms(s[max(i-1, 0)])
 }
