@@ -278,3 +278,35 @@ func pct(d []time.Duration, p int) float64 {
 	i := (len(s)*p + 99) / 100
 	return ms(s[max(i-1, 0)])
 }
+
+// TestGateRefusesWithoutGateEnrollment: a data directory that is not enrolled, or enrolled as a
+// counter, does not run a gate; each says why in one line.
+func TestGateRefusesWithoutGateEnrollment(t *testing.T) {
+	code, _, errOut := runCLI(t, "gate", "--headless", "--controller", "virtual", "--data-dir", t.TempDir())
+	if code != exitFailure || !strings.Contains(errOut, "not enrolled") {
+		t.Errorf("not enrolled: %d %q", code, errOut)
+	}
+	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	url, err := s.Start(ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if code, out, errOut := runCLI(t, "enroll", "--platform", url, "--code", "DEMO-0003", "--hall", sim.DemoHall, "--window", "07", "--data-dir", dir); code != exitOK ||
+		!strings.Contains(out, "as a COUNTER terminal") {
+		t.Fatalf("enroll: %d %s %s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "gate", "--headless", "--controller", "virtual", "--data-dir", dir)
+	if code != exitFailure || !strings.Contains(errOut, "not a GATE") {
+		t.Errorf("counter data directory: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "gate", "--screenshot", "x.png", "--show", "sideways"); code != exitUsage {
+		t.Errorf("--show sideways: %d %q", code, errOut)
+	}
+}

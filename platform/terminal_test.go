@@ -276,3 +276,17 @@ func TestTerminalSessionRenewed(t *testing.T) {
 		t.Errorf("after the session expired: %v", err)
 	}
 }
+
+func TestDemoTerminalCodes(t *testing.T) {
+	e := newEnv(t, "")
+	c, err := platform.New(fastConfig(e.url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, kind := range sim.DemoTerminalCodes {
+		res, err := c.Enroll(context.Background(), app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "T1"})
+		if err != nil || res.Terminal != kind {
+			t.Errorf("%s: %+v, %v", code, res, err)
+		}
+	}
+}
