@@ -31,8 +31,9 @@ type Screen struct {
 	icon     *canvas.Image
 	headline *canvas.Text
 	advice   *canvas.Text
-	staff    *canvas.Text
+	staff    *fyne.Container // one line per fault
 	staffBg  *canvas.Rectangle
+	lines    []string
 	// Hold is how long an outcome stays before the invitation returns (default 4 s).
 	Hold  time.Duration
 	timer *time.Timer
@@ -47,7 +48,7 @@ func New(do func(func())) *Screen {
 	s.icon.SetMinSize(fyne.NewSize(160, 160))
 	s.headline = text(56, true)
 	s.advice = text(30, false)
-	s.staff = &canvas.Text{TextSize: 22, Color: color.Black, Alignment: fyne.TextAlignCenter}
+	s.staff = container.NewVBox()
 	s.staffBg = canvas.NewRectangle(colourStaff)
 	staff := container.NewStack(s.staffBg, container.NewPadded(s.staff))
 	middle := container.NewVBox(layout.NewSpacer(), container.NewCenter(s.icon), s.headline, s.advice, layout.NewSpacer())
@@ -70,7 +71,7 @@ func (s *Screen) idle() {
 
 func (s *Screen) set(bg color.Color, icon fyne.Resource, headline, advice string) {
 	s.bg.FillColor = bg
-	s.icon.Resource = icon
+	s.icon.Resource = theme.NewColoredResource(icon, theme.ColorNameForegroundOnPrimary) // white on the state's colour
 	s.headline.Text, s.advice.Text = headline, advice
 	s.bg.Refresh()
 	s.icon.Refresh()
@@ -104,7 +105,11 @@ func (s *Screen) Advice() string { return s.advice.Text }
 // SetFaults updates the staff strip; it disappears when there is nothing to say.
 func (s *Screen) SetFaults(f Faults) {
 	lines := f.Lines()
-	s.staff.Text = strings.Join(lines, "  ·  ")
+	s.lines = lines
+	s.staff.RemoveAll()
+	for _, l := range lines {
+		s.staff.Add(&canvas.Text{Text: l, TextSize: 20, Color: color.Black, Alignment: fyne.TextAlignCenter})
+	}
 	if len(lines) == 0 {
 		s.staffBg.Hide()
 		s.staff.Hide()
@@ -115,5 +120,5 @@ func (s *Screen) SetFaults(f Faults) {
 	s.staff.Refresh()
 }
 
-// Staff is the staff strip's text (tests).
-func (s *Screen) Staff() string { return s.staff.Text }
+// Staff is the staff strip's text, its lines joined (tests).
+func (s *Screen) Staff() string { return strings.Join(s.lines, "\n") }
