@@ -118,6 +118,7 @@ type gateRun struct {
 
 	mu     sync.Mutex
 	faults gatescreen.Faults
+	hush   context.CancelFunc // stops the voice of the previous outcome
 }
 
 // startGate opens the platform, the controller and the hall reporter.
@@ -281,7 +282,9 @@ func (g *gateRun) serve(ctx context.Context) {
 func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 	out := g.station.Handle(ctx, p)
 	g.mu.Lock()
-	g.faults.Controller = out.Fault
+	if out.Open || out.Reason == gate.ReasonController { // the turnstile was told: its state is known
+		g.faults.Controller = out.Fault
+	}
 	if out.Reason != gate.ReasonController {
 		g.faults.Offline = out.Offline
 	}
@@ -298,14 +301,25 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 		g.show(out, faults)
 	}
 	if g.speaker != nil {
-		headline, advice := gatescreen.Words(out)
-		go func() {
-			sctx, cancel := context.WithTimeout(ctx, 8*time.Second)
-			defer cancel()
-			g.speaker.Speak(sctx, headline+"。"+advice)
-		}()
+		g.say(ctx, out)
 	}
 	return out
+}
+
+// say speaks an outcome, cutting short what is still being said about the previous person.
+func (g *gateRun) say(ctx context.Context, out gate.Outcome) {
+	headline, advice := gatescreen.Words(out)
+	sctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+	g.mu.Lock()
+	if g.hush != nil {
+		g.hush()
+	}
+	g.hush = cancel
+	g.mu.Unlock()
+	go func() {
+		defer cancel()
+		g.speaker.Speak(sctx, headline+"。"+advice)
+	}()
 }
 
 func (g *gateRun) setReaderMissing(missing bool) {

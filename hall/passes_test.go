@@ -3,6 +3,7 @@ package hall
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -62,5 +63,25 @@ func TestReportPass(t *testing.T) {
 		if bodies[1][k] != v {
 			t.Errorf("%s = %v, want %v", k, bodies[1][k], v)
 		}
+	}
+}
+
+// TestReportPassRejected: a hall that will never take the pass (404: no such endpoint yet) is told
+// apart from one that is away, so the gate's queue drops it instead of waiting behind it.
+func TestReportPassRejected(t *testing.T) {
+	status := http.StatusNotFound
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) }))
+	defer srv.Close()
+	c, err := NewClient(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Retries = 0
+	if err := c.ReportPass(context.Background(), gate.Pass{RequestID: "r"}); !errors.Is(err, gate.ErrPassRejected) {
+		t.Errorf("404: %v, want ErrPassRejected", err)
+	}
+	status = http.StatusServiceUnavailable
+	if err := c.ReportPass(context.Background(), gate.Pass{RequestID: "r"}); err == nil || errors.Is(err, gate.ErrPassRejected) {
+		t.Errorf("503: %v, want a temporary failure", err)
 	}
 }

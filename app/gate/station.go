@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"sync"
 	"time"
 )
@@ -24,6 +25,10 @@ type Pass struct {
 	Reason       Reason    `json:"reason,omitempty"`
 	CardNoMasked string    `json:"cardNoMasked,omitempty"`
 }
+
+// ErrPassRejected marks a pass the hall server will never take (it answered 4xx): the queue
+// drops it, counted, instead of holding every later pass behind it.
+var ErrPassRejected = errors.New("the hall server rejected the pass")
 
 // PassReporter sends one pass to the hall server.
 type PassReporter interface {
@@ -99,12 +104,13 @@ type PassQueue struct {
 	Max      int           // default 5000 (a busy day's arrivals)
 	Backoff  time.Duration // first wait after a failure, doubled up to 30 s; default 1 s
 
-	mu      sync.Mutex
-	items   []Pass
-	dropped int
-	lastErr error
-	kick    chan struct{}
-	once    sync.Once
+	mu       sync.Mutex
+	items    []Pass
+	dropped  int
+	rejected int
+	lastErr  error
+	kick     chan struct{}
+	once     sync.Once
 }
 
 func (q *PassQueue) init() { q.once.Do(func() { q.kick = make(chan struct{}, 1) }) }
@@ -129,12 +135,12 @@ func (q *PassQueue) Add(p Pass) {
 	}
 }
 
-// Status is how many passes wait, how many were dropped, and the last failure (nil when the last
-// send worked).
+// Status is how many passes wait, how many were dropped (the queue full, or rejected by the
+// hall), and the last failure (nil when the last send worked).
 func (q *PassQueue) Status() (waiting, dropped int, lastErr error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return len(q.items), q.dropped, q.lastErr
+	return len(q.items), q.dropped + q.rejected, q.lastErr
 }
 
 // Run sends until ctx ends.
@@ -180,11 +186,15 @@ func (q *PassQueue) drain(ctx context.Context, wait time.Duration) time.Duration
 		err := q.Reporter.ReportPass(ctx, p)
 		q.mu.Lock()
 		q.lastErr = err
-		if err == nil && len(q.items) > 0 && q.items[0].RequestID == p.RequestID {
+		rejected := errors.Is(err, ErrPassRejected)
+		if (err == nil || rejected) && len(q.items) > 0 && q.items[0].RequestID == p.RequestID {
 			q.items = q.items[1:]
 		}
+		if rejected {
+			q.rejected++
+		}
 		q.mu.Unlock()
-		if err != nil {
+		if err != nil && !rejected {
 			base := q.Backoff
 			if base <= 0 {
 				base = time.Second
