@@ -49,6 +49,8 @@ type gateOptions struct {
 	shot       string
 	show       string
 	refresh    time.Duration
+	ticket     string // business of the ticket at the swipe ("" = none)
+	printer    string
 }
 
 func gateFlags(errOut io.Writer) (*gateOptions, func([]string) int) {
@@ -66,6 +68,8 @@ func gateFlags(errOut io.Writer) (*gateOptions, func([]string) int) {
 	fs.StringVar(&o.shot, "screenshot", "", "render the screen in the state of --show, save it as a PNG to FILE and exit")
 	fs.StringVar(&o.show, "show", "open", "with --screenshot: open, refused or fault")
 	fs.DurationVar(&o.refresh, "deny-refresh", 5*time.Minute, "how often the lost-card list is refreshed while online")
+	fs.StringVar(&o.ticket, "ticket", "", "with --hall: take a number for this business at each opened swipe (a booked appointment's business first), e.g. CARD_LOSS")
+	fs.StringVar(&o.printer, "printer", "", "with --ticket: receipt printer serial port (COM3, /dev/ttyUSB0) or pdf:DIR (default: PDF files in DATA-DIR/tickets)")
 	return o, func(args []string) int { return parseFlags(fs, args) }
 }
 
@@ -107,6 +111,7 @@ type gateRun struct {
 	passes  *gate.PassQueue
 	speaker speech.Speaker
 	virtual *gatectl.Virtual // --controller virtual: what it heard (demos, tests)
+	ticket  *gateTicket      // --ticket: a number at the swipe; nil: none
 
 	// show displays an outcome with the staff strip (screen or stdout); set before run.
 	show func(gate.Outcome, gatescreen.Faults)
@@ -175,6 +180,15 @@ func buildGate(ctx context.Context, env *environment, o *gateOptions, closers *[
 			return nil, err
 		}
 		g.passes = &gate.PassQueue{Reporter: hc}
+		if o.ticket != "" {
+			pr, err := kioskPrinter(o.printer, env.dir)
+			if err != nil {
+				return nil, err
+			}
+			g.ticket = &gateTicket{hall: hc, business: o.ticket, printer: pr, log: env.log, now: time.Now}
+		}
+	} else if o.ticket != "" {
+		return nil, errors.New("--ticket needs --hall (the hall server that issues the numbers)")
 	}
 	g.station = &gate.Station{Decider: &gate.Decider{Platform: client, HallCode: hallCode, Deny: g.deny}, Controller: ctl, Passes: g.passes}
 	if o.voice {
@@ -293,7 +307,11 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 	}
 	faults := g.faults
 	g.mu.Unlock()
-	g.log.Info("gate", "entry", out.Entry, "open", out.Open, "reason", out.Reason, "offline", out.Offline, "card", out.CardNoMasked)
+	if out.Open {
+		g.log.Info("gate", "entry", out.Entry, "open", true, "offline", out.Offline)
+	} else { // the masked number of a refused card is the supervisor's follow-up
+		g.log.Info("gate", "entry", out.Entry, "open", false, "reason", out.Reason, "offline", out.Offline, "card", out.CardNoMasked)
+	}
 	if out.Fault != nil {
 		g.log.Error("gate controller", "err", out.Fault)
 	}
@@ -302,6 +320,9 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 	}
 	if g.speaker != nil {
 		g.say(ctx, out)
+	}
+	if g.ticket != nil && out.Open {
+		go g.ticket.take(ctx, p, out)
 	}
 	return out
 }

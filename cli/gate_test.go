@@ -12,6 +12,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/gate"
+	"ykt/app/queue"
 	"ykt/assets"
 	"ykt/devices/gatectl"
 	"ykt/devices/pcsctest"
@@ -30,7 +31,10 @@ type gateHarness struct {
 	lines    *syncWriter
 }
 
-func newGateHarness(t testing.TB) *gateHarness {
+func newGateHarness(t testing.TB) *gateHarness { return newGateHarnessWith(t, nil) }
+
+// newGateHarnessWith lets the test change the gate's options (--hall, --ticket) first.
+func newGateHarnessWith(t testing.TB, mod func(*gateOptions)) *gateHarness {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo"})
@@ -54,6 +58,9 @@ func newGateHarness(t testing.TB) *gateHarness {
 		t.Fatal(err)
 	}
 	o := &gateOptions{dataDir: &dir, controller: gatectl.KindVirtual, reader: pcsctest.Reader0, refresh: time.Minute}
+	if mod != nil {
+		mod(o)
+	}
 	var closers []func()
 	g, err := buildGate(ctx, env, o, &closers)
 	if err != nil {
@@ -308,5 +315,72 @@ func TestGateRefusesWithoutGateEnrollment(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "gate", "--screenshot", "x.png", "--show", "sideways"); code != exitUsage {
 		t.Errorf("--show sideways: %d %q", code, errOut)
+	}
+}
+
+// TestGateTicketAtSwipe: with --hall and --ticket the gate takes a number for each opened pass —
+// the green channel for a disabled resident from the platform's answer, an ordinary one otherwise —
+// and prints it; a refused card gets none. The hall of this test has no /passes endpoint: the
+// passes it rejects are dropped, not resent forever.
+func TestGateTicketAtSwipe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	now := time.Now().In(app.Shanghai)
+	clock := queue.NewManualClock(time.Date(now.Year(), now.Month(), now.Day(), 9, 30, 0, 0, app.Shanghai))
+	srv, closeHall, err := startHall(ctx, t.TempDir(), "", "", "127.0.0.1:0", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeHall()
+	defer srv.Close()
+	pdfDir := t.TempDir()
+	tickets := make(chan queue.IssuedView, 4)
+	h := newGateHarnessWith(t, func(o *gateOptions) { o.hallURL, o.ticket, o.printer = srv.URL(), "CARD_LOSS", "pdf:"+pdfDir })
+	h.g.ticket.done = func(iss queue.IssuedView, err error) {
+		if err != nil {
+			t.Errorf("ticket: %v", err)
+		}
+		tickets <- iss
+	}
+	next := func() queue.IssuedView {
+		select {
+		case iss := <-tickets:
+			return iss
+		case <-time.After(10 * time.Second):
+			t.Fatal("no ticket")
+		}
+		return queue.IssuedView{}
+	}
+	if out := h.present(demoCard(t, "disabled", nil)); !out.Open {
+		t.Fatalf("disabled resident's card: %+v", out)
+	}
+	if iss := next(); iss.Ticket.Class != queue.Priority || iss.Ticket.Business != "CARD_LOSS" {
+		t.Errorf("disabled resident, 41: %s %s %s", iss.Ticket.Number, iss.Ticket.Business, iss.Ticket.Class)
+	}
+	h.g.present(gate.Presented{Entry: gate.EntryIDCard, IDNumber: "50010619900101001X"})
+	if out := h.next(); !out.Open {
+		t.Fatalf("ID card: %+v", out)
+	}
+	if iss := next(); iss.Ticket.Class != queue.Normal {
+		t.Errorf("36 years old: %s %s", iss.Ticket.Number, iss.Ticket.Class)
+	}
+	if out := h.present(demoCard(t, "lost", nil)); out.Open {
+		t.Fatalf("lost card opened: %+v", out)
+	}
+	select {
+	case iss := <-tickets:
+		t.Errorf("a refused card got ticket %s", iss.Ticket.Number)
+	case <-time.After(300 * time.Millisecond):
+	}
+	files, _ := filepath.Glob(filepath.Join(pdfDir, "*.pdf"))
+	if len(files) != 2 {
+		t.Errorf("printed %d tickets, want 2", len(files))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for waiting, _, _ := h.g.passes.Status(); waiting > 0 && time.Now().Before(deadline); waiting, _, _ = h.g.passes.Status() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if waiting, dropped, _ := h.g.passes.Status(); waiting != 0 || dropped != 3 {
+		t.Errorf("passes: %d waiting, %d dropped (the hall answers 404)", waiting, dropped)
 	}
 }
