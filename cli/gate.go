@@ -95,7 +95,7 @@ func runGate(ctx context.Context, args []string, out, errOut io.Writer, newApp f
 			fmt.Fprintln(errOut, "ykt gate:", err)
 			return exitFailure
 		}
-		g.show = headlessShow(out)
+		g.show, g.showFaults = headlessShow(out), headlessFaults(out)
 		g.run(ctx, o)
 		return exitOK
 	}
@@ -115,6 +115,9 @@ type gateRun struct {
 
 	// show displays an outcome with the staff strip (screen or stdout); set before run.
 	show func(gate.Outcome, gatescreen.Faults)
+	// showFaults updates the staff strip between presentations (a reader pulled, the platform or
+	// the hall server away); set before run.
+	showFaults func(gatescreen.Faults)
 	// onRead, when set, hears when each card was seen inserted and how long its read took
 	// (benchmarks).
 	onRead func(inserted time.Time, read time.Duration)
@@ -123,6 +126,7 @@ type gateRun struct {
 
 	mu     sync.Mutex
 	faults gatescreen.Faults
+	shown  gatescreen.Faults  // what the staff strip last showed
 	hush   context.CancelFunc // stops the voice of the previous outcome
 }
 
@@ -262,6 +266,7 @@ func (g *gateRun) run(ctx context.Context, o *gateOptions) {
 		go g.passes.Run(ctx)
 	}
 	go g.watchCards(ctx, o.reader)
+	go g.watchFaults(ctx, 2*time.Second)
 	if o.idPort != "" {
 		go g.watchIDCards(ctx, o.idPort)
 	}
@@ -306,6 +311,7 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 		g.faults.HallWaiting, _, _ = g.passes.Status()
 	}
 	faults := g.faults
+	g.shown = faults
 	g.mu.Unlock()
 	if out.Open {
 		g.log.Info("gate", "entry", out.Entry, "open", true, "offline", out.Offline)
@@ -349,6 +355,36 @@ func (g *gateRun) setReaderMissing(missing bool) {
 	g.mu.Unlock()
 }
 
+func (g *gateRun) setOffline(offline bool) {
+	g.mu.Lock()
+	g.faults.Offline = offline
+	g.mu.Unlock()
+}
+
+// watchFaults shows the staff strip whenever it changes without anyone presenting: nobody comes
+// through a gate whose reader was pulled, so the fault must not wait for the next person.
+func (g *gateRun) watchFaults(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		g.mu.Lock()
+		if g.passes != nil {
+			g.faults.HallWaiting, _, _ = g.passes.Status()
+		}
+		f, changed := g.faults, g.faults != g.shown
+		g.shown = f
+		g.mu.Unlock()
+		if changed && g.showFaults != nil {
+			g.showFaults(f)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 // keepPlatform keeps a terminal session and the lost-card list while the platform answers.
 func (g *gateRun) keepPlatform(ctx context.Context, every time.Duration) {
 	if every <= 0 {
@@ -361,9 +397,13 @@ func (g *gateRun) keepPlatform(ctx context.Context, every time.Duration) {
 			}
 		}
 		if _, ok := g.client.Session(); ok {
-			if err := g.deny.Refresh(ctx, g.client, g.client.Now()); err != nil {
+			err := g.deny.Refresh(ctx, g.client, g.client.Now())
+			if err != nil {
 				g.log.Warn("gate: lost-card list not refreshed", "err", err)
 			}
+			g.setOffline(err != nil)
+		} else {
+			g.setOffline(true)
 		}
 		wait := every
 		if _, ok := g.client.Session(); !ok {
@@ -480,6 +520,17 @@ func headlessShow(out io.Writer) func(gate.Outcome, gatescreen.Faults) {
 	}
 }
 
+// headlessFaults prints the staff strip when it changes: "STAFF: …", or "STAFF: all clear".
+func headlessFaults(out io.Writer) func(gatescreen.Faults) {
+	return func(f gatescreen.Faults) {
+		lines := f.Lines()
+		if len(lines) == 0 {
+			lines = []string{"all clear"}
+		}
+		fmt.Fprintln(out, time.Now().In(app.Shanghai).Format(time.RFC3339), "STAFF:", strings.Join(lines, "; "))
+	}
+}
+
 // runScreen shows the full-screen status view while the gate runs.
 func (g *gateRun) runScreen(ctx context.Context, o *gateOptions, newApp func() fyne.App, errOut io.Writer) int {
 	if msg := displayProblem(); msg != "" {
@@ -501,6 +552,7 @@ func (g *gateRun) runScreen(ctx context.Context, o *gateOptions, newApp func() f
 			screen.SetFaults(f)
 		})
 	}
+	g.showFaults = func(f gatescreen.Faults) { fyne.Do(func() { screen.SetFaults(f) }) }
 	go g.run(ctx, o)
 	w.ShowAndRun()
 	return exitOK

@@ -384,3 +384,39 @@ func TestGateTicketAtSwipe(t *testing.T) {
 		t.Errorf("passes: %d waiting, %d dropped (the hall answers 404)", waiting, dropped)
 	}
 }
+
+// TestGateFaultsShownWithoutAPresentation: a reader pulled or the hall server away reaches the
+// staff strip by itself, and the strip clears when the fault does.
+func TestGateFaultsShownWithoutAPresentation(t *testing.T) {
+	shown := make(chan gatescreen.Faults, 8)
+	g := &gateRun{showFaults: func(f gatescreen.Faults) { shown <- f }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go g.watchFaults(ctx, 10*time.Millisecond)
+	wait := func(want func(gatescreen.Faults) bool) {
+		t.Helper()
+		deadline := time.After(5 * time.Second)
+		for {
+			select {
+			case f := <-shown:
+				if want(f) {
+					return
+				}
+			case <-deadline:
+				t.Fatal("the staff strip was not updated")
+			}
+		}
+	}
+	g.setReaderMissing(true)
+	wait(func(f gatescreen.Faults) bool { return f.ReaderMissing })
+	g.setOffline(true)
+	wait(func(f gatescreen.Faults) bool { return f.ReaderMissing && f.Offline })
+	g.setReaderMissing(false)
+	g.setOffline(false)
+	wait(func(f gatescreen.Faults) bool { return len(f.Lines()) == 0 })
+	var out bytes.Buffer
+	headlessFaults(&out)(gatescreen.Faults{ReaderMissing: true})
+	if !strings.Contains(out.String(), "STAFF: Card reader not available") {
+		t.Errorf("headless staff line: %q", out.String())
+	}
+}
