@@ -64,6 +64,8 @@ type EnrollmentResult struct {
 	DeviceSecret []byte
 	HallCode     string
 	HallName     string
+	// Terminal is the kind the enrollment code was issued for (v1.1); COUNTER for older codes.
+	Terminal TerminalKind
 }
 
 // ClerkSession is a signed-in clerk and the bearer token of the session.

@@ -31,8 +31,9 @@ const (
 	exitUsage   = 2
 )
 
-// commands lists every subcommand; each arrives with the issue that builds it.
-func commands() []command {
+// commands lists every subcommand; each arrives with the issue that builds it. newApp is main's
+// Fyne application for the commands that may open a window.
+func commands(newApp func() fyne.App) []command {
 	return []command{
 		{"audit verify", "verify the hash chain of the local audit log; exit 1 at the first broken link", runAuditVerify},
 		{"card read", "read the social security card in a PC/SC reader (masked unless --reveal); exit 2 no reader/card, 3 unreadable", runCardRead},
@@ -47,6 +48,10 @@ func commands() []command {
 		{"sync run", "drain the outbox to the platform as a clerk (--once: until empty, then exit)", runSyncRun},
 		{"platform-sim", "run the reference platform of platform-api.md (--listen ADDR --seed demo --fault SPEC)", runPlatformSim},
 		{"bench sync", "queue N SERVICE_RECORD operations and drain them to an embedded simulator; ops/s and baseline", runBenchSync},
+		{"gate", "the hall's entrance gate: a card, ID card or QR code opens the turnstile or is refused with the reason (--controller SPEC, --headless)",
+			func(ctx context.Context, args []string, out, errOut io.Writer) int {
+				return runGate(ctx, args, out, errOut, newApp)
+			}},
 	}
 }
 
@@ -55,7 +60,7 @@ func commands() []command {
 // fyne.io/fyne/v2/app (engineering.md §1.1).
 func Run(args []string, out, errOut io.Writer, newApp func() fyne.App) int {
 	ctx := context.Background()
-	cmds := commands()
+	cmds := commands(newApp)
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		usage(out, cmds)
 		return exitOK

@@ -59,7 +59,7 @@ func runEnroll(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "ykt enroll:", err)
 		return exitFailure
 	}
-	fmt.Fprintf(out, "enrolled: device %s at %s (%s), window %s\n", res.DeviceID, res.HallName, res.HallCode, *window)
+	fmt.Fprintf(out, "enrolled: device %s at %s (%s), window %s, as a %s terminal\n", res.DeviceID, res.HallName, res.HallCode, *window, res.Terminal)
 	if res.pin != "" && *pin == "" {
 		fmt.Fprintf(out, "platform key pin (SHA-256 of its public key), recorded on first contact:\n  %s\n"+
 			"compare it with the pin the platform's administrator gives you; from now on this computer talks to no other key\n", res.pin)
@@ -115,7 +115,8 @@ func enrollDevice(ctx context.Context, env *environment, ps platformSettings, e 
 		hallName = e.HallCode
 	}
 	for _, kv := range [][2]string{{settingPlatformURL, ps.URL}, {settingPlatformCA, string(ps.CA)}, {settingPinnedCA, ps.PinnedCA},
-		{settingHallCode, e.HallCode}, {settingHallName, hallName}, {settingWindowNo, e.WindowNo}, {settingDeviceID, res.DeviceID}} {
+		{settingHallCode, e.HallCode}, {settingHallName, hallName}, {settingWindowNo, e.WindowNo}, {settingTerminal, string(res.Terminal)},
+		{settingDeviceID, res.DeviceID}} {
 		if err := env.db.SetSetting(ctx, kv[0], kv[1]); err != nil {
 			return res, err
 		}

@@ -186,9 +186,9 @@ func roleUsage(fs *flag.FlagSet, w io.Writer) {
 
 // identifyKiosk feeds the kiosk with the social security cards swiped in its PC/SC reader until
 // ctx ends: the SSN (for the one-ticket rule, as a blind index in the hall) and the birth date (for
-// the elderly green channel). A kiosk has no clerk session, so a registered disability, which only
-// the platform knows, is not seen here: disabled residents without the age get the green channel
-// from staff at the desk (a manual green-channel ticket with a reason, domain.md §3.3).
+// the elderly green channel). A registered disability, which only the platform knows, is added by
+// the kiosk's Enrich (kioskeligibility.go) when the kiosk is enrolled as a KIOSK terminal; otherwise
+// disabled residents without the age get the green channel from staff at the desk (domain.md §3.3).
 func identifyKiosk(ctx context.Context, k *hallscreens.Kiosk) {
 	reader := &devices.PCSC{}
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
@@ -233,7 +233,7 @@ func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptio
 			stop()
 			return screens, nil, err
 		}
-		screens.Kiosk = hallscreens.NewKiosk(a, w, hallscreens.KioskDeps{Hall: client, Printer: printer, Do: o.do})
+		screens.Kiosk = hallscreens.NewKiosk(a, w, hallscreens.KioskDeps{Hall: client, Printer: printer, Do: o.do, Enrich: kioskEnrich(ctx, dataDir)})
 		size = fyne.NewSize(1024, 768)
 	case roleDisplay:
 		deps := hallscreens.DisplayDeps{Hall: client, Do: o.do}

@@ -68,7 +68,7 @@ func TestEveryEndpointByRole(t *testing.T) {
 		allowed            string // space-separated keys of tokens
 	}{
 		{"GET", "/config", "", "kiosk counter07 counter08 display gate supervisor"},
-		{"POST", "/tickets", `{"business":"CARD_LOSS"}`, "kiosk supervisor"},
+		{"POST", "/tickets", `{"business":"CARD_LOSS"}`, "kiosk gate supervisor"},
 		{"POST", "/tickets/" + mine + "/cancel", `{}`, "counter07 supervisor"},
 		{"POST", "/tickets/" + mine + "/resume", `{}`, "counter07 supervisor"},
 		{"POST", "/tickets/" + mine + "/reactivate", `{}`, "counter07 supervisor"},

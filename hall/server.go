@@ -142,7 +142,8 @@ func (h *handler) routes() {
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	m.HandleFunc("POST "+apiPrefix+"/pair", h.pair)
 	h.get("/config", anyRole, func(r *http.Request, _ Device) (any, error) { return h.svc.Config(r.Context()) })
-	h.post("POST /tickets", allow(RoleKiosk, RoleSupervisor), post(func(r *http.Request, d Device, b issueBody) (any, error) {
+	// the gate issues too: a number at the swipe, when the hall takes them there (刷卡过闸、取号)
+	h.post("POST /tickets", allow(RoleKiosk, RoleGate, RoleSupervisor), post(func(r *http.Request, d Device, b issueBody) (any, error) {
 		return h.svc.Issue(r.Context(), b.RequestID, backedRequest(d, b.IssueRequest))
 	}))
 	for action, fn := range ticketActions {

@@ -68,6 +68,9 @@ type Client struct {
 	// ended is told when the platform ends the session (TOKEN_EXPIRED). The password is never
 	// kept: the clerk signs in again (security.md ML-2, issue 10 point 5).
 	ended func()
+	// terminal is set for an unattended KIOSK or GATE's terminal session (platform-api §3.1): it
+	// has no clerk and no password, so the client opens a new one by itself on TOKEN_EXPIRED.
+	terminal bool
 }
 
 var _ app.Platform = (*Client)(nil)
@@ -289,8 +292,8 @@ type reply struct {
 }
 
 // do runs a call with the contract's recovery rules: CLOCK_SKEW → correct the offset from
-// GET /time and retry once; REPLAYED → re-sign and resend; TOKEN_EXPIRED → sign in again with the
-// kept credentials once; transport errors, 429 and 5xx → full-jitter backoff (Retry-After when
+// GET /time and retry once; REPLAYED → re-sign and resend; TOKEN_EXPIRED → a terminal session
+// opens a new one once, a clerk's ends (the clerk signs in again: no password is kept); transport errors, 429 and 5xx → full-jitter backoff (Retry-After when
 // longer) for calls that are safe to resend.
 func (c *Client) do(ctx context.Context, cl call) (reply, error) {
 	var body []byte
@@ -300,7 +303,7 @@ func (c *Client) do(ctx context.Context, cl call) (reply, error) {
 			return reply{}, fmt.Errorf("%s %s: encode: %w", cl.method, cl.path, err)
 		}
 	}
-	skewFixed, replays := false, 0
+	skewFixed, renewed, replays := false, false, 0
 	for attempt := 0; ; {
 		rep, err := c.once(ctx, cl, body)
 		var pe *app.PlatformError
@@ -313,6 +316,11 @@ func (c *Client) do(ctx context.Context, cl call) (reply, error) {
 			case pe.Code == app.CodeReplayed && replays < 2:
 				replays++
 				continue
+			case pe.Code == app.CodeTokenExpired && cl.auth && c.isTerminal() && !renewed:
+				renewed = true
+				if _, lerr := c.TerminalLogin(ctx); lerr == nil {
+					continue // a terminal session renews itself: no clerk, no password
+				}
 			case pe.Code == app.CodeTokenExpired && cl.auth:
 				c.sessionEnded()
 			}
@@ -428,6 +436,13 @@ func (c *Client) token() (string, bool) {
 	return c.session.Token, true
 }
 
+// isTerminal reports whether the session is an unattended terminal's.
+func (c *Client) isTerminal() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.terminal
+}
+
 // sessionEnded forgets a session the platform has ended and says so; the next call needs a new
 // sign-in by the clerk (no silent re-login: the password is not kept).
 func (c *Client) sessionEnded() {
@@ -490,6 +505,7 @@ func (c *Client) Enroll(ctx context.Context, e app.Enrollment) (app.EnrollmentRe
 		DeviceSecret string `json:"deviceSecret"`
 		HallCode     string `json:"hallCode"`
 		HallName     string `json:"hallName"`
+		Terminal     string `json:"terminal"`
 	}
 	var secret []byte
 	d, err := decode(rep, func(d *data) error {
@@ -500,13 +516,19 @@ func (c *Client) Enroll(ctx context.Context, e app.Enrollment) (app.EnrollmentRe
 			return errors.New("deviceId missing")
 		case err != nil || len(secret) != 32:
 			return errors.New("deviceSecret is not 32 bytes of base64")
+		case d.Terminal != "" && !app.TerminalKind(d.Terminal).Valid():
+			return errors.New("terminal is not COUNTER, KIOSK or GATE")
 		}
 		return nil
 	})
 	if err != nil {
 		return app.EnrollmentResult{}, err
 	}
-	return app.EnrollmentResult{DeviceID: d.DeviceID, DeviceSecret: secret, HallCode: d.HallCode, HallName: d.HallName}, nil
+	kind := app.TerminalKind(d.Terminal)
+	if kind == "" {
+		kind = app.TerminalCounter // a platform before v1.1
+	}
+	return app.EnrollmentResult{DeviceID: d.DeviceID, DeviceSecret: secret, HallCode: d.HallCode, HallName: d.HallName, Terminal: kind}, nil
 }
 
 type wireClerk struct {
@@ -545,7 +567,7 @@ func (c *Client) Login(ctx context.Context, clerkID, password string) (app.Clerk
 		s.Clerk.BankCode = *d.Clerk.BankCode
 	}
 	c.mu.Lock()
-	c.session = &s
+	c.session, c.terminal = &s, false
 	c.mu.Unlock()
 	return s, nil
 }
@@ -554,7 +576,7 @@ func (c *Client) Login(ctx context.Context, clerkID, password string) (app.Clerk
 func (c *Client) Logout(ctx context.Context) error {
 	_, err := c.do(ctx, call{method: http.MethodDelete, path: "/sessions/current", signed: true, auth: true, timeout: c.cfg.LookupTimeout})
 	c.mu.Lock()
-	c.session = nil
+	c.session, c.terminal = nil, false
 	c.mu.Unlock()
 	if errors.Is(err, app.ErrNotSignedIn) || app.PlatformCode(err) == app.CodeTokenExpired {
 		return nil

@@ -23,3 +23,10 @@ done
 shoot kiosk --role kiosk
 shoot display --role display
 shoot stats --role stats
+# The entrance gate (issue 13): `ykt gate --screenshot` renders one state without devices.
+for state in open refused fault; do
+  data=$(mktemp -d)
+  scripts/xvfb.sh env LANG=zh_CN.UTF-8 ./bin/ykt gate --data-dir "$data" --screenshot "$out/gate-$state.png" --show "$state"
+  rm -rf "$data"
+  echo "wrote $out/gate-$state.png"
+done

@@ -54,7 +54,7 @@ func (s *Server) UpdateCard(cardNo string, fn func(*app.Card)) error {
 	}
 	fn(c)
 	c.Version++
-	return putCard(s.db, ssn, *c, "")
+	return putCard(s.db, ssn, *c, "", s.now())
 }
 
 // CountRecords counts the service records the platform holds.

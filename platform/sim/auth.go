@@ -23,6 +23,7 @@ type device struct {
 	secret   []byte
 	hallCode string
 	windowNo string
+	terminal app.TerminalKind
 }
 
 type clerk struct {
@@ -31,6 +32,8 @@ type clerk struct {
 	Roles    []string
 	HallCode string
 	BankCode string
+	// Terminal is set for a terminal session (platform-api §3.1): no clerk, ID "".
+	Terminal app.TerminalKind
 }
 
 // app is the clerk as the role table sees it.
@@ -50,8 +53,8 @@ func (s *Server) verify(r *http.Request, body []byte) (device, error) {
 	}
 	var d device
 	var revoked int
-	err := s.db.QueryRow("SELECT device_id, secret, hall_code, window_no, revoked FROM devices WHERE device_id = ?", id).
-		Scan(&d.id, &d.secret, &d.hallCode, &d.windowNo, &revoked)
+	err := s.db.QueryRow("SELECT device_id, secret, hall_code, window_no, revoked, terminal FROM devices WHERE device_id = ?", id).
+		Scan(&d.id, &d.secret, &d.hallCode, &d.windowNo, &revoked, &d.terminal)
 	if errors.Is(err, sql.ErrNoRows) || revoked != 0 {
 		return device{}, fail(app.CodeBadSignature, "设备未登记或已注销")
 	}
@@ -110,16 +113,19 @@ func (s *Server) authenticate(r *http.Request, d device) (clerk, error) {
 	if !ok || tok == "" {
 		return clerk{}, fail(app.CodeTokenExpired, "未登录或会话已结束")
 	}
-	var clerkID, devID string
+	var clerkID, devID, terminal string
 	var expires int64
 	var revoked int
-	err := s.db.QueryRow("SELECT clerk_id, device_id, expires_ms, revoked FROM sessions WHERE token_hash = ?", tokenHash(tok)).
-		Scan(&clerkID, &devID, &expires, &revoked)
+	err := s.db.QueryRow("SELECT clerk_id, device_id, expires_ms, revoked, terminal FROM sessions WHERE token_hash = ?", tokenHash(tok)).
+		Scan(&clerkID, &devID, &expires, &revoked, &terminal)
 	if errors.Is(err, sql.ErrNoRows) || revoked != 0 || devID != d.id || s.now().UnixMilli() >= expires {
 		return clerk{}, fail(app.CodeTokenExpired, "会话已过期，请重新登录")
 	}
 	if err != nil {
 		return clerk{}, err
+	}
+	if terminal != "" {
+		return clerk{Terminal: app.TerminalKind(terminal), HallCode: d.hallCode}, nil
 	}
 	c, err := s.clerk(s.db, clerkID)
 	if err != nil || c == nil {
@@ -171,6 +177,7 @@ func (s *Server) AddClerk(id, name string, roles []string, hallCode, bankCode, p
 type loginReq struct {
 	ClerkID  string `json:"clerkId"`
 	Password string `json:"password"`
+	Terminal bool   `json:"terminal"` // v1.1: a terminal session (§3.1)
 }
 
 // login is POST /sessions: five wrong passwords in a row lock the clerk for 15 minutes.
@@ -178,6 +185,12 @@ func (s *Server) login(rc *reqCtx, _ *http.Request) (int, any, error) {
 	var req loginReq
 	if err := decodeStrict(rc.body, &req); err != nil {
 		return 0, nil, err
+	}
+	if req.Terminal {
+		return s.terminalLogin(rc, req)
+	}
+	if rc.dev.terminal == app.TerminalKiosk || rc.dev.terminal == app.TerminalGate {
+		return 0, nil, fail(app.CodeForbidden, "无人值守终端不能以工作人员身份登录")
 	}
 	var salt, hash []byte
 	var failures int
@@ -286,7 +299,8 @@ func (s *Server) enroll(rc *reqCtx, _ *http.Request) (int, any, error) {
 	}
 	var codeHall sql.NullString
 	var used sql.NullInt64
-	err := s.db.QueryRow("SELECT hall_code, used_ms FROM enrollment_codes WHERE code = ?", req.EnrollmentCode).Scan(&codeHall, &used)
+	var terminal string
+	err := s.db.QueryRow("SELECT hall_code, used_ms, terminal FROM enrollment_codes WHERE code = ?", req.EnrollmentCode).Scan(&codeHall, &used, &terminal)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil, fail(app.CodeNotFound, "登记码不存在")
 	}
@@ -312,12 +326,12 @@ func (s *Server) enroll(rc *reqCtx, _ *http.Request) (int, any, error) {
 	if _, err := s.db.Exec("UPDATE enrollment_codes SET used_ms = ? WHERE code = ?", now, req.EnrollmentCode); err != nil {
 		return 0, nil, err
 	}
-	if _, err := s.db.Exec("INSERT INTO devices (device_id, secret, hall_code, window_no, hostname, enrolled_ms) VALUES (?, ?, ?, ?, ?, ?)",
-		id, secret, req.HallCode, req.WindowNo, req.Hostname, now); err != nil {
+	if _, err := s.db.Exec("INSERT INTO devices (device_id, secret, hall_code, window_no, hostname, enrolled_ms, terminal) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		id, secret, req.HallCode, req.WindowNo, req.Hostname, now, terminal); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, map[string]any{"deviceId": id, "deviceSecret": base64.StdEncoding.EncodeToString(secret),
-		"hallCode": req.HallCode, "hallName": hallName}, nil
+		"hallCode": req.HallCode, "hallName": hallName, "terminal": terminal}, nil
 }
 
 // NewEnrollmentCode makes a fresh single-use enrollment code, valid for any hall when hallCode

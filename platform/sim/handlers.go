@@ -28,7 +28,7 @@ type handler func(rc *reqCtx, r *http.Request) (int, any, error)
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	add := func(method, path string, signed, auth bool, h handler) {
-		m.Handle(method+" "+BasePath+path, s.endpoint(signed, auth, h))
+		m.Handle(method+" "+BasePath+path, s.endpoint(method+" "+path, signed, auth, h))
 	}
 	add("GET", "/time", false, false, s.serverTime)
 	add("POST", "/devices/enroll", false, false, s.enroll)
@@ -43,7 +43,9 @@ func (s *Server) routes() {
 	add("GET", "/appointments", true, true, s.appointments)
 	add("GET", "/home-visits", true, true, s.homeVisits)
 	add("POST", "/operations:batch", true, true, s.batch)
-	add("GET", "/devices/self/audit-anchor", true, true, s.selfAuditAnchor)
+	add("GET", "/devices/self/audit-anchor", true, true, s.selfAuditAnchor) // v1.1
+	add("POST", "/residents/eligibility", true, true, s.eligibility)        // v1.1
+	add("GET", "/cards/lost", true, true, s.lostCards)                      // v1.1
 	s.mux = m
 }
 
@@ -56,7 +58,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-func (s *Server) endpoint(signed, auth bool, h handler) http.Handler {
+// endpoint wraps a handler of route (METHOD + " " + path): signature, session, and what a
+// terminal session may call (platform-api §3.1).
+func (s *Server) endpoint(route string, signed, auth bool, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := readBody(r)
 		if err != nil {
@@ -74,6 +78,9 @@ func (s *Server) endpoint(signed, auth bool, h handler) http.Handler {
 			if auth {
 				if rc.clerk, err = s.authenticate(r, rc.dev); err != nil {
 					return 0, nil, err
+				}
+				if !terminalAllowed(rc.clerk, route) {
+					return 0, nil, fail(app.CodeForbidden, "无人值守终端无权调用此接口")
 				}
 			}
 			return h(rc, r)

@@ -92,7 +92,7 @@ func (s *Server) loadCard(e *opEnv, needVersion, needChannel, proxyAllowed bool)
 
 func (s *Server) save(e *opEnv, c *app.Card, p *cardPayload, prev app.SocialStatus) (outcome, error) {
 	c.Version++
-	if err := putCard(e.tx, p.SSN, *c, prev); err != nil {
+	if err := putCard(e.tx, p.SSN, *c, prev, s.now()); err != nil {
 		return outcome{}, err
 	}
 	return applied(c), nil

@@ -38,6 +38,10 @@ var DemoClerks = []DemoClerk{
 var DemoEnrollmentCodes = []string{"DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004", "DEMO-0005",
 	"DEMO-0006", "DEMO-0007", "DEMO-0008", "DEMO-0009", "DEMO-0010"}
 
+// DemoTerminalCodes are single-use codes for unattended terminals (v1.1), valid for any hall.
+var DemoTerminalCodes = map[string]app.TerminalKind{"KIOSK-0001": app.TerminalKiosk, "KIOSK-0002": app.TerminalKiosk,
+	"GATE-0001": app.TerminalGate, "GATE-0002": app.TerminalGate}
+
 var halls = [][2]string{
 	{DemoHall, "沙坪坝区政务服务中心"},
 	{"500106-TXQ", "天星桥街道便民服务中心"},
@@ -158,7 +162,7 @@ func (s *Server) seedDemo() error {
 		for _, c := range r.Cards {
 			card := c.Card
 			card.Version = 1
-			if err := putCard(tx, res.SSN, card, ""); err != nil {
+			if err := putCard(tx, res.SSN, card, "", s.now()); err != nil {
 				return err
 			}
 		}
@@ -173,6 +177,11 @@ func (s *Server) seedDemo() error {
 	}
 	for _, code := range DemoEnrollmentCodes {
 		if _, err := tx.Exec("INSERT OR IGNORE INTO enrollment_codes (code) VALUES (?)", code); err != nil {
+			return err
+		}
+	}
+	for code, kind := range DemoTerminalCodes {
+		if _, err := tx.Exec("INSERT OR IGNORE INTO enrollment_codes (code, terminal) VALUES (?, ?)", code, string(kind)); err != nil {
 			return err
 		}
 	}
@@ -253,7 +262,7 @@ func (s *Server) seedMore(q queryer) error {
 			until := now.AddDate(0, 0, 4)
 			card.TempLossUntil, prev = &until, app.SocialNormal
 		}
-		if err := putCard(q, ssn, card, prev); err != nil {
+		if err := putCard(q, ssn, card, prev, s.now()); err != nil {
 			return err
 		}
 	}

@@ -69,6 +69,7 @@ type Server struct {
 	mu        sync.Mutex // serialises the platform's logic (one writer, like a real ledger)
 	nonces    map[string]time.Time
 	codes     map[string]issuedCode
+	buckets   map[string]bucket // eligibility allowance per device
 	lastPrune time.Time
 
 	faults *faultState
@@ -87,7 +88,8 @@ type issuedCode struct {
 
 // New opens (creating if needed) the simulator's database and seeds it.
 func New(opts Options) (*Server, error) {
-	s := &Server{now: opts.Now, ttl: opts.SessionTTL, log: opts.Log, nonces: map[string]time.Time{}, codes: map[string]issuedCode{}}
+	s := &Server{now: opts.Now, ttl: opts.SessionTTL, log: opts.Log, nonces: map[string]time.Time{}, codes: map[string]issuedCode{},
+		buckets: map[string]bucket{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -129,6 +131,10 @@ func (s *Server) open(path string) error {
 	if _, err := db.Exec(schema); err != nil {
 		db.Close()
 		return fmt.Errorf("simulator database %s: schema: %w", path, err)
+	}
+	if err := migrateTerminal(db); err != nil {
+		db.Close()
+		return fmt.Errorf("simulator database %s: v1.1 schema: %w", path, err)
 	}
 	s.db = db
 	return nil

@@ -136,14 +136,19 @@ func (s *Server) card(q queryer, cardNo string) (*app.Card, string, error) {
 		}
 		c.TempLossUntil = nil
 		c.Version++
-		if err := putCard(q, ssn, c, ""); err != nil {
+		if err := putCard(q, ssn, c, "", s.now()); err != nil {
 			return nil, "", err
 		}
 	}
 	return &c, ssn, nil
 }
 
-func putCard(q queryer, ssn string, c app.Card, prev app.SocialStatus) error {
+// putCard stores a card; a change of its social status (or a new card) is logged with the
+// platform's time "at" for GET /cards/lost.
+func putCard(q queryer, ssn string, c app.Card, prev app.SocialStatus, at time.Time) error {
+	if err := logSocial(q, c, at); err != nil {
+		return err
+	}
 	var p any
 	if prev != "" {
 		p = string(prev)

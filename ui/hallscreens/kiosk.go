@@ -38,6 +38,10 @@ type KioskDeps struct {
 	// holder who swiped, so the program can queue the APPOINTMENT_CHECK_IN operation for the
 	// platform (platform-api.md §5.1) through its outbox.
 	OnCheckIn func(h queue.Holder, c queue.CheckIn)
+	// Enrich, when set, completes an identified holder from the platform's eligibility answer
+	// (a registered disability) before the businesses are offered; ageOnly says the platform did
+	// not answer and the green channel comes from the age alone (the screen tells staff).
+	Enrich func(ctx context.Context, h queue.Holder) (enriched queue.Holder, ageOnly bool)
 }
 
 // Kiosk is the resident's ticket screen (取号机) in elderly-mode sizes: swipe a card (or take a
@@ -57,6 +61,8 @@ type Kiosk struct {
 	cfg    queue.PublicConfig
 	holder *queue.Holder // nil: nobody identified yet; zero Holder: anonymous
 	issued *queue.IssuedView
+
+	ageOnly bool // the platform's eligibility answer was missing for this holder
 
 	root     *fyne.Container
 	override *container.ThemeOverride
@@ -101,10 +107,30 @@ func (k *Kiosk) loadConfig() {
 // Identify hands the kiosk an identified resident (or queue.Holder{} for "no card"). Safe from
 // any goroutine: the card reader's callback calls it directly.
 func (k *Kiosk) Identify(h queue.Holder) {
-	k.deps.Do(func() {
-		k.holder, k.issued, k.typedID = &h, nil, false
-		k.showChoose()
-	})
+	k.identify(h, false)
+}
+
+// identify asks the platform, where the kiosk may (Enrich), what the holder is entitled to, then
+// offers the businesses; typed says the ID number was typed on the keypad (no card was read).
+func (k *Kiosk) identify(h queue.Holder, typed bool) {
+	if k.deps.Enrich == nil || h.Anonymous() {
+		k.deps.Do(func() { k.identified(h, false, typed) })
+		return
+	}
+	k.deps.Do(func() { k.show(lang.L("One moment please"), lang.L("Checking your green channel…"), nil) })
+	type enriched struct {
+		h       queue.Holder
+		ageOnly bool
+	}
+	async.Run(k.scope, 15*time.Second, func(ctx context.Context) (enriched, error) {
+		h, ageOnly := k.deps.Enrich(ctx, h)
+		return enriched{h, ageOnly}, nil
+	}, func(e enriched, _ error) { k.identified(e.h, e.ageOnly, typed) })
+}
+
+func (k *Kiosk) identified(h queue.Holder, ageOnly, typed bool) {
+	k.holder, k.issued, k.ageOnly, k.typedID = &h, nil, ageOnly, typed
+	k.showChoose()
 }
 
 // Follow feeds the kiosk from a channel of identifications until ctx ends or the channel closes.
@@ -217,8 +243,7 @@ func (k *Kiosk) typedDone() {
 		return
 	}
 	k.typed = ""
-	k.holder, k.issued, k.typedID = &queue.Holder{SSN: id}, nil, true
-	k.showChoose()
+	k.identify(queue.Holder{SSN: id}, true) // a typed ID is checked with the platform like a card
 }
 
 func (k *Kiosk) showChoose() {
@@ -233,6 +258,9 @@ func (k *Kiosk) showChoose() {
 		msg = lang.L("ID number entered. Please choose your business.")
 	case !k.holder.Anonymous():
 		msg = lang.L("Card read. Please choose your business.")
+	}
+	if k.ageOnly {
+		msg += " " + lang.L("(Staff: the platform did not answer; the green channel is by age only.)")
 	}
 	var bs []*widget.Button
 	for _, b := range k.cfg.Businesses {

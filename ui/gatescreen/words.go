@@ -1,0 +1,70 @@
+// Package gatescreen is the entrance gate's full-screen status view (闸机状态屏) and the words the
+// gate shows and speaks: "please pass", or why not and where to go, and a strip for staff with
+// the gate's faults (controller, reader, platform, hall server). It never shows a name or an ID
+// number; a refused card appears only as its reason.
+package gatescreen
+
+import (
+	"fyne.io/fyne/v2/lang"
+
+	"ykt/app/gate"
+)
+
+// Words is what the resident reads and hears for an outcome: a headline and where to go.
+func Words(o gate.Outcome) (headline, advice string) {
+	if o.Open {
+		return lang.L("Please pass"), lang.L("Welcome. Take a number inside if you need one.")
+	}
+	switch o.Reason {
+	case gate.ReasonTempLoss:
+		return lang.L("This card is reported temporarily lost"), lang.L("Please use your ID card, or lift the loss report at the service desk.")
+	case gate.ReasonFormalLoss:
+		return lang.L("This card is reported lost"), lang.L("Please use your ID card, and apply for a replacement at a window.")
+	case gate.ReasonCancelled:
+		return lang.L("This card has been cancelled"), lang.L("Please use your ID card, and ask at the service desk.")
+	case gate.ReasonLost:
+		return lang.L("This card is reported lost or cancelled"), lang.L("Please use your ID card, and ask at the service desk.")
+	case gate.ReasonExpired:
+		return lang.L("This card has expired"), lang.L("Please use your ID card, and renew the card at a window.")
+	case gate.ReasonUnknown:
+		return lang.L("This card is not recognised"), lang.L("Please use your ID card, or ask at the service desk.")
+	case gate.ReasonCodeExpired:
+		return lang.L("The QR code has expired"), lang.L("Please refresh the code on your phone and scan it again.")
+	case gate.ReasonCodeUnknown:
+		return lang.L("The QR code is not recognised"), lang.L("Please show your 渝快码 or electronic social security card, or use a card.")
+	case gate.ReasonNeedsOnline:
+		return lang.L("QR codes cannot be checked right now"), lang.L("Please use your social security card or ID card.")
+	case gate.ReasonController:
+		return lang.L("The gate is out of order"), lang.L("Please wait: staff have been called.")
+	}
+	return lang.L("The card could not be read"), lang.L("Please present it again, or use your ID card or a QR code.")
+}
+
+// Idle is the invitation shown between residents.
+func Idle() string { return lang.L("Please present your social security card, ID card or QR code") }
+
+// Faults is what the staff strip says; each field set adds a line.
+type Faults struct {
+	Controller    error // the last open failed
+	ReaderMissing bool  // no PC/SC reader, or pcscd stopped
+	Offline       bool  // the platform did not answer the last time
+	HallWaiting   int   // passes waiting for the hall server
+}
+
+// Lines are the staff strip's sentences, most urgent first.
+func (f Faults) Lines() []string {
+	var out []string
+	if f.Controller != nil {
+		out = append(out, lang.L("Gate controller not answering: the gate stays shut ({{.Err}})", map[string]any{"Err": f.Controller.Error()}))
+	}
+	if f.ReaderMissing {
+		out = append(out, lang.L("Card reader not available"))
+	}
+	if f.Offline {
+		out = append(out, lang.L("Platform unreachable: deciding from the card and the lost-card list"))
+	}
+	if f.HallWaiting > 0 {
+		out = append(out, lang.L("Hall server unreachable: {{.N}} passes waiting to be sent", map[string]any{"N": f.HallWaiting}))
+	}
+	return out
+}

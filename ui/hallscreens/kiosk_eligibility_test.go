@@ -1,0 +1,103 @@
+package hallscreens
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"ykt/app"
+	"ykt/app/gate"
+	"ykt/app/queue"
+	"ykt/platform"
+	"ykt/platform/sim"
+	"ykt/ui/uitest"
+)
+
+// kioskTerminal is the reference platform on loopback and a KIOSK terminal signed in to it.
+func kioskTerminal(t *testing.T) (*sim.Server, *platform.Client) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); s.Close() })
+	url, err := s.Start(ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := s.NewTerminalEnrollmentCode(sim.DemoHall, app.TerminalKiosk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := platform.Config{BaseURL: url, Attempts: 1}
+	c0, _ := platform.New(cfg)
+	res, err := c0.Enroll(ctx, app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "K1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DeviceID, cfg.Secret = res.DeviceID, res.DeviceSecret
+	c, err := platform.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.TerminalLogin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+// TestKioskGreenChannelByEligibility: a disabled resident of 41, whom the card alone would give
+// an ordinary ticket, gets the green channel from the platform's eligibility answer; with the
+// platform away the kiosk falls back to the age and says so to staff.
+func TestKioskGreenChannelByEligibility(t *testing.T) {
+	f := uitest.NewHall(t, "zh_Hans")
+	s, client := kioskTerminal(t)
+	enrich := func(ctx context.Context, h queue.Holder) (queue.Holder, bool) {
+		ans := gate.Enrich(ctx, client, sim.DemoHall, h, 2*time.Second)
+		return ans.Holder, ans.Offline
+	}
+	w := f.App.NewWindow("")
+	defer w.Close()
+	w.Resize(fyne.NewSize(1024, 768))
+	k := NewKiosk(f.App, w, KioskDeps{Hall: f.Client, Do: f.UI.Do, Now: f.Clock.Now, Enrich: enrich})
+	f.UI.DrainUntil(t, func() bool { return len(k.cfg.Businesses) > 0 })
+
+	take := func(ssn string) queue.IssuedView {
+		t.Helper()
+		go k.Identify(queue.Holder{SSN: ssn})
+		f.UI.DrainUntil(t, func() bool { return k.title.Text == "请选择要办理的业务" })
+		test.Tap(buttonNamed(t, k.buttons, "挂失与解挂"))
+		f.UI.DrainUntil(t, func() bool { return k.issued != nil })
+		iss := *k.issued
+		test.Tap(buttonNamed(t, k.buttons, "完成"))
+		return iss
+	}
+	iss := take("50010619850615003X") // 王建国, 41, PHYSICAL grade 2 (platform only)
+	if iss.Ticket.Class != queue.Priority || iss.Ticket.Kind != queue.KindPriority {
+		t.Errorf("disabled resident: %s class %s kind %s", iss.Ticket.Number, iss.Ticket.Class, iss.Ticket.Kind)
+	}
+	if iss = take("50010619900101001X"); iss.Ticket.Class != queue.Normal { // 陈明, 36, no disability
+		t.Errorf("ordinary resident: class %s", iss.Ticket.Class)
+	}
+
+	s.Close() // the platform goes away
+	go k.Identify(queue.Holder{SSN: "500106197809230024"})
+	f.UI.DrainUntil(t, func() bool { return k.title.Text == "请选择要办理的业务" })
+	if !strings.Contains(k.message.Text, "绿色通道仅按年龄判断") {
+		t.Errorf("offline note for staff missing: %q", k.message.Text)
+	}
+	test.Tap(buttonNamed(t, k.buttons, "挂失与解挂"))
+	f.UI.DrainUntil(t, func() bool { return k.issued != nil })
+	if k.issued.Ticket.Class != queue.Normal {
+		t.Errorf("offline, 48 years old: class %s", k.issued.Ticket.Class)
+	}
+	if strings.Contains(uitest.Markup(w.Canvas()), "残疾") {
+		t.Error("the kiosk shows a disability (PI-14)")
+	}
+}
