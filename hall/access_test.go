@@ -179,8 +179,10 @@ func TestPriorityNeverSelfDeclared(t *testing.T) {
 	}{
 		{"kiosk claims everything", kiosk, queue.IssueRequest{Business: "CARD_LOSS", Manual: "I am a supervisor",
 			Holder: queue.Holder{Disabled: true, DisabilityDetail: "HEARING 3", BirthDate: "1940-01-01"}}, queue.Normal, ""},
-		{"kiosk, young ID claiming a disability", kiosk, queue.IssueRequest{Business: "CARD_APPLICATION",
-			Holder: queue.Holder{SSN: ssn("19900101", 3), Disabled: true}}, queue.Normal, ""},
+		{"kiosk relays the platform's registered disability for the ID it read", kiosk, queue.IssueRequest{Business: "CARD_APPLICATION",
+			Holder: queue.Holder{SSN: ssn("19900101", 3), Disabled: true}}, queue.Priority, ""},
+		{"kiosk, a disability without an ID the platform was asked about", kiosk, queue.IssueRequest{Business: "CARD_APPLICATION",
+			Holder: queue.Holder{Disabled: true, DisabilityDetail: "HEARING 3"}}, queue.Normal, ""},
 		{"kiosk, ID of an elderly resident", kiosk, queue.IssueRequest{Business: "CARD_SERVICE",
 			Holder: queue.Holder{SSN: ssn("19490101", 5)}}, queue.Priority, ""},
 		{"supervisor's manual green channel", f.client, queue.IssueRequest{Business: "FINANCIAL", Manual: "crutches"}, queue.Priority, ""},

@@ -267,7 +267,14 @@ func backedRequest(d Device, req queue.IssueRequest) queue.IssueRequest {
 	if d.Role == RoleSupervisor {
 		return req
 	}
-	req.Holder = queue.Holder{SSN: req.Holder.SSN}
+	h := queue.Holder{SSN: req.Holder.SSN}
+	if (d.Role == RoleKiosk || d.Role == RoleGate) && h.SSN != "" && req.Holder.Disabled {
+		// A paired kiosk or gate asks the platform about the ID it read (POST /residents/eligibility,
+		// platform-api v1.1 §4.9) and relays a registered disability: backed by the platform, not
+		// declared by the person. Birth dates come from the ID number here, never from the device.
+		h.Disabled, h.DisabilityDetail = true, req.Holder.DisabilityDetail
+	}
+	req.Holder = h
 	req.Manual, req.Channel, req.Clerk = "", "KIOSK", ""
 	return req
 }
