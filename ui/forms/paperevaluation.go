@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -163,7 +162,7 @@ func (e *PaperEvaluation) confirmPaper() {
 	}
 	msg := lang.L("Record \"{{.Level}}\" from paper form {{.No}}? A service is evaluated once; this cannot be changed afterwards.",
 		map[string]any{"Level": e.deps.Levels[level-1], "No": no})
-	dialog.NewCustomConfirm(lang.L("Record the paper evaluation"), lang.L("Record"), lang.L("Cancel"), widgets.Wrapped(msg), func(ok bool) {
+	widgets.NewConfirmDialog(lang.L("Record the paper evaluation"), lang.L("Record"), lang.L("Cancel"), widgets.Wrapped(msg), func(ok bool) {
 		if ok {
 			e.RecordPaper()
 		}

@@ -78,8 +78,11 @@ func windowShortcut(s fyne.Shortcut) bool {
 // and shows a focus ring.
 type KeyButton struct {
 	widget.Button
-	focused bool
-	outer   fyne.Widget // the widget on the canvas: this button or the one that embeds it
+	// EnterTaps makes Enter press the button as Space does (a dialog's buttons); elsewhere Enter
+	// goes on to the window.
+	EnterTaps bool
+	focused   bool
+	outer     fyne.Widget // the widget on the canvas: this button or the one that embeds it
 }
 
 // ExtendBaseWidget records the widget that embeds this button, to find its window.
@@ -98,10 +101,14 @@ func NewKeyButton(text string, importance widget.Importance, tapped func()) *Key
 	return b
 }
 
-// TypedKey taps on Space; the window gets the rest.
+// TypedKey taps on Space (and Enter if EnterTaps); the window gets the rest.
 func (b *KeyButton) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeySpace {
+	switch {
+	case ev.Name == fyne.KeySpace:
 		b.Button.TypedKey(ev)
+		return
+	case b.EnterTaps && (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter):
+		b.Tapped(nil)
 		return
 	}
 	PassKey(b.super(), ev)
