@@ -36,7 +36,7 @@ func newKeyboardDesk(t *testing.T) *keyboardDesk {
 	k := &keyboardDesk{t: t}
 	k.desk = newDesk(t, "", func(deps *Deps) {
 		deps.QueuePanel = func(c app.Clerk) (*QueuePanel, func()) {
-			k.panel = NewQueuePanel(QueuePanelDeps{Hall: f.Client, Window: "07", Clerk: c.ID, Do: deps.Do, Now: f.Clock.Now})
+			k.panel = NewQueuePanel(QueuePanelDeps{Hall: f.Client, Window: "07", Clerk: c.ID, Parent: k.w, Do: deps.Do, Now: f.Clock.Now})
 			ctx, cancel := context.WithCancel(context.Background())
 			go k.panel.Run(ctx)
 			return k.panel, cancel
@@ -262,6 +262,19 @@ func TestKeysAfterTheProxyDialog(t *testing.T) {
 		t.Fatalf("Enter on 取消 did not cancel: %d overlays\n%s", k.overlays(), k.screen())
 	}
 
+	// The complaint form, by Tab and Space, closes on Esc.
+	complaint := uitest.Button(k.w, "投诉（12345/12333）")
+	k.tabTo("投诉", func(f fyne.Focusable) bool { b, ok := f.(*widgets.KeyButton); return ok && &b.Button == complaint })
+	k.press(fyne.KeySpace)
+	if k.overlays() != 1 {
+		t.Fatal("Space on 投诉 opened no form")
+	}
+	k.c.Focus(nil)
+	k.press(fyne.KeyEscape)
+	if k.overlays() != 0 {
+		t.Fatalf("Esc left the complaint form open (focus %T)", k.c.Focused())
+	}
+
 	k.tabTo("an action button", isActionButton)
 	k.ctrl(fyne.KeyL)
 	if !k.wb.lock.locked {
@@ -270,5 +283,38 @@ func TestKeysAfterTheProxyDialog(t *testing.T) {
 	k.press(fyne.KeyF5)
 	if strings.Contains(uitest.OverlayText(k.w), "卡片临时停用 7 天") {
 		t.Fatal("F5 acted while the desk was locked")
+	}
+}
+
+// TestQueueFormsAnswerToKeys: the queue's 挂起 form, reached by Tab and Space, closes on Esc and
+// submits on Enter.
+func TestQueueFormsAnswerToKeys(t *testing.T) {
+	k := newKeyboardDesk(t)
+	k.signInOnScreen(t, "c0107", sim.DemoPassword)
+	k.ui.DrainUntil(t, func() bool { return k.wb.clerk != nil && k.panel != nil })
+	k.ui.DrainUntil(t, func() bool { return len(k.panel.cfg.Businesses) > 0 && !k.panel.busy })
+	k.press(fyne.KeyF2)
+	k.ui.DrainUntil(t, func() bool { return k.panel.Current() != nil && !k.panel.busy })
+	number := k.panel.Current().Number
+
+	hold := func() {
+		t.Helper()
+		k.tabTo("挂起", func(f fyne.Focusable) bool { return f == fyne.Focusable(k.panel.hold) })
+		k.press(fyne.KeySpace)
+		if !strings.Contains(uitest.OverlayText(k.w), "挂起此号") {
+			t.Fatalf("Space on 挂起 opened no form:\n%s", uitest.OverlayText(k.w))
+		}
+		k.c.Focus(nil) // as after a click on the form's background
+	}
+	hold()
+	k.press(fyne.KeyEscape)
+	if k.overlays() != 0 || k.panel.Current() == nil {
+		t.Fatalf("Esc: %d overlays, current %v", k.overlays(), k.panel.Current())
+	}
+	hold()
+	k.press(fyne.KeyReturn)
+	k.ui.DrainUntil(t, func() bool { return len(k.panel.view.Held) == 1 && !k.panel.busy })
+	if k.overlays() != 0 || !strings.Contains(k.screen(), "挂起："+number) {
+		t.Fatalf("Enter did not hold %s:\n%s", number, k.screen())
 	}
 }

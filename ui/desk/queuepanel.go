@@ -380,13 +380,13 @@ func (p *QueuePanel) askHold() {
 		{Text: lang.L("Minutes"), Widget: minutes},
 		{Text: lang.L("Reason"), Widget: reason},
 	}
-	dialog.ShowForm(lang.L("Hold the ticket"), lang.L("Hold"), lang.L("Cancel"), items, func(ok bool) {
+	widgets.ShowForm(p.deps.Parent, dialog.NewForm(lang.L("Hold the ticket"), lang.L("Hold"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
 		m := map[string]int{"5": 5, "10": 10, "15": 15, "30": 30}[minutes.Selected]
 		p.HoldFor(m, reason.Text)
-	}, p.deps.Parent)
+	}, p.deps.Parent))
 }
 
 func (p *QueuePanel) askTransfer() {
@@ -413,7 +413,7 @@ func (p *QueuePanel) askTransfer() {
 		{Text: lang.L("Business"), Widget: business},
 		{Text: lang.L("Window"), Widget: window},
 	}
-	dialog.ShowForm(lang.L("Transfer the ticket"), lang.L("Transfer"), lang.L("Cancel"), items, func(ok bool) {
+	widgets.ShowForm(p.deps.Parent, dialog.NewForm(lang.L("Transfer the ticket"), lang.L("Transfer"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -428,7 +428,7 @@ func (p *QueuePanel) askTransfer() {
 			to = ""
 		}
 		p.TransferTo(code, to)
-	}, p.deps.Parent)
+	}, p.deps.Parent))
 }
 
 // setView shows a window view from the hall.

@@ -31,7 +31,7 @@ func (f *ApplicationForm) confirm() {
 	for _, r := range rows {
 		objs = append(objs, &widget.Label{Text: r[0], TextStyle: fyne.TextStyle{Bold: true}}, &widget.Label{Text: r[1], Wrapping: fyne.TextWrapWord})
 	}
-	content := container.New(layout.NewFormLayout(), objs...)
+	content := container.NewVBox(whomFor(f.deps.View.Resident, ""), container.New(layout.NewFormLayout(), objs...))
 	d := widgets.NewConfirmDialog(lang.L("Submit this application?"), lang.L("Submit"), lang.L("Back"), content, func(ok bool) {
 		if ok {
 			f.enqueue(p)

@@ -22,7 +22,7 @@ type dialogKeys struct {
 var (
 	dialogsMu sync.Mutex
 	dialogs   = map[fyne.CanvasObject]dialogKeys{}
-	tipsShown sync.Map // *widget.PopUp of a TipButton on show → true
+	tipsShown sync.Map // the overlay of a TipButton's tip on show → its *widget.PopUp
 )
 
 // ConfirmDialog is a confirmation that answers to the keyboard: Enter confirms and Esc cancels
@@ -70,7 +70,14 @@ func ShowDialog(w fyne.Window, d dialog.Dialog) {
 	OnDialogKeys(w.Canvas(), w.Canvas().Overlays().Top(), d.Hide, d.Hide)
 }
 
-// OnDialogKeys gives the overlay on c its Enter (confirm) and Esc (cancel) actions; nil confirm
+// ShowForm shows a form dialog over w: Enter submits it (once its fields validate), Esc cancels.
+func ShowForm(w fyne.Window, d *dialog.FormDialog) {
+	d.Show()
+	OnDialogKeys(w.Canvas(), w.Canvas().Overlays().Top(), d.Submit, d.Dismiss)
+}
+
+// OnDialogKeys gives the overlay on c (Overlays().Top() right after it is shown: Fyne wraps a
+// pop-up in a container) its Enter (confirm) and Esc (cancel) actions; nil confirm
 // leaves Enter to the fields.
 func OnDialogKeys(c fyne.Canvas, overlay fyne.CanvasObject, confirm, cancel func()) {
 	if overlay == nil {
@@ -127,14 +134,19 @@ func forgetClosed(c fyne.Canvas) {
 // form, a drop-down, the lock. The window's own keys wait until it is gone.
 func OverlayOpen(c fyne.Canvas) bool {
 	for _, o := range c.Overlays().List() {
-		if p, ok := o.(*widget.PopUp); !ok || !isTip(p) {
+		if _, tip := tipsShown.Load(o); !tip {
 			return true
 		}
 	}
 	return false
 }
 
-func isTip(p *widget.PopUp) bool {
-	_, ok := tipsShown.Load(p)
-	return ok
+// forgetTip drops a tip that is hidden.
+func forgetTip(p *widget.PopUp) {
+	tipsShown.Range(func(o, tip any) bool {
+		if tip == p {
+			tipsShown.Delete(o)
+		}
+		return true
+	})
 }

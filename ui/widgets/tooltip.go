@@ -78,14 +78,14 @@ func (b *TipButton) showTip() {
 		return
 	}
 	b.popup = widget.NewPopUp(&widget.Label{Text: b.tip}, c)
-	tipsShown.Store(b.popup, true) // a tip does not hold the window's keys (OverlayOpen)
 	b.popup.ShowAtRelativePosition(fyne.NewPos(0, b.Size().Height+theme.Padding()), b)
+	tipsShown.Store(c.Overlays().Top(), b.popup) // a tip does not hold the window's keys (OverlayOpen)
 }
 
 func (b *TipButton) hideTip() {
 	if b.popup != nil {
 		b.popup.Hide()
-		tipsShown.Delete(b.popup)
+		forgetTip(b.popup)
 		b.popup = nil
 	}
 }
