@@ -42,6 +42,9 @@ func (p *actionsPanel) guard() []fyne.CanvasObject {
 	for _, b := range p.buttons {
 		b.Disable()
 	}
-	return []fyne.CanvasObject{&widget.Label{Text: lang.L("The identify bar holds another person's number: the actions wait until it is cleared (Esc) or that person is shown."),
-		Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}}
+	why := lang.L("The identify bar holds another person's number: the actions wait until it is cleared (Esc) or that person is shown.")
+	if p.wb.identifying {
+		why = lang.L("Another person is being identified, or could not be: the actions wait until a resident is shown.")
+	}
+	return []fyne.CanvasObject{&widget.Label{Text: why, Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}}
 }

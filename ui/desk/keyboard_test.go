@@ -318,3 +318,26 @@ func TestQueueFormsAnswerToKeys(t *testing.T) {
 		t.Fatalf("Enter did not hold %s:\n%s", number, k.screen())
 	}
 }
+
+// TestNoActionAfterAFailedLookup: a resident on screen, then another person typed who is not
+// found: the first resident's actions are greyed and F5 refused until a resident is shown.
+func TestNoActionAfterAFailedLookup(t *testing.T) {
+	k := newKeyboardDesk(t)
+	k.signInOnScreen(t, "c0107", sim.DemoPassword)
+	k.ui.DrainUntil(t, func() bool { return k.wb.clerk != nil })
+	k.identifyByKeys("500106194912310029")
+	if b := k.wb.actions.buttons[app.ActTempLoss]; b == nil || b.Disabled() {
+		t.Fatal("临时挂失 not offered")
+	}
+	uitest.TypeKeys(k.c, "11010519491231002X") // valid, but not a resident of the platform
+	k.press(fyne.KeyReturn)
+	k.ui.DrainUntil(t, func() bool { return strings.Contains(k.screen(), "平台上查无此记录") })
+	k.press(fyne.KeyF5)
+	if k.overlays() != 0 || !k.wb.actions.buttons[app.ActTempLoss].Disabled() || !strings.Contains(k.screen(), "正在识别另一人或识别未成功") {
+		t.Fatalf("after a failed look-up: %d overlays, 临时挂失 disabled %v\n%s", k.overlays(), k.wb.actions.buttons[app.ActTempLoss].Disabled(), k.screen())
+	}
+	k.identifyByKeys("500106194912310029")
+	if k.wb.actions.buttons[app.ActTempLoss].Disabled() {
+		t.Error("the actions stay greyed with the resident shown again")
+	}
+}
