@@ -675,6 +675,9 @@ func TestActionButtonsShowShortcutTips(t *testing.T) {
 	if got := uitest.OverlayText(d.w); !strings.Contains(got, "快捷键：Ctrl+I") {
 		t.Errorf("tip shows %q", got)
 	}
+	if !d.wb.keysOpen() {
+		t.Error("a tip on show holds the desk's keys")
+	}
 	below := fyne.CurrentApp().Driver().AbsolutePositionForObject(info).Y + info.Size().Height
 	if y := info.ShownTip().Position().Y; y < below {
 		t.Errorf("the tip at y=%v covers the button (bottom %v)", y, below)
