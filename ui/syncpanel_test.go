@@ -332,10 +332,12 @@ func TestSyncPanelAppliesAgainOnCurrentVersion(t *testing.T) {
 
 func TestSyncPanelSaysWhySendingStopped(t *testing.T) {
 	t.Run("needs login", func(t *testing.T) {
-		c := newCounter(t)
-		c.signIn(t, "c0107")
-		c.enqueue(t, app.OpCardTempLoss, zhangSan, tempLossOp("X00000019", zhangSan, 1))
-		if err := c.Sessions.SignOut(context.Background()); err != nil { // nobody signed in any more
+		c := newCounter(t) // nobody signed in with the platform
+		// Queued by a clerk signed in on this computer only.
+		offline := &app.Operations{Store: c.DB, DeviceID: c.Device.DeviceID, Session: func() (app.ClerkSession, bool) {
+			return app.ClerkSession{Clerk: app.Clerk{ID: "c0107", Roles: []string{app.RoleCounter}}, Offline: true}, true
+		}}
+		if _, err := offline.Enqueue(context.Background(), app.OpRequest{Type: app.OpCardTempLoss, ResidentSSN: zhangSan, Payload: tempLossOp("X00000019", zhangSan, 1)}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.Engine.Drain(context.Background()); !errors.Is(err, app.ErrSyncHalted) {
