@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"ykt/platform/sim"
 )
@@ -49,4 +50,21 @@ func auditEvents(t *testing.T, d *desk, event string) []string {
 		}
 	}
 	return out
+}
+
+// waitAudit waits until n audit records of event are written, running UI work meanwhile (work
+// off the UI goroutine may write them without posting anything to it).
+func waitAudit(t *testing.T, d *desk, event string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(auditEvents(t, d, event)) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than %d %s records within 20 s", n, event)
+		}
+		select {
+		case f := <-d.ui:
+			f()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
