@@ -25,6 +25,9 @@ type Sessions struct {
 	// OnEnded, when set, is told after the platform ended the session (Ended): the workbench asks
 	// the clerk to sign in again.
 	OnEnded func()
+	// Anchor, when set, anchors the audit chain at sign-out, while the clerk is still signed in
+	// (AuditAnchors.Anchor): the AUDIT_ANCHOR operation is theirs.
+	Anchor func(ctx context.Context) error
 
 	mu      sync.Mutex
 	current *ClerkSession // the signed-in clerk, online or offline; nil when nobody is
@@ -103,7 +106,18 @@ func (s *Sessions) SignOut(ctx context.Context) error {
 	if !ok {
 		sess, ok = s.Platform.Session()
 	}
-	err := s.Platform.Logout(ctx)
+	var aerr error
+	if s.Anchor != nil && ok {
+		aerr = s.Anchor(ctx)
+	}
+	if s.Engine != nil && ok && !sess.Offline {
+		// What this clerk queued goes out under their own session (v1.1 clerk binding), the
+		// anchor included, if the platform answers soon; otherwise it waits for them.
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		s.Engine.Drain(dctx)
+		cancel()
+	}
+	err := errors.Join(s.Platform.Logout(ctx), aerr)
 	s.setCurrent(nil)
 	if ok {
 		ev := AuditEvent{ClerkID: sess.Clerk.ID, DeviceID: s.DeviceID, Event: "logout", Object: sess.Clerk.ID, Result: "OK"}

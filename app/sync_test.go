@@ -553,8 +553,15 @@ func TestSignInResumesSync(t *testing.T) {
 	r := newRig(t, "")
 	ctx := context.Background()
 	s := &app.Sessions{Platform: r.client, Store: r.db, Engine: r.eng, DeviceID: r.device}
-	op := r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), "")) // queued, then the clerk leaves
 	if err := s.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Queued by c0107 signed in on this computer only (no platform session).
+	offline := &app.Operations{Store: r.db, DeviceID: r.device, Session: func() (app.ClerkSession, bool) {
+		return app.ClerkSession{Clerk: app.Clerk{ID: "c0107", Roles: []string{app.RoleCounter}}, Offline: true}, true
+	}}
+	op, err := offline.Enqueue(ctx, app.OpRequest{Type: app.OpServiceRecord, Payload: serviceRecord(uuid.NewString(), "")})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.eng.PushOnce(ctx); !errors.Is(err, app.ErrSyncHalted) || r.eng.Status().Halt != app.HaltNeedsLogin {

@@ -41,9 +41,15 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	scene := fs.String("scene", "", "with --screenshot in demo mode: the screen to show first ("+strings.Join(desk.Scenes, ", ")+")")
 	idReader := fs.String("id-reader", "", "serial port of a resident ID card reader (e.g. /dev/ttyUSB0, COM3)")
 	qrScanner := fs.String("scanner", "", "serial port of a QR scanner (keyboard-wedge scanners need nothing)")
+	offlineDays := fs.Int("offline-days", int(app.DefaultOfflineMaxAge/(24*time.Hour)),
+		"days a clerk may sign in on this computer without the platform after their last online sign-in")
 	roles := addRoleFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
+	}
+	if *offlineDays < 1 {
+		fmt.Fprintln(errOut, "ykt: --offline-days must be at least 1")
+		return exitUsage
 	}
 	if msg := displayProblem(); msg != "" {
 		fmt.Fprintln(errOut, msg)
@@ -57,7 +63,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 		return exitFailure
 	}
 	defer env.Close()
-	ctr, err := openCounter(ctx, env)
+	ctr, err := openCounter(ctx, env, time.Duration(*offlineDays)*24*time.Hour)
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt:", err)
 		return exitFailure
@@ -164,7 +170,7 @@ func queuePanelFactory(ctx context.Context, w fyne.Window, roles *roleOptions, e
 
 // openCounter starts the embedded demo platform when the data directory has no real enrollment,
 // then opens the sync session (nobody signed in yet).
-func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
+func openCounter(ctx context.Context, env *environment, offlineMaxAge time.Duration) (*counterSide, error) {
 	ws, err := env.workstation(ctx)
 	if err != nil {
 		return nil, err
@@ -184,7 +190,7 @@ func openCounter(ctx context.Context, env *environment) (*counterSide, error) {
 		return nil, err
 	}
 	// Clerks at this desk may sign in without the platform once they have signed in here online.
-	c.sync.Sessions.Offline = &app.OfflineLogins{Store: env.db}
+	c.sync.Sessions.Offline = &app.OfflineLogins{Store: env.db, MaxAge: offlineMaxAge}
 	return c, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"ykt/app"
 	"ykt/app/applog"
@@ -50,6 +52,12 @@ func openEnvironment(ctx context.Context, dir string) (*environment, error) {
 		return nil, err
 	}
 	db.TellNames(names.Add)
+	// Audit rows carry the server-corrected time: the device clock plus the last offset measured
+	// (none measured yet: the device clock), until a platform client knows better (openSync).
+	ms, _ := db.Setting(ctx, settingOffset)
+	n, _ := strconv.ParseInt(ms, 10, 64)
+	off := time.Duration(n) * time.Millisecond
+	db.SetServerClock(func() time.Time { return time.Now().Add(off) })
 	return &environment{dir: dir, log: log, db: db, logFile: lf}, nil
 }
 

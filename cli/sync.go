@@ -157,6 +157,13 @@ func runSyncRun(ctx context.Context, args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "ykt sync run:", err)
 		return exitFailure
 	}
+	defer func() { // audited, anchors the audit chain and sends the anchor under the clerk's session
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := s.Sessions.SignOut(sctx); err != nil {
+			env.log.Warn("sign-out", "err", err)
+		}
+	}()
 	if !*once {
 		fmt.Fprintln(out, "sync: running; Ctrl+C stops")
 		s.Engine.Run(ctx)
@@ -181,6 +188,7 @@ type syncSession struct {
 	Lookup     *app.Lookup
 	Probe      *app.Connectivity
 	Sessions   *app.Sessions
+	Anchors    *app.AuditAnchors
 }
 
 // startSync opens the sync session of an enrolled data directory and signs the clerk in;
@@ -218,9 +226,16 @@ func openSync(ctx context.Context, env *environment) (*syncSession, error) {
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}
+	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick, Session: sessions.Current}
+	// Audit rows carry the server-corrected time; the chain is anchored every so many records and
+	// at sign-out, in the local anchor file and on the platform (AUDIT_ANCHOR).
+	env.db.SetServerClock(client.Now)
+	anchors := &app.AuditAnchors{Store: env.db, Ops: ops, Clock: client}
+	env.db.OnAuditRecorded(anchors.Recorded)
+	sessions.Anchor = anchors.Anchor
 	return &syncSession{
-		Client: client, Engine: eng, Probe: probe, Sessions: sessions, Pull: puller.Pull,
-		Operations: &app.Operations{Store: env.db, DeviceID: ws.DeviceID, ServerOffset: client.Offset, Kick: eng.Kick, Session: sessions.Current},
+		Client: client, Engine: eng, Probe: probe, Sessions: sessions, Pull: puller.Pull, Anchors: anchors,
+		Operations: ops,
 		Lookup:     &app.Lookup{Platform: client, Cache: env.db, DeviceID: ws.DeviceID, Session: sessions.Current},
 	}, nil
 }

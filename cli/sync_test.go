@@ -113,8 +113,11 @@ func TestEnrollAndSyncCommands(t *testing.T) {
 		t.Fatalf("status after sync: %d\n%s", code, out)
 	}
 	stats, _ := s.Ops()
-	if len(stats) != len(ids) {
-		t.Fatalf("platform holds %d operations, want %d", len(stats), len(ids))
+	if n := len(stats) - countType(stats, app.OpAuditAnchor); n != len(ids) {
+		t.Fatalf("platform holds %d operations, want %d", n, len(ids))
+	}
+	if countType(stats, app.OpAuditAnchor) == 0 {
+		t.Error("the sign-out at the end of sync run sent no audit anchor")
 	}
 	// A dead letter holds back its resident's next operation: --once says so and fails.
 	env, _ = openEnvironment(ctx, dir)
@@ -266,14 +269,18 @@ func TestSyncSurvivesKill9(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dups := 0
+	dups, anchors := 0, 0
 	for _, st := range stats {
+		if st.Type == app.OpAuditAnchor { // each sign-out anchors the audit chain: the device's own
+			anchors++
+			continue
+		}
 		if !want[st.OpID] || st.Applies != 1 || st.Status != "APPLIED" {
 			t.Errorf("platform op %+v: unknown or not applied exactly once", st)
 		}
 		dups += st.Duplicates
 	}
-	if len(stats) != len(want) {
+	if len(stats)-anchors != len(want) {
 		t.Errorf("platform holds %d operations, %d were queued", len(stats), len(want))
 	}
 	if n, _ := s.CountRecords(); n != len(want) {
@@ -427,4 +434,14 @@ func signedIn(clerkID, role string) func() (app.ClerkSession, bool) {
 	return func() (app.ClerkSession, bool) {
 		return app.ClerkSession{Clerk: app.Clerk{ID: clerkID, Roles: []string{role}}}, true
 	}
+}
+
+func countType(stats []sim.OpStat, typ string) int {
+	n := 0
+	for _, st := range stats {
+		if st.Type == typ {
+			n++
+		}
+	}
+	return n
 }

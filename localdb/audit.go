@@ -83,6 +83,9 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, ev app.AuditEvent) er
 		clerk: ev.ClerkID, device: ev.DeviceID, event: ev.Event, object: ev.Object, result: ev.Result, reason: ev.Reason,
 		prevMAC: prev,
 	}
+	if ev.ServerAt.IsZero() {
+		ev.ServerAt = db.serverTime() // the server-corrected time, where this computer knows its offset
+	}
 	if !ev.ServerAt.IsZero() {
 		r.serverMs = sql.NullInt64{Int64: ev.ServerAt.UnixMilli(), Valid: true}
 	}

@@ -25,6 +25,8 @@ type DB struct {
 	keys  *Keys
 	now   func() time.Time
 	names func(names ...string) // told every resident name cached or read (TellNames)
+
+	anchors auditSide // the audit chain's anchors and hooks (anchor.go)
 }
 
 var _ app.Store = (*DB)(nil)
@@ -58,7 +60,9 @@ func open(ctx context.Context, path string, keys *Keys, target int) (*DB, error)
 		return nil, fmt.Errorf("open read pool: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	return &DB{w: w, r: r, keys: keys, now: time.Now}, nil
+	db := &DB{w: w, r: r, keys: keys, now: time.Now}
+	db.anchors.path = filepath.Join(filepath.Dir(abs), AnchorFileName)
+	return db, nil
 }
 
 // quickCheck runs PRAGMA quick_check at start-up (security.md DB-4).
@@ -84,7 +88,13 @@ func (db *DB) Keys() *Keys { return db.keys }
 // Commit writes a business action in one transaction: its outbox operations, its audit records and
 // the residents it cached. Nothing is written unless everything is (security.md DB-3, ML-9).
 func (db *DB) Commit(ctx context.Context, ch app.Change) error {
-	return db.writeTx(ctx, func(tx *sql.Tx) error { return db.commitChange(ctx, tx, ch) })
+	if err := db.writeTx(ctx, func(tx *sql.Tx) error { return db.commitChange(ctx, tx, ch) }); err != nil {
+		return err
+	}
+	if len(ch.Audit) > 0 {
+		db.auditRecorded(ctx) // anchor the chain every so many records (app.AuditAnchors)
+	}
+	return nil
 }
 
 // commitChange writes a Change inside an open write transaction.

@@ -209,7 +209,7 @@ func (db *DB) markSending(ctx context.Context, tx *sql.Tx, chosen []claimRow) ([
 // RecordOutcomes stores the platform's verdicts (result sealed) and their audit records in one
 // transaction: one commit per batch, not per operation.
 func (db *DB) RecordOutcomes(ctx context.Context, outcomes []app.OpOutcome, audit []app.AuditEvent) error {
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		now := db.now().UnixMilli()
 		stmt, err := tx.PrepareContext(ctx, `UPDATE outbox SET state = ?, result_code = ?, result_message = ?, result = ?,
 			last_error = NULL, updated_ms = ? WHERE op_id = ? AND state != 'APPLIED'`)
@@ -242,6 +242,10 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []app.OpOutcome, audi
 			LastSuccessSetting, fmt.Sprint(now))
 		return err
 	})
+	if err == nil && len(audit) > 0 {
+		db.auditRecorded(ctx)
+	}
+	return err
 }
 
 // LastSuccess is when the platform last answered a batch (zero when never).

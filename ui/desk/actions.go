@@ -21,14 +21,15 @@ type actionsPanel struct {
 
 	view      *app.ResidentView
 	card      *app.Card
-	cardPick  *widget.Select
-	proxy     *widget.Check
-	accompany *widget.Check
+	cardPick  *widgets.KeySelect
+	proxy     *widgets.KeyCheck
+	accompany *widgets.KeyCheck
 	proxyData *app.Proxy
 	proxyLine *widget.Label
 	buttons   map[app.Action]*widget.Button
 	results   *fyne.Container
 	pending   map[string]app.Action // opId → the action it carries, until its verdict
+	allowed   bool                  // the actions may act for the resident on screen (guard.go)
 	lines     map[string]*widget.Label
 	// resultsFor is the resident whose operations the result lines are about; the lines go
 	// when another resident or the next ticket comes.
@@ -50,7 +51,7 @@ func (p *actionsPanel) clear(message string) {
 	p.buttons = map[app.Action]*widget.Button{}
 	p.box.Objects = []fyne.CanvasObject{widgets.Wrapped(message)}
 	if p.wb.lastRecord.id != "" {
-		p.box.Add(&widget.Button{Text: lang.L("Transcribe a paper evaluation"), Importance: widget.LowImportance, OnTapped: p.wb.openPaperEvaluation})
+		p.box.Add(widgets.NewKeyButton(lang.L("Transcribe a paper evaluation"), widget.LowImportance, p.wb.openPaperEvaluation))
 	}
 	p.box.Add(p.results)
 	p.box.Refresh()
@@ -76,6 +77,8 @@ func (p *actionsPanel) show(v app.ResidentView) {
 }
 
 func (p *actionsPanel) render() {
+	held := p.heldFocus()
+	defer p.restoreFocus(held)
 	v := p.view
 	var objs []fyne.CanvasObject
 	if len(v.Cards) > 1 {
@@ -83,12 +86,12 @@ func (p *actionsPanel) render() {
 		for _, c := range v.Cards {
 			nos = append(nos, c.CardNo)
 		}
-		p.cardPick = &widget.Select{Options: nos, OnChanged: p.pickCard}
+		p.cardPick = widgets.NewKeySelect(nos, p.pickCard)
 		p.cardPick.SetSelected(p.card.CardNo)
 		objs = append(objs, container.NewBorder(nil, nil, widget.NewLabel(lang.L("Card:")), nil, p.cardPick))
 	}
-	p.proxy = &widget.Check{Text: lang.L("By proxy (代办)"), Checked: p.proxyData != nil, OnChanged: p.proxyChanged}
-	p.accompany = &widget.Check{Text: lang.L("Accompanied (陪办)")}
+	p.proxy = widgets.NewKeyCheck(lang.L("By proxy (代办)"), p.proxyData != nil, p.proxyChanged)
+	p.accompany = widgets.NewKeyCheck(lang.L("Accompanied (陪办)"), false, nil)
 	p.proxyLine = &widget.Label{Wrapping: fyne.TextWrapWord}
 	p.showProxy()
 	objs = append(objs, container.NewHBox(p.proxy, p.accompany), p.proxyLine, widget.NewSeparator())
@@ -107,13 +110,14 @@ func (p *actionsPanel) render() {
 	if len(valid) == 0 {
 		objs = append(objs, widgets.Wrapped(lang.L("Nothing can be done on this card at this counter.")))
 	}
+	objs = append(objs, p.guard()...)
 	if p.proxyData != nil {
 		objs = append(objs, &widget.Label{Text: lang.L("Greyed out: must be done by the holder in person (unblocking, enabling, PIN reset, bank activation, information change)."),
 			Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
 	}
 	objs = append(objs, widget.NewSeparator(),
 		p.endServiceButton(),
-		&widget.Button{Text: lang.L("Complaint (12345/12333)"), Importance: widget.LowImportance, OnTapped: p.wb.openComplaint},
+		widgets.NewKeyButton(lang.L("Complaint (12345/12333)"), widget.LowImportance, p.wb.openComplaint),
 		p.results)
 	p.box.Objects = objs
 	p.box.Refresh()

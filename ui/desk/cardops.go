@@ -7,6 +7,7 @@ import (
 	"ykt/app"
 	"ykt/app/pii"
 	"ykt/ui/forms"
+	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
@@ -46,7 +47,7 @@ func (wb *Workbench) askCardOp(a app.Action, v app.ResidentView, card app.Card) 
 func (wb *Workbench) queueCardOp(a app.Action, v app.ResidentView, card app.Card, side string, proxy *app.Proxy) {
 	p := app.NewCardOpPayload(a, card, v.Resident.SSN, app.ChannelOf(*wb.clerk), side, proxy)
 	if errs := p.Validate(a); len(errs) > 0 {
-		dialog.ShowInformation(words.Action(a), forms.FieldErrorsText(errs), wb.win)
+		widgets.ShowDialog(wb.win, dialog.NewInformation(words.Action(a), forms.FieldErrorsText(errs), wb.win))
 		return
 	}
 	wb.enqueue(&a, app.OpRequest{Type: a.OpType(), ResidentSSN: v.Resident.SSN, Payload: p}, wb.queuedFeedback(a))
@@ -56,7 +57,7 @@ func (wb *Workbench) queueCardOp(a app.Action, v app.ResidentView, card app.Card
 func (wb *Workbench) queuedFeedback(a app.Action) func(app.Operation, error) {
 	return func(_ app.Operation, err error) {
 		if err != nil {
-			dialog.ShowInformation(words.Action(a), words.ClerkMessage(err), wb.win)
+			widgets.ShowDialog(wb.win, dialog.NewInformation(words.Action(a), words.ClerkMessage(err), wb.win))
 		}
 	}
 }

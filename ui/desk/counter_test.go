@@ -440,6 +440,10 @@ func TestOfflineSignInAndQueue(t *testing.T) {
 	d.identify(t, "500106194912310029") // cached now
 	d.wb.SignOut()
 	d.ui.DrainUntil(t, func() bool { return d.wb.signIn != nil && d.wb.clerk == nil })
+	waitAudit(t, d, "logout", 1) // the sign-out (which sends what the clerk queued) is done
+	if n, err := d.Sim.CountRecords(); n != 1 {
+		t.Errorf("the platform got %d service records (%v); sign-out sends the clerk's before the session ends", n, err)
+	}
 	d.Sim.Close() // the platform goes away
 	d.signInOnScreen(t, "c0107", "wrong")
 	d.ui.DrainUntil(t, func() bool { return strings.Contains(d.wb.signIn.message.Text, "已在本机核验") })
@@ -457,9 +461,10 @@ func TestOfflineSignInAndQueue(t *testing.T) {
 	d.tapDialogButton(t, "确认")
 	d.ui.DrainUntil(t, func() bool { return strings.Contains(d.screen(), "临时挂失：已排队") })
 	c, _ := d.DB.OutboxCounts(context.Background())
-	if c.Pending != 2 { // the earlier visit's service record and this loss report
+	if c.Pending != 1 { // this loss report: the earlier visit's service record went out at sign-out
 		t.Fatalf("outbox %+v", c)
 	}
+
 }
 
 // TestHomeVisitOfflineAndSyncOnReturn: a home-visit worker downloads the day's visits online,
@@ -674,6 +679,9 @@ func TestActionButtonsShowShortcutTips(t *testing.T) {
 	d.ui.DrainUntil(t, func() bool { return info.ShownTip() != nil })
 	if got := uitest.OverlayText(d.w); !strings.Contains(got, "快捷键：Ctrl+I") {
 		t.Errorf("tip shows %q", got)
+	}
+	if !d.wb.keysOpen() {
+		t.Error("a tip on show holds the desk's keys")
 	}
 	below := fyne.CurrentApp().Driver().AbsolutePositionForObject(info).Y + info.Size().Height
 	if y := info.ShownTip().Position().Y; y < below {

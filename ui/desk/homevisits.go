@@ -89,7 +89,7 @@ func (l *visitList) download() {
 
 func (l *visitList) render() {
 	objs := []fyne.CanvasObject{
-		&widget.Button{Text: lang.L("Download today's visits"), Icon: nil, OnTapped: l.download},
+		widgets.NewKeyButton(lang.L("Download today's visits"), widget.MediumImportance, l.download),
 	}
 	if !l.fetched.IsZero() {
 		objs = append(objs, &widget.Label{Text: lang.L("Downloaded at {{.T}}; works without a network.",
@@ -116,8 +116,8 @@ func (l *visitList) visitRow(v app.HomeVisit) fyne.CanvasObject {
 	for _, b := range v.Businesses {
 		planned = append(planned, businessText(b))
 	}
-	open := &widget.Button{Text: pii.Name(v.Resident.Name) + " · " + visitReasonText(v.Reason), Alignment: widget.ButtonAlignLeading,
-		OnTapped: func() { l.wb.identifyTyped(v.Resident.SSN) }}
+	open := widgets.NewKeyButton(pii.Name(v.Resident.Name)+" · "+visitReasonText(v.Reason), widget.MediumImportance, func() { l.wb.identifyTyped(v.Resident.SSN) })
+	open.Alignment = widget.ButtonAlignLeading
 	return container.NewVBox(open,
 		&widget.Label{Text: pii.Address(v.Address), Wrapping: fyne.TextWrapWord},
 		&widget.Label{Text: lang.L("Planned: {{.B}}", map[string]any{"B": strings.Join(planned, "、")}), Wrapping: fyne.TextWrapWord},

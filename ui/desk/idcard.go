@@ -9,6 +9,7 @@ import (
 	"ykt/app"
 	"ykt/app/ids"
 	"ykt/ui/forms"
+	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
@@ -45,13 +46,13 @@ func (wb *Workbench) unknownPerson(how identified, err error) bool {
 	}
 	card := *how.idCard
 	wb.resident.showMessage(lang.L("No social security record yet for the holder of this ID card: start a first application."), widget.WarningImportance)
-	wb.resident.box.Add(&widget.Button{Text: words.Action(app.ActApplyNew), Importance: widget.HighImportance, OnTapped: func() {
+	wb.resident.box.Add(widgets.NewKeyButton(words.Action(app.ActApplyNew), widget.HighImportance, func() {
 		v := forms.ViewFromIDCard(card)
-		wb.view = &v
+		wb.view, wb.identifying = &v, false
 		wb.startService(v.Resident.SSN, wb.deps.Now())
 		wb.actions.show(v)
 		wb.openApplication(app.ActApplyNew)
-	}})
+	}))
 	wb.resident.box.Refresh()
 	return true
 }

@@ -78,6 +78,8 @@ func (wb *Workbench) lookup(how identified, fn func(ctx context.Context, clerk s
 	}
 	wb.seq++
 	seq, clerk, started := wb.seq, wb.clerk.ID, wb.deps.Now()
+	wb.identifying = true // until this resident is shown (guard.go)
+	wb.guardActions()
 	wb.resident.showMessage(lang.L("Looking up…"), widget.MediumImportance)
 	async.Run(wb.scope, lookupTimeout, func(ctx context.Context) (app.LookupResult, error) { return fn(ctx, clerk) },
 		func(res app.LookupResult, err error) {
@@ -100,7 +102,7 @@ func (wb *Workbench) showResident(how identified, res app.LookupResult, started 
 	view := app.ResidentView{Resident: res.Resident, Cards: res.Cards, Via: how.via, FromCache: res.FromCache,
 		FetchedAt: res.FetchedAt, PaymentsUnavailable: res.FromCache}
 	wb.startService(view.Resident.SSN, started)
-	wb.view = &view
+	wb.view, wb.identifying = &view, false
 	wb.resident.warnings = chipWarnings(how.chip, view)
 	wb.resident.show(view)
 	wb.actions.show(view)

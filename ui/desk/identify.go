@@ -9,6 +9,7 @@ import (
 
 	"ykt/app/ids"
 	"ykt/devices/scanner"
+	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
@@ -22,6 +23,7 @@ type identifyBar struct {
 	now    func() time.Time
 	onID   func(id string)   // a valid typed ID number, normalised
 	onCode func(code string) // an opaque QR token (电子社保卡, 渝快码); never logged or stored
+	onEdit func()            // the text changed (the workbench checks it still names the resident on screen)
 }
 
 func newIdentifyBar(now func() time.Time, onID, onCode func(string)) *identifyBar {
@@ -45,25 +47,20 @@ func (b *identifyBar) scanned(code string) {
 // the burst to onScan instead of submitting, unless the burst is a valid ID number (a scanned ID
 // number is treated as typed).
 type scanEntry struct {
-	widget.Entry
-	det    scanner.BurstDetector
-	now    func() time.Time
-	onScan func(code string)
-	// onFKey handles the workbench's function keys, which the entry would otherwise swallow.
-	onFKey func(*fyne.KeyEvent) bool
+	widgets.KeyEntry // F-keys, Esc and Ctrl+I / Ctrl+L go on to the window
+	det              scanner.BurstDetector
+	now              func() time.Time
+	onScan           func(code string)
 }
 
 // TypedRune records when each character arrives.
 func (e *scanEntry) TypedRune(r rune) {
 	e.det.Key(r, e.now())
-	e.Entry.TypedRune(r)
+	e.KeyEntry.TypedRune(r)
 }
 
 // TypedKey intercepts Enter after a scan burst; anything else but Backspace loses the timing.
 func (e *scanEntry) TypedKey(k *fyne.KeyEvent) {
-	if e.onFKey != nil && isFKey(k.Name) && e.onFKey(k) {
-		return
-	}
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		// A valid ID number in the bar is an ID number, however fast its last keys came (a pause
@@ -72,12 +69,18 @@ func (e *scanEntry) TypedKey(k *fyne.KeyEvent) {
 			e.onScan(code)
 			return
 		}
+	case fyne.KeyEscape:
+		if e.Text != "" { // Esc clears the bar; on an empty bar it goes on to the window
+			e.SetText("")
+			return
+		}
+		e.det.Reset()
 	case fyne.KeyBackspace:
 		e.det.Backspace()
 	default:
 		e.det.Reset()
 	}
-	e.Entry.TypedKey(k)
+	e.KeyEntry.TypedKey(k)
 }
 
 // changed gives feedback on the check digit as soon as 18 characters are typed.
@@ -93,6 +96,9 @@ func (b *identifyBar) changed(s string) {
 	}
 	b.hint.Importance = importanceIf(len(s) >= 18 && ids.Check(s, b.now()) != ids.OK, widget.DangerImportance)
 	b.hint.Refresh()
+	if b.onEdit != nil {
+		b.onEdit()
+	}
 }
 
 func (b *identifyBar) submitted(s string) {
@@ -104,13 +110,4 @@ func (b *identifyBar) submitted(s string) {
 	b.entry.SetText("")
 	b.hint.SetText("")
 	b.onID(id)
-}
-
-func isFKey(k fyne.KeyName) bool {
-	switch k {
-	case fyne.KeyF1, fyne.KeyF2, fyne.KeyF3, fyne.KeyF4, fyne.KeyF5, fyne.KeyF6, fyne.KeyF7, fyne.KeyF8,
-		fyne.KeyF9, fyne.KeyF10, fyne.KeyF11, fyne.KeyF12:
-		return true
-	}
-	return false
 }

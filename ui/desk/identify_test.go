@@ -48,14 +48,14 @@ func TestIdentifyBarTellsScanFromTyping(t *testing.T) {
 	}
 }
 
-// TestFunctionKeysReachTheWorkbench: the focused identify bar hands F-keys on instead of
-// swallowing them.
+// TestFunctionKeysReachTheWorkbench: the focused identify bar hands F-keys on to the window
+// instead of swallowing them.
 func TestFunctionKeysReachTheWorkbench(t *testing.T) {
 	test.NewTempApp(t)
 	var got []fyne.KeyName
 	b := newIdentifyBar(time.Now, func(string) {}, func(string) {})
-	b.entry.onFKey = func(ev *fyne.KeyEvent) bool { got = append(got, ev.Name); return true }
-	test.NewTempWindow(t, b.entry)
+	w := test.NewTempWindow(t, b.entry)
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { got = append(got, ev.Name) })
 	b.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF5})
 	b.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
 	if len(got) != 1 || got[0] != fyne.KeyF5 {

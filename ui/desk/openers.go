@@ -75,9 +75,10 @@ func (wb *Workbench) openPaperEvaluation() {
 	e.OnDone = func(*app.Operation) { pop.Hide() }
 }
 
-// overlay shows content as a modal form over the desk.
+// overlay shows content as a modal form over the desk; Esc closes it.
 func (wb *Workbench) overlay(content fyne.CanvasObject) *widget.PopUp {
 	pop := widget.NewModalPopUp(container.New(widgets.FixedWidth(560), container.NewPadded(content)), wb.win.Canvas())
 	pop.Show()
+	widgets.OnDialogKeys(wb.win.Canvas(), wb.win.Canvas().Overlays().Top(), nil, pop.Hide)
 	return pop
 }

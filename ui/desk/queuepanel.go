@@ -16,6 +16,7 @@ import (
 
 	"ykt/app/queue"
 	"ykt/ui/async"
+	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
@@ -61,7 +62,7 @@ type QueuePanel struct {
 	endLife context.CancelFunc
 	scope   *async.Scope // calls in flight; closed with life
 
-	next, recall, start, finish, noShow, hold, transfer *widget.Button
+	next, recall, start, finish, noShow, hold, transfer *widgets.KeyButton
 }
 
 // NewQueuePanel builds the panel; call Run to connect it to the hall.
@@ -78,13 +79,13 @@ func NewQueuePanel(deps QueuePanelDeps) *QueuePanel {
 	p.held = container.NewVBox()
 	p.evalNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
 	p.evalNote.Hide() // until there is something to say
-	p.next = &widget.Button{Text: lang.L("Next (F2)"), Importance: widget.HighImportance, OnTapped: p.CallNext}
-	p.recall = &widget.Button{Text: lang.L("Recall (F3)"), OnTapped: p.Recall}
-	p.start = &widget.Button{Text: lang.L("Start"), OnTapped: p.Start}
-	p.finish = &widget.Button{Text: lang.L("Finish"), Importance: widget.SuccessImportance, OnTapped: p.Finish}
-	p.noShow = &widget.Button{Text: lang.L("No-show"), OnTapped: p.NoShow}
-	p.hold = &widget.Button{Text: lang.L("Hold"), OnTapped: p.askHold}
-	p.transfer = &widget.Button{Text: lang.L("Transfer"), OnTapped: p.askTransfer}
+	p.next = widgets.NewKeyButton(lang.L("Next (F2)"), widget.HighImportance, p.CallNext)
+	p.recall = widgets.NewKeyButton(lang.L("Recall (F3)"), widget.MediumImportance, p.Recall)
+	p.start = widgets.NewKeyButton(lang.L("Start"), widget.MediumImportance, p.Start)
+	p.finish = widgets.NewKeyButton(lang.L("Finish"), widget.SuccessImportance, p.Finish)
+	p.noShow = widgets.NewKeyButton(lang.L("No-show"), widget.MediumImportance, p.NoShow)
+	p.hold = widgets.NewKeyButton(lang.L("Hold"), widget.MediumImportance, p.askHold)
+	p.transfer = widgets.NewKeyButton(lang.L("Transfer"), widget.MediumImportance, p.askTransfer)
 	p.content = container.NewVBox(
 		p.number, p.class, p.waited, p.whyLabel,
 		p.next,
@@ -401,13 +402,13 @@ func (p *QueuePanel) askHold() {
 		{Text: lang.L("Minutes"), Widget: minutes},
 		{Text: lang.L("Reason"), Widget: reason},
 	}
-	dialog.ShowForm(lang.L("Hold the ticket"), lang.L("Hold"), lang.L("Cancel"), items, func(ok bool) {
+	widgets.ShowForm(p.deps.Parent, dialog.NewForm(lang.L("Hold the ticket"), lang.L("Hold"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
 		m := map[string]int{"5": 5, "10": 10, "15": 15, "30": 30}[minutes.Selected]
 		p.HoldFor(m, reason.Text)
-	}, p.deps.Parent)
+	}, p.deps.Parent))
 }
 
 func (p *QueuePanel) askTransfer() {
@@ -434,7 +435,7 @@ func (p *QueuePanel) askTransfer() {
 		{Text: lang.L("Business"), Widget: business},
 		{Text: lang.L("Window"), Widget: window},
 	}
-	dialog.ShowForm(lang.L("Transfer the ticket"), lang.L("Transfer"), lang.L("Cancel"), items, func(ok bool) {
+	widgets.ShowForm(p.deps.Parent, dialog.NewForm(lang.L("Transfer the ticket"), lang.L("Transfer"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -449,7 +450,7 @@ func (p *QueuePanel) askTransfer() {
 			to = ""
 		}
 		p.TransferTo(code, to)
-	}, p.deps.Parent)
+	}, p.deps.Parent))
 }
 
 // setView shows a window view from the hall.
@@ -509,14 +510,14 @@ func (p *QueuePanel) renderHeld() {
 	for _, h := range p.view.Held {
 		left := max(h.HoldUntil-p.deps.Now().Unix(), 0)
 		rows = append(rows, container.NewBorder(nil, nil, nil,
-			&widget.Button{Text: lang.L("Resume"), OnTapped: func() { p.ResumeTicket(h.ID) }},
+			widgets.NewKeyButton(lang.L("Resume"), widget.MediumImportance, func() { p.ResumeTicket(h.ID) }),
 			widget.NewLabel(lang.L("Held: {{.N}} ({{.T}} left)", map[string]any{"N": h.Number, "T": words.Minutes(left)}))))
 	}
 	p.held.Objects = rows
 	p.held.Refresh()
 }
 
-func enable(b *widget.Button, on bool) {
+func enable(b fyne.Disableable, on bool) {
 	if on {
 		b.Enable()
 	} else {

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -93,7 +92,7 @@ func (p *residentPanel) show(v app.ResidentView) {
 
 func (p *residentPanel) identityRow(r app.Resident, now time.Time) fyne.CanvasObject {
 	p.idLabel = &widget.Label{Text: pii.Name(r.Name) + "   " + pii.ID(r.SSN), TextStyle: fyne.TextStyle{Bold: true}}
-	reveal := &widget.Button{Text: lang.L("Show"), Importance: widget.LowImportance, OnTapped: p.askReveal}
+	reveal := widgets.NewKeyButton(lang.L("Show"), widget.LowImportance, p.askReveal)
 	row := []fyne.CanvasObject{p.idLabel, reveal}
 	if b, err := time.Parse(time.DateOnly, r.BirthDate); err == nil {
 		n := app.AgeOn(b, now)
@@ -125,14 +124,14 @@ func (p *residentPanel) askReveal() {
 	}
 	slices.Sort(labels)
 	choice := &widget.RadioGroup{Options: labels, Required: true}
-	dialog.ShowCustomConfirm(lang.L("Show the full name and ID number"), lang.L("Show"), lang.L("Cancel"),
+	widgets.NewConfirmDialog(lang.L("Show the full name and ID number"), lang.L("Show"), lang.L("Cancel"),
 		container.NewVBox(widget.NewLabel(lang.L("Why? This is recorded in the audit log.")), choice),
 		func(ok bool) {
 			if !ok || choice.Selected == "" {
 				return
 			}
 			p.reveal(reasons[choice.Selected])
-		}, p.wb.win)
+		}, p.wb.win).Show()
 }
 
 func (p *residentPanel) reveal(reason string) {

@@ -9,11 +9,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
-// Keyboard shortcuts of the workbench. F-keys without a modifier are not Fyne shortcuts, so they
-// are handled both by the canvas (nothing focused) and by the identify bar (usually focused).
+// Keyboard shortcuts of the workbench. F-keys without a modifier are not Fyne shortcuts: the
+// window's typed-key handler runs them, reached from any focus (keys.go).
 
 // actionKeys are the F-keys of the actions, shown on their buttons.
 var actionKeys = map[app.Action]fyne.KeyName{
@@ -41,17 +42,24 @@ func shortcutTip(key string) string {
 	return lang.L("Shortcut: {{.Key}}", map[string]any{"Key": key})
 }
 
-// installShortcuts wires the keys for the signed-in workbench.
+// installShortcuts wires the keys for the signed-in workbench: the window hears them whatever
+// has focus, since the desk's focusable widgets hand on what they do not use (keys.go).
 func (wb *Workbench) installShortcuts() {
 	c := wb.win.Canvas()
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { wb.handleKey(ev) })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { wb.lock.lockNow() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { wb.actionByKey(app.ActInfoChange) })
-	wb.identify.entry.onFKey = wb.handleKey
+	c.SetOnTypedKey(wb.typedKey)
+	c.SetOnTypedRune(wb.typedRune)
+	for _, k := range []fyne.KeyName{fyne.KeyL, fyne.KeyI} {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, wb.typedShortcut)
+	}
+	widgets.SetWindowShortcuts(c, wb.typedShortcut)
 }
 
-// handleKey runs the workbench's key, reporting whether it was one.
+// handleKey runs the workbench's key, reporting whether it was one. Nothing runs while a dialog
+// or the lock lies over the desk.
 func (wb *Workbench) handleKey(ev *fyne.KeyEvent) bool {
+	if !wb.keysOpen() {
+		return false
+	}
 	wb.lock.touch()
 	switch ev.Name {
 	case fyne.KeyF1:
@@ -100,5 +108,5 @@ func (wb *Workbench) showShortcuts() {
 		grid.Add(&widget.Label{Text: r[0], TextStyle: fyne.TextStyle{Bold: true}})
 		grid.Add(widget.NewLabel(r[1]))
 	}
-	dialog.ShowCustom(lang.L("Keyboard shortcuts"), lang.L("Close"), grid, wb.win)
+	widgets.ShowDialog(wb.win, dialog.NewCustom(lang.L("Keyboard shortcuts"), lang.L("Close"), grid, wb.win))
 }

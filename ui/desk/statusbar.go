@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/ui/widgets"
 )
 
 // StatusBar is the bottom line of the workbench: platform, card reader, outbox counts and the time.
@@ -54,7 +55,7 @@ func newStatusBar() *StatusBar {
 func (s *StatusBar) object() fyne.CanvasObject {
 	items := []fyne.CanvasObject{s.platformDot, s.platform, widget.NewSeparator(), s.reader, widget.NewSeparator(), s.pending, s.failed, s.conflicts}
 	if s.OnOpenSync != nil {
-		items = append(items, &widget.Button{Text: lang.L("Details"), Importance: widget.LowImportance, OnTapped: s.OnOpenSync})
+		items = append(items, widgets.NewKeyButton(lang.L("Details"), widget.LowImportance, s.OnOpenSync))
 	}
 	s.bar = container.NewHBox(append(items, layout.NewSpacer(), s.clock)...)
 	return container.NewVBox(widget.NewSeparator(), s.bar)

@@ -106,6 +106,10 @@ type Workbench struct {
 	// serviceAssist is how the application form says the resident was served, when it was used.
 	serviceAssist forms.Assistance
 	seq           int // identifications started; a late answer to an older one is dropped
+
+	// identifying is true while an identification is under way or has failed: the panel shows no
+	// one to act for (guard.go).
+	identifying bool
 }
 
 // NewWorkbench builds the workbench into w.
@@ -159,6 +163,7 @@ func (wb *Workbench) buildDesk() {
 			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}}, under...)
 	}
 	wb.identify = newIdentifyBar(wb.deps.Now, wb.identifyTyped, wb.identifyCode)
+	wb.identify.onEdit = wb.guardActions
 	wb.resident = newResidentPanel(wb)
 	wb.actions = newActionsPanel(wb)
 

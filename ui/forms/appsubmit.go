@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
@@ -17,6 +16,7 @@ import (
 	"ykt/app"
 	"ykt/app/pii"
 	"ykt/ui/async"
+	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
@@ -31,8 +31,8 @@ func (f *ApplicationForm) confirm() {
 	for _, r := range rows {
 		objs = append(objs, &widget.Label{Text: r[0], TextStyle: fyne.TextStyle{Bold: true}}, &widget.Label{Text: r[1], Wrapping: fyne.TextWrapWord})
 	}
-	content := container.New(layout.NewFormLayout(), objs...)
-	d := dialog.NewCustomConfirm(lang.L("Submit this application?"), lang.L("Submit"), lang.L("Back"), content, func(ok bool) {
+	content := container.NewVBox(whomFor(f.deps.View.Resident, ""), container.New(layout.NewFormLayout(), objs...))
+	d := widgets.NewConfirmDialog(lang.L("Submit this application?"), lang.L("Submit"), lang.L("Back"), content, func(ok bool) {
 		if ok {
 			f.enqueue(p)
 		}

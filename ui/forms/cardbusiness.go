@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -43,17 +42,14 @@ const (
 // submit gets the side it covers once the clerk confirms.
 func AskCardOp(w fyne.Window, op CardOp, submit func(side string)) {
 	a, v, card := op.Action, op.View, op.Card
-	lines := []string{
-		lang.L("Card {{.No}}, {{.Name}}, ID {{.ID}}", map[string]any{"No": card.CardNo, "Name": pii.Name(v.Resident.Name), "ID": pii.ID(v.Resident.SSN)}),
-		actionEffect(a),
-	}
+	lines := []string{actionEffect(a)}
 	if op.Proxy != nil {
 		lines = append(lines, lang.L("Reported by proxy: {{.Name}} ({{.Relation}})", map[string]any{"Name": pii.Name(op.Proxy.Name), "Relation": words.Relation(op.Proxy.Relation)}))
 	}
 	if op.Offline {
 		lines = append(lines, lang.L("Offline: this is queued and takes effect only when it reaches the platform. For an immediate loss report the resident can call 12333 or the bank."))
 	}
-	content := container.NewVBox()
+	content := container.NewVBox(whomFor(v.Resident, card.CardNo))
 	for _, l := range lines {
 		content.Add(widgets.Wrapped(l))
 	}
@@ -63,13 +59,13 @@ func AskCardOp(w fyne.Window, op CardOp, submit func(side string)) {
 		content.Add(widget.NewLabel(lang.L("Report the loss of:")))
 		content.Add(side)
 	}
-	d := dialog.NewCustomConfirm(words.Action(a), lang.L("Confirm"), lang.L("Cancel"), content, func(ok bool) {
+	d := widgets.NewConfirmDialog(words.Action(a), lang.L("Confirm"), lang.L("Cancel"), content, func(ok bool) {
 		if !ok {
 			return
 		}
 		sideCode := []string{SideBoth, SideSocial, SideFinancial}[max(0, slices.Index(side.Options, side.Selected))]
 		if a == app.ActFormalLoss && sideCode != SideBoth {
-			confirmOneSide(w, func() { submit(sideCode) })
+			confirmOneSide(w, whomFor(v.Resident, card.CardNo), func() { submit(sideCode) })
 			return
 		}
 		submit(sideCode)
@@ -80,29 +76,27 @@ func AskCardOp(w fyne.Window, op CardOp, submit func(side string)) {
 
 // confirmOneSide asks once more before a loss is reported on one side only: the other side of a
 // lost card stays usable by whoever finds it.
-func confirmOneSide(w fyne.Window, yes func()) {
-	dialog.ShowConfirm(lang.L("Only one side?"),
-		lang.L("A lost card is normally reported on both sides. Report only this side anyway?"),
+func confirmOneSide(w fyne.Window, whom fyne.CanvasObject, yes func()) {
+	widgets.NewConfirmDialog(lang.L("Only one side?"), lang.L("Yes"), lang.L("No"),
+		container.NewVBox(whom, widgets.Wrapped(lang.L("A lost card is normally reported on both sides. Report only this side anyway?"))),
 		func(ok bool) {
 			if ok {
 				yes()
 			}
-		}, w)
+		}, w).Show()
 }
 
 // AskInfoChange changes the resident's phone and/or address (INFO_CHANGE, in person); submit gets
 // the checked payload.
 func AskInfoChange(w fyne.Window, v app.ResidentView, submit func(app.InfoChangePayload)) {
-	phone := &widget.Entry{PlaceHolder: lang.L("New mobile number (11 digits)")}
-	phone.ExtendBaseWidget(phone)
-	address := &widget.Entry{PlaceHolder: lang.L("New address"), MultiLine: true}
-	address.ExtendBaseWidget(address)
+	phone := widgets.NewKeyEntry(lang.L("New mobile number (11 digits)"))
+	address := widgets.NewKeyMultiLineEntry(lang.L("New address")) // Tab moves on, Esc closes
 	msg := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
-	content := container.NewVBox(
+	content := container.NewVBox(whomFor(v.Resident, ""),
 		widget.NewLabel(lang.L("Now: phone {{.P}}, address {{.A}}", map[string]any{"P": pii.Phone(v.Resident.Phone), "A": pii.Address(v.Resident.Address)})),
 		widget.NewForm(widget.NewFormItem(lang.L("Phone"), phone), widget.NewFormItem(lang.L("Address"), address)), msg)
-	var d dialog.Dialog
-	d = dialog.NewCustomConfirm(words.Action(app.ActInfoChange), lang.L("Confirm"), lang.L("Cancel"), content, func(ok bool) {
+	var d *widgets.ConfirmDialog
+	d = widgets.NewConfirmDialog(words.Action(app.ActInfoChange), lang.L("Confirm"), lang.L("Cancel"), content, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -134,8 +128,8 @@ func AskProxy(w fyne.Window, now func() time.Time, r app.Resident, done func(*ap
 		form.Append(row.label, row.obj)
 	}
 	msg := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
-	var d dialog.Dialog
-	d = dialog.NewCustomConfirm(lang.L("Proxy (代办人)"), lang.L("Confirm"), lang.L("Cancel"), container.NewVBox(form, msg), func(ok bool) {
+	var d *widgets.ConfirmDialog
+	d = widgets.NewConfirmDialog(lang.L("Proxy (代办人)"), lang.L("Confirm"), lang.L("Cancel"), container.NewVBox(whomFor(r, ""), form, msg), func(ok bool) {
 		if !ok {
 			cancelled()
 			return

@@ -48,7 +48,7 @@ type ComplaintForm struct {
 
 	root       fyne.CanvasObject
 	category   *widget.Select
-	text       *widget.Entry
+	text       *widgets.KeyEntry // multi-line: Tab moves on, Esc closes the form
 	phone      *widget.Entry
 	resident   *widget.Check // the resident being served
 	residentID *widget.Entry // a typed ID number, when no resident is being served
@@ -92,7 +92,7 @@ func (f *ComplaintForm) build() {
 		names = append(names, complaintCategoryText(c))
 	}
 	f.category = &widget.Select{Options: names, PlaceHolder: lang.L("Choose a category")}
-	f.text = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapWord, PlaceHolder: lang.L("What happened, in the resident's words")}
+	f.text = widgets.NewKeyMultiLineEntry(lang.L("What happened, in the resident's words"))
 	f.text.Validator = complaintTextError
 	f.phone = &widget.Entry{PlaceHolder: "13912345678 / 023-65310000"}
 	f.phone.Validator = contactPhoneError

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -66,7 +65,7 @@ type PaperEvaluation struct {
 	root    fyne.CanvasObject
 	formNo  *widget.Entry
 	level   *widget.RadioGroup
-	written *widget.Entry
+	written *widgets.KeyEntry // multi-line: Tab moves on, Esc closes the form
 	late    *widget.Check
 	record  *widget.Button
 	ask     *widget.Button
@@ -91,7 +90,7 @@ func NewPaperEvaluation(deps PaperEvaluationDeps) *PaperEvaluation {
 func (e *PaperEvaluation) build() {
 	e.formNo = &widget.Entry{PlaceHolder: lang.L("Number printed on the form")}
 	e.level = &widget.RadioGroup{Options: slices.Clone(e.deps.Levels), Horizontal: true} // nothing pre-selected
-	e.written = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapWord, PlaceHolder: lang.L("What the resident wrote on the form (optional)")}
+	e.written = widgets.NewKeyMultiLineEntry(lang.L("What the resident wrote on the form (optional)"))
 	e.late = &widget.Check{Text: lang.L("Handed in after the resident left (late)")}
 	e.record = &widget.Button{Text: lang.L("Record the paper evaluation…"), Importance: widget.HighImportance, OnTapped: e.confirmPaper}
 	e.ask = &widget.Button{Text: lang.L("Ask the resident on the resident screen"), OnTapped: e.AskResident}
@@ -163,7 +162,7 @@ func (e *PaperEvaluation) confirmPaper() {
 	}
 	msg := lang.L("Record \"{{.Level}}\" from paper form {{.No}}? A service is evaluated once; this cannot be changed afterwards.",
 		map[string]any{"Level": e.deps.Levels[level-1], "No": no})
-	dialog.NewCustomConfirm(lang.L("Record the paper evaluation"), lang.L("Record"), lang.L("Cancel"), widgets.Wrapped(msg), func(ok bool) {
+	widgets.NewConfirmDialog(lang.L("Record the paper evaluation"), lang.L("Record"), lang.L("Cancel"), widgets.Wrapped(msg), func(ok bool) {
 		if ok {
 			e.RecordPaper()
 		}

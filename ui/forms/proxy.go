@@ -11,6 +11,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/ids"
+	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
@@ -18,7 +19,7 @@ import (
 // typed, or read from their own ID card), phone, relation, and the power-of-attorney number
 // (委托书编号).
 type ProxyBlock struct {
-	name, idNumber, phone, authNo *widget.Entry
+	name, idNumber, phone, authNo *widgets.KeyEntry // Enter confirms the dialog, Esc cancels it
 	idHint                        *widget.Label
 	relation                      *widget.Select
 	relations                     []string // codes, in the order of relation.Options
@@ -31,10 +32,10 @@ type ProxyBlock struct {
 
 func newProxyBlock(now func() time.Time, changed func(string)) *ProxyBlock {
 	b := &ProxyBlock{now: now, changed: changed, relations: app.ProxyRelations,
-		name:     &widget.Entry{PlaceHolder: lang.L("As on the proxy's ID card")},
-		idNumber: &widget.Entry{PlaceHolder: lang.L("Type it, or read the proxy's ID card")},
-		phone:    &widget.Entry{PlaceHolder: lang.L("11-digit mobile")},
-		authNo:   &widget.Entry{PlaceHolder: lang.L("Not needed for the guardian of a minor")},
+		name:     widgets.NewKeyEntry(lang.L("As on the proxy's ID card")),
+		idNumber: widgets.NewKeyEntry(lang.L("Type it, or read the proxy's ID card")),
+		phone:    widgets.NewKeyEntry(lang.L("11-digit mobile")),
+		authNo:   widgets.NewKeyEntry(lang.L("Not needed for the guardian of a minor")),
 		idHint:   hiddenLabel(widget.LowImportance),
 	}
 	var options []string
@@ -48,9 +49,6 @@ func newProxyBlock(now func() time.Time, changed func(string)) *ProxyBlock {
 	b.phone.OnChanged = func(string) { b.changed("proxy.phone") }
 	b.authNo.OnChanged = func(string) { b.changed("proxy.authorizationNo") }
 	b.relation.OnChanged = func(string) { b.changed("proxy.relation") }
-	for _, e := range []*widget.Entry{b.name, b.idNumber, b.phone, b.authNo} {
-		e.ExtendBaseWidget(e)
-	}
 	return b
 }
 

@@ -213,10 +213,12 @@ func TestSyncPanelAppliesAgainOnCurrentVersion(t *testing.T) {
 
 func TestSyncPanelSaysWhySendingStopped(t *testing.T) {
 	t.Run("needs login", func(t *testing.T) {
-		c := uitest.NewCounter(t)
-		c.SignIn(t, "c0107")
-		c.Enqueue(t, app.OpCardTempLoss, uitest.ZhangSan, uitest.TempLossOp("X00000019", uitest.ZhangSan, 1))
-		if err := c.Sessions.SignOut(context.Background()); err != nil { // nobody signed in any more
+		c := uitest.NewCounter(t) // nobody signed in with the platform
+		// Queued by a clerk signed in on this computer only.
+		offline := &app.Operations{Store: c.DB, DeviceID: c.Device.DeviceID, Session: func() (app.ClerkSession, bool) {
+			return app.ClerkSession{Clerk: app.Clerk{ID: "c0107", Roles: []string{app.RoleCounter}}, Offline: true}, true
+		}}
+		if _, err := offline.Enqueue(context.Background(), app.OpRequest{Type: app.OpCardTempLoss, ResidentSSN: uitest.ZhangSan, Payload: uitest.TempLossOp("X00000019", uitest.ZhangSan, 1)}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.Engine.Drain(context.Background()); !errors.Is(err, app.ErrSyncHalted) {

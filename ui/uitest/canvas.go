@@ -26,10 +26,6 @@ func ObjectTexts(o fyne.CanvasObject) string {
 			b.WriteString(x.Text + "|" + x.PlaceHolder + "\n")
 		case *widget.Button:
 			b.WriteString("[" + x.Text + "]\n")
-		default:
-			if e := embeddedEntry(o); e != nil {
-				b.WriteString(e.Text + "|" + e.PlaceHolder + "\n")
-			}
 		}
 	})
 	return b.String()
@@ -55,6 +51,9 @@ func Walk(o fyne.CanvasObject, visit func(any)) {
 		return
 	}
 	visit(o)
+	if inner := embeddedWidget(o); inner != nil {
+		visit(inner) // a screen's own kind of button or entry is also the Fyne one it embeds
+	}
 	switch x := o.(type) {
 	case *widget.Card:
 		Walk(x.Content, visit)
@@ -74,18 +73,24 @@ func Walk(o fyne.CanvasObject, visit func(any)) {
 	}
 }
 
-// embeddedEntry finds a widget.Entry embedded in a screen's own entry type (the ID bar's).
-func embeddedEntry(o any) *widget.Entry {
+// embeddedWidget finds the Fyne button, entry, check box or drop-down embedded in a screen's own
+// widget type (the ID bar, the Key widgets, the tip button), nil for anything else.
+func embeddedWidget(o any) any {
 	v := reflect.ValueOf(o)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return nil
 	}
-	f := v.Elem().FieldByName("Entry")
-	if !f.IsValid() || !f.CanAddr() {
-		return nil
+	for _, name := range []string{"Button", "Entry", "Check", "Select"} {
+		f := v.Elem().FieldByName(name)
+		if !f.IsValid() || !f.CanAddr() {
+			continue
+		}
+		switch w := f.Addr().Interface().(type) {
+		case *widget.Button, *widget.Entry, *widget.Check, *widget.Select:
+			return w
+		}
 	}
-	e, _ := f.Addr().Interface().(*widget.Entry)
-	return e
+	return nil
 }
 
 // Buttons lists the buttons a window shows, in order.

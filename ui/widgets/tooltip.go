@@ -15,9 +15,10 @@ const TipDelay = 600 * time.Millisecond
 // TipButton is a button that shows a short tip — its keyboard shortcut — when the pointer rests
 // on it, since Fyne 2.8 has no tooltips. The tip opens below the button, never over it, and goes
 // when the pointer leaves or the button is tapped. All its state lives on the UI goroutine: the
-// timer comes back through do.
+// timer comes back through do. As a KeyButton it hands on the keys it does not use and shows a
+// focus ring.
 type TipButton struct {
-	widget.Button
+	KeyButton
 	tip     string
 	do      func(func()) // runs on the UI goroutine (fyne.Do, or a test's queue)
 	hovered bool
@@ -78,11 +79,13 @@ func (b *TipButton) showTip() {
 	}
 	b.popup = widget.NewPopUp(&widget.Label{Text: b.tip}, c)
 	b.popup.ShowAtRelativePosition(fyne.NewPos(0, b.Size().Height+theme.Padding()), b)
+	tipsShown.Store(c.Overlays().Top(), b.popup) // a tip does not hold the window's keys (OverlayOpen)
 }
 
 func (b *TipButton) hideTip() {
 	if b.popup != nil {
 		b.popup.Hide()
+		forgetTip(b.popup)
 		b.popup = nil
 	}
 }

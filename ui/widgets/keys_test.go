@@ -1,0 +1,148 @@
+package widgets_test
+
+import (
+	"image"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	fynetheme "fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ykt/ui/theme"
+	"ykt/ui/uitest"
+	"ykt/ui/widgets"
+)
+
+// heard is what reached the window's own handlers.
+type heard struct {
+	keys      []fyne.KeyName
+	runes     []rune
+	shortcuts []string
+}
+
+func window(t *testing.T, content fyne.CanvasObject) (fyne.Window, *heard) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(theme.NewTheme(fynetheme.DefaultTheme()))
+	w := a.NewWindow("")
+	t.Cleanup(w.Close)
+	w.SetContent(content)
+	w.Resize(fyne.NewSize(300, 120))
+	h := &heard{}
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { h.keys = append(h.keys, ev.Name) })
+	w.Canvas().SetOnTypedRune(func(r rune) { h.runes = append(h.runes, r) })
+	widgets.SetWindowShortcuts(w.Canvas(), func(s fyne.Shortcut) { h.shortcuts = append(h.shortcuts, s.ShortcutName()) })
+	t.Cleanup(func() { widgets.SetWindowShortcuts(w.Canvas(), nil) })
+	return w, h
+}
+
+// TestFocusedWidgetsHandOnTheWindowsKeys: whatever has focus, the keys it has no use for reach
+// the window, and the keys it uses do not.
+func TestFocusedWidgetsHandOnTheWindowsKeys(t *testing.T) {
+	taps := 0
+	tip := widgets.NewTipButton("Temp loss   F5", "Shortcut: F5", func() { taps++ }, func(f func()) { f() })
+	entry := widgets.NewKeyEntry("")
+	address := widgets.NewKeyMultiLineEntry("")
+	check := widgets.NewKeyCheck("proxy", false, nil)
+	pick := widgets.NewKeySelect([]string{"a", "b"}, nil)
+	w, h := window(t, container.NewVBox(tip, entry, address, check, pick))
+	ctrlL := &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	ctrlLeft := &desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierShortcutDefault}
+
+	w.Canvas().Focus(tip)
+	tip.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF7})
+	tip.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	tip.TypedRune(' ')
+	tip.TypedRune('5')
+	tip.TypedShortcut(ctrlL)
+	if taps != 1 || len(h.keys) != 1 || h.keys[0] != fyne.KeyF7 || string(h.runes) != "5" || len(h.shortcuts) != 1 {
+		t.Fatalf("button: %d taps, window heard %+v", taps, h)
+	}
+
+	*h = heard{}
+	w.Canvas().Focus(entry)
+	test.Type(entry, "500106")
+	for _, k := range []fyne.KeyName{fyne.KeyF5, fyne.KeyEscape, fyne.KeyReturn, fyne.KeyBackspace} {
+		entry.TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	entry.TypedShortcut(ctrlL)
+	entry.TypedShortcut(ctrlLeft)
+	if entry.Text != "50010" || len(h.runes) != 0 || len(h.shortcuts) != 1 ||
+		len(h.keys) != 3 || h.keys[0] != fyne.KeyF5 || h.keys[1] != fyne.KeyEscape || h.keys[2] != fyne.KeyReturn {
+		t.Fatalf("entry %q, window heard %+v", entry.Text, h)
+	}
+	entry.OnSubmitted = func(string) {}
+	*h = heard{}
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(h.keys) != 0 {
+		t.Errorf("an entry that submits passed Enter on: %+v", h)
+	}
+
+	*h = heard{}
+	w.Canvas().Focus(address)
+	address.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	address.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if address.AcceptsTab() || address.Text != "\n" || len(h.keys) != 1 || h.keys[0] != fyne.KeyEscape {
+		t.Errorf("multi-line entry: accepts Tab %v, text %q, window heard %+v", address.AcceptsTab(), address.Text, h)
+	}
+
+	*h = heard{}
+	w.Canvas().Focus(check)
+	check.TypedRune(' ')
+	check.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF12})
+	check.TypedRune('7')
+	w.Canvas().Focus(pick)
+	pick.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF2})
+	pick.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if !check.Checked || pick.Selected != "a" || len(h.keys) != 2 || h.keys[0] != fyne.KeyF12 || h.keys[1] != fyne.KeyF2 || string(h.runes) != "7" {
+		t.Errorf("check %v, select %q, window heard %+v", check.Checked, pick.Selected, h)
+	}
+}
+
+// TestFocusRingIsVisibleOnEveryButton: the focused state of a button differs from the unfocused
+// one by at least 3:1 (WCAG 2.4.13) along its whole edge, for the primary button too, where
+// Fyne's own focus tint changes almost nothing.
+func TestFocusRingIsVisibleOnEveryButton(t *testing.T) {
+	for _, imp := range []widget.Importance{widget.HighImportance, widget.MediumImportance, widget.LowImportance, widget.SuccessImportance, widget.DangerImportance} {
+		b := widgets.NewKeyButton("End service (F12)", imp, nil)
+		w, _ := window(t, container.NewCenter(b))
+		w.Canvas().Focus(nil)
+		before := w.Canvas().Capture()
+		w.Canvas().Focus(b)
+		after := w.Canvas().Capture()
+		scale := float32(before.Bounds().Dx()) / w.Canvas().Size().Width
+		// as many as a 2 px line along the edge has, less what the rounded corners cut off
+		if got, want := ringPixels(before, after, b, scale), perimeter(b, scale)*FocusRingBands*9/10; got < want {
+			t.Errorf("importance %d: %d pixels change by 3:1 on focus, want at least %d", imp, got, want)
+		}
+		w.Canvas().Focus(nil)
+		if b.HasFocusRing() {
+			t.Errorf("importance %d: ring stays after focus left", imp)
+		}
+	}
+}
+
+// FocusRingBands is how many pixel rows of the edge must change: a ring at least 2 px wide.
+const FocusRingBands = 2
+
+func perimeter(b *widgets.KeyButton, scale float32) int {
+	s := b.Size()
+	return int(2 * (s.Width + s.Height) * scale)
+}
+
+func ringPixels(before, after image.Image, b *widgets.KeyButton, scale float32) int {
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+	r := image.Rect(int(pos.X*scale), int(pos.Y*scale), int((pos.X+b.Size().Width)*scale), int((pos.Y+b.Size().Height)*scale))
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if uitest.Contrast(before.At(x, y), after.At(x, y)) >= 3 {
+				n++
+			}
+		}
+	}
+	return n
+}
