@@ -23,7 +23,7 @@ func TestScreenSaysWhatIsNow(t *testing.T) {
 		deps.DemoClerks, deps.DemoPassword = []app.Clerk{{ID: "c0202", Name: "周婷", Roles: []string{app.RoleBank}}}, sim.DemoPassword
 	})
 	hint := d.screen()
-	if !strings.Contains(hint, "c0202 周婷（银行）") || strings.Contains(hint, "BANK") {
+	if !strings.Contains(hint, "c0202 周婷（银行）") || !strings.Contains(hint, sim.DemoPassword) || strings.Contains(hint, "BANK") {
 		t.Errorf("the demo hint does not name the role in words:\n%s", hint)
 	}
 	d.signInOnScreen(t, "c0107", sim.DemoPassword)

@@ -83,5 +83,5 @@ func demoHint(clerks []app.Clerk, password string) string {
 	for _, c := range clerks {
 		who = append(who, lang.L("{{.ID}} {{.Name}} ({{.Roles}})", map[string]any{"ID": c.ID, "Name": c.Name, "Roles": rolesText(c)}))
 	}
-	return lang.L("Demo clerks: {{.Clerks}}. Password: {{.Password}}", map[string]any{"Clerks": strings.Join(who, lang.L(", ")), "Password": password})
+	return lang.L("Demo clerks (password {{.Password}}):", map[string]any{"Password": password}) + "\n" + strings.Join(who, "\n")
 }
