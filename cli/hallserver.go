@@ -7,9 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"ykt/app/applog"
 	"ykt/app/queue"
@@ -17,7 +15,8 @@ import (
 	"ykt/localdb"
 )
 
-// runHallServer serves the hall queue until interrupted (SIGINT/SIGTERM).
+// runHallServer serves the hall queue until interrupted (SIGINT/SIGTERM, or the Windows service
+// control manager's Stop).
 func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) int {
 	fs, dataDir := newFlags("hall-server", "hall-server --listen ADDR [--data FILE] [--config FILE] [--data-dir DIR]", errOut)
 	listen := fs.String("listen", "", "address to serve on, e.g. 0.0.0.0:8090 (required)")
@@ -31,7 +30,7 @@ func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) in
 		fs.Usage()
 		return exitUsage
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := hallServerContext(ctx) // signals; on Windows also the service control manager
 	defer stop()
 	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen, nil)
 	if err != nil {
