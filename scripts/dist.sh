@@ -4,7 +4,7 @@
 #   ykt-setup-VERSION.exe       NSIS installer of ykt.exe (packaging/windows/ykt.nsi)
 #   ykt_VERSION_amd64.deb       Debian/UOS/Kylin package (packaging/linux/)
 #   ykt_VERSION_arm64.deb       the same for arm64, cgo through gcc-aarch64-linux-gnu
-#   YKT_Counter.tar.xz          `fyne package -os linux` tarball of the amd64 binary
+#   ykt_VERSION_linux_amd64.tar.xz  `fyne package -os linux` tarball of the amd64 binary
 # FyneApp.toml is the one source of name, ID, version, publisher and icon.
 # Usage: scripts/dist.sh [all|windows|installer|linux-amd64|linux-arm64|deb-amd64|deb-arm64|tarball]…
 set -euo pipefail
@@ -132,11 +132,13 @@ tarball() {
     say "fyne tool v1.7.4 (go install)"
     GOBIN="$bin" go install fyne.io/tools/cmd/fyne@v1.7.4
   fi
-  say "YKT_Counter.tar.xz (fyne package -os linux)"
-  rm -rf "$work/tar" && mkdir -p "$work/tar" && cp FyneApp.toml "$work/tar/" && cp "$icon" "$work/tar/icon.png"
-  sed -i 's|^Icon = .*|Icon = "icon.png"|' "$work/tar/FyneApp.toml"
-  (cd "$work/tar" && "$bin/fyne" package -os linux --release --exe "$(realpath "$OLDPWD/$out/linux-amd64/ykt")" >/dev/null)
-  mv "$work/tar/"*.tar.xz "$out/"
+  say "tarball (fyne package -os linux, around dist/linux-amd64/ykt)"
+  rm -f ./*.tar.xz
+  # fyne package rewrites FyneApp.toml (Build + 1, comments dropped): the repository's stays as is.
+  cp FyneApp.toml "$work/FyneApp.toml"
+  "$bin/fyne" package -os linux --release --exe "$out/linux-amd64/ykt" >/dev/null || { cp "$work/FyneApp.toml" .; return 1; }
+  cp "$work/FyneApp.toml" FyneApp.toml
+  mv ./*.tar.xz "$out/ykt_${version}_linux_amd64.tar.xz"
 }
 
 targets=("$@")
