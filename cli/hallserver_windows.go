@@ -17,21 +17,23 @@ const HallServiceName = "ykt-hall"
 
 // hallServerContext ends when the hall server is asked to stop: Ctrl+C in a console, or Stop and
 // Shutdown from the service control manager when ykt.exe runs as the ykt-hall service.
+//
+// It always offers the service control manager its dispatcher: started from a console,
+// svc.Run fails at once (ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) and only Ctrl+C counts.
+// svc.IsWindowsService would decide up front, but it asks for services.exe in session 0, which
+// Wine (the smoke tests) does not give.
 func hallServerContext(ctx context.Context) (context.Context, func()) {
-	inService, err := svc.IsWindowsService()
-	if err != nil || !inService {
-		return signal.NotifyContext(ctx, os.Interrupt)
-	}
+	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt)
 	ctx, cancel := context.WithCancel(ctx)
 	served := make(chan struct{}) // closed when runHallServer has closed the server
-	done := make(chan struct{})   // closed when the service control manager has been told
+	done := make(chan struct{})   // closed when svc.Run has returned
 	go func() {
 		defer close(done)
 		svc.Run(HallServiceName, &hallService{stop: cancel, served: served})
-		cancel()
 	}()
 	return ctx, func() {
 		cancel()
+		stopSignals()
 		close(served)
 		<-done
 	}

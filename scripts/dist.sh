@@ -64,10 +64,20 @@ installer() {
   [ -f "$out/ykt.exe" ] || windows
   say "ykt-setup-$version.exe (NSIS)"
   [ -f "$work/ykt.ico" ] || convert "$icon" -define icon:auto-resize=256,64,48,32,16 "$work/ykt.ico"
-  makensis -V2 -INPUTCHARSET UTF8 -DNAME="$name" -DVERSION="$version" -DVERSION4="$version.$build" \
-    -DPUBLISHER="$publisher" -DWEBSITE="$website" -DAPPID="$appid" -DICON="$work/ykt.ico" \
-    -DEXE="$(realpath "$out/ykt.exe")" -DOUTFILE="$(realpath "$out")/ykt-setup-$version.exe" \
-    packaging/windows/ykt.nsi
+  # The values go in through an included file: makensis cannot convert non-ASCII arguments
+  # unless the machine has the UTF-8 locale installed.
+  {
+    echo "!define NAME \"$name\""
+    echo "!define VERSION \"$version\""
+    echo "!define VERSION4 \"$version.$build\""
+    echo "!define PUBLISHER \"$publisher\""
+    echo "!define WEBSITE \"$website\""
+    echo "!define APPID \"$appid\""
+    echo "!define ICON \"$work/ykt.ico\""
+    echo "!define EXE \"$(realpath "$out/ykt.exe")\""
+    echo "!define OUTFILE \"$(realpath "$out")/ykt-setup-$version.exe\""
+  } >"$work/defs.nsh"
+  makensis -V2 -INPUTCHARSET UTF8 -DDEFS="$work/defs.nsh" packaging/windows/ykt.nsi
 }
 
 # linux ARCH: bin ykt for linux/ARCH into $out/linux-ARCH/ykt.

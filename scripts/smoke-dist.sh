@@ -21,7 +21,7 @@ tmp=$(mktemp -d /tmp/ykt-smoke.XXXXXX)
 chmod 755 "$tmp"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/ykt-runtime-$(id -u)}"
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
-pass=0 fail=0
+pass=0 fail=0 notes=0
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -60,6 +60,9 @@ shot_ms() {
   "$@" >"$tmp/shot.log" 2>&1 || { cat "$tmp/shot.log" >&2; return 1; }
   t1=$(date +%s%N)
   file "$png" | grep -q 'PNG image data' || return 1
+  # A rendered workbench has hundreds of colours; a blank GL surface has one.
+  local colours; colours=$(identify -format '%k' "$png")
+  [ "$colours" -ge 16 ] || { echo "the PNG is blank ($colours colour)" >&2; return 1; }
   echo $(((t1 - t0) / 1000000))
 }
 
@@ -115,8 +118,15 @@ smoke_deb() {
 wine64=/usr/lib/wine/wine64
 wineserver=/usr/lib/wine/wineserver
 wine_prefix() {
-  export WINEPREFIX="$tmp/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-  [ -d "$WINEPREFIX" ] || "$wine64" wineboot -i >/dev/null 2>&1
+  # C.UTF-8: with a locale that is not installed (en_US.UTF-8 here) Wine cannot write the
+  # Chinese names of the Start menu entries.
+  export WINEPREFIX="$tmp/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" LANG=C.UTF-8
+  [ -d "$WINEPREFIX" ] && return
+  "$wine64" wineboot -i >/dev/null 2>&1
+  # Wine 8 has no bcryptprimitives.dll (ProcessPrng), which Go's runtime needs as on every
+  # Windows 10/11: a shim from packaging/windows/wine, in this throw-away prefix only.
+  x86_64-w64-mingw32-gcc -O2 -shared -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+    packaging/windows/wine/bcryptprimitives.c packaging/windows/wine/bcryptprimitives.def -ladvapi32
 }
 
 smoke_wine() {
@@ -142,7 +152,11 @@ smoke_wine() {
   if ms=$(shot_ms "$tmp/workbench-wine.png" scripts/xvfb.sh "$wine64" "$exe" --data-dir 'C:\ykt-wb' --screenshot "$(winepath_w "$tmp/workbench-wine.png")"); then
     ok "ykt.exe workbench screenshot under Wine + Xvfb: ${ms} ms to the PNG"
     mkdir -p "$out/smoke" && cp "$tmp/workbench-wine.png" "$out/smoke/"
-  else bad "ykt.exe workbench screenshot under Wine + Xvfb (Wine's OpenGL): $(tail -3 "$tmp/shot.log" | tr '\n' ' ')"; fi
+  else
+    # Not counted: the brief asks for it "if Wine's OpenGL allows"; Wine 8 with Mesa under Xvfb
+    # gives a black surface. The Linux screenshot above is the real check of the GUI.
+    notes=$((notes + 1)); printf 'note  ykt.exe workbench screenshot under Wine + Xvfb: not possible here (%s)\n' "$(tail -1 "$tmp/shot.log")"
+  fi
   "$wineserver" -k 2>/dev/null; sleep 1
 }
 winepath_w() { echo "Z:${1//\//\\}"; }
@@ -157,10 +171,10 @@ smoke_setup() {
   check "silent install /S /SERVICE /LISTEN=127.0.0.1:$port" "$wine64" "$setup" /S /SERVICE "/LISTEN=127.0.0.1:$port" /HALL=http://127.0.0.1:$port
   check "ykt.exe and uninstall.exe in Program Files" test -f "$c/Program Files/YKT Counter/ykt.exe" -a -f "$c/Program Files/YKT Counter/uninstall.exe"
   check "Start menu: workbench, kiosk, display, statistics, uninstall" \
-    sh -c "[ \$(ls \"$menu\"/*.lnk | wc -l) = 5 ]"
+    sh -c "ls \"\$1\"/*.lnk && [ \$(ls \"\$1\"/*.lnk | wc -l) = 5 ]" sh "$menu"
   check "Add/Remove Programs entry" "$wine64" reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\cn.gov.cq.spb.ykt' /v DisplayVersion
   has "$version" || bad "uninstall entry has no version $version"
-  check "service ykt-hall registered" "$wine64" sc qc ykt-hall
+  check "service ykt-hall registered" "$wine64" sc query ykt-hall
   if wait_http "http://127.0.0.1:$port/healthz" 60 && hall_client "http://127.0.0.1:$port"; then
     ok "the installed ykt-hall service answers on loopback"
   else bad "the installed ykt-hall service did not answer on 127.0.0.1:$port"; fi
@@ -169,7 +183,7 @@ smoke_setup() {
   check "silent uninstall /S" "$wine64" "$c/Program Files/YKT Counter/uninstall.exe" /S
   WINEPREFIX="$WINEPREFIX" "$wineserver" -w 2>/dev/null &
   local w=$!; sleep 15; kill $w 2>/dev/null
-  check "uninstall removed program, Start menu, entry, service" sh -c "! test -e \"$c/Program Files/YKT Counter/ykt.exe\" && ! test -e \"$menu\" && ! '$wine64' reg query 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\cn.gov.cq.spb.ykt' >/dev/null 2>&1 && ! '$wine64' sc qc ykt-hall >/dev/null 2>&1"
+  check "uninstall removed program, Start menu, entry, service" sh -c "! test -e \"$c/Program Files/YKT Counter/ykt.exe\" && ! test -e \"$menu\" && ! '$wine64' reg query 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\cn.gov.cq.spb.ykt' >/dev/null 2>&1 && ! '$wine64' sc query ykt-hall >/dev/null 2>&1"
   check "uninstall kept the data" test -s "$c/ProgramData/YKT Counter/hall/hall.db"
   check "silent install again (no service)" "$wine64" "$setup" /S
   check "silent uninstall /S /PURGE" "$wine64" "$c/Program Files/YKT Counter/uninstall.exe" /S /PURGE
@@ -206,5 +220,6 @@ for t in "${targets[@]}"; do
   esac
 done
 echo "smoke-dist: $(( $(date +%s) - start )) s"
+[ "$notes" -eq 0 ] || echo "smoke-dist: $notes note(s): what Wine cannot do, not counted"
 echo "smoke-dist: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,6 +1,6 @@
 ; Installer of YKT Counter for Windows 10/11 amd64 (社保卡一卡通柜台 安装程序).
-; Built by scripts/dist.sh: makensis -DNAME -DVERSION -DVERSION4 -DPUBLISHER -DWEBSITE -DAPPID
-;                                     -DICON -DEXE -DOUTFILE packaging/windows/ykt.nsi
+; Built by scripts/dist.sh: makensis -DDEFS=FILE packaging/windows/ykt.nsi, where FILE defines
+; NAME VERSION VERSION4 PUBLISHER WEBSITE APPID ICON EXE OUTFILE (from FyneApp.toml).
 ;
 ; Command line (all optional; /S installs silently with the defaults):
 ;   /S                  silent
@@ -13,6 +13,7 @@
 ; and the current user's %APPDATA%\ykt). Without /PURGE the data stays; an interactive uninstall
 ; asks, with "keep" as the default answer.
 
+!include "${DEFS}"
 Unicode true
 Target amd64-unicode
 ManifestDPIAware true
