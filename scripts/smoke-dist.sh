@@ -175,9 +175,19 @@ smoke_setup() {
   check "Add/Remove Programs entry" "$wine64" reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\cn.gov.cq.spb.ykt' /v DisplayVersion
   has "$version" || bad "uninstall entry has no version $version"
   check "service ykt-hall registered" "$wine64" sc query ykt-hall
+  # Open problem (2026-12-07): under Wine the service reads RUNNING at once but its log shows
+  # the server starting only 70 s to 3 min later, each time just as the failure report below
+  # ran sc query; by hand (sc query after 5 s) it answers. Not understood yet; the data check
+  # after it and the uninstall checks pass.
+  local t0=$SECONDS
+  "$wine64" sc query ykt-hall >/dev/null 2>&1
   if wait_http "http://127.0.0.1:$port/healthz" 60 && hall_client "http://127.0.0.1:$port"; then
-    ok "the installed ykt-hall service answers on loopback"
-  else bad "the installed ykt-hall service did not answer on 127.0.0.1:$port"; fi
+    ok "the installed ykt-hall service answers on loopback ($((SECONDS - t0)) s after the install)"
+  else
+    bad "the installed ykt-hall service did not answer on 127.0.0.1:$port:"
+    "$wine64" sc query ykt-hall 2>&1 | grep -E 'STATE|EXIT' | sed 's/^/      /'
+    tail -3 "$c/ProgramData/YKT Counter/hall/logs/hall.log" 2>&1 | sed 's/^/      /'
+  fi
   check "service data under ProgramData" test -s "$c/ProgramData/YKT Counter/hall/hall.db"
   "$wine64" "$c/Program Files/YKT Counter/ykt.exe" --data-dir 'C:\users\Public\ykt-data' bench sync --ops 10 >/dev/null 2>&1
   check "silent uninstall /S" "$wine64" "$c/Program Files/YKT Counter/uninstall.exe" /S
