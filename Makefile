@@ -8,7 +8,7 @@ TEST_TAGS := ci,$(TAGS)
 
 export XDG_RUNTIME_DIR ?= /tmp/ykt-runtime-$(shell id -u)
 
-.PHONY: run test build deps check screenshots bench clean
+.PHONY: run test build deps check screenshots bench clean dist dist-check
 
 run: deps build
 	./bin/ykt
@@ -29,5 +29,14 @@ screenshots: deps build
 bench:
 	go test -tags "$(TEST_TAGS)" -run '^$$' -bench . -benchtime 2s ./...
 
+# The installable artifacts (Windows exe and NSIS installer, .deb for amd64 and arm64, the fyne
+# tarball) into dist/, cross-built here; dist-check installs and runs what was built.
+dist: deps
+	@scripts/install-deps.sh dist
+	scripts/dist.sh all
+
+dist-check: dist
+	scripts/smoke-dist.sh
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

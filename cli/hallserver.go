@@ -8,10 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"ykt/app"
@@ -21,8 +19,8 @@ import (
 	"ykt/localdb"
 )
 
-// runHallServer serves the hall queue until interrupted (SIGINT/SIGTERM), or runs one of its
-// administration commands: pair, devices, revoke.
+// runHallServer serves the hall queue until interrupted (SIGINT/SIGTERM, or the Windows service
+// control manager's Stop), or runs one of its administration commands: pair, devices, revoke.
 func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
@@ -47,7 +45,7 @@ func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) in
 		fs.Usage()
 		return exitUsage
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := hallServerContext(ctx) // signals; on Windows also the service control manager
 	defer stop()
 	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen, nil, *plain)
 	if err != nil {
