@@ -61,7 +61,7 @@ func newHallFixture(t *testing.T, language string) *hallFixture {
 			f.srv.Close()
 		}
 	})
-	c, err := hall.NewClient(f.srv.URL())
+	c, err := hall.NewHallWideClient(context.Background(), f.srv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func newHallFixture(t *testing.T, language string) *hallFixture {
 // start runs the hall server on addr over the fixture's database.
 func (f *hallFixture) start(t *testing.T, addr string) {
 	t.Helper()
-	srv, err := hall.Start(context.Background(), addr, hall.Options{DataFile: f.file, Config: queue.DemoConfig(), IndexKey: hallKey, Clock: f.clock})
+	srv, err := hall.Start(context.Background(), addr, hall.Options{DataFile: f.file, Config: queue.DemoConfig(), IndexKey: hallKey, Clock: f.clock, PlainHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
