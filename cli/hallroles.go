@@ -332,6 +332,27 @@ func connectHall(ctx context.Context, o *roleOptions, dataDir, role, window stri
 	}, nil
 }
 
+// pairDevice presents the pairing code and keeps the credential sealed at path.
+func pairDevice(ctx context.Context, o *roleOptions, keys *localdb.Keys, path, aad, role string) (hall.Credential, error) {
+	host, _ := os.Hostname()
+	cred, err := hall.Pair(ctx, o.hall, o.pair, host)
+	if err != nil {
+		return cred, fmt.Errorf("pair with the hall: %w", err)
+	}
+	if cred.Device.Role != role {
+		return cred, fmt.Errorf("the pairing code is for a %s, not a %s", cred.Device.Role, role)
+	}
+	plain, _ := json.Marshal(cred)
+	sealed, err := keys.Field.Seal(plain, aad)
+	if err != nil {
+		return cred, fmt.Errorf("seal the hall credential: %w", err)
+	}
+	if err := os.WriteFile(path, sealed, 0o600); err != nil {
+		return cred, fmt.Errorf("keep the hall credential: %w", err)
+	}
+	return cred, nil
+}
+
 // deviceCredential returns this computer's credential for the hall: paired now with o.pair,
 // or kept from an earlier pairing, sealed with the data directory's keys.
 func deviceCredential(ctx context.Context, o *roleOptions, dataDir, role string) (hall.Credential, error) {
@@ -343,22 +364,18 @@ func deviceCredential(ctx context.Context, o *roleOptions, dataDir, role string)
 	path := filepath.Join(dataDir, "hall-"+role+".sealed")
 	aad := "hall-device:" + role
 	if o.pair != "" {
-		host, _ := os.Hostname()
-		if cred, err = hall.Pair(ctx, o.hall, o.pair, host); err != nil {
-			return cred, fmt.Errorf("pair with the hall: %w", err)
+		cred, err := pairDevice(ctx, o, keys, path, aad, role)
+		switch {
+		case err == nil:
+			o.pair = "" // used: the next sign-in of this run reads the sealed credential
+			return cred, nil
+		case !errors.Is(err, hall.ErrPairing):
+			return cred, err
 		}
-		if cred.Device.Role != role {
-			return cred, fmt.Errorf("the pairing code is for a %s, not a %s", cred.Device.Role, role)
+		if _, statErr := os.Stat(path); statErr != nil {
+			return cred, err
 		}
-		plain, _ := json.Marshal(cred)
-		sealed, err := keys.Field.Seal(plain, aad)
-		if err != nil {
-			return cred, fmt.Errorf("seal the hall credential: %w", err)
-		}
-		if err := os.WriteFile(path, sealed, 0o600); err != nil {
-			return cred, fmt.Errorf("keep the hall credential: %w", err)
-		}
-		return cred, nil
+		slog.Warn("the pairing code was refused; using this computer's earlier pairing", "err", err)
 	}
 	sealed, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -260,8 +260,10 @@ func ParseCode(code string) (secret, fpCode string, err error) {
 	if len(c) != 20 {
 		return "", "", fmt.Errorf("%w: a pairing code has 20 characters", ErrPairing)
 	}
-	if _, err := codeAlphabet.DecodeString(c[:16]); err != nil {
-		return "", "", fmt.Errorf("%w: not a pairing code", ErrPairing)
+	for _, r := range c {
+		if !strings.ContainsRune(codeLetters, r) {
+			return "", "", fmt.Errorf("%w: not a pairing code", ErrPairing)
+		}
 	}
 	return c[:10], c[10:], nil
 }

@@ -112,7 +112,7 @@ func TestReadTimeoutsAndCleanShutdown(t *testing.T) {
 	}
 	defer srv.Close()
 	addr := strings.TrimPrefix(srv.URL(), "http://")
-	c := WholeHallClient(srv)
+	c := hallClient(srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var connects atomic.Int32

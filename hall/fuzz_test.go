@@ -3,6 +3,7 @@ package hall
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -59,7 +60,8 @@ func FuzzHallRequest(f *testing.F) {
 	f.Cleanup(func() { svc.Close() })
 	h := Handler(svc)
 	paths := []string{"/tickets", "/windows/07/call-next", "/windows/07/hold", "/windows/07/transfer",
-		"/windows/07/call", "/windows/07/finish", "/tickets/1/cancel", "/tickets/1/resume", "/windows/x%00/recall", "/evaluations"}
+		"/windows/07/call", "/windows/07/finish", "/tickets/1/cancel", "/tickets/1/resume", "/windows/x%00/recall", "/evaluations",
+		"/pair", "/passes", "/devices/dev-1/revoke"}
 	seeds := []struct {
 		path int
 		body string
@@ -83,12 +85,17 @@ func FuzzHallRequest(f *testing.F) {
 		{9, `{"ticketNo":"a1","business":"CARD_APPLICATION","window":"07","level":9,"at":-1}`},
 		{9, `{"recordId":"` + strings.Repeat("x", 65) + `","ticketNo":"A001","level":5,"paper":true,"late":"yes"}`},
 		{9, `{}`},
+		{10, `{"code":"0123456789","name":"pc"}`},
+		{10, `{"code":` + strings.Repeat("9", 400) + `}`},
+		{11, `{"at":1764291600,"entry":"CARD","card":"A12****89"}`},
+		{11, `{"at":1764291600,"entry":"CARD","card":"500106194912310029","refused":true,"reason":"x y"}`},
+		{12, `{}`},
 	}
 	for _, s := range seeds {
 		f.Add(uint8(s.path), []byte(s.body))
 	}
 	tokens := map[string]string{}
-	for _, role := range []string{RoleCounter, RoleSupervisor} {
+	for _, role := range []string{RoleCounter, RoleSupervisor, RoleGate} {
 		win := map[string]string{RoleCounter: "07"}[role]
 		secret, _, err := svc.db.newPairing(context.Background(), role, win, at(9, 0))
 		if err != nil {
@@ -107,6 +114,9 @@ func FuzzHallRequest(f *testing.F) {
 		if strings.Contains(path, "/windows/") || strings.Contains(path, "/evaluations") {
 			role = RoleCounter
 		}
+		if strings.HasSuffix(path, "/passes") {
+			role = RoleGate
+		}
 		req.Header.Set("Authorization", "Bearer "+tokens[role])
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -115,6 +125,31 @@ func FuzzHallRequest(f *testing.F) {
 		}
 		if rec.Code != http.StatusNotFound && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 			t.Fatalf("%s: content type %q", path, rec.Header().Get("Content-Type"))
+		}
+	})
+}
+
+// FuzzParseCode: a typed pairing code is split or refused, never a panic; what it accepts has
+// the secret and the authority's part of ten characters each, in the code's alphabet.
+func FuzzParseCode(f *testing.F) {
+	for _, seed := range []string{"K7QM2-XRT9B-3FA9Q-ZZ12K", "k7qm2xrt9b3fa9qzz12k", "O1IL0-XRT9B-3FA9Q-ZZ12K", "", "-----", "K7QM2-XRT9B-3FA9Q-ZZ12", "界界界界界界界界界界界界界界界界界界界界", "uuuuuuuuuuuuuuuuuuuu", "0000000000000000!!!!"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		secret, fp, err := ParseCode(code)
+		if err != nil {
+			if !errors.Is(err, ErrPairing) {
+				t.Fatalf("%q: %v", code, err)
+			}
+			return
+		}
+		if len(secret) != 10 || len(fp) != 10 {
+			t.Fatalf("%q: %q %q", code, secret, fp)
+		}
+		for _, r := range secret + fp {
+			if !strings.ContainsRune(codeLetters, r) {
+				t.Fatalf("%q: accepted %q outside the alphabet", code, r)
+			}
 		}
 	})
 }

@@ -88,7 +88,7 @@ func (f *hallFixture) start() {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	f.srv, f.client, f.addr = srv, WholeHallClient(srv), strings.TrimPrefix(srv.URL(), "http://")
+	f.srv, f.client, f.addr = srv, hallClient(srv), strings.TrimPrefix(srv.URL(), "http://")
 }
 
 func (f *hallFixture) restart() {
@@ -276,7 +276,7 @@ func TestIdempotentCallNextUnderRetries(t *testing.T) {
 	cfg.Windows = windows(20, "CARD_APPLICATION")
 	f := newHall(t, cfg)
 	ctx := context.Background()
-	lossy := WholeHallClient(f.srv)
+	lossy := hallClient(f.srv)
 	lossy.http.Transport = &lossyTransport{seen: map[string]bool{}, next: lossy.http.Transport}
 	const tickets = 400
 	for i := 0; i < tickets; i++ {
@@ -490,4 +490,13 @@ func TestErrorsOverHTTP(t *testing.T) {
 	if _, err := NewClient("ftp://x"); err == nil {
 		t.Error("bad base URL accepted")
 	}
+}
+
+// hallClient is a client of srv speaking as whichever device each request needs.
+func hallClient(srv *Server) *Client {
+	c, err := NewHallWideClient(context.Background(), srv)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

@@ -43,7 +43,9 @@ func Fingerprint(der []byte) string {
 }
 
 // codeAlphabet spells pairing codes: digits and letters without I, L, O, U.
-var codeAlphabet = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+var codeAlphabet = base32.NewEncoding(codeLetters).WithPadding(base32.NoPadding)
+
+const codeLetters = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // fingerprintCode is the part of a pairing code that pins the authority: the first 50 bits of
 // its fingerprint, in the code's alphabet.

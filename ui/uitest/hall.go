@@ -57,7 +57,11 @@ func NewHall(t testing.TB, language string) *Hall {
 			f.Srv.Close()
 		}
 	})
-	f.Client = hall.WholeHallClient(f.Srv) // speaks as the kiosk, a counter, the display or the supervisor, as each request needs
+	c, err := hall.NewHallWideClient(context.Background(), f.Srv) // speaks as each request's device
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Client = c
 	return f
 }
 
