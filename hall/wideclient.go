@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // NewHallWideClient returns a client of srv, a server in this process, that sends each request
@@ -40,15 +41,38 @@ func NewHallWideClient(ctx context.Context, srv *Server) (*Client, error) {
 	if srv.Authority != nil {
 		tlsCfg.TLSClientConfig = pinnedTLS(srv.Authority.CAPEM(), "")
 	}
-	rt := &wideTransport{tokens: tokens, next: tlsCfg}
+	rt := &wideTransport{tokens: tokens, next: tlsCfg, pair: func(role, window string) (string, error) {
+		cred, err := srv.PairLocal(ctx, role, window, "hall-wide test client")
+		return cred.Token, err
+	}}
 	c.http.Transport, c.stream.Transport = rt, rt
 	return c, nil
 }
 
 // wideTransport adds to each request the credential of the device it needs.
 type wideTransport struct {
+	mu     sync.Mutex
 	tokens map[string]string
 	next   http.RoundTripper
+	// pair pairs a device the client did not pair up front (a window not in the config, so the
+	// server can answer "unknown window" rather than "not paired").
+	pair func(role, window string) (string, error)
+}
+
+// token is the credential of role/window, paired on first use.
+func (rt *wideTransport) token(role, window string) string {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	key := role + "/" + window
+	if t, ok := rt.tokens[key]; ok {
+		return t
+	}
+	t, err := rt.pair(role, window)
+	if err != nil {
+		return "" // the server answers 401, as it would to an unpaired device
+	}
+	rt.tokens[key] = t
+	return t
 }
 
 func (rt *wideTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -63,7 +87,7 @@ func (rt *wideTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		r2.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	role, window := wideRole(r, body)
-	r2.Header.Set("Authorization", "Bearer "+rt.tokens[role+"/"+window])
+	r2.Header.Set("Authorization", "Bearer "+rt.token(role, window))
 	return rt.next.RoundTrip(r2)
 }
 
