@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image/png"
 	"io"
@@ -272,32 +271,16 @@ func watchIDReader(ctx context.Context, env *environment, port string, wb *desk.
 		return
 	}
 	defer closer.Close()
-	last := ""
-	for ctx.Err() == nil {
-		c, err := r.ReadCard(ctx)
-		switch {
-		case errors.Is(err, idcard.ErrNoCard):
-			last = ""
-		case err != nil:
-			env.log.Warn("ID card reader", "port", port, "err", err)
-		case !wb.AcceptsDevices():
-			last = "" // nobody signed in, or locked: not read, and read again once the desk takes it
-		case c.IDNumber != last:
-			last = c.IDNumber
-			c.Photo = nil // never kept (cards.md §4.2)
-			audit := who()
-			audit.Event, audit.Result, audit.SubjectSSN, audit.Reason = "idcard.read", "OK", c.IDNumber, port
-			if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); err != nil {
-				env.log.Error("audit ID card read", "err", err)
-				continue // fail closed: no audit record, no identification
-			}
-			wb.IDCardRead(*c)
+	idcard.Watch(ctx, r, 500*time.Millisecond, wb.AcceptsDevices, func(c *app.IDCard) bool {
+		audit := who()
+		audit.Event, audit.Result, audit.SubjectSSN, audit.Reason = "idcard.read", "OK", c.IDNumber, port
+		if err := env.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{audit}}); err != nil {
+			env.log.Error("audit ID card read", "err", err)
+			return false // fail closed: no audit record, no identification
 		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(500 * time.Millisecond): // card presence every 0.5 s, as reader drivers do
-		}
-	}
+		wb.IDCardRead(*c)
+		return true
+	}, func(err error) { env.log.Warn("ID card reader", "port", port, "err", err) })
 }
 
 // watchScanner reads codes from a serial QR scanner (one code per line) for the workbench.

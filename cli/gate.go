@@ -460,23 +460,10 @@ func (g *gateRun) watchIDCards(ctx context.Context, port string) {
 		return
 	}
 	defer closer.Close()
-	last := ""
-	for ctx.Err() == nil {
-		c, err := r.ReadCard(ctx)
-		switch {
-		case errors.Is(err, idcard.ErrNoCard):
-			last = ""
-		case err != nil:
-			g.log.Warn("gate: ID card reader", "port", port, "err", err)
-		case c.IDNumber != last:
-			last = c.IDNumber
-			g.present(gate.Presented{Entry: gate.EntryIDCard, IDNumber: c.IDNumber})
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(300 * time.Millisecond):
-		}
-	}
+	idcard.Watch(ctx, r, 300*time.Millisecond, nil, func(c *app.IDCard) bool {
+		g.present(gate.Presented{Entry: gate.EntryIDCard, IDNumber: c.IDNumber})
+		return true
+	}, func(err error) { g.log.Warn("gate: ID card reader", "port", port, "err", err) })
 }
 
 // watchScanner presents each QR code a serial scanner reads.

@@ -1,0 +1,72 @@
+package idcard
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"ykt/app"
+)
+
+// TestWatchHandsEachCardOnce: a card lying on the reader is handed on once; not while the desk
+// is not ready (and then once it is); again after it was taken off and put back; and again when
+// the receiver could not take it (no audit record).
+func TestWatchHandsEachCardOnce(t *testing.T) {
+	m, slave, err := openPTY()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer m.Close()
+	e := &Emulator{Card: demo}
+	go e.Serve(m)
+	r, closer, err := Open(slave, 115200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	r.Timeout = time.Second
+
+	var ready, refuse atomic.Bool
+	var handed atomic.Int32
+	cards := make(chan *app.IDCard, 16)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Watch(ctx, r, 10*time.Millisecond, ready.Load, func(c *app.IDCard) bool {
+			handed.Add(1)
+			cards <- c
+			return !refuse.Load()
+		}, func(error) {})
+	}()
+	wait := func(n int32) {
+		t.Helper()
+		for end := time.Now().Add(10 * time.Second); handed.Load() < n; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("%d cards handed, want %d", handed.Load(), n)
+			}
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if handed.Load() != 0 {
+		t.Fatal("a card was handed while not ready")
+	}
+	ready.Store(true)
+	wait(1)
+	if c := <-cards; c.IDNumber != demo.IDNumber || c.Photo != nil {
+		t.Fatalf("handed %s with photo %v", c.IDNumber, c.Photo != nil)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if handed.Load() != 1 {
+		t.Fatalf("the card lying on the reader was handed %d times", handed.Load())
+	}
+	e.SetCard(nil)
+	time.Sleep(100 * time.Millisecond)
+	refuse.Store(true)
+	e.SetCard(demo)
+	wait(3) // put back: handed, refused, so handed again
+	refuse.Store(false)
+	cancel()
+	<-done
+}
