@@ -90,11 +90,17 @@ func (e *env) device(mod func(*platform.Config)) (*platform.Client, app.Enrollme
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	return e.enroll(app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "07", Hostname: "test"}, mod)
+}
+
+// enroll presents an enrollment and returns the enrolled device's client (not signed in).
+func (e *env) enroll(en app.Enrollment, mod func(*platform.Config)) (*platform.Client, app.EnrollmentResult) {
+	e.t.Helper()
 	c0, err := platform.New(fastConfig(e.url))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	res, err := c0.Enroll(context.Background(), app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "07", Hostname: "test"})
+	res, err := c0.Enroll(context.Background(), en)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -21,24 +21,7 @@ func (e *env) terminal(kind app.TerminalKind, mod func(*platform.Config)) (*plat
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	c0, err := platform.New(fastConfig(e.url))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	res, err := c0.Enroll(context.Background(), app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "G1", Hostname: "gate"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	cfg := fastConfig(e.url)
-	cfg.DeviceID, cfg.Secret = res.DeviceID, res.DeviceSecret
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := platform.New(cfg)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c, res
+	return e.enroll(app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "G1", Hostname: "gate"}, mod)
 }
 
 // signedTerminal is a terminal of that kind with an open terminal session.

@@ -92,22 +92,7 @@ func maskIntlMobile(m string) string {
 
 // replaceUnglued replaces matches not glued to a further digit, letter or star on either side.
 func replaceUnglued(s string, re *regexp.Regexp, fn func(string) string) string {
-	locs := re.FindAllStringIndex(s, -1)
-	if locs == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, l := range locs {
-		if l[0] > 0 && glued(s[l[0]-1]) || l[1] < len(s) && glued(s[l[1]]) {
-			continue
-		}
-		b.WriteString(s[last:l[0]])
-		b.WriteString(fn(s[l[0]:l[1]]))
-		last = l[1]
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return pii.ReplaceUnglued(s, re, glued, fn)
 }
 
 func glued(c byte) bool {

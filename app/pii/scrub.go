@@ -55,6 +55,12 @@ func mayHold(s string) bool {
 // replaceIsolated replaces matches that are not glued to further digits on either side, so a
 // phone pattern never bites into the middle of a longer number or an already masked one.
 func replaceIsolated(s string, re *regexp.Regexp, fn func(string) string) string {
+	return ReplaceUnglued(s, re, isDigitOrStar, fn)
+}
+
+// ReplaceUnglued replaces with fn each match of re whose neighbours on both sides are not glued
+// to it (glued reports the bytes that would make the match part of a longer token).
+func ReplaceUnglued(s string, re *regexp.Regexp, glued func(byte) bool, fn func(string) string) string {
 	locs := re.FindAllStringIndex(s, -1)
 	if locs == nil {
 		return s
@@ -62,7 +68,7 @@ func replaceIsolated(s string, re *regexp.Regexp, fn func(string) string) string
 	var b strings.Builder
 	last := 0
 	for _, l := range locs {
-		if (l[0] > 0 && isDigitOrStar(s[l[0]-1])) || (l[1] < len(s) && isDigitOrStar(s[l[1]])) {
+		if (l[0] > 0 && glued(s[l[0]-1])) || (l[1] < len(s) && glued(s[l[1]])) {
 			continue
 		}
 		b.WriteString(s[last:l[0]])
