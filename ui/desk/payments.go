@@ -28,7 +28,7 @@ func paymentsBox(v app.ResidentView, now time.Time) []fyne.CanvasObject {
 	case v.PaymentsUnavailable:
 		return []fyne.CanvasObject{title, &widget.Label{Text: lang.L("The payments could not be looked up on the platform just now. Identify the resident again to retry."),
 			Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}}
-	case !v.PaymentsLoaded && len(v.Payments) == 0:
+	case !v.PaymentsLoaded:
 		return []fyne.CanvasObject{title, widget.NewLabel(lang.L("Looking up the payments…"))}
 	}
 	if len(v.Payments) == 0 {

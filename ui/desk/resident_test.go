@@ -25,6 +25,7 @@ func demoView() app.ResidentView {
 			{CardNo: "X00000027", SocialStatus: app.SocialNormal, FinancialStatus: app.FinancialInactive, Bank: &app.Bank{Code: "CCB", Name: "中国建设银行"}, ExpiryDate: "2027-01-10"},
 			{CardNo: "X00000019", SocialStatus: app.SocialTempLoss, FinancialStatus: app.FinancialActive, ExpiryDate: "2031-12-02", TempLossUntil: &until},
 		},
+		PaymentsLoaded: true,
 		Payments: []app.Payment{
 			{Kind: app.PaymentSubsidy, Program: "耕地地力保护补贴", Payer: "沙坪坝区财政局", AmountFen: 152300, CreditedAt: at(3, 15), Status: app.PaymentCredited},
 			{Kind: app.PaymentSubsidy, Program: "高龄津贴", Payer: "沙坪坝区民政局", AmountFen: 60000, CreditedAt: at(4, 1), Status: app.PaymentFailed},
