@@ -120,3 +120,7 @@ func (a *AuditAnchors) Anchor(ctx context.Context) error {
 	}
 	return err
 }
+
+// CodeSuperseded settles an AUDIT_ANCHOR operation never sent because a later anchor of the same
+// chain covers it (localdb: the outbox settles it when it claims the later one).
+const CodeSuperseded = "SUPERSEDED"

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -49,16 +52,20 @@ type OutboxStore interface {
 	ResetSending(ctx context.Context) (int, error)
 	// ClaimDue marks up to maxOps due operations SENDING and returns them in device order, keeping
 	// each resident's order: an operation waits while an earlier one of the same resident is not
-	// done (loss reports never wait). The batch's payloads stay under maxBytes.
-	ClaimDue(ctx context.Context, now time.Time, maxOps, maxBytes int) ([]OutboxOp, error)
+	// done (loss reports never wait). The batch's payloads stay under maxBytes. With clerk set,
+	// only that clerk's operations are claimed ("" claims every clerk's).
+	ClaimDue(ctx context.Context, now time.Time, clerk string, maxOps, maxBytes int) ([]OutboxOp, error)
 	// RecordOutcomes stores verdicts and their audit records in one transaction.
 	RecordOutcomes(ctx context.Context, outcomes []OpOutcome, audit []AuditEvent) error
 	// Release returns claimed operations to PENDING, due at next; countAttempt adds one to their
 	// attempts (an unknown outcome), lastErr says why.
 	Release(ctx context.Context, opIDs []string, next time.Time, lastErr string, countAttempt bool) error
 	// NextDue is the earliest next attempt of a PENDING operation that may go then, leaving out
-	// those held behind an earlier unfinished operation of their resident (ok false when none).
-	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
+	// those held behind an earlier unfinished operation of their resident (ok false when none);
+	// with clerk set, only that clerk's operations count.
+	NextDue(ctx context.Context, clerk string) (at time.Time, ok bool, err error)
+	// PendingByClerk counts the PENDING operations of each clerk.
+	PendingByClerk(ctx context.Context) (map[string]int, error)
 	OutboxCounts(ctx context.Context) (OutboxCounts, error)
 }
 
@@ -76,6 +83,11 @@ const (
 
 // ErrSyncHalted is returned while the engine is halted.
 var ErrSyncHalted = errors.New("sync halted")
+
+// ErrOtherClerks says the operations left belong to other clerks: the platform takes an
+// operation only in the session of the clerk who did it (platform-api v1.1 §5.1), so they wait,
+// kept, until that clerk signs in on this computer.
+var ErrOtherClerks = errors.New("operations wait for the clerks who did them to sign in")
 
 // ErrBlocked says the operations left wait behind an earlier operation of their resident that is
 // dead-lettered or in conflict; the clerk must resolve it first (domain.md §6.2 4).
@@ -467,7 +479,35 @@ func (e *SyncEngine) claim(ctx context.Context) ([]OutboxOp, error) {
 	if st := e.Status(); st.Halt != HaltNone {
 		return nil, fmt.Errorf("%w: %s (%s)", ErrSyncHalted, st.Halt, st.HaltReason)
 	}
-	return e.Store.ClaimDue(ctx, e.Clock.Now(), e.MaxOps, e.MaxBytes)
+	return e.Store.ClaimDue(ctx, e.Clock.Now(), e.sender(), e.MaxOps, e.MaxBytes)
+}
+
+// sender is the clerk whose operations go now: the signed-in clerk's only, since the platform
+// refuses another clerk's (v1.1 clerk binding) and a refusal would dead-letter work that is
+// merely waiting for its clerk. Nobody signed in: "" — the send then halts for a sign-in.
+func (e *SyncEngine) sender() string {
+	if e.Platform == nil {
+		return ""
+	}
+	if s, ok := e.Platform.Session(); ok {
+		return s.Clerk.ID
+	}
+	return ""
+}
+
+// HeldForOthers counts the PENDING operations of clerks other than the one signed in, by clerk:
+// they go when their own clerk signs in.
+func (e *SyncEngine) HeldForOthers(ctx context.Context) (map[string]int, error) {
+	me := e.sender()
+	if me == "" {
+		return nil, nil
+	}
+	by, err := e.Store.PendingByClerk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	delete(by, me)
+	return by, nil
 }
 
 // DrainAll sends until the outbox holds no PENDING or SENDING operation, waiting out backoff
@@ -490,13 +530,25 @@ func (e *SyncEngine) DrainAll(ctx context.Context) error {
 		if c.Pending == 0 {
 			return nil
 		}
+		others, oerr := e.HeldForOthers(ctx)
+		if oerr != nil {
+			return oerr
+		}
+		held := total(others)
+		heldErr := fmt.Errorf("%w: %d operations (%s)", ErrOtherClerks, held, ClerkCounts(others))
+		if held == c.Pending {
+			return heldErr
+		}
 		blocked, werr := e.blocked(ctx, sent, err)
 		if werr != nil {
 			return werr
 		}
-		if blocked && c.Rejected+c.Conflicts > 0 { // else they are out being sent by another process
+		switch {
+		case blocked && c.Rejected+c.Conflicts > 0:
 			return fmt.Errorf("%w: %d operations", ErrBlocked, c.Pending)
-		}
+		case blocked && held > 0: // this clerk's wait behind another clerk's, of the same resident
+			return heldErr
+		} // else they are out being sent by another process
 		if err := e.waitDue(ctx, time.Minute, false); err != nil {
 			return err
 		}
@@ -511,18 +563,36 @@ func (e *SyncEngine) blocked(ctx context.Context, sent int, err error) (bool, er
 	if sent > 0 || err != nil {
 		return false, nil
 	}
-	at, ok, derr := e.Store.NextDue(ctx)
+	at, ok, derr := e.Store.NextDue(ctx, e.sender())
 	if derr != nil {
 		return false, derr
 	}
 	return !ok || !at.After(e.Clock.Now()), nil
 }
 
+func total(by map[string]int) int {
+	n := 0
+	for _, v := range by {
+		n += v
+	}
+	return n
+}
+
+// ClerkCounts names the clerks and their counts in a stable order: "c0107×3, c0108×1".
+func ClerkCounts(by map[string]int) string {
+	clerks := slices.Sorted(maps.Keys(by))
+	parts := make([]string, len(clerks))
+	for i, c := range clerks {
+		parts[i] = fmt.Sprintf("%s×%d", c, by[c])
+	}
+	return strings.Join(parts, ", ")
+}
+
 // waitDue sleeps until the next operation is due, a kick, or at most limit. When the due
 // operations are blocked, only a kick or the limit wakes it.
 func (e *SyncEngine) waitDue(ctx context.Context, limit time.Duration, blocked bool) error {
 	wait := limit
-	if at, ok, err := e.Store.NextDue(ctx); err != nil {
+	if at, ok, err := e.Store.NextDue(ctx, e.sender()); err != nil {
 		return err
 	} else if ok && (!blocked || at.After(e.Clock.Now())) {
 		wait = min(limit, max(at.Sub(e.Clock.Now()), time.Millisecond))

@@ -51,7 +51,7 @@ func TestRetryingIsNotBlocked(t *testing.T) {
 	if n := r.batchCount(); n < 5 {
 		t.Errorf("%d batches sent in 1.2 s with a 100 ms backoff", n)
 	}
-	at, ok, err := r.db.NextDue(context.Background())
+	at, ok, err := r.db.NextDue(context.Background(), "")
 	if err != nil || !ok || at.Before(time.Now().Add(-time.Second)) {
 		t.Errorf("next due = %v %v %v, want the retry's time", at, ok, err)
 	}
@@ -82,7 +82,7 @@ func TestRunRetriesAtTheBackoff(t *testing.T) {
 func TestSendingElsewhereIsNotBlocked(t *testing.T) {
 	r := newRig(t, "")
 	r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), ""))
-	if got, err := r.db.ClaimDue(context.Background(), time.Now(), app.MaxBatchOps, app.MaxBatchBytes); err != nil || len(got) != 1 {
+	if got, err := r.db.ClaimDue(context.Background(), time.Now(), "", app.MaxBatchOps, app.MaxBatchBytes); err != nil || len(got) != 1 {
 		t.Fatalf("the other process's claim: %v %v", got, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)

@@ -429,7 +429,7 @@ func TestStartResendsSending(t *testing.T) {
 	r := newRig(t, "")
 	ctx := context.Background()
 	op := r.enqueue(app.OpServiceRecord, "", serviceRecord(uuid.NewString(), ""))
-	if got, err := r.db.ClaimDue(ctx, time.Now(), 100, app.MaxBatchBytes); err != nil || len(got) != 1 {
+	if got, err := r.db.ClaimDue(ctx, time.Now(), "", 100, app.MaxBatchBytes); err != nil || len(got) != 1 {
 		t.Fatal(got, err)
 	}
 	if c := r.counts(); c.Pending != 1 {

@@ -40,8 +40,9 @@ func startSim(t *testing.T, faults string) (*sim.Server, string) {
 	return s, url
 }
 
-// queueRecords enrolls dir (when needed) and queues n service records through the core's service.
-func queueRecords(t *testing.T, dir string, n int) []string {
+// queueRecords queues n service records of clerk (a counter clerk) in the outbox of the enrolled
+// dir, through the core's service.
+func queueRecords(t *testing.T, dir, clerk string, n int) []string {
 	t.Helper()
 	ctx := context.Background()
 	env, err := openEnvironment(ctx, dir)
@@ -50,12 +51,12 @@ func queueRecords(t *testing.T, dir string, n int) []string {
 	}
 	defer env.Close()
 	ws, _ := env.workstation(ctx)
-	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID, Session: signedIn("c0107", app.RoleCounter)}
+	ops := &app.Operations{Store: env.db, DeviceID: ws.DeviceID, Session: signedIn(clerk, app.RoleCounter)}
 	gen := newRecordGen()
 	var ids []string
 	for i := 0; i < n; i++ {
 		ssn, payload := gen.next()
-		op, err := ops.Enqueue(ctx, app.OpRequest{Type: app.OpServiceRecord, ClerkID: "c0107", ResidentSSN: ssn, Payload: payload})
+		op, err := ops.Enqueue(ctx, app.OpRequest{Type: app.OpServiceRecord, ClerkID: clerk, ResidentSSN: ssn, Payload: payload})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +93,7 @@ func TestEnrollAndSyncCommands(t *testing.T) {
 	if ws.Demo || ws.HallName != "沙坪坝区政务服务中心" || ws.WindowNo != "07" || !strings.HasPrefix(ws.DeviceID, "dev-") || len(secret) != 32 {
 		t.Fatalf("after enrollment: %+v, secret %d bytes", ws, len(secret))
 	}
-	ids := queueRecords(t, dir, 30)
+	ids := queueRecords(t, dir, "c0107", 30)
 	if code, out, _ = runCLI(t, "sync", "status", "--data-dir", dir); code != exitOK || !strings.Contains(out, "pending:     30") || !strings.Contains(out, "never") || !strings.Contains(out, "oldest waiting: ") || !strings.Contains(out, "(0 days)") ||
 		!strings.Contains(out, "next attempt: now") || strings.Contains(out, "1970") {
 		t.Fatalf("status before sync: %d\n%s", code, out)
@@ -245,7 +246,7 @@ func TestSyncSurvivesKill9(t *testing.T) {
 	}
 	defer sending.Close()
 	for i := 0; i < kills || (i < 2*kills && struckSending() == 0); i++ {
-		for _, id := range queueRecords(t, dir, 20) { // new work keeps arriving between crashes
+		for _, id := range queueRecords(t, dir, "c0107", 20) { // new work keeps arriving between crashes
 			want[id] = true
 		}
 		cmd := sync()
@@ -444,4 +445,37 @@ func countType(stats []sim.OpStat, typ string) int {
 		}
 	}
 	return n
+}
+
+// TestSyncRunLeavesAnotherClerksOperations: `sync run --once` under one clerk sends that clerk's
+// operations and keeps another clerk's (the platform refuses them outside their clerk's session,
+// which would dead-letter them): exit 0, a line naming whose wait; status counts them by clerk;
+// the other clerk's own run sends them.
+func TestSyncRunLeavesAnotherClerksOperations(t *testing.T) {
+	_, url := startSim(t, "")
+	dir := t.TempDir()
+	if code, _, errOut := runCLI(t, "enroll", "--data-dir", dir, "--platform", url, "--code", "DEMO-0003", "--hall", sim.DemoHall, "--window", "07"); code != exitOK {
+		t.Fatalf("enroll: %d %q", code, errOut)
+	}
+	queueRecords(t, dir, "c0107", 4)
+	queueRecords(t, dir, "c0108", 3)
+	code, out, _ := runCLI(t, "sync", "status", "--data-dir", dir)
+	if code != exitOK || !strings.Contains(out, "pending by clerk: c0107×4, c0108×3") {
+		t.Fatalf("status with two clerks' operations: %d\n%s", code, out)
+	}
+	t.Setenv("YKT_TEST_PW", sim.DemoPassword)
+	code, out, errOut := runCLI(t, "sync", "run", "--once", "--data-dir", dir, "--clerk", "c0107", "--password-env", "YKT_TEST_PW")
+	if code != exitOK || !strings.Contains(out, "0 dead letters") || !strings.Contains(out, "c0108×3") {
+		t.Fatalf("sync run --once as c0107: %d %q %q", code, out, errOut)
+	}
+	if _, out, _ = runCLI(t, "sync", "status", "--data-dir", dir); !strings.Contains(out, "pending:     3") || !strings.Contains(out, "dead letters: 0") {
+		t.Fatalf("status after c0107's run:\n%s", out)
+	}
+	code, out, errOut = runCLI(t, "sync", "run", "--once", "--data-dir", dir, "--clerk", "c0108", "--password-env", "YKT_TEST_PW")
+	if code != exitOK || strings.Contains(out, "wait for") {
+		t.Fatalf("sync run --once as c0108: %d %q %q", code, out, errOut)
+	}
+	if _, out, _ = runCLI(t, "sync", "status", "--data-dir", dir); !strings.Contains(out, "pending:     0") || !strings.Contains(out, "dead letters: 0") {
+		t.Fatalf("status after both runs:\n%s", out)
+	}
 }

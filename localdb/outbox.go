@@ -9,6 +9,12 @@ import (
 	"ykt/app"
 )
 
+// anchorOrder is the ordering key of AUDIT_ANCHOR operations, in the column that keeps each
+// resident's operations in order (no blind index looks like it): an anchor never overtakes an
+// earlier one still out — the platform would take the lower seq arriving second for a rolled-back
+// log (platform-api v1.1, REJECTED INVALID_STATE).
+const anchorOrder = "order:audit-anchor"
+
 func (db *DB) insertOp(ctx context.Context, tx *sql.Tx, op app.Operation) error {
 	if op.OpID == "" || op.Type == "" {
 		return fmt.Errorf("outbox: operation without id or type")
@@ -18,7 +24,10 @@ func (db *DB) insertOp(ctx context.Context, tx *sql.Tx, op app.Operation) error 
 		return fmt.Errorf("outbox: seal %s: %w", op.OpID, err)
 	}
 	var residentIdx any
-	if op.ResidentSSN != "" {
+	switch {
+	case op.Type == app.OpAuditAnchor:
+		residentIdx = anchorOrder
+	case op.ResidentSSN != "":
 		residentIdx = db.keys.BlindIndex(op.ResidentSSN)
 	}
 	now := db.now().UnixMilli()

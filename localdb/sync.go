@@ -45,16 +45,21 @@ type claimRow struct {
 // ClaimDue marks up to maxOps due PENDING operations SENDING, in device order, and returns them
 // with their payloads opened. An operation waits while an earlier one of its resident is not done
 // (pending elsewhere, dead-lettered or in conflict and unresolved), unless it is a loss report.
-func (db *DB) ClaimDue(ctx context.Context, now time.Time, maxOps, maxBytes int) ([]app.OutboxOp, error) {
+// With clerk set, only that clerk's operations are claimed: the platform takes an operation only
+// in its own clerk's session (v1.1), so another clerk's wait until that clerk signs in.
+func (db *DB) ClaimDue(ctx context.Context, now time.Time, clerk string, maxOps, maxBytes int) ([]app.OutboxOp, error) {
 	var out []app.OutboxOp
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := supersedeAnchors(ctx, tx, now); err != nil {
+			return err
+		}
 		claimed := map[int64]bool{}
 		bytes := 0
 		var chosen []claimRow
 		// Candidates come in pages, so operations held back at the head of the queue (behind a
 		// dead letter of their resident) never hide the ones after them.
 		for after := int64(0); len(chosen) < maxOps; {
-			cands, err := dueCandidates(ctx, tx, now, after, maxOps*2)
+			cands, err := dueCandidates(ctx, tx, now, clerk, after, maxOps*2)
 			if err != nil {
 				return err
 			}
@@ -96,6 +101,23 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, maxOps, maxBytes int)
 	return out, err
 }
 
+// supersedeAnchors settles every PENDING audit anchor that a later one covers: the later anchor
+// carries a higher seq of the same chain, so the earlier one has nothing left to say, and sent after
+// it would read as a rolled-back log. Settled, not sent: REJECTED SUPERSEDED and resolved at once,
+// so it neither counts as a dead letter nor holds later anchors back. (Anchors of a clerk who
+// signed out unsent would otherwise also wait for that clerk's session.)
+func supersedeAnchors(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	ms := now.UnixMilli()
+	_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'REJECTED', result_code = ?, result_message = ?,
+		resolved_ms = ?, resolution = ?, resolved_by = '', updated_ms = ?
+		WHERE state = 'PENDING' AND type = ? AND EXISTS (SELECT 1 FROM outbox l WHERE l.seq > outbox.seq AND l.type = ?)`,
+		app.CodeSuperseded, "a later audit anchor covers this one", ms, app.CodeSuperseded, ms, app.OpAuditAnchor, app.OpAuditAnchor)
+	if err != nil {
+		return fmt.Errorf("outbox: settle superseded audit anchors: %w", err)
+	}
+	return nil
+}
+
 // holdTooOld dead-letters an operation that waited longer than app.MaxSendAge: it is never sent
 // without a supervisor's review (SY-2).
 func holdTooOld(ctx context.Context, tx *sql.Tx, seq int64, now time.Time) error {
@@ -108,10 +130,11 @@ func holdTooOld(ctx context.Context, tx *sql.Tx, seq int64, now time.Time) error
 	return nil
 }
 
-func dueCandidates(ctx context.Context, tx *sql.Tx, now time.Time, after int64, limit int) ([]claimRow, error) {
+func dueCandidates(ctx context.Context, tx *sql.Tx, now time.Time, clerk string, after int64, limit int) ([]claimRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT seq, op_id, type, resident_idx, created_ms, clerk_id, device_id, payload, payload_len, attempts
-		FROM outbox INDEXED BY outbox_pending WHERE state = 'PENDING' AND seq > ? AND next_attempt_ms <= ? ORDER BY seq LIMIT ?`,
-		after, now.UnixMilli(), limit)
+		FROM outbox INDEXED BY outbox_pending WHERE state = 'PENDING' AND seq > ? AND next_attempt_ms <= ? AND (? = '' OR clerk_id = ?)
+		ORDER BY seq LIMIT ?`,
+		after, now.UnixMilli(), clerk, clerk, limit)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: claim: %w", err)
 	}
@@ -313,20 +336,42 @@ func truncate(s string, n int) string {
 // NextDue is the earliest next attempt among PENDING operations that may go then: an operation
 // held behind an earlier unfinished one of its resident (domain.md §6.2 4) is not counted, whatever
 // its own next attempt — it goes after that one, whose time is counted if it is PENDING itself,
-// and never while a dead letter or conflict of its resident waits for the clerk. None (ok false)
-// when everything left waits for the clerk or is out being sent.
-func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
+// and never while a dead letter or conflict of its resident waits for the clerk. With clerk set,
+// only that clerk's operations count (the others wait for their own clerk's session). None (ok
+// false) when everything left waits for a clerk or is out being sent.
+func (db *DB) NextDue(ctx context.Context, clerk string) (time.Time, bool, error) {
 	var ms sql.NullInt64
 	if err := db.r.QueryRowContext(ctx, `SELECT MIN(o.next_attempt_ms) FROM outbox o INDEXED BY outbox_pending
-		WHERE o.state = 'PENDING' AND (o.resident_idx IS NULL OR o.type IN (?, ?) OR NOT EXISTS (
+		WHERE o.state = 'PENDING' AND (? = '' OR o.clerk_id = ?) AND (o.resident_idx IS NULL OR o.type IN (?, ?) OR NOT EXISTS (
 			SELECT 1 FROM outbox e INDEXED BY outbox_unfinished WHERE e.resident_idx = o.resident_idx AND e.seq < o.seq
-			AND e.state != 'APPLIED' AND e.resolved_ms IS NULL))`, app.OpCardTempLoss, app.OpCardFormalLoss).Scan(&ms); err != nil {
+			AND e.state != 'APPLIED' AND e.resolved_ms IS NULL))`, clerk, clerk, app.OpCardTempLoss, app.OpCardFormalLoss).Scan(&ms); err != nil {
 		return time.Time{}, false, fmt.Errorf("outbox: next due: %w", err)
 	}
 	if !ms.Valid {
 		return time.Time{}, false, nil
 	}
 	return time.UnixMilli(ms.Int64), true, nil
+}
+
+// PendingByClerk counts the PENDING operations of each clerk: those of a clerk other than the one
+// signed in wait for that clerk's own session.
+func (db *DB) PendingByClerk(ctx context.Context) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT clerk_id, COUNT(*) FROM outbox INDEXED BY outbox_pending
+		WHERE state = 'PENDING' GROUP BY clerk_id`)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: pending by clerk: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var clerk string
+		var n int
+		if err := rows.Scan(&clerk, &n); err != nil {
+			return nil, fmt.Errorf("outbox: pending by clerk: %w", err)
+		}
+		out[clerk] = n
+	}
+	return out, rows.Err()
 }
 
 // RetryNow makes every PENDING operation due now.

@@ -45,7 +45,7 @@ func TestClaimKeepsResidentOrder(t *testing.T) {
 	ctx := context.Background()
 	queue(t, db, testOp("a1", app.OpInfoChange, ssnA), testOp("b1", app.OpServiceRecord, ssnB), testOp("a2", app.OpServiceRecord, ssnA),
 		testOp("a3", app.OpCardTempLoss, ssnA), testOp("n1", app.OpComplaint, ""))
-	got, err := db.ClaimDue(ctx, time.Now(), 100, app.MaxBatchBytes)
+	got, err := db.ClaimDue(ctx, time.Now(), "", 100, app.MaxBatchBytes)
 	if err != nil || ids(got) != "a1,b1,a2,a3,n1" {
 		t.Fatalf("first claim = %s, %v", ids(got), err)
 	}
@@ -61,7 +61,7 @@ func TestClaimKeepsResidentOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	queue(t, db, testOp("a4", app.OpServiceRecord, ssnA), testOp("a5", app.OpCardFormalLoss, ssnA), testOp("b2", app.OpServiceRecord, ssnB))
-	got, err = db.ClaimDue(ctx, time.Now(), 100, app.MaxBatchBytes)
+	got, err = db.ClaimDue(ctx, time.Now(), "", 100, app.MaxBatchBytes)
 	if err != nil || ids(got) != "a3,a5,b2" || got[0].Attempts != 1 {
 		t.Fatalf("claim behind a dead letter = %s (%+v), %v; want a3,a5,b2", ids(got), got, err)
 	}
@@ -70,7 +70,7 @@ func TestClaimKeepsResidentOrder(t *testing.T) {
 	if err := db.Resolve(ctx, "a1", "DISCARDED: wrong", "c0901", app.Change{Audit: []app.AuditEvent{{Event: "op.discarded", Object: "a1", Result: "OK"}}}); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = db.ClaimDue(ctx, time.Now(), 100, app.MaxBatchBytes)
+	got, _ = db.ClaimDue(ctx, time.Now(), "", 100, app.MaxBatchBytes)
 	if ids(got) != "a2,a4" {
 		t.Fatalf("claim after resolving = %s, want a2,a4", ids(got))
 	}
@@ -89,7 +89,7 @@ func TestClaimHoldsBackTooOld(t *testing.T) {
 	old, edge := testOp("old", app.OpInfoChange, ssnA), testOp("edge", app.OpServiceRecord, ssnB)
 	old.CreatedAt, edge.CreatedAt = now.Add(-app.MaxSendAge-time.Hour), now.Add(-app.MaxSendAge+time.Hour)
 	queue(t, db, old, testOp("a2", app.OpServiceRecord, ssnA), edge, testOp("b2", app.OpServiceRecord, ssnB))
-	got, err := db.ClaimDue(ctx, now, 100, app.MaxBatchBytes)
+	got, err := db.ClaimDue(ctx, now, "", 100, app.MaxBatchBytes)
 	if err != nil || ids(got) != "edge,b2" {
 		t.Fatalf("claim = %s, %v; want edge,b2", ids(got), err)
 	}
@@ -111,28 +111,28 @@ func TestClaimLimits(t *testing.T) {
 	big := testOp("big", app.OpServiceRecord, "")
 	big.Payload = []byte(`"` + strings.Repeat("x", 600<<10) + `"`)
 	queue(t, db, testOp("s1", app.OpServiceRecord, ""), big, testOp("s2", app.OpServiceRecord, ""))
-	got, _ := db.ClaimDue(ctx, time.Now(), 2, app.MaxBatchBytes)
+	got, _ := db.ClaimDue(ctx, time.Now(), "", 2, app.MaxBatchBytes)
 	if ids(got) != "s1,big" {
 		t.Fatalf("two ops: %s", ids(got))
 	}
 	db.Release(ctx, []string{"s1", "big"}, time.Time{}, "", false)
-	got, _ = db.ClaimDue(ctx, time.Now(), 100, 500<<10)
+	got, _ = db.ClaimDue(ctx, time.Now(), "", 100, 500<<10)
 	if ids(got) != "s1" {
 		t.Fatalf("under 500 KiB: %s", ids(got))
 	}
-	got, _ = db.ClaimDue(ctx, time.Now(), 100, 500<<10)
+	got, _ = db.ClaimDue(ctx, time.Now(), "", 100, 500<<10)
 	if ids(got) != "big" {
 		t.Fatalf("an op bigger than the limit goes alone: %s", ids(got))
 	}
 	// Not due yet: nothing is claimed, and NextDue says when.
 	next := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	db.Release(ctx, []string{"s1", "big"}, next, "503", true)
-	got, _ = db.ClaimDue(ctx, time.Now(), 100, app.MaxBatchBytes)
+	got, _ = db.ClaimDue(ctx, time.Now(), "", 100, app.MaxBatchBytes)
 	if ids(got) != "s2" {
 		t.Fatalf("only the due op: %s", ids(got))
 	}
 	db.Release(ctx, []string{"s2"}, next.Add(time.Minute), "", false)
-	if at, ok, err := db.NextDue(ctx); err != nil || !ok || !at.Equal(next) {
+	if at, ok, err := db.NextDue(ctx, ""); err != nil || !ok || !at.Equal(next) {
 		t.Errorf("NextDue = %v %v %v, want %v", at, ok, err, next)
 	}
 	if n, _ := db.RetryNow(ctx); n != 3 {
@@ -144,11 +144,11 @@ func TestResetSendingAndRecords(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	queue(t, db, testOp("o1", app.OpCardTempLoss, ssnA), testOp("o2", app.OpInfoChange, ssnB))
-	db.ClaimDue(ctx, time.Now(), 100, app.MaxBatchBytes)
+	db.ClaimDue(ctx, time.Now(), "", 100, app.MaxBatchBytes)
 	if n, err := db.ResetSending(ctx); n != 2 || err != nil {
 		t.Fatalf("ResetSending = %d, %v", n, err)
 	}
-	db.ClaimDue(ctx, time.Now(), 100, app.MaxBatchBytes)
+	db.ClaimDue(ctx, time.Now(), "", 100, app.MaxBatchBytes)
 	current := json.RawMessage(`{"ssn":"50010619850615003X","phone":"13900000000","version":9}`)
 	if err := db.RecordOutcomes(ctx, []app.OpOutcome{{OpID: "o1", State: app.OpApplied, Code: "ALREADY", Result: json.RawMessage(`{"cardNo":"X00000019"}`)},
 		{OpID: "o2", State: app.OpConflict, Code: "VERSION", Message: "changed", Result: current}},
@@ -273,7 +273,7 @@ func BenchmarkClaimAndRecord100(b *testing.B) {
 			ops = append(ops, testOp(fmt.Sprintf("op-%d", n), app.OpServiceRecord, ssnA))
 		}
 		db.Commit(ctx, app.Change{Ops: ops})
-		got, _ := db.ClaimDue(ctx, time.Now(), 100, app.MaxBatchBytes)
+		got, _ := db.ClaimDue(ctx, time.Now(), "", 100, app.MaxBatchBytes)
 		out := make([]app.OpOutcome, len(got))
 		for i, o := range got {
 			out[i] = app.OpOutcome{OpID: o.OpID, State: app.OpApplied, Result: json.RawMessage(`{}`)}
@@ -289,24 +289,61 @@ func TestNextDueSkipsHeldOperations(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	queue(t, db, testOp("a1", app.OpInfoChange, ssnA), testOp("a2", app.OpServiceRecord, ssnA))
-	if got, err := db.ClaimDue(ctx, time.Now(), 1, app.MaxBatchBytes); err != nil || ids(got) != "a1" {
+	if got, err := db.ClaimDue(ctx, time.Now(), "", 1, app.MaxBatchBytes); err != nil || ids(got) != "a1" {
 		t.Fatalf("claim = %s, %v", ids(got), err)
 	}
 	retry := time.Now().Add(time.Minute).Truncate(time.Millisecond)
 	if err := db.Release(ctx, []string{"a1"}, retry, "503", true); err != nil {
 		t.Fatal(err)
 	}
-	if at, ok, err := db.NextDue(ctx); err != nil || !ok || !at.Equal(retry) {
+	if at, ok, err := db.NextDue(ctx, ""); err != nil || !ok || !at.Equal(retry) {
 		t.Fatalf("next due behind a backoff = %v %v %v, want %v", at, ok, err, retry)
 	}
 	if err := db.RecordOutcomes(ctx, []app.OpOutcome{{OpID: "a1", State: app.OpRejected, Code: "VALIDATION"}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if at, ok, err := db.NextDue(ctx); err != nil || ok {
+	if at, ok, err := db.NextDue(ctx, ""); err != nil || ok {
 		t.Fatalf("next due behind a dead letter = %v %v %v, want none", at, ok, err)
 	}
 	queue(t, db, testOp("a3", app.OpCardTempLoss, ssnA), testOp("b1", app.OpServiceRecord, ssnB))
-	if at, ok, err := db.NextDue(ctx); err != nil || !ok || at.After(time.Now()) {
+	if at, ok, err := db.NextDue(ctx, ""); err != nil || !ok || at.After(time.Now()) {
 		t.Fatalf("next due with a loss report and another resident = %v %v %v, want now", at, ok, err)
+	}
+}
+
+// TestAnchorsNeverOvertakeEachOther: an audit anchor whose batch failed must not arrive after a
+// later one (the platform would read the lower seq as a rolled-back log): a later anchor waits
+// while an earlier one is out, and an earlier one still waiting when a later one is due is settled
+// as superseded instead of being sent — not counted as a dead letter.
+func TestAnchorsNeverOvertakeEachOther(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	clerkB := testOp("k2", app.OpAuditAnchor, "")
+	clerkB.ClerkID = "c0108"
+	queue(t, db, testOp("k1", app.OpAuditAnchor, ""), testOp("r1", app.OpServiceRecord, ssnA))
+	if got, err := db.ClaimDue(ctx, time.Now(), "c0107", 1, app.MaxBatchBytes); err != nil || ids(got) != "k1" {
+		t.Fatalf("first claim = %s, %v", ids(got), err)
+	}
+	queue(t, db, clerkB)
+	if got, _ := db.ClaimDue(ctx, time.Now(), "c0108", 100, app.MaxBatchBytes); ids(got) != "" {
+		t.Fatalf("claimed %s while the earlier anchor k1 is out", ids(got))
+	}
+	// k1's batch is answered 503: it waits out a backoff, and k2 is due before it.
+	if err := db.Release(ctx, []string{"k1"}, time.Now().Add(time.Hour), "503", true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.ClaimDue(ctx, time.Now(), "c0108", 100, app.MaxBatchBytes); ids(got) != "k2" {
+		t.Fatalf("claim after k1's 503 = %q, want k2 alone", ids(got))
+	}
+	k1, err := db.Op(ctx, "k1")
+	if err != nil || k1.State != app.OpRejected || k1.Code != app.CodeSuperseded || k1.Resolution != app.CodeSuperseded {
+		t.Fatalf("k1 = %+v, %v: want settled as superseded", k1, err)
+	}
+	c, _ := db.OutboxCounts(ctx)
+	if c.Rejected != 0 || c.Pending != 2 { // k2 out, r1 waiting
+		t.Errorf("counts = %+v: a superseded anchor is no dead letter", c)
+	}
+	if got, _ := db.ClaimDue(ctx, time.Now(), "c0107", 100, app.MaxBatchBytes); ids(got) != "r1" {
+		t.Errorf("c0107's other work = %q, want r1 (anchors order only among themselves)", ids(got))
 	}
 }

@@ -14,13 +14,13 @@ func TestWaitingListsPendingAndSendingInOrder(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	queue(t, db, testOp("w1", app.OpCardTempLoss, ssnA), testOp("w2", app.OpInfoChange, ssnB), testOp("w3", app.OpComplaint, ""))
-	if _, err := db.ClaimDue(ctx, time.Now(), 1, app.MaxBatchBytes); err != nil { // w1 SENDING
+	if _, err := db.ClaimDue(ctx, time.Now(), "", 1, app.MaxBatchBytes); err != nil { // w1 SENDING
 		t.Fatal(err)
 	}
 	if err := db.Release(ctx, []string{"w1"}, time.Now().Add(time.Minute), "platform unreachable", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ClaimDue(ctx, time.Now(), 1, app.MaxBatchBytes); err != nil { // w2 SENDING
+	if _, err := db.ClaimDue(ctx, time.Now(), "", 1, app.MaxBatchBytes); err != nil { // w2 SENDING
 		t.Fatal(err)
 	}
 	got, err := db.Waiting(ctx, 10)

@@ -390,6 +390,15 @@ func (p *Panel) renderWaiting(v syncView) {
 	p.waiting.Refresh()
 }
 
+// otherClerks reports whether clerk is someone other than the clerk signed in now.
+func (p *Panel) otherClerks(clerk string) bool {
+	if p.deps.Services.Platform == nil {
+		return false
+	}
+	s, ok := p.deps.Services.Platform.Session()
+	return ok && clerk != "" && s.Clerk.ID != clerk
+}
+
 // heldResidents maps each resident with an unresolved dead letter or conflict to the earliest
 // one's place in the device order: their later operations wait for the clerk (domain.md §6.2 4).
 func heldResidents(v syncView) map[string]int64 {
@@ -427,6 +436,8 @@ func (p *Panel) waitingRow(it opItem, now time.Time, held map[string]int64) fyne
 		why = lang.L("Being sent now.")
 	case waitsForClerk(it, held):
 		why = lang.L("Waits until the rejected or conflicting operation of this resident is dealt with (above).")
+	case r.State == app.OpPending && p.otherClerks(r.ClerkID):
+		why = lang.L("Goes when clerk {{.Clerk}} signs in on this computer: the platform takes an operation only in the session of the clerk who did it.", map[string]any{"Clerk": r.ClerkID})
 	case why == "":
 		why = words.OutcomeMessage(r)
 	}

@@ -101,6 +101,34 @@ func TestSyncPanelShowsWaitingUntilSent(t *testing.T) {
 	}
 }
 
+// TestSyncPanelSaysWhoseOperationsWait: an operation another clerk queued on this counter waits
+// for that clerk's session, and the panel says so instead of a bare "waiting".
+func TestSyncPanelSaysWhoseOperationsWait(t *testing.T) {
+	c := uitest.NewCounter(t)
+	c.SignIn(t, "c0107")
+	c.CacheResident(t, uitest.ZhangSan)
+	c.Enqueue(t, app.OpCardTempLoss, uitest.ZhangSan, uitest.TempLossOp("X00000019", uitest.ZhangSan, 1))
+	// Sign-out sends what the clerk queued if it can: here the platform answers batches 503.
+	if err := c.Sim.SetFaults("503=1,retry-after=0,only=batch"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sessions.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sim.SetFaults(""); err != nil {
+		t.Fatal(err)
+	}
+	c.SignIn(t, "c0108")
+	if err := c.Engine.DrainAll(context.Background()); !errors.Is(err, app.ErrOtherClerks) {
+		t.Fatalf("drain under another clerk = %v, want ErrOtherClerks", err)
+	}
+	pt := newPanelTest(t, c, "c0108", time.Now)
+	pt.waitFor(t, "临时挂失 · 社保卡 X00000019", "工号 c0107 在本机登录后发送")
+	if d, _ := c.DB.OutboxCounts(context.Background()); d.Rejected != 0 {
+		t.Errorf("%d dead letters: c0107's operation went out under c0108", d.Rejected)
+	}
+}
+
 func TestSyncPanelOfflineSaysWhyAndSendsNow(t *testing.T) {
 	c := uitest.NewCounter(t)
 	c.SignIn(t, "c0107")

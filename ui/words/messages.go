@@ -107,6 +107,9 @@ func OutcomeMessage(r app.OpRecord) string {
 	case app.OpConflict:
 		return lang.L("Changed elsewhere meanwhile: review both versions before going on.")
 	case app.OpRejected:
+		if r.Code == app.CodeSuperseded {
+			return lang.L("Not sent: a later audit anchor of this computer covers it.")
+		}
 		if r.Code == app.CodeTooOld {
 			return lang.L("Held back on this computer: it was queued more than {{.D}} days ago, and the platform may no longer know whether it was already done.",
 				map[string]any{"D": int(app.MaxSendAge.Hours() / 24)})
