@@ -51,7 +51,6 @@ type gateOptions struct {
 	shot       string
 	show       string
 	refresh    time.Duration
-	ticket     string // business of the ticket at the swipe ("" = none)
 	printer    string
 }
 
@@ -71,8 +70,7 @@ func gateFlags(errOut io.Writer) (*gateOptions, func([]string) int) {
 	fs.StringVar(&o.shot, "screenshot", "", "render the screen in the state of --show, save it as a PNG to FILE and exit")
 	fs.StringVar(&o.show, "show", "open", "with --screenshot: open, refused or fault")
 	fs.DurationVar(&o.refresh, "deny-refresh", 5*time.Minute, "how often the lost-card list is refreshed while online")
-	fs.StringVar(&o.ticket, "ticket", "", "with --hall: take a number for this business at each opened swipe (a booked appointment's business first), e.g. CARD_LOSS")
-	fs.StringVar(&o.printer, "printer", "", "with --ticket: receipt printer serial port (COM3, /dev/ttyUSB0) or pdf:DIR (default: PDF files in DATA-DIR/tickets)")
+	fs.StringVar(&o.printer, "printer", "", "with --hall, when the hall's config has gateTicket: receipt printer serial port (COM3, /dev/ttyUSB0) or pdf:DIR (default: PDF files in DATA-DIR/tickets)")
 	return o, func(args []string) int { return parseFlags(fs, args) }
 }
 
@@ -114,13 +112,15 @@ type gateRun struct {
 	passes  *gate.PassQueue
 	speaker speech.Speaker
 	virtual *gatectl.Virtual // --controller virtual: what it heard (demos, tests)
-	ticket  *gateTicket      // --ticket: a number at the swipe; nil: none
+	ticket  *gateTicket      // a number at the swipe when the hall's config says so; nil without --hall
 
 	// show displays an outcome with the staff strip (screen or stdout); set before run.
 	show func(gate.Outcome, gatescreen.Faults)
 	// showFaults updates the staff strip between presentations (a reader pulled, the platform or
 	// the hall server away); set before run.
 	showFaults func(gatescreen.Faults)
+	// audit records each presentation in the local audit log (set by buildGate).
+	audit func(context.Context, gate.Presented, gate.Outcome)
 	// onRead, when set, hears when each card was seen inserted and how long its read took
 	// (benchmarks).
 	onRead func(inserted time.Time, read time.Duration)
@@ -187,17 +187,18 @@ func buildGate(ctx context.Context, env *environment, o *gateOptions, closers *[
 			return nil, err
 		}
 		g.passes = &gate.PassQueue{Reporter: hc}
-		if o.ticket != "" {
-			pr, err := kioskPrinter(o.printer, env.dir)
-			if err != nil {
-				return nil, err
-			}
-			g.ticket = &gateTicket{hall: hc, business: o.ticket, printer: pr, log: env.log, now: time.Now}
+		pr, err := kioskPrinter(o.printer, env.dir)
+		if err != nil {
+			return nil, err
 		}
-	} else if o.ticket != "" {
-		return nil, errors.New("--ticket needs --hall (the hall server that issues the numbers)")
+		g.ticket = &gateTicket{hall: hc, printer: pr, log: env.log, now: time.Now}
 	}
 	g.station = &gate.Station{Decider: &gate.Decider{Platform: client, HallCode: hallCode, Deny: g.deny}, Controller: ctl, Passes: g.passes}
+	ws, err := env.workstation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.audit = gateAudit(env, ws.DeviceID)
 	if o.voice {
 		if g.speaker, err = speech.System(speech.NormalProfile); err != nil {
 			env.log.Warn("gate: no voice", "err", err)
@@ -333,7 +334,38 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 	if g.ticket != nil && out.Open {
 		go g.ticket.take(ctx, p, out)
 	}
+	if g.audit != nil { // after the turnstile and the screen: the person in front never waits for it
+		g.audit(ctx, p, out)
+	}
 	return out
+}
+
+// gateAudit records every presentation at the gate in the local audit log (security.md: every
+// read of a resident's card is audited): no clerk, the device, whose card or ID number (as its
+// blind index only), and what the gate did. A failed write is logged, never holds the gate.
+func gateAudit(env *environment, deviceID string) func(context.Context, gate.Presented, gate.Outcome) {
+	return func(ctx context.Context, p gate.Presented, out gate.Outcome) {
+		ev := app.AuditEvent{DeviceID: deviceID, Event: "gate.pass", Result: "OK", Reason: string(out.Entry)}
+		if !out.Open {
+			ev.Result, ev.Reason = "DENIED", string(out.Entry)+" "+string(out.Reason)
+		}
+		switch {
+		case p.Card != nil && p.Card.SSN != nil:
+			ev.SubjectSSN = *p.Card.SSN
+		case p.Card != nil && p.Card.CardNo != "":
+			ev.SubjectCardNo = p.Card.CardNo
+		case p.IDNumber != "":
+			ev.SubjectSSN = p.IDNumber
+		}
+		if ev.SubjectSSN == "" && ev.SubjectCardNo == "" {
+			ev.Object = string(out.Entry) // a QR code or an unreadable card: nobody known
+		}
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := env.db.Commit(actx, app.Change{Audit: []app.AuditEvent{ev}}); err != nil {
+			env.log.Error("gate: audit record not written", "err", err)
+		}
+	}
 }
 
 // say speaks an outcome, cutting short what is still being said about the previous person.

@@ -3,7 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -28,13 +31,14 @@ type gateHarness struct {
 	t        testing.TB
 	sim      *sim.Server
 	g        *gateRun
+	env      *environment
 	outcomes chan gate.Outcome
 	lines    *syncWriter
 }
 
 func newGateHarness(t testing.TB) *gateHarness { return newGateHarnessWith(t, nil) }
 
-// newGateHarnessWith lets the test change the gate's options (--hall, --ticket) first.
+// newGateHarnessWith lets the test change the gate's options (--hall, --printer) first.
 func newGateHarnessWith(t testing.TB, mod func(*gateOptions)) *gateHarness {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -67,7 +71,7 @@ func newGateHarnessWith(t testing.TB, mod func(*gateOptions)) *gateHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &gateHarness{t: t, sim: s, g: g, outcomes: make(chan gate.Outcome, 8), lines: &syncWriter{w: &bytes.Buffer{}}}
+	h := &gateHarness{t: t, sim: s, g: g, env: env, outcomes: make(chan gate.Outcome, 8), lines: &syncWriter{w: &bytes.Buffer{}}}
 	print := headlessShow(h.lines)
 	g.show = func(out gate.Outcome, f gatescreen.Faults) {
 		print(out, f)
@@ -189,6 +193,7 @@ func TestGateScenarios(t *testing.T) {
 	if out = h.next(); !out.Open || h.opens() != 2 {
 		t.Errorf("QR code: %+v, %d opens", out, h.opens())
 	}
+	h.checkAudit("OK CARD", "DENIED CARD TEMP_LOSS", "DENIED CARD EXPIRED", "OK QR")
 
 	h.g.virtual.SetSilent(true)
 	start := time.Now()
@@ -319,16 +324,18 @@ func TestGateRefusesWithoutGateEnrollment(t *testing.T) {
 	}
 }
 
-// TestGateTicketAtSwipe: with --hall and --ticket the gate takes a number for each opened pass —
-// the green channel for a disabled resident from the platform's answer, an ordinary one otherwise —
-// and prints it; a refused card gets none. The hall of this test has no /passes endpoint: the
-// passes it rejects are dropped, not resent forever.
+// TestGateTicketAtSwipe: when the hall's configuration names gateTicket, the gate (with --hall)
+// takes a number for each opened pass — the green channel for a disabled resident from the
+// platform's answer, an ordinary one otherwise — and prints it; a refused card gets none. The hall
+// of this test has no /passes endpoint: the passes it rejects are dropped, not resent forever.
 func TestGateTicketAtSwipe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	now := time.Now().In(app.Shanghai)
 	clock := queue.NewManualClock(time.Date(now.Year(), now.Month(), now.Day(), 9, 30, 0, 0, app.Shanghai))
-	srv, closeHall, err := startHall(ctx, t.TempDir(), "", "", "127.0.0.1:0", clock, true)
+	cfg := queue.DemoConfig()
+	cfg.GateTicket = "CARD_LOSS"
+	srv, closeHall, err := startHall(ctx, t.TempDir(), "", writeHallConfig(t, cfg), "127.0.0.1:0", clock, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +348,7 @@ func TestGateTicketAtSwipe(t *testing.T) {
 	pdfDir := t.TempDir()
 	tickets := make(chan queue.IssuedView, 4)
 	h := newGateHarnessWith(t, func(o *gateOptions) {
-		o.hallURL, o.hallCred, o.ticket, o.printer = srv.URL(), &cred, "CARD_LOSS", "pdf:"+pdfDir
+		o.hallURL, o.hallCred, o.printer = srv.URL(), &cred, "pdf:"+pdfDir
 	})
 	h.g.ticket.done = func(iss queue.IssuedView, err error) {
 		if err != nil {
@@ -425,5 +432,99 @@ func TestGateFaultsShownWithoutAPresentation(t *testing.T) {
 	headlessFaults(&out)(gatescreen.Faults{ReaderMissing: true})
 	if !strings.Contains(out.String(), "STAFF: Card reader not available") {
 		t.Errorf("headless staff line: %q", out.String())
+	}
+}
+
+// TestGateTakesNoTicketWithoutTheHallsSay: a hall whose configuration has no gateTicket gets no
+// number at the gate, though the gate is connected to it; a gateTicket naming no business of the
+// hall is refused when the hall server reads its configuration.
+func TestGateTakesNoTicketWithoutTheHallsSay(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, closeHall, err := startHall(ctx, t.TempDir(), "", "", "127.0.0.1:0", nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeHall()
+	defer srv.Close()
+	cred, err := srv.PairLocal(ctx, hall.RoleGate, "", "test gate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdfDir := t.TempDir()
+	tickets := make(chan queue.IssuedView, 1)
+	h := newGateHarnessWith(t, func(o *gateOptions) { o.hallURL, o.hallCred, o.printer = srv.URL(), &cred, "pdf:"+pdfDir })
+	h.g.ticket.done = func(iss queue.IssuedView, _ error) { tickets <- iss }
+	if out := h.present(demoCard(t, "disabled", nil)); !out.Open {
+		t.Fatalf("card: %+v", out)
+	}
+	select {
+	case iss := <-tickets:
+		t.Errorf("the hall takes no number at the gate, yet ticket %s was issued", iss.Ticket.Number)
+	case <-time.After(500 * time.Millisecond):
+	}
+	if files, _ := filepath.Glob(filepath.Join(pdfDir, "*.pdf")); len(files) != 0 {
+		t.Errorf("printed %d tickets", len(files))
+	}
+	bad := queue.DemoConfig()
+	bad.GateTicket = "NO_SUCH_BUSINESS"
+	if _, _, err := startHall(ctx, t.TempDir(), "", writeHallConfig(t, bad), "127.0.0.1:0", nil, true); err == nil || !strings.Contains(err.Error(), "gateTicket") {
+		t.Errorf("hall config with an unknown gateTicket: %v", err)
+	}
+}
+
+// writeHallConfig writes a hall configuration file for startHall.
+func writeHallConfig(t *testing.T, cfg queue.Config) string {
+	t.Helper()
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "hall.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// checkAudit asserts the gate's audit log holds one gate.pass per presentation so far, in order
+// ("RESULT REASON"), each naming its subject only by blind index: no SSN, card or ID number in clear.
+func (h *gateHarness) checkAudit(want ...string) {
+	h.t.Helper()
+	var evs []app.AuditEvent
+	// The record is written just after the screen shows the outcome: wait for the last one.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		all, err := h.env.db.AuditEvents(context.Background())
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		evs = evs[:0]
+		for _, ev := range all {
+			if ev.Event == "gate.pass" {
+				evs = append(evs, ev)
+			}
+		}
+		if len(evs) >= len(want) || time.Now().After(deadline) {
+			break
+		}
+	}
+	var got []string
+	for _, ev := range evs {
+		if ev.Event != "gate.pass" {
+			continue
+		}
+		got = append(got, ev.Result+" "+ev.Reason)
+		if ev.ClerkID != "" || ev.DeviceID == "" || ev.Object == "" {
+			h.t.Errorf("gate audit record %+v: want the device, no clerk, a subject", ev)
+		}
+		if !regexp.MustCompile(`^((ssn|card):[0-9a-f]{64}|QR)$`).MatchString(ev.Object) || regexp.MustCompile(`\d`).MatchString(ev.Reason) {
+			h.t.Errorf("gate audit record shows a number in clear: %+v", ev)
+		}
+	}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		h.t.Errorf("gate audit records = %q, want %q", got, want)
+	}
+	if rep, err := h.env.db.VerifyAudit(context.Background()); err != nil || rep.Break != nil {
+		h.t.Errorf("audit chain: %+v %v", rep.Break, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"ykt/app"
@@ -12,19 +13,45 @@ import (
 	"ykt/ui/hallscreens"
 )
 
-// gateTicket takes a number at the gate's swipe (刷卡过闸、取号) when `ykt gate --ticket BUSINESS`
-// is given with --hall: the booked appointment's business when the platform names one for today
-// (checked in at the hall), else BUSINESS; the green channel from the ID number's age and the
-// platform's DISABLED; printed on the gate's printer. It runs after the turnstile opened and never
-// holds the next person.
+// gateTicket takes a number at the gate's swipe (刷卡过闸、取号) when the hall's configuration
+// names the business (`gateTicket` in the hall config; the gate reads it from the hall server and
+// reads it again every configEvery, so a change applies without restarting the gate): the booked
+// appointment's business when the platform names one for today (checked in at the hall), else the
+// configured one; the green channel from the ID number's age and the platform's DISABLED; printed
+// on the gate's printer. It runs after the turnstile opened and never holds the next person.
 type gateTicket struct {
-	hall     queue.KioskService
-	business string
-	printer  hallscreens.TicketPrinter
-	log      *slog.Logger
-	now      func() time.Time
+	hall    queue.KioskService
+	printer hallscreens.TicketPrinter
+	log     *slog.Logger
+	now     func() time.Time
 	// done, when set, hears each ticket (tests).
 	done func(queue.IssuedView, error)
+
+	mu       sync.Mutex
+	business string    // the hall's gateTicket as last read
+	readAt   time.Time // zero: never read
+}
+
+// configEvery is how long the gate keeps the hall's gateTicket before reading it again.
+const configEvery = 5 * time.Minute
+
+// business is the hall's gateTicket: "" when the hall takes no number at the gate, or when the
+// hall server could not be read and never was (no number rather than a guessed business).
+func (t *gateTicket) businessNow(ctx context.Context) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.readAt.IsZero() && t.now().Sub(t.readAt) < configEvery {
+		return t.business
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	cfg, err := t.hall.Config(ctx)
+	if err != nil {
+		t.log.Warn("gate: reading the hall's configuration for the ticket at the swipe", "err", err)
+		return t.business // the last one read, if any
+	}
+	t.business, t.readAt = cfg.GateTicket, t.now()
+	return t.business
 }
 
 // holderOf is who presented: the SSN on the chip (EF06) or the ID card's number; a QR code or a
@@ -45,7 +72,11 @@ func holderOf(p gate.Presented, el *app.Eligibility) queue.Holder {
 
 // take issues and prints the ticket of an opened pass.
 func (t *gateTicket) take(ctx context.Context, p gate.Presented, out gate.Outcome) {
-	iss, err := t.issue(ctx, p, out)
+	business := t.businessNow(ctx)
+	if business == "" {
+		return
+	}
+	iss, err := t.issue(ctx, business, p, out)
 	if err == nil && t.printer != nil {
 		err = t.printer.Print(ctx, hallscreens.TicketReceipt(iss, t.now()))
 	}
@@ -57,10 +88,10 @@ func (t *gateTicket) take(ctx context.Context, p gate.Presented, out gate.Outcom
 	}
 }
 
-func (t *gateTicket) issue(ctx context.Context, p gate.Presented, out gate.Outcome) (queue.IssuedView, error) {
+func (t *gateTicket) issue(ctx context.Context, business string, p gate.Presented, out gate.Outcome) (queue.IssuedView, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	req := queue.IssueRequest{Business: t.business, Holder: holderOf(p, out.Eligibility), Channel: "KIOSK"}
+	req := queue.IssueRequest{Business: business, Holder: holderOf(p, out.Eligibility), Channel: "KIOSK"}
 	req.CheckIn = !req.Holder.Anonymous()
 	if req.CheckIn && out.Eligibility != nil && out.Eligibility.Appointment != nil {
 		appt := req

@@ -77,6 +77,8 @@ type PublicConfig struct {
 	// The follow-up deadlines of a 差评, in days.
 	CallbackDays      int `json:"callbackDays"`
 	RectificationDays int `json:"rectificationDays"`
+	// GateTicket is the business of the number taken at the entrance gate's swipe ("" none).
+	GateTicket string `json:"gateTicket,omitempty"`
 }
 
 // Public returns the part of the configuration clients see.
@@ -84,7 +86,7 @@ func (c Config) Public() PublicConfig {
 	c = c.withDefaults()
 	return PublicConfig{Hall: c.Hall, HallName: c.HallName, Hotline: c.Hotline, Businesses: c.Businesses, Windows: c.Windows,
 		Ratio: c.Policy.NormalPerPriority, MaxWait: c.Policy.MaxWaitMinutes, HoldMax: c.HoldMaxMinutes,
-		CallbackDays: c.CallbackDays, RectificationDays: c.RectificationDays}
+		CallbackDays: c.CallbackDays, RectificationDays: c.RectificationDays, GateTicket: c.GateTicket}
 }
 
 // Subscriber delivers live notices until ctx ends; it reconnects by itself and calls fn with

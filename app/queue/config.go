@@ -74,6 +74,9 @@ type Config struct {
 	// calendar days — a hall whose rule counts working days sets the longer span).
 	CallbackDays      int `json:"callbackDays"`
 	RectificationDays int `json:"rectificationDays"`
+	// GateTicket is the business of the number the entrance gate takes at each opened swipe
+	// (刷卡过闸、取号; a booked appointment's business comes first); empty: the gate takes none.
+	GateTicket string `json:"gateTicket"`
 	// ServiceSeconds is the assumed service time for the kiosk's wait estimate before any
 	// service has finished today; default 300.
 	ServiceSeconds int64 `json:"serviceSeconds"`
@@ -186,6 +189,9 @@ func (c Config) Validate() error {
 				return fmt.Errorf("queue config: window %s serves unknown business %q", w.ID, b)
 			}
 		}
+	}
+	if c.GateTicket != "" && !codes[c.GateTicket] {
+		return fmt.Errorf("queue config: gateTicket names unknown business %q", c.GateTicket)
 	}
 	if c.Policy.ElderlyAge < 0 || c.Policy.MaxWaitMinutes < 0 {
 		return errors.New("queue config: negative priority policy")
