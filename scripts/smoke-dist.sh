@@ -137,6 +137,9 @@ smoke_wine() {
   check "no DLL beyond Windows' own (mingw runtime linked in)" sh -c \
     "! x86_64-w64-mingw32-objdump -p '$exe' | awk '/DLL Name/ {print tolower(\$3)}' | grep -v -E '^(kernel32|user32|gdi32|advapi32|shell32|ole32|opengl32|winmm|ws2_32|msvcrt|ntdll|imm32|winscard|dwmapi|setupapi|bcrypt|crypt32|version|api-ms-win-.*|powrprof|userenv|iphlpapi|secur32|shcore|uxtheme|oleaut32|comdlg32|dbghelp|mswsock)\.dll$'"
   wine_prefix
+  # The key store's Windows half (DPAPI) is only compiled by make test; here it runs.
+  check "keystore tests under Wine: DPAPI round trip, tampered or moved blob refused, slots" sh -c \
+    "GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o '$tmp/keystore.test.exe' ./localdb/keystore && cd '$tmp' && '$wine64' '$tmp/keystore.test.exe' -test.run 'DPAPI|Slot' -test.v | grep -q -- '--- PASS: TestDPAPIStore'"
   check "wine ykt.exe --help" "$wine64" "$exe" --help && has hall-server || bad "ykt.exe --help lists no hall-server"
   check "wine ykt.exe bench sync --ops 200" "$wine64" "$exe" bench sync --ops 200 --data-dir 'C:\ykt-bench'
   grep -m1 'ops/s' "$tmp/last.log" | sed 's/^/      /'
