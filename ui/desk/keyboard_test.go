@@ -270,6 +270,10 @@ func TestKeysAfterTheProxyDialog(t *testing.T) {
 		t.Fatal("Space on 投诉 opened no form")
 	}
 	k.c.Focus(nil)
+	k.press(fyne.KeyReturn) // Enter is the form's primary action: submit, refused while empty
+	if k.overlays() != 1 || !strings.Contains(uitest.OverlayText(k.w), "请选择投诉类别。") {
+		t.Fatalf("Enter on the empty complaint form did not try to submit:\n%s", uitest.OverlayText(k.w))
+	}
 	k.press(fyne.KeyEscape)
 	if k.overlays() != 0 {
 		t.Fatalf("Esc left the complaint form open (focus %T)", k.c.Focused())

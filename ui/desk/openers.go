@@ -53,7 +53,7 @@ func (wb *Workbench) openComplaint() {
 		deps.RecordID = wb.lastRecord.id
 	}
 	f := forms.NewComplaintForm(deps)
-	pop := wb.overlay(f.Object())
+	pop := wb.overlayForm(f.Object(), f.Submit, f.Close)
 	f.OnDone = func(*app.Operation) { pop.Hide() }
 }
 
@@ -71,14 +71,15 @@ func (wb *Workbench) openPaperEvaluation() {
 		deps.AskResident = wb.deps.Resident.AskEvaluation
 	}
 	e := forms.NewPaperEvaluation(deps)
-	pop := wb.overlay(e.Object())
+	pop := wb.overlayForm(e.Object(), nil, e.Close)
 	e.OnDone = func(*app.Operation) { pop.Hide() }
 }
 
-// overlay shows content as a modal form over the desk; Esc closes it.
-func (wb *Workbench) overlay(content fyne.CanvasObject) *widget.PopUp {
+// overlayForm shows a form as a modal over the desk: Enter outside a multi-line field runs
+// confirm (nil: nothing), Esc runs cancel — the form's own close, so that what it follows stops.
+func (wb *Workbench) overlayForm(content fyne.CanvasObject, confirm, cancel func()) *widget.PopUp {
 	pop := widget.NewModalPopUp(container.New(widgets.FixedWidth(560), container.NewPadded(content)), wb.win.Canvas())
 	pop.Show()
-	widgets.OnDialogKeys(wb.win.Canvas(), wb.win.Canvas().Overlays().Top(), nil, pop.Hide)
+	widgets.OnDialogKeys(wb.win.Canvas(), wb.win.Canvas().Overlays().Top(), confirm, cancel)
 	return pop
 }

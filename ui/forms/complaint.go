@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
@@ -47,13 +49,13 @@ type ComplaintForm struct {
 	OnDone func(op *app.Operation)
 
 	root       fyne.CanvasObject
-	category   *widget.Select
+	category   *widgets.KeySelect
 	text       *widgets.KeyEntry // multi-line: Tab moves on, Esc closes the form
-	phone      *widget.Entry
-	resident   *widget.Check // the resident being served
-	residentID *widget.Entry // a typed ID number, when no resident is being served
-	record     *widget.Check
-	submit     *widget.Button
+	phone      *widgets.KeyEntry
+	resident   *widgets.KeyCheck // the resident being served
+	residentID *widgets.KeyEntry // a typed ID number, when no resident is being served
+	record     *widgets.KeyCheck
+	submit     *widgets.KeyButton
 	status     *widget.Label
 
 	op   *app.Operation
@@ -91,14 +93,19 @@ func (f *ComplaintForm) build() {
 	for _, c := range app.ComplaintCategories {
 		names = append(names, complaintCategoryText(c))
 	}
-	f.category = &widget.Select{Options: names, PlaceHolder: lang.L("Choose a category")}
+	f.category = widgets.NewKeySelect(names, nil)
+	f.category.PlaceHolder = lang.L("Choose a category")
 	f.text = widgets.NewKeyMultiLineEntry(lang.L("What happened, in the resident's words"))
 	f.text.Validator = complaintTextError
-	f.phone = &widget.Entry{PlaceHolder: "13912345678 / 023-65310000"}
+	f.phone = widgets.NewKeyEntry("13912345678 / 023-65310000")
 	f.phone.Validator = contactPhoneError
 	f.status = widgets.Wrapped("")
-	f.submit = &widget.Button{Text: lang.L("Submit the complaint"), Importance: widget.HighImportance, OnTapped: f.Submit}
-	closeBtn := &widget.Button{Text: lang.L("Close"), OnTapped: f.Close}
+	// The buttons of every dialog of the desk: dismiss left of the primary action, icons, Enter
+	// on a focused button presses it (widgets.NewConfirmDialog).
+	f.submit = widgets.NewKeyButton(lang.L("Submit the complaint"), widget.HighImportance, f.Submit)
+	closeBtn := widgets.NewKeyButton(lang.L("Close"), widget.MediumImportance, f.Close)
+	f.submit.Icon, closeBtn.Icon = theme.ConfirmIcon(), theme.CancelIcon()
+	f.submit.EnterTaps, closeBtn.EnterTaps = true, true
 
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Category"), f.category),
@@ -107,7 +114,7 @@ func (f *ComplaintForm) build() {
 	)
 	form.Append(lang.L("Resident"), f.residentField())
 	if f.deps.RecordID != "" {
-		f.record = &widget.Check{Text: lang.L("About this service (record {{.ID}})", map[string]any{"ID": words.ShortID(f.deps.RecordID)}), Checked: true}
+		f.record = widgets.NewKeyCheck(lang.L("About this service (record {{.ID}})", map[string]any{"ID": words.ShortID(f.deps.RecordID)}), true, nil)
 		form.Append(lang.L("Service"), f.record)
 	}
 	note := widgets.Wrapped(lang.L("The complaint goes to the platform, which passes it to the 12345 and 12333 hotlines and the departments concerned; they call the resident back on this phone."))
@@ -115,16 +122,17 @@ func (f *ComplaintForm) build() {
 		f.submit.Disable()
 		f.say(words.ClerkMessage(app.ErrNotSignedIn), widget.WarningImportance)
 	}
-	f.root = container.NewVBox(note, form, container.NewHBox(f.submit, closeBtn), f.status)
+	title := &widget.Label{Text: lang.L("Take down a complaint"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}
+	f.root = container.NewVBox(title, note, form, f.status, container.NewHBox(layout.NewSpacer(), closeBtn, f.submit))
 }
 
 // residentField links the resident being served (masked), or takes a typed ID number.
 func (f *ComplaintForm) residentField() fyne.CanvasObject {
 	if f.deps.ResidentSSN != "" {
-		f.resident = &widget.Check{Text: lang.L("The resident being served ({{.ID}})", map[string]any{"ID": pii.ID(f.deps.ResidentSSN)}), Checked: true}
+		f.resident = widgets.NewKeyCheck(lang.L("The resident being served ({{.ID}})", map[string]any{"ID": pii.ID(f.deps.ResidentSSN)}), true, nil)
 		return f.resident
 	}
-	f.residentID = &widget.Entry{PlaceHolder: lang.L("ID number (optional)")}
+	f.residentID = widgets.NewKeyEntry(lang.L("ID number (optional)"))
 	f.residentID.Validator = optionalIDError
 	return f.residentID
 }
@@ -229,10 +237,10 @@ func (f *ComplaintForm) Submit() {
 	f.submit.Disable()
 	async.Run(f.scope, 10*time.Second, func(ctx context.Context) (app.Operation, error) {
 		return f.deps.Services.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpComplaint, ClerkID: f.deps.Clerk.ID, Payload: p})
-	}, func(op app.Operation, err error) { f.queued(op, p.ComplaintID, err) })
+	}, f.queued)
 }
 
-func (f *ComplaintForm) queued(op app.Operation, complaintID string, err error) {
+func (f *ComplaintForm) queued(op app.Operation, err error) {
 	f.busy = false
 	if err != nil {
 		f.submit.Enable()
@@ -241,8 +249,8 @@ func (f *ComplaintForm) queued(op app.Operation, complaintID string, err error) 
 	}
 	f.op = &op
 	f.lock()
-	f.say(lang.L("Complaint {{.ID}} is queued for the platform.", map[string]any{"ID": complaintID}), widget.MediumImportance)
-	f.stop = services.WatchOutcome(f.deps.Services, f.deps.Do, op.OpID, func(rec app.OpRecord) { f.answered(rec, complaintID) })
+	f.say(lang.L("The complaint is saved and queued for the platform."), widget.MediumImportance)
+	f.stop = services.WatchOutcome(f.deps.Services, f.deps.Do, op.OpID, f.answered)
 }
 
 // lock freezes the inputs once the complaint is queued: it cannot change any more.
@@ -261,11 +269,12 @@ func (f *ComplaintForm) lock() {
 	}
 }
 
-// answered shows what the platform said about the complaint; UI goroutine.
-func (f *ComplaintForm) answered(rec app.OpRecord, complaintID string) {
+// answered shows what the platform said about the complaint; UI goroutine. No identifier is
+// shown: the resident is called back, and the sync panel lists the operation.
+func (f *ComplaintForm) answered(rec app.OpRecord) {
 	switch rec.State {
 	case app.OpApplied:
-		f.say(words.OutcomeMessage(rec)+" "+lang.L("Complaint {{.ID}} is open; the hotlines follow it up.", map[string]any{"ID": complaintID}), widget.SuccessImportance)
+		f.say(words.OutcomeMessage(rec)+" "+lang.L("The complaint is open; the hotlines follow it up."), widget.SuccessImportance)
 	default:
 		f.say(words.OutcomeMessage(rec)+" "+lang.L("It is listed in the sync panel."), widget.DangerImportance)
 	}
