@@ -87,6 +87,7 @@ func (l *lockScreen) lockNow() {
 	}
 	l.menu = l.wb.win.MainMenu()
 	l.wb.win.SetMainMenu(nil) // no 柜台 or 同步 menu behind the clerk's back
+	l.wb.closeSyncPanel()     // its own window would stay readable, and usable, beside the lock
 	l.password = widgets.NewKeyEntry(lang.L("Password"))
 	l.password.Password = true
 	l.password.OnSubmitted = func(string) { l.unlock() }

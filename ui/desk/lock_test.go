@@ -43,9 +43,14 @@ func TestLockHidesDeskAndTakesKeys(t *testing.T) {
 	if leaks := lockedScreenLeaks(d); len(leaks) == 0 {
 		t.Fatal("the test reads nothing of the resident even unlocked")
 	}
+	d.wb.showSyncPanel()
+	windows := len(fyne.CurrentApp().Driver().AllWindows())
 	d.wb.lock.lockNow()
 	if leaks := lockedScreenLeaks(d); len(leaks) > 0 {
 		t.Errorf("readable while locked: %v\n%s", leaks, d.screen())
+	}
+	if d.wb.syncPanel != nil || len(fyne.CurrentApp().Driver().AllWindows()) != windows-1 {
+		t.Error("the sync panel's window stays open beside the lock")
 	}
 	if !strings.Contains(d.screen(), "已锁定") || d.w.MainMenu() != nil {
 		t.Errorf("lock screen %q, menu %v", d.screen(), d.w.MainMenu())
