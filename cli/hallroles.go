@@ -277,6 +277,12 @@ func openStats(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptions, c
 		env.Close()
 		return nil, err
 	}
+	if ctr.ws.Demo && o.hall != "" {
+		// the demo platform's supervisor must not open a real hall's statistics
+		ctr.Close()
+		env.Close()
+		return nil, errors.New("this computer is not enrolled with the platform, so no supervisor can sign in: run `ykt enroll` first (the statistics of a real hall need a supervisor's own account)")
+	}
 	screens.Stats = hallscreens.NewStatsScreen(a, w, hallscreens.StatsDeps{Hall: client, Do: o.do})
 	gate := hallscreens.NewSupervisorSignIn(ctr.sync.Sessions.SignIn, o.do, func(app.Clerk) {
 		w.SetContent(screens.Stats.Object())

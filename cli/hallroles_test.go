@@ -192,3 +192,19 @@ func TestStatsRoleAsksForASupervisor(t *testing.T) {
 	ui.DrainUntil(t, func() bool { return w.Content() == s.Stats.Object() })
 	ui.DrainUntil(t, s.Stats.Loaded) // the demo hall's morning so far
 }
+
+// TestStatsOfARealHallNeedAnEnrolledComputer: a computer in demo mode (not enrolled with the
+// platform) does not open a real hall's statistics: the demo supervisor is not a supervisor there.
+func TestStatsOfARealHallNeedAnEnrolledComputer(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	defer w.Close()
+	var s hallScreens
+	closeStats, err := openStats(context.Background(), a, w, &roleOptions{role: roleStats, hall: "https://10.1.2.3:8090"}, nil, t.TempDir(), false, &s)
+	if err == nil || !strings.Contains(err.Error(), "ykt enroll") || s.Stats != nil {
+		if closeStats != nil {
+			closeStats()
+		}
+		t.Fatalf("demo mode opened a real hall's statistics: %v", err)
+	}
+}
