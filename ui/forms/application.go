@@ -90,11 +90,10 @@ type ApplicationForm struct {
 	ssnLabel *widget.Label
 
 	// masks hide the prefilled name, phone and address until revealed with a reason (PI-13).
-	masks        map[*widget.Entry]*maskedField
-	revealed     bool
-	revealBtn    *widgets.KeyButton
-	revealDialog *widgets.ConfirmDialog
-	remask       *time.Timer
+	masks     map[*widget.Entry]*maskedField
+	revealed  bool
+	revealBtn *widgets.KeyButton
+	remask    *time.Timer
 
 	name, phone, address, validUntil *widget.Entry
 	longTerm                         *widget.Check

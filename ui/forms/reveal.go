@@ -110,7 +110,7 @@ func (f *ApplicationForm) identityText() string {
 	return pii.Name(f.deps.View.Resident.Name) + "   " + pii.ID(f.ssn)
 }
 
-// revealReasons are the reasons a clerk may give, with their audit codes (as the resident panel).
+// revealReasons are the reasons a clerk may give, with their audit codes.
 func revealReasons() map[string]string {
 	return map[string]string{
 		lang.L("Verify identity against the ID card"): "VERIFY_IDENTITY",
@@ -119,13 +119,11 @@ func revealReasons() map[string]string {
 	}
 }
 
-// askReveal asks why the clerk needs the resident's name, ID number, phone and address in clear;
-// the reason is chosen with the keyboard too (the drop-down has the focus, Enter shows, Esc
-// cancels).
-func (f *ApplicationForm) askReveal() {
-	if f.revealed || f.result != nil {
-		return
-	}
+// AskRevealReason asks over w why the clerk needs personal data in clear (PI-13) and gives
+// chosen the reason's audit code; nothing when the clerk cancels or gives none. It answers to
+// the keyboard: the reasons' drop-down has the focus (arrows choose), Enter confirms, Esc
+// cancels. The resident panel and the application form ask the same way.
+func AskRevealReason(w fyne.Window, title string, chosen func(reason string)) *widgets.ConfirmDialog {
 	reasons := revealReasons()
 	var labels []string
 	for l := range reasons {
@@ -134,16 +132,24 @@ func (f *ApplicationForm) askReveal() {
 	slices.Sort(labels)
 	choice := widgets.NewKeySelect(labels, nil)
 	choice.PlaceHolder = lang.L("Choose the reason")
-	d := widgets.NewConfirmDialog(lang.L("Show the resident's personal data"), lang.L("Show"), lang.L("Cancel"),
+	d := widgets.NewConfirmDialog(title, lang.L("Show"), lang.L("Cancel"),
 		container.NewVBox(widget.NewLabel(lang.L("Why? This is recorded in the audit log.")), choice),
 		func(ok bool) {
 			if ok && choice.Selected != "" {
-				f.reveal(reasons[choice.Selected])
+				chosen(reasons[choice.Selected])
 			}
-		}, f.deps.Window)
-	f.revealDialog = d
+		}, w)
 	d.Show()
-	f.deps.Window.Canvas().Focus(choice)
+	w.Canvas().Focus(choice)
+	return d
+}
+
+// askReveal asks why the clerk needs the resident's name, ID number, phone and address in clear.
+func (f *ApplicationForm) askReveal() {
+	if f.revealed || f.result != nil {
+		return
+	}
+	AskRevealReason(f.deps.Window, lang.L("Show the resident's personal data"), f.reveal)
 }
 
 // reveal checks the clerk's role and writes the audit record through the core before anything
