@@ -25,6 +25,7 @@ import (
 	"ykt/devices/speech"
 	"ykt/hall"
 	"ykt/localdb"
+	"ykt/platform/sim"
 	"ykt/ui/desk"
 	"ykt/ui/hallscreens"
 )
@@ -214,6 +215,8 @@ type hallScreens struct {
 	Kiosk   *hallscreens.Kiosk
 	Display *hallscreens.CallDisplay
 	Stats   *hallscreens.StatsScreen
+	// Gate is the supervisor's sign-in in front of the statistics.
+	Gate *hallscreens.SupervisorSignIn
 }
 
 // openHallScreen builds the role's screen into w and starts its workers; stop ends them.
@@ -245,10 +248,12 @@ func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptio
 		screens.Display = hallscreens.NewCallDisplay(a, w, deps)
 		go screens.Display.Run(ctx)
 	case roleStats:
-		screens.Stats = hallscreens.NewStatsScreen(a, w, hallscreens.StatsDeps{Hall: client, Do: o.do})
-		w.SetTitle(lang.L("Queue statistics"))
-		w.SetContent(screens.Stats.Object())
-		screens.Stats.Load()
+		closeStats, err := openStats(ctx, a, w, o, client, dataDir, screenshot, &screens)
+		if err != nil {
+			stop()
+			return screens, nil, err
+		}
+		stop = func() { closeStats(); cancel(); closeHall() }
 	}
 	w.Resize(size)
 	if !screenshot && (o.role == roleKiosk || o.role == roleDisplay) {
@@ -256,6 +261,45 @@ func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptio
 	}
 	return screens, stop, nil
 }
+
+// openStats puts the supervisor's sign-in into w, and the statistics once a clerk with the
+// SUPERVISOR role has signed in with the platform (docs/hall-api.md §2): the hall's supervisor
+// credential admits the computer, the clerk's own account the person. The sign-in needs this
+// computer's platform enrollment (demo mode: the embedded demo platform); a demo screenshot signs
+// in as the demo supervisor. closeStats ends the platform side.
+func openStats(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptions, client *hall.Client, dataDir string, screenshot bool, screens *hallScreens) (closeStats func(), err error) {
+	env, err := openEnvironment(ctx, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	ctr, err := openCounter(ctx, env, app.DefaultOfflineMaxAge)
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	if ctr.ws.Demo && o.hall != "" {
+		// the demo platform's supervisor must not open a real hall's statistics
+		ctr.Close()
+		env.Close()
+		return nil, errors.New("this computer is not enrolled with the platform, so no supervisor can sign in: run `ykt enroll` first (the statistics of a real hall need a supervisor's own account)")
+	}
+	screens.Stats = hallscreens.NewStatsScreen(a, w, hallscreens.StatsDeps{Hall: client, Do: o.do})
+	gate := hallscreens.NewSupervisorSignIn(ctr.sync.Sessions.SignIn, o.do, func(app.Clerk) {
+		w.SetContent(screens.Stats.Object())
+		screens.Stats.Load()
+	})
+	screens.Gate = gate
+	w.SetTitle(lang.L("Queue statistics"))
+	w.SetContent(gate.Object())
+	gate.Focus(w.Canvas())
+	if screenshot && ctr.ws.Demo {
+		gate.SignIn(demoSupervisor, sim.DemoPassword)
+	}
+	return func() { gate.Close(); ctr.Close(); env.Close() }, nil
+}
+
+// demoSupervisor is the demo platform's supervisor (赵敏), for demo screenshots of the statistics.
+const demoSupervisor = "c0901"
 
 // startAnnouncer speaks calls through the system's engine; without one the display stays silent.
 func startAnnouncer(ctx context.Context, o *roleOptions) *speech.Announcer {

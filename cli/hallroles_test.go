@@ -12,6 +12,8 @@ import (
 	"ykt/app/queue"
 	"ykt/devices/printer"
 	"ykt/hall"
+	"ykt/platform/sim"
+	"ykt/ui/uitest"
 )
 
 func TestRoleFlags(t *testing.T) {
@@ -163,5 +165,46 @@ func TestQueueColumnOnlyWithAHall(t *testing.T) {
 		if f := queuePanelFactory(ctx, nil, &roleOptions{hall: tt.hall}, env, tt.ws); (f != nil) != tt.queue {
 			t.Errorf("%s: queue column %v, want %v", tt.name, f != nil, tt.queue)
 		}
+	}
+}
+
+// TestStatsRoleAsksForASupervisor: `ykt --role stats` shows the supervisor's sign-in, not the
+// statistics; a window clerk signing in is refused, the demo supervisor gets the statistics.
+func TestStatsRoleAsksForASupervisor(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	defer w.Close()
+	ui := uitest.NewUIQueue(256)
+	s, stop, err := openHallScreen(context.Background(), a, w, &roleOptions{role: roleStats, do: ui.Do}, t.TempDir(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if s.Gate == nil || w.Content() != s.Gate.Object() {
+		t.Fatal("the statistics opened without a sign-in")
+	}
+	s.Gate.SignIn("c0107", sim.DemoPassword) // 李敏, a window clerk
+	ui.RunFor(2 * time.Second)
+	if all := uitest.Texts(w.Canvas()); w.Content() != s.Gate.Object() || !strings.Contains(all, "may not see them") && !strings.Contains(all, "无权查看") {
+		t.Fatalf("a window clerk got the statistics:\n%s", uitest.Texts(w.Canvas()))
+	}
+	s.Gate.SignIn(demoSupervisor, sim.DemoPassword)
+	ui.DrainUntil(t, func() bool { return w.Content() == s.Stats.Object() })
+	ui.DrainUntil(t, s.Stats.Loaded) // the demo hall's morning so far
+}
+
+// TestStatsOfARealHallNeedAnEnrolledComputer: a computer in demo mode (not enrolled with the
+// platform) does not open a real hall's statistics: the demo supervisor is not a supervisor there.
+func TestStatsOfARealHallNeedAnEnrolledComputer(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	defer w.Close()
+	var s hallScreens
+	closeStats, err := openStats(context.Background(), a, w, &roleOptions{role: roleStats, hall: "https://10.1.2.3:8090"}, nil, t.TempDir(), false, &s)
+	if err == nil || !strings.Contains(err.Error(), "ykt enroll") || s.Stats != nil {
+		if closeStats != nil {
+			closeStats()
+		}
+		t.Fatalf("demo mode opened a real hall's statistics: %v", err)
 	}
 }

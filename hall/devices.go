@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"ykt/app/queue"
 )
 
 // The roles a device is paired for (issue 11): what each screen of the hall may ask.
@@ -81,7 +83,7 @@ type Device struct {
 var (
 	ErrPairing       = errors.New("the pairing code is unknown, used or expired")
 	ErrUnauthorized  = errors.New("this device is not paired with the hall, or was revoked")
-	ErrForbidden     = errors.New("forbidden")
+	ErrForbidden     = queue.ErrForbidden // the screens tell it apart without importing the hall
 	ErrMediaType     = errors.New("the request body must be JSON (Content-Type: application/json)")
 	ErrUnknownDevice = errors.New("no such device")
 )

@@ -29,6 +29,8 @@ var (
 	ErrNoAppointment   = errors.New("no booked appointment today")
 	ErrReasonRequired  = errors.New("a reason is required")
 	ErrNotEligible     = errors.New("the ticket is not waiting for this window")
+	// ErrForbidden: this device's role (or window) may not do this in the hall (hall-api.md §4).
+	ErrForbidden = errors.New("forbidden")
 )
 
 // Clock is where the queue reads the time; tests move a ManualClock.

@@ -195,8 +195,12 @@ func (p *actionsPanel) clearResults() {
 	p.resultsFor = ""
 }
 
-// evaluated tells the clerk that the resident has rated the service, and how.
+// evaluated tells the clerk that the resident has rated the service, and how; the column no
+// longer says it waits for the evaluation.
 func (p *actionsPanel) evaluated(level string) {
+	if p.view == nil && len(p.box.Objects) > 0 {
+		p.box.Objects[0] = widgets.Wrapped(lang.L("Service ended."))
+	}
 	l := &widget.Label{Text: lang.L("The resident has rated the service: {{.Level}}", map[string]any{"Level": level}),
 		Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}
 	p.results.Objects = append([]fyne.CanvasObject{l}, p.results.Objects...)

@@ -404,8 +404,8 @@ func TestIdleLock(t *testing.T) {
 	d.ui.DrainUntil(t, func() bool { return d.wb.clerk != nil })
 	d.identify(t, "500106194912310029")
 	d.ui.DrainUntil(t, func() bool { return d.wb.lock.locked })
-	if !strings.Contains(uitest.OverlayText(d.w), "已锁定") {
-		t.Fatalf("no lock screen:\n%s", uitest.OverlayText(d.w))
+	if !strings.Contains(d.screen(), "已锁定") {
+		t.Fatalf("no lock screen:\n%s", d.screen())
 	}
 	test.Type(d.wb.lock.password, "wrong")
 	d.wb.lock.unlock()

@@ -24,7 +24,7 @@ func (wb *Workbench) keysOpen() bool {
 // typedKey is the window's typed-key handler: Enter and Esc of the dialog on top, else the
 // desk's keys.
 func (wb *Workbench) typedKey(ev *fyne.KeyEvent) {
-	if widgets.DialogKey(wb.win.Canvas(), ev) {
+	if wb.lock.typedKey(ev) || widgets.DialogKey(wb.win.Canvas(), ev) {
 		return
 	}
 	wb.handleKey(ev)
@@ -34,7 +34,7 @@ func (wb *Workbench) typedKey(ev *fyne.KeyEvent) {
 // scanner's burst, a clerk typing an ID after Tab to a button — into the bar, which takes the
 // focus so that the Enter ending the burst submits it there and does not press a button.
 func (wb *Workbench) typedRune(r rune) {
-	if !wb.keysOpen() || unicode.IsSpace(r) || !unicode.IsPrint(r) {
+	if wb.lock.typedRune(r) || !wb.keysOpen() || unicode.IsSpace(r) || !unicode.IsPrint(r) {
 		return
 	}
 	wb.lock.touch()

@@ -68,7 +68,8 @@ func (wb *Workbench) openPaperEvaluation() {
 		RecordID: last.id, ResidentSSN: last.ssn, Service: last.what, Levels: wb.evaluationLevels(),
 		Evaluated: func(p app.EvaluationPayload) { wb.reportEvaluation(last.ticket, p) }}
 	if wb.deps.Resident != nil {
-		deps.AskResident = wb.deps.Resident.AskEvaluation
+		rs, what := wb.deps.Resident, wb.rated()
+		deps.AskResident = func(levels []string, chosen func(int)) { rs.AskEvaluation(what, levels, chosen) }
 	}
 	e := forms.NewPaperEvaluation(deps)
 	pop := wb.overlayForm(e.Object(), nil, e.Close)

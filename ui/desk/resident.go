@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 	"ykt/app"
 	"ykt/app/pii"
 	"ykt/ui/async"
+	"ykt/ui/forms"
 	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
@@ -107,31 +107,14 @@ func (p *residentPanel) identityRow(r app.Resident, now time.Time) fyne.CanvasOb
 	return container.NewHBox(row...)
 }
 
-// askReveal asks why the clerk needs the full name and ID number, audits it, and shows them for
-// 30 seconds (security.md PI-13).
+// askReveal asks why the clerk needs the full name and ID number (keyboard: the reasons' drop-down
+// has the focus, Enter shows, Esc cancels), audits it, and shows them for 30 seconds (security.md
+// PI-13).
 func (p *residentPanel) askReveal() {
 	if p.view == nil || p.revealed {
 		return
 	}
-	reasons := map[string]string{
-		lang.L("Verify identity against the ID card"): "VERIFY_IDENTITY",
-		lang.L("The resident asks to see it"):         "RESIDENT_REQUEST",
-		lang.L("Needed to complete the business"):     "BUSINESS_NEED",
-	}
-	var labels []string
-	for l := range reasons {
-		labels = append(labels, l)
-	}
-	slices.Sort(labels)
-	choice := &widget.RadioGroup{Options: labels, Required: true}
-	widgets.NewConfirmDialog(lang.L("Show the full name and ID number"), lang.L("Show"), lang.L("Cancel"),
-		container.NewVBox(widget.NewLabel(lang.L("Why? This is recorded in the audit log.")), choice),
-		func(ok bool) {
-			if !ok || choice.Selected == "" {
-				return
-			}
-			p.reveal(reasons[choice.Selected])
-		}, p.wb.win).Show()
+	forms.AskRevealReason(p.wb.win, lang.L("Show the full name and ID number"), p.reveal)
 }
 
 func (p *residentPanel) reveal(reason string) {

@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/widget"
+	"fyne.io/fyne/v2"
 
 	"ykt/app"
 	"ykt/localdb"
 	"ykt/ui/services"
 	"ykt/ui/uitest"
+	"ykt/ui/widgets"
 )
 
 func demoView() app.ResidentView {
@@ -89,22 +90,46 @@ func TestRevealIsAuditedAndTimesOut(t *testing.T) {
 	}
 }
 
+// TestRevealAsksWhy: the reveal asks for one of three reasons, by keyboard too — Esc cancels,
+// Enter without a reason shows nothing, → then Enter reveals.
 func TestRevealAsksWhy(t *testing.T) {
 	f := newTestWorkbench(t, "zh_Hans")
+	clerk := app.ClerkSession{Clerk: app.Clerk{ID: "c0107", Roles: []string{app.RoleCounter}}}
+	f.wb.deps.Services = &services.Services{Lookup: &app.Lookup{Cache: f.db, DeviceID: "dev-1",
+		Session: func() (app.ClerkSession, bool) { return clerk, true }}}
+	c := f.w.Canvas()
+	c.SetOnTypedKey(f.wb.typedKey)
 	f.wb.resident.show(demoView())
 	f.wb.resident.askReveal()
-	overlay := f.w.Canvas().Overlays().Top()
+	overlay := c.Overlays().Top()
 	if overlay == nil {
 		t.Fatal("no dialog")
 	}
-	var radio *widget.RadioGroup
+	var choice *widgets.KeySelect
 	uitest.Walk(overlay, func(o any) {
-		if r, ok := o.(*widget.RadioGroup); ok {
-			radio = r
+		if s, ok := o.(*widgets.KeySelect); ok {
+			choice = s
 		}
 	})
-	if radio == nil || len(radio.Options) != 3 || radio.Selected != "" {
-		t.Fatalf("reasons: %+v", radio)
+	if choice == nil || len(choice.Options) != 3 || choice.Selected != "" || c.Focused() != choice {
+		t.Fatalf("reasons: %+v, focus %T", choice, c.Focused())
+	}
+	uitest.Press(c, fyne.KeyEscape)
+	uitest.Press(c, fyne.KeyReturn)
+	if c.Overlays().Top() != nil {
+		t.Fatal("Esc did not close the dialog")
+	}
+	f.wb.resident.askReveal()
+	uitest.Press(c, fyne.KeyReturn) // no reason: nothing shown
+	f.wb.resident.askReveal()
+	uitest.Press(c, fyne.KeyRight)
+	uitest.Press(c, fyne.KeyReturn)
+	f.ui.DrainUntil(t, func() bool { return strings.Contains(f.wb.resident.idLabel.Text, "李秀英") })
+	db := rawDB(t, f)
+	var n int
+	db.QueryRow("SELECT COUNT(*) FROM audit WHERE event = 'pi.reveal'").Scan(&n)
+	if n != 1 {
+		t.Errorf("%d reveals audited, want 1", n)
 	}
 }
 

@@ -86,7 +86,7 @@ func TestScenarioKioskCallCounter(t *testing.T) {
 	rs := residentscreen.New(f.App)
 	defer rs.Close()
 	f.Clock.Advance(time.Minute)
-	rs.AskEvaluation(nil, func(level int) {
+	rs.AskEvaluation(residentscreen.Rated{Window: "07", ClerkID: "c0107", Clerk: "李敏", Business: "挂失与解挂"}, nil, func(level int) {
 		panel.ReportEvaluation(queue.EvaluationReport{RecordID: "0193a5c2-7e1f-7000-8000-00000000a600", TicketNo: served.Number,
 			Business: served.Business, Day: served.Day, Level: level})
 	})

@@ -11,6 +11,7 @@ import (
 	"ykt/app/queue"
 	"ykt/ui/async"
 	"ykt/ui/forms"
+	"ykt/ui/residentscreen"
 	"ykt/ui/words"
 )
 
@@ -70,7 +71,7 @@ func (wb *Workbench) finishService() {
 	if r := wb.deps.Resident; r != nil && recordID != "" {
 		ssn, ticket := wb.lastRecord.ssn, wb.lastRecord.ticket // queued behind its own service record
 		r.Show()
-		r.AskEvaluation(wb.evaluationLevels(), func(level int) {
+		r.AskEvaluation(wb.rated(), wb.evaluationLevels(), func(level int) {
 			p := app.EvaluationPayload{RecordID: recordID, Level: level}
 			wb.enqueue(nil, app.OpRequest{Type: app.OpEvaluation, ResidentSSN: ssn, Payload: p}, func(_ app.Operation, err error) {
 				if err != nil {
@@ -90,7 +91,7 @@ func (wb *Workbench) finishService() {
 	}
 	wb.view = nil
 	wb.resident.showEmpty()
-	wb.actions.clear(lang.L("Service ended. The resident can rate it on their screen."))
+	wb.actions.clear(lang.L("Service ended. Waiting for the resident's evaluation…"))
 	wb.win.Canvas().Focus(wb.identify.entry)
 }
 
@@ -103,6 +104,19 @@ func (wb *Workbench) reportEvaluation(ticket queue.EvaluationReport, p app.Evalu
 	}
 	ticket.RecordID, ticket.Level, ticket.Paper, ticket.Late = p.RecordID, p.Level, p.Paper, p.Late
 	wb.queue.ReportEvaluation(ticket)
+}
+
+// rated names the service last ended for the resident's evaluation screen: this window (none on
+// a home visit), the clerk and the business.
+func (wb *Workbench) rated() residentscreen.Rated {
+	r := residentscreen.Rated{Window: wb.deps.Workstation.WindowNo, Business: wb.lastRecord.what}
+	if c := wb.clerk; c != nil {
+		r.ClerkID, r.Clerk = c.ID, c.Name
+		if app.ChannelOf(*c) == app.ChannelHomeVisit {
+			r.Window = ""
+		}
+	}
+	return r
 }
 
 func (wb *Workbench) evaluationLevels() []string {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"ykt/platform/sim"
-	"ykt/ui/uitest"
 )
 
 // TestSessionEndedLocksForSignIn: when the platform ends the session, the desk locks with the work
@@ -22,7 +21,7 @@ func TestSessionEndedLocksForSignIn(t *testing.T) {
 	}
 	d.wb.identifyTyped("500106194203080048")
 	d.ui.DrainUntil(t, func() bool { return d.wb.lock.locked })
-	d.ui.DrainUntil(t, func() bool { return strings.Contains(uitest.OverlayText(d.w), "平台已结束您的会话") })
+	d.ui.DrainUntil(t, func() bool { return strings.Contains(d.screen(), "平台已结束您的会话") })
 	d.wb.lock.password.SetText(sim.DemoPassword)
 	d.wb.lock.unlock()
 	d.ui.DrainUntil(t, func() bool { return !d.wb.lock.locked })

@@ -87,6 +87,13 @@ type ApplicationForm struct {
 
 	notices  *fyne.Container
 	identity *widget.Label
+	ssnLabel *widget.Label
+
+	// masks hide the prefilled name, phone and address until revealed with a reason (PI-13).
+	masks     map[*widget.Entry]*maskedField
+	revealed  bool
+	revealBtn *widgets.KeyButton
+	remask    *time.Timer
 
 	name, phone, address, validUntil *widget.Entry
 	longTerm                         *widget.Check
@@ -167,6 +174,9 @@ func (f *ApplicationForm) Deps() ApplicationDeps { return f.deps }
 func (f *ApplicationForm) Close() {
 	if f.stop != nil {
 		f.stop()
+	}
+	if f.remask != nil {
+		f.remask.Stop()
 	}
 	f.scope.Close()
 }
@@ -273,12 +283,14 @@ func sectionTitle(text string) *widget.Label {
 func (f *ApplicationForm) build() {
 	f.buildApplicant()
 	f.buildCard()
+	f.maskFields()
 	f.buildAssist()
 	f.photo = newPhotoPanel(f.deps.Window, f.scope, f.deps.Camera, func() { f.reflow = true; f.revalidate() })
 	f.notices = container.NewVBox()
 	title := &widget.Label{Text: words.ApplicationKindText(f.kind), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	f.identity = &widget.Label{Text: pii.Name(f.deps.View.Resident.Name) + "   " + pii.ID(f.ssn)}
-	head := container.NewVBox(container.NewHBox(title, f.identity), f.notices)
+	f.identity = &widget.Label{Text: f.identityText()}
+	f.revealBtn = widgets.NewKeyButton(lang.L("Show"), widget.LowImportance, f.askReveal)
+	head := container.NewVBox(container.NewHBox(title, f.identity, f.revealBtn), f.notices)
 
 	left := container.NewVBox(
 		sectionTitle(lang.L("Applicant")), f.applicantGrid(),
@@ -315,6 +327,7 @@ func (f *ApplicationForm) buildApplicant() {
 	f.sex = widget.NewSelect(sexes, nil)
 	f.nation = widget.NewSelect(nations, nil)
 	f.birth = widget.NewLabel("")
+	f.ssnLabel = widget.NewLabel(pii.ID(f.ssn))
 	for _, e := range []*widget.Entry{f.name, f.phone, f.address, f.validUntil} {
 		e.ExtendBaseWidget(e)
 	}
@@ -324,14 +337,14 @@ func (f *ApplicationForm) buildApplicant() {
 func (f *ApplicationForm) applicantGrid() *fyne.Container {
 	validity := container.NewBorder(nil, nil, nil, f.longTerm, f.validUntil)
 	return f.grid(
-		formRow{lang.L("ID number"), "ssn", widget.NewLabel(pii.ID(f.ssn))},
-		formRow{lang.L("Name"), "name", f.name},
+		formRow{lang.L("ID number"), "ssn", f.ssnLabel},
+		formRow{lang.L("Name"), "name", f.field(f.name)},
 		formRow{lang.L("Sex"), "sex", f.sex},
 		formRow{lang.L("Nationality"), "nation", f.nation},
 		formRow{lang.L("Birth date"), "birthDate", f.birth},
 		formRow{lang.L("ID card valid until"), "idValidUntil", validity},
-		formRow{lang.L("Mobile phone"), "phone", f.phone},
-		formRow{lang.L("Address"), "address", f.address},
+		formRow{lang.L("Mobile phone"), "phone", f.field(f.phone)},
+		formRow{lang.L("Address"), "address", f.field(f.address)},
 	)
 }
 
@@ -350,12 +363,6 @@ func (f *ApplicationForm) buildCard() {
 	for _, e := range []*widget.Entry{f.mailName, f.mailPhone, f.mailAddress} {
 		e.ExtendBaseWidget(e)
 	}
-	f.mailBox = f.grid(
-		formRow{lang.L("Recipient"), "mailing.name", f.mailName},
-		formRow{lang.L("Recipient's phone"), "mailing.phone", f.mailPhone},
-		formRow{lang.L("Mailing address"), "mailing.address", f.mailAddress},
-	)
-	f.mailBox.Hide()
 	f.urgent = &widget.Check{}
 	f.urgent.ExtendBaseWidget(f.urgent)
 	f.urgent.Hide()
@@ -371,6 +378,12 @@ func (f *ApplicationForm) cardGrid() fyne.CanvasObject {
 		formRow{lang.L("Bank"), "bankCode", container.NewVBox(f.bank, f.bankNote)},
 		formRow{lang.L("Making"), "make", container.NewVBox(f.making, f.mailOn)},
 	)
+	f.mailBox = f.grid(
+		formRow{lang.L("Recipient"), "mailing.name", f.field(f.mailName)},
+		formRow{lang.L("Recipient's phone"), "mailing.phone", f.field(f.mailPhone)},
+		formRow{lang.L("Mailing address"), "mailing.address", f.field(f.mailAddress)},
+	)
+	f.mailBox.Hidden = !f.mailOn.Checked || f.mailOn.Hidden
 	return container.NewVBox(f.grid(rows...), f.mailBox, f.urgent, f.urgentNote, f.errLabel("urgent"))
 }
 
@@ -445,18 +458,18 @@ func (f *ApplicationForm) prefill() {
 	if ssc != nil {
 		cName, cSex, cNation = ssc.Name, ssc.Sex, ssc.Nation
 	}
-	f.name.SetText(pick(idName, &r.Name, cName))
+	f.masks[f.name].prefill(pick(idName, &r.Name, cName))
 	f.selectCode(f.sex, sexCodes, pick(idSex, &r.Sex, cSex))
 	f.selectCode(f.nation, nationCodes, pick(idNation, &r.Nation, cNation))
-	f.phone.SetText(r.Phone)
-	f.address.SetText(pick(&r.Address, idAddr))
+	f.masks[f.phone].prefill(r.Phone)
+	f.masks[f.address].prefill(pick(&r.Address, idAddr))
 	if idc != nil {
 		f.setValidity(idc.ValidUntil)
 	}
 	f.birth.SetText(pick(ptrTo(birthFromSSN(f.ssn)), &r.BirthDate))
-	f.mailName.SetText(f.name.Text)
-	f.mailPhone.SetText(r.Phone)
-	f.mailAddress.SetText(f.address.Text)
+	f.masks[f.mailName].prefill(f.name.Text)
+	f.masks[f.mailPhone].prefill(r.Phone)
+	f.masks[f.mailAddress].prefill(f.address.Text)
 	f.prefillOldCard()
 	f.showSources(idc != nil, ssc != nil)
 	f.prefillAssistance()

@@ -716,11 +716,11 @@ func TestApplicationPartsShownInPlace(t *testing.T) {
 	below("proxy name", form.proxy.name, form.assist)
 	below("proxy ID", form.proxy.idNumber, form.proxy.name)
 	test.Tap(form.mailOn)
-	below("recipient", form.mailName, form.mailOn)
-	below("urgent making after the mailing address", form.urgent, form.mailAddress)
+	below("recipient", form.field(form.mailName), form.mailOn)
+	below("urgent making after the mailing address", form.urgent, form.field(form.mailAddress))
 	test.Tap(form.submitBtn)
 	below("validity error", form.errs["idValidUntil"], form.validUntil)
-	below("phone after the validity error", form.phone, form.errs["idValidUntil"])
+	below("phone after the validity error", form.field(form.phone), form.errs["idValidUntil"])
 }
 
 // TestApplicationRenewal: a card is renewed only within 60 days of its expiry (到期换领). The

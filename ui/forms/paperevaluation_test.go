@@ -175,7 +175,7 @@ func TestLateEvaluationIsChosenByTheResident(t *testing.T) {
 	record := serviceRecordOn(t, c)
 	screen := residentscreen.New(a)
 	et := newEvaluationTest(t, c, PaperEvaluationDeps{App: a, Clerk: app.Clerk{ID: "c0107"}, RecordID: record, ResidentSSN: uitest.ZhangSan,
-		AskResident: screen.AskEvaluation})
+		AskResident: func(levels []string, chosen func(int)) { screen.AskEvaluation(residentscreen.Rated{}, levels, chosen) }})
 	test.Tap(et.e.ask)
 	levels := uitest.Buttons(screen.Window())
 	if et.e.op != nil || len(levels) != 5 {

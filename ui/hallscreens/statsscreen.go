@@ -153,6 +153,10 @@ func (s *StatsScreen) Load() {
 		l.bad, err = s.deps.Hall.BadEvaluations(ctx, from, to)
 		return l, err
 	}, func(l loaded, err error) {
+		if errors.Is(err, queue.ErrForbidden) {
+			s.status.SetText(lang.L("Only the hall's supervisor computer may show the statistics: pair this computer with the hall as a supervisor."))
+			return
+		}
 		if err != nil {
 			s.status.SetText(words.HallError(err))
 			return

@@ -1,6 +1,8 @@
 package residentscreen
 
 import (
+	"strings"
+
 	"ykt/ui/theme"
 	"ykt/ui/words"
 
@@ -21,8 +23,9 @@ type Screen struct {
 	large *container.ThemeOverride // elderly-mode sizes around body
 	// Levels are the evaluation's five labels, best first (catalogue evaluation.levels).
 	levels []string
-	// buttons of the evaluation on show, for tests.
+	// buttons of the evaluation on show, for tests; rated names the service they rate.
 	buttons []*widget.Button
+	rated   *widget.Label
 }
 
 // New makes the resident's window; call Show to put it on screen.
@@ -71,10 +74,36 @@ func (s *Screen) ShowConfirm(title string, lines []string) {
 	s.set(objs...)
 }
 
-// AskEvaluation shows the five levels with none pre-selected. When the resident taps one,
-// chosen gets its level (1 best … 5 worst) and the screen thanks them; there is no way to change
-// it afterwards from this screen, and no timeout.
-func (s *Screen) AskEvaluation(levels []string, chosen func(level int)) {
+// Rated is the service the resident is asked to rate: at which window (or on a home visit), by
+// which clerk, for which business — said on the screen so the resident rates what they know.
+type Rated struct {
+	Window   string // the window number ("07"); "" on a home visit
+	ClerkID  string // the clerk's staff number (工号) as the platform gives it
+	Clerk    string // the clerk's name as the platform gives it
+	Business string // the business done, in words (临时挂失)
+}
+
+// text is the line naming window, clerk and business, e.g. "07 号窗口 · 李敏（工号 c0107）· 临时挂失".
+func (r Rated) text() string {
+	where := lang.L("Home visit")
+	if r.Window != "" {
+		where = lang.L("Window {{.No}}", map[string]any{"No": r.Window})
+	}
+	parts := []string{where}
+	if r.Clerk != "" || r.ClerkID != "" {
+		parts = append(parts, lang.L("{{.Name}} (staff no. {{.ID}})", map[string]any{"Name": r.Clerk, "ID": r.ClerkID}))
+	}
+	if r.Business != "" {
+		parts = append(parts, r.Business)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// AskEvaluation shows the five levels for the service what, with none pre-selected. The levels
+// have equal weight: the same size and colour, each a face and its words. When the resident taps
+// one, chosen gets its level (1 best … 5 worst) and the screen thanks them; there is no way to
+// change it afterwards from this screen, and no timeout.
+func (s *Screen) AskEvaluation(what Rated, levels []string, chosen func(level int)) {
 	if len(levels) != 5 {
 		levels = words.EvaluationLevels()
 	}
@@ -83,14 +112,16 @@ func (s *Screen) AskEvaluation(levels []string, chosen func(level int)) {
 	row := container.NewGridWithColumns(5)
 	for i, l := range levels {
 		level := i + 1
-		b := &widget.Button{Text: l, Importance: evaluationImportance(level), OnTapped: func() {
+		b := newLevelButton(level, l, func() {
 			s.thank()
 			chosen(level)
-		}}
-		s.buttons = append(s.buttons, b)
+		})
+		s.buttons = append(s.buttons, &b.Button)
 		row.Add(b)
 	}
+	s.rated = &widget.Label{Text: what.text(), Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
 	s.set(heading(lang.L("Please rate our service today")),
+		s.rated,
 		&widget.Label{Text: lang.L("Tap one. Your rating goes to the government service supervision platform."), Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord},
 		row)
 }
@@ -107,16 +138,4 @@ func (s *Screen) set(objs ...fyne.CanvasObject) {
 
 func heading(text string) *widget.Label {
 	return &widget.Label{Text: text, Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}, SizeName: "headingText"}
-}
-
-// evaluationImportance colours the levels gently; words, not colours, carry the meaning.
-func evaluationImportance(level int) widget.Importance {
-	switch {
-	case level <= 2:
-		return widget.HighImportance
-	case level == 3:
-		return widget.MediumImportance
-	default:
-		return widget.WarningImportance
-	}
 }
