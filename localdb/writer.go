@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
 )
@@ -56,6 +57,12 @@ func ownerOnly(path string) error {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
 	f.Close()
+	if runtime.GOOS == "windows" {
+		// No owner/group/other bits there (Chmod only toggles read-only, and fails with a sharing
+		// violation on a -shm another process holds open): the data directory's ACL protects it —
+		// the user's profile, or the installer's icacls on the hall service's ProgramData folder.
+		return nil
+	}
 	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
 		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("database file mode: %w", err)

@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 
 	"ykt/app"
@@ -47,7 +46,7 @@ func (wb *Workbench) askCardOp(a app.Action, v app.ResidentView, card app.Card) 
 func (wb *Workbench) queueCardOp(a app.Action, v app.ResidentView, card app.Card, side string, proxy *app.Proxy) {
 	p := app.NewCardOpPayload(a, card, v.Resident.SSN, app.ChannelOf(*wb.clerk), side, proxy)
 	if errs := p.Validate(a); len(errs) > 0 {
-		widgets.ShowDialog(wb.win, dialog.NewInformation(words.Action(a), forms.FieldErrorsText(errs), wb.win))
+		widgets.ShowInfo(wb.win, words.Action(a), forms.FieldErrorsText(errs))
 		return
 	}
 	wb.enqueue(&a, app.OpRequest{Type: a.OpType(), ResidentSSN: v.Resident.SSN, Payload: p}, wb.queuedFeedback(a))
@@ -57,7 +56,7 @@ func (wb *Workbench) queueCardOp(a app.Action, v app.ResidentView, card app.Card
 func (wb *Workbench) queuedFeedback(a app.Action) func(app.Operation, error) {
 	return func(_ app.Operation, err error) {
 		if err != nil {
-			widgets.ShowDialog(wb.win, dialog.NewInformation(words.Action(a), words.ClerkMessage(err), wb.win))
+			widgets.ShowInfo(wb.win, words.Action(a), words.ClerkMessage(err))
 		}
 	}
 }

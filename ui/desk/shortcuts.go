@@ -3,7 +3,6 @@ package desk
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -108,5 +107,5 @@ func (wb *Workbench) showShortcuts() {
 		grid.Add(&widget.Label{Text: r[0], TextStyle: fyne.TextStyle{Bold: true}})
 		grid.Add(widget.NewLabel(r[1]))
 	}
-	widgets.ShowDialog(wb.win, dialog.NewCustom(lang.L("Keyboard shortcuts"), lang.L("Close"), grid, wb.win))
+	widgets.ShowCustom(wb.win, lang.L("Keyboard shortcuts"), lang.L("Close"), grid)
 }

@@ -4,7 +4,9 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -64,10 +66,21 @@ func (d *ConfirmDialog) answer(ok bool) {
 	}
 }
 
-// ShowDialog shows d (a message, a list) over w: Enter and Esc close it.
-func ShowDialog(w fyne.Window, d dialog.Dialog) {
+// ShowCustom shows content (a list, a table) over w with one closing button, dismiss: Enter and
+// Esc close it, also while that button has the focus (Fyne's own dialog button takes only Space
+// and swallows both).
+func ShowCustom(w fyne.Window, title, dismiss string, content fyne.CanvasObject) {
+	d := dialog.NewCustomWithoutButtons(title, content, w)
+	closeBtn := NewKeyButton(dismiss, widget.HighImportance, d.Hide)
+	closeBtn.EnterTaps = true
+	d.SetButtons([]fyne.CanvasObject{closeBtn})
 	d.Show()
 	OnDialogKeys(w.Canvas(), w.Canvas().Overlays().Top(), d.Hide, d.Hide)
+}
+
+// ShowInfo shows a message over w with an OK button, keyed as ShowCustom.
+func ShowInfo(w fyne.Window, title, message string) {
+	ShowCustom(w, title, lang.L("OK"), container.New(FixedWidth(420), Wrapped(message)))
 }
 
 // ShowForm shows a form dialog over w: Enter submits it (once its fields validate), Esc cancels.

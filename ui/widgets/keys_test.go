@@ -2,6 +2,7 @@ package widgets_test
 
 import (
 	"image"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -145,4 +146,44 @@ func ringPixels(before, after image.Image, b *widgets.KeyButton, scale float32) 
 		}
 	}
 	return n
+}
+
+// TestInfoDialogKeys: a message dialog closes on Enter and on Esc, whether its OK button has the
+// focus or nothing has (Fyne's own information dialog swallowed both once its button was focused).
+func TestInfoDialogKeys(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		key     fyne.KeyName
+		focusOK bool
+	}{
+		{"Enter, nothing focused", fyne.KeyReturn, false},
+		{"Esc, nothing focused", fyne.KeyEscape, false},
+		{"Enter on the focused OK", fyne.KeyReturn, true},
+		{"Esc on the focused OK", fyne.KeyEscape, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, _ := window(t, widget.NewLabel("desk"))
+			w.Resize(fyne.NewSize(700, 400))
+			c := w.Canvas()
+			c.SetOnTypedKey(func(ev *fyne.KeyEvent) { widgets.DialogKey(c, ev) })
+			widgets.ShowInfo(w, "临时挂失", "卡号格式不对。")
+			if len(c.Overlays().List()) != 1 || !strings.Contains(uitest.OverlayText(w), "卡号格式不对。") {
+				t.Fatal("no message dialog")
+			}
+			ev := &fyne.KeyEvent{Name: tc.key}
+			if tc.focusOK {
+				c.FocusNext()
+				if _, ok := c.Focused().(*widgets.KeyButton); !ok {
+					t.Fatalf("focus on %T, want the OK button", c.Focused())
+				}
+				c.Focused().TypedKey(ev)
+			} else {
+				c.Focus(nil)
+				c.OnTypedKey()(ev)
+			}
+			if n := len(c.Overlays().List()); n != 0 {
+				t.Errorf("%s left the dialog open", tc.name)
+			}
+		})
+	}
 }
