@@ -7,6 +7,7 @@ import (
 	"ykt/app"
 	"ykt/app/ids"
 	"ykt/ui/forms"
+	"ykt/ui/widgets"
 )
 
 // openApplication opens the card application (快速申领, replacement, renewal) over the desk,
@@ -52,4 +53,5 @@ func (wb *Workbench) openApplication(a app.Action) {
 	pop = widget.NewModalPopUp(form.Object(), wb.win.Canvas())
 	pop.Resize(fyne.NewSize(size.Width-40, size.Height-40))
 	pop.Show()
+	widgets.OnDialogKeys(wb.win.Canvas(), wb.win.Canvas().Overlays().Top(), nil, form.Escape)
 }

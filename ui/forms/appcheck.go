@@ -5,18 +5,19 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
 	"ykt/app/ids"
+	"ykt/ui/widgets"
 )
 
 // wire connects the inputs to the checks; changes made while filling are not the clerk's.
 func (f *ApplicationForm) wire() {
-	entries := map[string]*widget.Entry{"name": f.name, "phone": f.phone, "address": f.address, "idValidUntil": f.validUntil,
+	entries := map[string]*widgets.KeyEntry{"name": f.name, "phone": f.phone, "address": f.address, "idValidUntil": f.validUntil,
 		"mailing.name": f.mailName, "mailing.phone": f.mailPhone, "mailing.address": f.mailAddress}
 	for field, e := range entries {
 		e.OnChanged = func(string) { f.changed(field) }
+		e.OnFocusChanged = func(in bool) { f.editingChanged(field, in) }
 	}
 	f.longTerm.OnChanged = func(on bool) {
 		if on {
@@ -34,6 +35,18 @@ func (f *ApplicationForm) wire() {
 	f.mailOn.OnChanged = func(bool) { f.makeChanged("") }
 	f.urgent.OnChanged = func(bool) { f.changed("urgent") }
 	f.assist.OnChanged = f.assistChanged
+}
+
+// editingChanged follows which field the clerk is typing in: its problem shows once they leave it
+// (at once after a submit attempt), so that the form does not grow and shrink under their keys.
+func (f *ApplicationForm) editingChanged(field string, in bool) {
+	switch {
+	case in:
+		f.editing = field
+	case f.editing == field:
+		f.editing = ""
+		f.revalidate()
+	}
 }
 
 // changed marks a field the clerk changed and checks the form again.
@@ -102,6 +115,9 @@ func (f *ApplicationForm) revalidate() {
 	for _, e := range p.Validate(f.check()) {
 		if !f.submitted && !f.touched[e.Field] && fieldEmpty(p, e.Field) {
 			continue
+		}
+		if !f.submitted && e.Field == f.editing && f.errs[e.Field] != nil && f.errs[e.Field].Hidden {
+			continue // being typed: said when the clerk leaves the field
 		}
 		if e.Field == "ssn" && e.Problem == app.ProbIDCheck {
 			// The resident's number is not typed here: say it about the record.

@@ -90,30 +90,30 @@ type ApplicationForm struct {
 	ssnLabel *widget.Label
 
 	// masks hide the prefilled name, phone and address until revealed with a reason (PI-13).
-	masks     map[*widget.Entry]*maskedField
+	masks     map[*widgets.KeyEntry]*maskedField
 	revealed  bool
 	revealBtn *widgets.KeyButton
 	remask    *time.Timer
 
-	name, phone, address, validUntil *widget.Entry
-	longTerm                         *widget.Check
-	sex, nation                      *widget.Select
+	name, phone, address, validUntil *widgets.KeyEntry
+	longTerm                         *widgets.KeyCheck
+	sex, nation                      *widgets.KeySelect
 	birth                            *widget.Label
 
-	oldCard  *widget.Select
+	oldCard  *widgets.KeySelect
 	oldCards []app.Card
-	bank     *widget.Select
+	bank     *widgets.KeySelect
 	banks    []app.CatalogBank
 	bankNote *widget.Label
 	making   *widget.RadioGroup
 	makeSet  bool // the clerk chose the making: a bank change no longer picks it
 
-	mailOn                           *widget.Check
-	mailName, mailPhone, mailAddress *widget.Entry
+	mailOn                           *widgets.KeyCheck
+	mailName, mailPhone, mailAddress *widgets.KeyEntry
 	mailBox                          *fyne.Container
 
 	green      string // ELDERLY, DISABLED or ""
-	urgent     *widget.Check
+	urgent     *widgets.KeyCheck
 	urgentNote *widget.Label
 
 	assist     *widget.RadioGroup
@@ -127,11 +127,12 @@ type ApplicationForm struct {
 	errs      map[string]*widget.Label
 	touched   map[string]bool
 	submitted bool
-	filling   bool // prefill in progress: changes are not the clerk's
-	reflow    bool // a part was shown or hidden: lay the page out again
+	editing   string // the field the clerk is typing in ("" none)
+	filling   bool   // prefill in progress: changes are not the clerk's
+	reflow    bool   // a part was shown or hidden: lay the page out again
 	formMsg   *widget.Label
-	submitBtn *widget.Button
-	cancelBtn *widget.Button
+	submitBtn *widgets.KeyButton
+	cancelBtn *widgets.KeyButton
 
 	result *applicationResult // after queueing
 	stop   context.CancelFunc
@@ -303,20 +304,24 @@ func (f *ApplicationForm) build() {
 	body := container.NewBorder(nil, nil, nil, container.New(widgets.FixedWidth(440), right), left)
 
 	f.formMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
-	f.submitBtn = &widget.Button{Text: lang.L("Check and submit…"), Importance: widget.HighImportance, OnTapped: f.trySubmit}
-	f.cancelBtn = &widget.Button{Text: lang.L("Cancel"), OnTapped: f.cancel}
-	foot := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(f.cancelBtn, f.submitBtn), f.formMsg)
+	f.submitBtn = widgets.NewKeyButton(lang.L("Check and submit…"), widget.HighImportance, f.trySubmit)
+	f.cancelBtn = widgets.NewKeyButton(lang.L("Cancel"), widget.MediumImportance, f.cancel)
+	f.submitBtn.EnterTaps, f.cancelBtn.EnterTaps = true, true
+	// 加急 stands beside the submit button, never below the fold: a green-channel resident's
+	// urgent making is decided at a glance, at any window height.
+	foot := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(f.urgent, f.cancelBtn, f.submitBtn),
+		container.NewVBox(f.formMsg, f.errLabel("urgent")))
 	f.scroll = container.NewVScroll(body)
 	f.root = container.NewBorder(head, foot, nil, nil, f.scroll)
 	f.wire()
 }
 
 func (f *ApplicationForm) buildApplicant() {
-	f.name = &widget.Entry{}
-	f.phone = &widget.Entry{PlaceHolder: lang.L("11-digit mobile")}
-	f.address = &widget.Entry{}
-	f.validUntil = &widget.Entry{PlaceHolder: "YYYY-MM-DD"}
-	f.longTerm = &widget.Check{Text: lang.L("Long-term (长期)")}
+	f.name = widgets.NewKeyEntry("")
+	f.phone = widgets.NewKeyEntry(lang.L("11-digit mobile"))
+	f.address = widgets.NewKeyEntry("")
+	f.validUntil = widgets.NewKeyEntry("YYYY-MM-DD")
+	f.longTerm = widgets.NewKeyCheck(lang.L("Long-term (长期)"), false, nil)
 	var sexes, nations []string
 	for _, c := range sexCodes {
 		sexes = append(sexes, sexText(c))
@@ -324,14 +329,10 @@ func (f *ApplicationForm) buildApplicant() {
 	for _, c := range nationCodes {
 		nations = append(nations, nationText(c))
 	}
-	f.sex = widget.NewSelect(sexes, nil)
-	f.nation = widget.NewSelect(nations, nil)
+	f.sex = widgets.NewKeySelect(sexes, nil)
+	f.nation = widgets.NewKeySelect(nations, nil)
 	f.birth = widget.NewLabel("")
 	f.ssnLabel = widget.NewLabel(pii.ID(f.ssn))
-	for _, e := range []*widget.Entry{f.name, f.phone, f.address, f.validUntil} {
-		e.ExtendBaseWidget(e)
-	}
-	f.longTerm.ExtendBaseWidget(f.longTerm)
 }
 
 func (f *ApplicationForm) applicantGrid() *fyne.Container {
@@ -349,22 +350,17 @@ func (f *ApplicationForm) applicantGrid() *fyne.Container {
 }
 
 func (f *ApplicationForm) buildCard() {
-	f.oldCard = widget.NewSelect(nil, nil)
+	f.oldCard = widgets.NewKeySelect(nil, nil)
 	f.oldCard.PlaceHolder = lang.L("Choose the card")
-	f.bank = widget.NewSelect(nil, nil)
+	f.bank = widgets.NewKeySelect(nil, nil)
 	f.bank.PlaceHolder = lang.L("Choose the bank")
 	f.bankNote = hiddenLabel(widget.WarningImportance)
 	f.making = &widget.RadioGroup{Options: []string{makeText("INSTANT"), makeText("BATCH")}, Required: true}
 	f.making.ExtendBaseWidget(f.making)
-	f.mailOn = &widget.Check{Text: lang.L("Post the card to the resident")}
-	f.mailOn.ExtendBaseWidget(f.mailOn)
+	f.mailOn = widgets.NewKeyCheck(lang.L("Post the card to the resident"), false, nil)
 	f.mailOn.Hide() // batch making only
-	f.mailName, f.mailPhone, f.mailAddress = &widget.Entry{}, &widget.Entry{PlaceHolder: lang.L("11-digit mobile")}, &widget.Entry{}
-	for _, e := range []*widget.Entry{f.mailName, f.mailPhone, f.mailAddress} {
-		e.ExtendBaseWidget(e)
-	}
-	f.urgent = &widget.Check{}
-	f.urgent.ExtendBaseWidget(f.urgent)
+	f.mailName, f.mailPhone, f.mailAddress = widgets.NewKeyEntry(""), widgets.NewKeyEntry(lang.L("11-digit mobile")), widgets.NewKeyEntry("")
+	f.urgent = widgets.NewKeyCheck("", false, nil)
 	f.urgent.Hide()
 	f.urgentNote = &widget.Label{Text: lang.L("Urgent making is offered to green-channel residents only."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
 }
@@ -384,12 +380,11 @@ func (f *ApplicationForm) cardGrid() fyne.CanvasObject {
 		formRow{lang.L("Mailing address"), "mailing.address", f.field(f.mailAddress)},
 	)
 	f.mailBox.Hidden = !f.mailOn.Checked || f.mailOn.Hidden
-	return container.NewVBox(f.grid(rows...), f.mailBox, f.urgent, f.urgentNote, f.errLabel("urgent"))
+	return container.NewVBox(f.grid(rows...), f.mailBox, f.urgentNote) // 加急 itself is in the foot
 }
 
 func (f *ApplicationForm) buildAssist() {
 	f.proxy = newProxyBlock(f.deps.Now, f.changed)
-	f.proxy.reflow = func() { f.reflow = true }
 	f.proxyBox = container.NewVBox(f.grid(f.proxy.rows()...))
 	f.proxyBox.Hide()
 	f.assistNote = hiddenLabel(widget.LowImportance)
@@ -527,7 +522,7 @@ func (f *ApplicationForm) ownCardData() *app.SSCData {
 
 func ptrTo[T any](v T) *T { return &v }
 
-func (f *ApplicationForm) selectCode(s *widget.Select, codes []string, code string) {
+func (f *ApplicationForm) selectCode(s *widgets.KeySelect, codes []string, code string) {
 	if i := slices.Index(codes, code); i >= 0 {
 		s.SetSelectedIndex(i)
 	}
@@ -733,6 +728,25 @@ func (f *ApplicationForm) makeChanged(string) {
 	f.mailBox.Hidden = !batch || !f.mailOn.Checked
 	f.reflow = true
 	f.changed("make")
+}
+
+// Escape is Esc on the form: the result page closes; a form the clerk has not changed closes;
+// one they have filled in asks first, so that a stray Esc loses nothing (Enter discards, Esc keeps
+// filling in).
+func (f *ApplicationForm) Escape() {
+	switch {
+	case f.result != nil:
+		f.closeResult()
+	case len(f.touched) == 0:
+		f.cancel()
+	default:
+		widgets.NewConfirmDialog(lang.L("Discard this application?"), lang.L("Discard"), lang.L("Keep filling in"),
+			widgets.Wrapped(lang.L("What was filled in is not kept.")), func(discard bool) {
+				if discard {
+					f.cancel()
+				}
+			}, f.deps.Window).Show()
+	}
 }
 
 func (f *ApplicationForm) cancel() {

@@ -26,6 +26,7 @@ import (
 	"ykt/app/ids"
 	"ykt/ui/i18n"
 	"ykt/ui/uitest"
+	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
@@ -362,6 +363,11 @@ func TestApplicationUrgentOnlyForGreenChannel(t *testing.T) {
 		if !form.urgent.Visible() || !form.urgent.Checked || form.urgent.Text != tt.want {
 			t.Errorf("%s: urgent %q visible %v checked %v", tt.ssn, form.urgent.Text, form.urgent.Visible(), form.urgent.Checked)
 		}
+		// Seen without scrolling: outside the scrolled body, inside the 1366×768 window.
+		pos := f.a.Driver().AbsolutePositionForObject(form.urgent)
+		if uitest.Contains(form.scroll.Content, form.urgent) || pos.Y+form.urgent.Size().Height > f.w.Canvas().Size().Height {
+			t.Errorf("%s: 加急 at y=%v needs scrolling (window %v)", tt.ssn, pos.Y, f.w.Canvas().Size())
+		}
 		if !p.Urgent || p.UrgentReason == nil || *p.UrgentReason != tt.reason {
 			t.Errorf("%s: payload urgent %v %v", tt.ssn, p.Urgent, p.UrgentReason)
 		}
@@ -697,7 +703,7 @@ func TestApplicationReceipt(t *testing.T) {
 }
 
 // TestApplicationPartsShownInPlace: parts that appear later (urgent making once the catalogue is
-// in, the proxy block, the mailing address, error sentences) are laid out where they belong, not
+// in — in the foot beside the submit button —, the proxy block, the mailing address, error sentences) are laid out where they belong, not
 // on top of other inputs.
 func TestApplicationPartsShownInPlace(t *testing.T) {
 	f := newAppFixture(t, "c0107")
@@ -717,7 +723,9 @@ func TestApplicationPartsShownInPlace(t *testing.T) {
 	below("proxy ID", form.proxy.idNumber, form.proxy.name)
 	test.Tap(form.mailOn)
 	below("recipient", form.field(form.mailName), form.mailOn)
-	below("urgent making after the mailing address", form.urgent, form.field(form.mailAddress))
+	if dy := pos(form.urgent).Y - pos(form.submitBtn).Y; dy < -10 || dy > 10 { // in the foot, whatever shows above
+		t.Errorf("urgent making at %v, not beside the submit button at %v", pos(form.urgent), pos(form.submitBtn))
+	}
 	test.Tap(form.submitBtn)
 	below("validity error", form.errs["idValidUntil"], form.validUntil)
 	below("phone after the validity error", form.field(form.phone), form.errs["idValidUntil"])
@@ -808,5 +816,74 @@ func TestOldReceiptsRemoved(t *testing.T) {
 		if _, err := os.Stat(d); (err == nil) != want {
 			t.Errorf("%s kept = %v, want %v", filepath.Base(d), err == nil, want)
 		}
+	}
+}
+
+// TestApplicationProblemsShowOnLeavingAField: the problem of a field being typed shows when the
+// clerk leaves it, so that the form does not grow and shrink under their keys; once shown it goes
+// at once when mended. The proxy's ID hint keeps its line from the start.
+func TestApplicationProblemsShowOnLeavingAField(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	before := form.Object().MinSize()
+	f.w.Canvas().Focus(form.phone)
+	test.Type(form.phone, "138")
+	if got := errText(form, "phone"); got != "" {
+		t.Errorf("a problem shows while the phone is typed: %q", got)
+	}
+	if after := form.Object().MinSize(); after != before {
+		t.Errorf("the form changed size under the keys: %v → %v", before, after)
+	}
+	f.w.Canvas().Focus(form.validUntil)
+	if got := errText(form, "phone"); got != "请输入 11 位手机号码。" {
+		t.Errorf("after leaving the phone field: %q, want its problem", got)
+	}
+	f.w.Canvas().Focus(form.phone)
+	test.Type(form.phone, "00000000")
+	if got := errText(form, "phone"); got != "" {
+		t.Errorf("a mended phone still shows %q", got)
+	}
+
+	chooseAssist(form, assistProxy)
+	hint := form.proxy.idHint
+	if hint.Hidden || hint.Text == "" {
+		t.Fatal("the proxy's ID hint takes no line before anything is typed")
+	}
+	h0 := hint.MinSize().Height
+	test.Type(form.proxy.idNumber, "5001")
+	if hint.Hidden || hint.MinSize().Height != h0 || !strings.Contains(hint.Text, "4") {
+		t.Errorf("proxy ID hint while typing: %q hidden=%v height %v→%v", hint.Text, hint.Hidden, h0, hint.MinSize().Height)
+	}
+}
+
+// TestApplicationEscape: Esc closes a form the clerk has not changed; on a filled-in one it asks
+// first — Esc again keeps the form, Enter discards it.
+func TestApplicationEscape(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	cancelled := 0
+	f.adjust = func(d *ApplicationDeps) { d.OnCancel = func() { cancelled++ } }
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	form.Escape()
+	if cancelled != 1 {
+		t.Fatalf("Esc on an unchanged form: cancelled %d times", cancelled)
+	}
+	f.adjust = func(d *ApplicationDeps) { d.OnCancel = func() { cancelled++ } }
+	form = f.open(t, app.ActApplyNew, v, idc, nil)
+	test.Type(form.phone, "13800000000")
+	form.Escape()
+	if cancelled != 1 || !strings.Contains(overlayTexts(f.w), "放弃这份申请？") {
+		t.Fatalf("Esc on a filled-in form: cancelled %d, dialog %q", cancelled, overlayTexts(f.w))
+	}
+	c := f.w.Canvas()
+	widgets.DialogKey(c, &fyne.KeyEvent{Name: fyne.KeyEscape})
+	if cancelled != 1 || c.Overlays().Top() != nil || form.phone.Text != "13800000000" {
+		t.Fatalf("Esc on the question: cancelled %d, phone %q", cancelled, form.phone.Text)
+	}
+	form.Escape()
+	widgets.DialogKey(c, &fyne.KeyEvent{Name: fyne.KeyReturn})
+	if cancelled != 2 {
+		t.Errorf("Enter on the question did not discard (cancelled %d)", cancelled)
 	}
 }

@@ -127,7 +127,8 @@ func (f *ApplicationForm) queued(op app.Operation, p app.ApplicationPayload) {
 	f.result = res
 	res.receipt = f.newReceiptBox(p)
 	what := words.ApplicationKindText(p.Kind) + " · " + makeShortText(p.Make) + " · " + f.bankName(p.BankCode)
-	closeBtn := &widget.Button{Text: lang.L("Close"), OnTapped: f.closeResult}
+	closeBtn := widgets.NewKeyButton(lang.L("Close"), widget.MediumImportance, f.closeResult)
+	closeBtn.EnterTaps = true
 	page := container.NewVBox(
 		sectionTitle(lang.L("Application queued")),
 		widget.NewLabel(pii.Name(p.Name)+"   "+pii.ID(p.SSN)),

@@ -25,6 +25,7 @@ import (
 
 	"ykt/app"
 	"ykt/ui/async"
+	"ykt/ui/widgets"
 )
 
 // Limits on a photo file: its size on disk and in pixels (a decompression bomb is refused before
@@ -55,10 +56,10 @@ type photoPanel struct {
 	thumb   *canvas.Image
 	status  *widget.Label
 	camNote *widget.Label
-	fileBtn *widget.Button
-	camBtn  *widget.Button
-	zoomIn  *widget.Button
-	zoomOut *widget.Button
+	fileBtn *widgets.KeyButton
+	camBtn  *widgets.KeyButton
+	zoomIn  *widgets.KeyButton
+	zoomOut *widgets.KeyButton
 
 	src     image.Image
 	jpeg    []byte // the prepared photo, or nil
@@ -74,11 +75,15 @@ func newPhotoPanel(win fyne.Window, scope *async.Scope, camera app.Camera, chang
 	p.thumb.SetMinSize(fyne.NewSize(90, 111))
 	p.status = &widget.Label{Text: lang.L("No photo yet."), Wrapping: fyne.TextWrapWord}
 	p.camNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.MediumImportance}
-	p.fileBtn = &widget.Button{Text: lang.L("Photo from a file…"), Icon: theme.FolderOpenIcon(), OnTapped: p.chooseFile}
-	p.camBtn = &widget.Button{Text: lang.L("Take a photo"), Icon: theme.MediaPhotoIcon(), OnTapped: p.capture}
+	p.fileBtn = widgets.NewKeyButton(lang.L("Photo from a file…"), widget.MediumImportance, p.chooseFile)
+	p.fileBtn.Icon = theme.FolderOpenIcon()
+	p.camBtn = widgets.NewKeyButton(lang.L("Take a photo"), widget.MediumImportance, p.capture)
+	p.camBtn.Icon = theme.MediaPhotoIcon()
 	p.camBtn.Disable()
-	p.zoomIn = &widget.Button{Icon: theme.ZoomInIcon(), OnTapped: func() { p.editor.zoomBy(1.15) }}
-	p.zoomOut = &widget.Button{Icon: theme.ZoomOutIcon(), OnTapped: func() { p.editor.zoomBy(1 / 1.15) }}
+	p.zoomIn = widgets.NewKeyButton("", widget.MediumImportance, func() { p.editor.zoomBy(1.15) })
+	p.zoomIn.Icon = theme.ZoomInIcon()
+	p.zoomOut = widgets.NewKeyButton("", widget.MediumImportance, func() { p.editor.zoomBy(1 / 1.15) })
+	p.zoomOut.Icon = theme.ZoomOutIcon()
 	p.checkCamera()
 	return p
 }

@@ -21,13 +21,11 @@ import (
 type ProxyBlock struct {
 	name, idNumber, phone, authNo *widgets.KeyEntry // Enter confirms the dialog, Esc cancels it
 	idHint                        *widget.Label
-	relation                      *widget.Select
+	relation                      *widgets.KeySelect
 	relations                     []string // codes, in the order of relation.Options
 	now                           func() time.Time
-	// changed is called with the field's JSON name after the clerk changes it; reflow, when set,
-	// when the hint under the ID number appears or goes.
+	// changed is called with the field's JSON name after the clerk changes it.
 	changed func(field string)
-	reflow  func()
 }
 
 func newProxyBlock(now func() time.Time, changed func(string)) *ProxyBlock {
@@ -36,13 +34,13 @@ func newProxyBlock(now func() time.Time, changed func(string)) *ProxyBlock {
 		idNumber: widgets.NewKeyEntry(lang.L("Type it, or read the proxy's ID card")),
 		phone:    widgets.NewKeyEntry(lang.L("11-digit mobile")),
 		authNo:   widgets.NewKeyEntry(lang.L("Not needed for the guardian of a minor")),
-		idHint:   hiddenLabel(widget.LowImportance),
+		idHint:   &widget.Label{Text: idHintEmpty(), Importance: widget.LowImportance},
 	}
 	var options []string
 	for _, r := range b.relations {
 		options = append(options, words.Relation(r))
 	}
-	b.relation = widget.NewSelect(options, nil)
+	b.relation = widgets.NewKeySelect(options, nil)
 	b.relation.PlaceHolder = lang.L("Choose the relation")
 	b.name.OnChanged = func(string) { b.changed("proxy.name") }
 	b.idNumber.OnChanged = b.idChanged
@@ -70,13 +68,19 @@ func (b *ProxyBlock) idChanged(s string) {
 			imp = widget.SuccessImportance
 		}
 	}
-	b.idHint.Importance = imp
-	if b.idHint.Hidden != (text == "") && b.reflow != nil {
-		b.reflow()
+	if text == "" {
+		text = idHintEmpty()
 	}
-	b.idHint.Hidden = text == ""
+	// The hint keeps its line whether or not anything is typed: the form does not move under the
+	// clerk's keys.
+	b.idHint.Importance = imp
 	b.idHint.SetText(text)
 	b.changed("proxy.idNumber")
+}
+
+// idHintEmpty is the proxy's ID hint before anything is typed.
+func idHintEmpty() string {
+	return lang.L("18 characters, the last may be X; or read the proxy's ID card")
 }
 
 // SetFromIDCard fills name and ID number from the proxy's own ID card.

@@ -23,7 +23,7 @@ var revealFor = 30 * time.Second
 // panel shows it, until the clerk reveals it with a reason or chooses to type a new one: what the
 // clerk types is shown as typed. Masked, only the masked text is on the canvas, not the entry.
 type maskedField struct {
-	entry     *widget.Entry
+	entry     *widgets.KeyEntry
 	mask      func(string) string
 	label     *widget.Label
 	change    *widgets.KeyButton
@@ -32,7 +32,7 @@ type maskedField struct {
 	relayout  func()
 }
 
-func newMaskedField(e *widget.Entry, mask func(string) string, relayout func()) *maskedField {
+func newMaskedField(e *widgets.KeyEntry, mask func(string) string, relayout func()) *maskedField {
 	m := &maskedField{entry: e, mask: mask, label: widget.NewLabel(""), box: container.NewStack(e), relayout: relayout}
 	m.change = widgets.NewKeyButton(lang.L("Type a new one"), widget.LowImportance, m.typeNew)
 	return m
@@ -85,8 +85,8 @@ func (m *maskedField) set(o fyne.CanvasObject) {
 // maskFields wraps the form's prefilled personal fields; call before the grids are built.
 func (f *ApplicationForm) maskFields() {
 	relayout := func() { f.reflow = true; f.revalidate() }
-	f.masks = map[*widget.Entry]*maskedField{}
-	for e, mask := range map[*widget.Entry]func(string) string{
+	f.masks = map[*widgets.KeyEntry]*maskedField{}
+	for e, mask := range map[*widgets.KeyEntry]func(string) string{
 		f.name: pii.Name, f.phone: pii.Phone, f.address: pii.Address,
 		f.mailName: pii.Name, f.mailPhone: pii.Phone, f.mailAddress: pii.Address,
 	} {
@@ -95,7 +95,7 @@ func (f *ApplicationForm) maskFields() {
 }
 
 // field is the form's place of entry e: masked when prefilled, else the entry itself.
-func (f *ApplicationForm) field(e *widget.Entry) fyne.CanvasObject {
+func (f *ApplicationForm) field(e *widgets.KeyEntry) fyne.CanvasObject {
 	if m := f.masks[e]; m != nil {
 		return m.object()
 	}

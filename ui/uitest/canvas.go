@@ -73,6 +73,17 @@ func Walk(o fyne.CanvasObject, visit func(any)) {
 	}
 }
 
+// Contains reports whether child is o or anywhere inside it.
+func Contains(o fyne.CanvasObject, child fyne.CanvasObject) bool {
+	found := false
+	Walk(o, func(x any) {
+		if x == any(child) {
+			found = true
+		}
+	})
+	return found
+}
+
 // embeddedWidget finds the Fyne button, entry, check box or drop-down embedded in a screen's own
 // widget type (the ID bar, the Key widgets, the tip button), nil for anything else.
 func embeddedWidget(o any) any {

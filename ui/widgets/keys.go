@@ -243,7 +243,26 @@ func (s *KeySelect) CreateRenderer() fyne.WidgetRenderer {
 // moves on), and the window's letter shortcuts.
 type KeyEntry struct {
 	widget.Entry
-	outer fyne.Widget // the widget on the canvas: this entry or the one that embeds it
+	// OnFocusChanged, when set, hears the entry gain (true) and lose (false) the focus: a form
+	// shows what is wrong with a field once the clerk leaves it, not at every key.
+	OnFocusChanged func(focused bool)
+	outer          fyne.Widget // the widget on the canvas: this entry or the one that embeds it
+}
+
+// FocusGained is the entry's, then OnFocusChanged.
+func (e *KeyEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.OnFocusChanged != nil {
+		e.OnFocusChanged(true)
+	}
+}
+
+// FocusLost is the entry's, then OnFocusChanged.
+func (e *KeyEntry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.OnFocusChanged != nil {
+		e.OnFocusChanged(false)
+	}
 }
 
 // ExtendBaseWidget records the widget that embeds this entry, to find its window.
