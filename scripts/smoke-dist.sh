@@ -107,7 +107,9 @@ smoke_deb() {
 
   # The unit's command line, as the unit's user (no systemd in a container).
   local port; port=$(freeport)
-  setpriv --reuid ykt-hall --regid ykt-hall --init-groups /usr/bin/ykt hall-server --listen "127.0.0.1:$port" --data-dir /var/lib/ykt-hall >"$tmp/hall.log" 2>&1 &
+  # The environment systemd gives the unit: the user's home, the unit's key directory.
+  env -i PATH=/usr/bin:/bin HOME=/var/lib/ykt-hall YKT_KEY_DIR=/var/lib/ykt-hall-keys \
+    setpriv --reuid ykt-hall --regid ykt-hall --init-groups /usr/bin/ykt hall-server --listen "127.0.0.1:$port" --data-dir /var/lib/ykt-hall >"$tmp/hall.log" 2>&1 &
   local hall=$!; pids+=("$hall")
   local url="https://127.0.0.1:$port" ca=/var/lib/ykt-hall/hall-ca.pem
   if wait_https "$url" "$ca" 20 && hall_client "$url" "$ca" setpriv --reuid ykt-hall --regid ykt-hall --init-groups \
@@ -116,6 +118,8 @@ smoke_deb() {
   else bad "installed hall-server did not answer: $(cat "$tmp/hall.log")"; fi
   kill -TERM "$hall"; wait "$hall" && ok "hall-server stops cleanly on SIGTERM" || bad "hall-server exit on SIGTERM"
   check "hall data written by the service user" test -s /var/lib/ykt-hall/hall.db
+  check "its key file outside the data directory, the service user's alone" \
+    sh -c '[ "$(stat -c %U:%a /var/lib/ykt-hall-keys/*.key)" = ykt-hall:600 ] && ! ls /var/lib/ykt-hall/keys/*.key 2>/dev/null'
 
   local ms
   if ms=$(shot_ms "$tmp/workbench-deb.png" scripts/xvfb.sh /usr/bin/ykt --data-dir "$tmp/wb-deb" --screenshot "$tmp/workbench-deb.png"); then
@@ -126,7 +130,7 @@ smoke_deb() {
   check "dpkg -r ykt" dpkg -r ykt
   check "remove keeps the hall's data and user" sh -c 'test -s /var/lib/ykt-hall/hall.db && getent passwd ykt-hall >/dev/null && ! test -e /usr/bin/ykt'
   check "dpkg --purge ykt" dpkg --purge ykt
-  check "purge deletes the hall's data and user" sh -c '! test -e /var/lib/ykt-hall && ! getent passwd ykt-hall >/dev/null'
+  check "purge deletes the hall's data, key and user" sh -c '! test -e /var/lib/ykt-hall && ! test -e /var/lib/ykt-hall-keys && ! getent passwd ykt-hall >/dev/null'
   deb_installed=0
 }
 
