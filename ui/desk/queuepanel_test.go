@@ -254,7 +254,7 @@ func TestWorkbenchReportsEvaluationsToHall(t *testing.T) {
 	d.wb.openPaperEvaluation()
 	var (
 		formNo *widget.Entry
-		level  *widget.RadioGroup
+		level  *widgets.KeyRadioGroup
 		late   *widget.Check
 	)
 	uitest.Walk(d.w.Canvas().Overlays().Top(), func(o any) {
@@ -263,7 +263,7 @@ func TestWorkbenchReportsEvaluationsToHall(t *testing.T) {
 			if formNo == nil {
 				formNo = x
 			}
-		case *widget.RadioGroup:
+		case *widgets.KeyRadioGroup:
 			level = x
 		case *widget.Check:
 			late = x

@@ -105,7 +105,7 @@ type ApplicationForm struct {
 	bank     *widgets.KeySelect
 	banks    []app.CatalogBank
 	bankNote *widget.Label
-	making   *widget.RadioGroup
+	making   *widgets.KeyRadioGroup
 	makeSet  bool // the clerk chose the making: a bank change no longer picks it
 
 	mailOn                           *widgets.KeyCheck
@@ -116,7 +116,7 @@ type ApplicationForm struct {
 	urgent     *widgets.KeyCheck
 	urgentNote *widget.Label
 
-	assist     *widget.RadioGroup
+	assist     *widgets.KeyRadioGroup
 	assistOpt  []int
 	assistNote *widget.Label
 	proxy      *ProxyBlock
@@ -355,8 +355,8 @@ func (f *ApplicationForm) buildCard() {
 	f.bank = widgets.NewKeySelect(nil, nil)
 	f.bank.PlaceHolder = lang.L("Choose the bank")
 	f.bankNote = hiddenLabel(widget.WarningImportance)
-	f.making = &widget.RadioGroup{Options: []string{makeText("INSTANT"), makeText("BATCH")}, Required: true}
-	f.making.ExtendBaseWidget(f.making)
+	f.making = widgets.NewKeyRadioGroup([]string{makeText("INSTANT"), makeText("BATCH")}, nil)
+	f.making.Required = true
 	f.mailOn = widgets.NewKeyCheck(lang.L("Post the card to the resident"), false, nil)
 	f.mailOn.Hide() // batch making only
 	f.mailName, f.mailPhone, f.mailAddress = widgets.NewKeyEntry(""), widgets.NewKeyEntry(lang.L("11-digit mobile")), widgets.NewKeyEntry("")
@@ -388,8 +388,8 @@ func (f *ApplicationForm) buildAssist() {
 	f.proxyBox = container.NewVBox(f.grid(f.proxy.rows()...))
 	f.proxyBox.Hide()
 	f.assistNote = hiddenLabel(widget.LowImportance)
-	f.assist = &widget.RadioGroup{Horizontal: true, Required: true}
-	f.assist.ExtendBaseWidget(f.assist)
+	f.assist = widgets.NewKeyRadioGroup(nil, nil)
+	f.assist.Horizontal, f.assist.Required = true, true
 	f.setAssistOptions(true)
 }
 

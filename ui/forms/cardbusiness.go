@@ -53,7 +53,8 @@ func AskCardOp(w fyne.Window, op CardOp, submit func(side string)) {
 	for _, l := range lines {
 		content.Add(widgets.Wrapped(l))
 	}
-	side := &widget.RadioGroup{Options: []string{lang.L("Social and bank account (both)"), lang.L("Social functions only"), lang.L("Bank account only")}, Required: true}
+	side := widgets.NewKeyRadioGroup([]string{lang.L("Social and bank account (both)"), lang.L("Social functions only"), lang.L("Bank account only")}, nil)
+	side.Required = true
 	if a == app.ActFormalLoss {
 		side.SetSelected(side.Options[0]) // a lost card is reported on both sides (domain.md §2.3 rule 1)
 		content.Add(widget.NewLabel(lang.L("Report the loss of:")))

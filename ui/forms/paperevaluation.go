@@ -64,7 +64,7 @@ type PaperEvaluation struct {
 
 	root    fyne.CanvasObject
 	formNo  *widget.Entry
-	level   *widget.RadioGroup
+	level   *widgets.KeyRadioGroup
 	written *widgets.KeyEntry // multi-line: Tab moves on, Esc closes the form
 	late    *widget.Check
 	record  *widget.Button
@@ -89,7 +89,8 @@ func NewPaperEvaluation(deps PaperEvaluationDeps) *PaperEvaluation {
 
 func (e *PaperEvaluation) build() {
 	e.formNo = &widget.Entry{PlaceHolder: lang.L("Number printed on the form")}
-	e.level = &widget.RadioGroup{Options: slices.Clone(e.deps.Levels), Horizontal: true} // nothing pre-selected
+	e.level = widgets.NewKeyRadioGroup(slices.Clone(e.deps.Levels), nil) // nothing pre-selected
+	e.level.Horizontal = true
 	e.written = widgets.NewKeyMultiLineEntry(lang.L("What the resident wrote on the form (optional)"))
 	e.late = &widget.Check{Text: lang.L("Handed in after the resident left (late)")}
 	e.record = &widget.Button{Text: lang.L("Record the paper evaluation…"), Importance: widget.HighImportance, OnTapped: e.confirmPaper}

@@ -187,3 +187,43 @@ func TestInfoDialogKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyRadioGroup: Space on a focused option chooses it (a required group keeps its choice),
+// and Enter, Esc and F-keys reach the window from an option, where Fyne's radio items swallowed them.
+func TestKeyRadioGroup(t *testing.T) {
+	var changed []string
+	r := widgets.NewKeyRadioGroup([]string{"两者", "仅社保", "仅银行"}, func(s string) { changed = append(changed, s) })
+	r.Required = true
+	w, h := window(t, r)
+	w.Resize(fyne.NewSize(300, 200))
+	c := w.Canvas()
+	c.FocusNext()
+	c.FocusNext() // the second option
+	opt, ok := c.Focused().(*widgets.KeyButton)
+	if !ok || opt.Text != "仅社保" {
+		t.Fatalf("focus on %T %v, want the option 仅社保", c.Focused(), c.Focused())
+	}
+	opt.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if r.Selected != "仅社保" || len(changed) != 1 {
+		t.Fatalf("Space chose %q (changes %q)", r.Selected, changed)
+	}
+	opt.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if r.Selected != "仅社保" {
+		t.Errorf("Space again cleared a required choice: %q", r.Selected)
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEscape, fyne.KeyF7} {
+		opt.TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	if len(h.keys) != 3 {
+		t.Errorf("the window heard %v from a focused option, want Return, Escape, F7", h.keys)
+	}
+	r.SetSelected("两者")
+	if r.Selected != "两者" || changed[len(changed)-1] != "两者" {
+		t.Errorf("SetSelected: %q, changes %q", r.Selected, changed)
+	}
+	r.Disable()
+	opt.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if r.Selected != "两者" {
+		t.Errorf("a disabled group changed to %q", r.Selected)
+	}
+}
