@@ -200,8 +200,8 @@ func (k *Kiosk) wedgeRune(r rune) { k.det.Key(r, k.deps.Now()) }
 func (k *Kiosk) wedgeKey(e *fyne.KeyEvent) {
 	switch e.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if code, _, ok := k.det.Enter(k.deps.Now()); ok {
-			k.Scan(code)
+		if code, _, ok := k.det.Enter(k.deps.Now()); ok && scanner.Clean([]byte(code)) != "" {
+			k.Scan(scanner.Clean([]byte(code))) // as clean as a serial scanner's line
 		}
 	case fyne.KeyBackspace:
 		k.det.Backspace()
