@@ -378,6 +378,17 @@ func TestGateTicketAtSwipe(t *testing.T) {
 	if iss := next(); iss.Ticket.Class != queue.Normal {
 		t.Errorf("36 years old: %s %s", iss.Ticket.Number, iss.Ticket.Class)
 	}
+	qr, err := h.sim.IssueCode("500106194203080048", "YKM") // 李秀英, 84: elderly by the platform's word
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.g.present(gate.Presented{Entry: gate.EntryQR, Code: qr})
+	if out := h.next(); !out.Open {
+		t.Fatalf("QR code: %+v", out)
+	}
+	if iss := next(); iss.Ticket.Class != queue.Priority {
+		t.Errorf("QR code of an 84-year-old: %s %s", iss.Ticket.Number, iss.Ticket.Class)
+	}
 	if out := h.present(demoCard(t, "lost", nil)); out.Open {
 		t.Fatalf("lost card opened: %+v", out)
 	}
@@ -387,14 +398,14 @@ func TestGateTicketAtSwipe(t *testing.T) {
 	case <-time.After(300 * time.Millisecond):
 	}
 	files, _ := filepath.Glob(filepath.Join(pdfDir, "*.pdf"))
-	if len(files) != 2 {
-		t.Errorf("printed %d tickets, want 2", len(files))
+	if len(files) != 3 {
+		t.Errorf("printed %d tickets, want 3", len(files))
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for waiting, _, _ := h.g.passes.Status(); waiting > 0 && time.Now().Before(deadline); waiting, _, _ = h.g.passes.Status() {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if waiting, dropped, _ := h.g.passes.Status(); waiting != 0 || dropped != 3 {
+	if waiting, dropped, _ := h.g.passes.Status(); waiting != 0 || dropped != 4 {
 		t.Errorf("passes: %d waiting, %d dropped (the hall answers 404)", waiting, dropped)
 	}
 }

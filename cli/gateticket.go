@@ -55,7 +55,8 @@ func (t *gateTicket) businessNow(ctx context.Context) string {
 }
 
 // holderOf is who presented: the SSN on the chip (EF06) or the ID card's number; a QR code or a
-// card whose holder data is protected gives an anonymous ticket.
+// card whose holder data is protected gives an anonymous ticket, with the green channel the
+// platform's answer confirmed (ELDERLY, DISABLED; the hall takes them from a paired gate).
 func holderOf(p gate.Presented, el *app.Eligibility) queue.Holder {
 	var h queue.Holder
 	switch {
@@ -64,8 +65,16 @@ func holderOf(p gate.Presented, el *app.Eligibility) queue.Holder {
 	case p.Entry == gate.EntryIDCard:
 		h.SSN = p.IDNumber
 	}
-	if !h.Anonymous() && el != nil && el.Has(app.ReasonDisabled) {
+	if el == nil {
+		return h
+	}
+	if !h.Anonymous() && el.Has(app.ReasonDisabled) {
 		h.Disabled, h.DisabilityDetail = true, "platform eligibility"
+	}
+	for _, r := range []string{app.ReasonElderly, app.ReasonDisabled} {
+		if h.Anonymous() && el.Has(r) {
+			h.Confirmed = append(h.Confirmed, r)
+		}
 	}
 	return h
 }

@@ -22,6 +22,7 @@ import (
 	"ykt/app/queue"
 	"ykt/devices"
 	"ykt/devices/printer"
+	"ykt/devices/scanner"
 	"ykt/devices/speech"
 	"ykt/hall"
 	"ykt/localdb"
@@ -47,6 +48,7 @@ type roleOptions struct {
 	printer string // kiosk receipts: a serial port (COM3, /dev/ttyUSB0), or pdf:DIR
 	repeat  int    // each call is spoken this many times
 	elderly bool   // slower, louder voice
+	scanner string // kiosk: serial port of a QR scanner (--scanner; runHallRole defines it)
 
 	do func(func()) // the UI thread (nil: fyne.Do); tests replace it
 }
@@ -85,6 +87,7 @@ func runHallRole(args []string, out, errOut io.Writer, newApp func() fyne.App) (
 	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
 	shot := fs.String("screenshot", "", "render the window, save it as a PNG to FILE and exit")
 	o := addRoleFlags(fs)
+	fs.StringVar(&o.scanner, "scanner", "", "kiosk: serial port of a QR scanner for 渝快码 / electronic card codes (keyboard-wedge scanners need nothing)")
 	if code, ok := parseRoleFlags(fs, o, args, errOut); !ok {
 		return code, o.role != roleCounter
 	}
@@ -108,6 +111,9 @@ func runHallRole(args []string, out, errOut io.Writer, newApp func() fyne.App) (
 	defer stop()
 	if screens.Kiosk != nil {
 		go identifyKiosk(ctx, screens.Kiosk)
+		if o.scanner != "" {
+			go watchKioskScanner(ctx, o.scanner, screens.Kiosk)
+		}
 	}
 	w.SetMaster()
 	result := exitOK
@@ -128,10 +134,11 @@ func runHallRole(args []string, out, errOut io.Writer, newApp func() fyne.App) (
 }
 
 // hallSynopsis is the usage line of the hall roles.
-const hallSynopsis = "--role kiosk|display|stats [--hall URL] [--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE]"
+const hallSynopsis = "--role kiosk|display|stats [--hall URL] [--data-dir DIR] [--lang zh_Hans|en] [--screenshot FILE] [--scanner PORT]"
 
 // counterOnlyFlags are the workbench's flags that no hall screen takes (runDesktop defines them).
-var counterOnlyFlags = []string{"scene", "id-reader", "scanner"}
+// --scanner is the counter's and the kiosk's (parseRoleFlags refuses it for the other screens).
+var counterOnlyFlags = []string{"scene", "id-reader"}
 
 // parseRoleFlags parses the desktop's arguments for a hall role. ok is true when a hall screen
 // (o.role) should start; otherwise code is the exit code, for a hall role that was asked for
@@ -167,6 +174,10 @@ func parseRoleFlags(fs *flag.FlagSet, o *roleOptions, args []string, errOut io.W
 			fmt.Fprintf(errOut, "ykt: --%s is for the counter role, not --role %s\n", name, o.role)
 			return exitUsage, false
 		}
+	}
+	if o.scanner != "" && o.role != roleKiosk {
+		fmt.Fprintf(errOut, "ykt: --scanner is for the counter and kiosk roles, not --role %s\n", o.role)
+		return exitUsage, false
 	}
 	return 0, true
 }
@@ -210,6 +221,22 @@ func identifyKiosk(ctx context.Context, k *hallscreens.Kiosk) {
 	})
 }
 
+// watchKioskScanner hands the kiosk each code a serial QR scanner reads (one code per line) until
+// ctx ends or the port fails.
+func watchKioskScanner(ctx context.Context, port string, k *hallscreens.Kiosk) {
+	closer, done, err := scanner.OpenSerial(port, 0, k.Scan)
+	if err != nil {
+		slog.Error("kiosk: QR scanner", "port", port, "err", err)
+		return
+	}
+	select {
+	case <-ctx.Done():
+		closer.Close()
+	case err := <-done:
+		slog.Error("kiosk: QR scanner stopped", "port", port, "err", err)
+	}
+}
+
 // hallScreens are the screens openHallScreen built (one of them is set).
 type hallScreens struct {
 	Kiosk   *hallscreens.Kiosk
@@ -236,7 +263,8 @@ func openHallScreen(ctx context.Context, a fyne.App, w fyne.Window, o *roleOptio
 			stop()
 			return screens, nil, err
 		}
-		screens.Kiosk = hallscreens.NewKiosk(a, w, hallscreens.KioskDeps{Hall: client, Printer: printer, Do: o.do, Enrich: kioskEnrich(ctx, dataDir)})
+		asks := kioskEligibility(ctx, dataDir)
+		screens.Kiosk = hallscreens.NewKiosk(a, w, hallscreens.KioskDeps{Hall: client, Printer: printer, Do: o.do, Enrich: asks.Enrich, Code: asks.Code})
 		size = fyne.NewSize(1024, 768)
 	case roleDisplay:
 		deps := hallscreens.DisplayDeps{Hall: client, Do: o.do}

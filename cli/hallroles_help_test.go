@@ -24,6 +24,9 @@ func TestHallRoleHelpAndCounterFlags(t *testing.T) {
 		{[]string{"--role", "kiosk", "--scene", "card"}, exitUsage, "-scene is for the counter role"},
 		{[]string{"--role", "kiosk", "--id-reader", "/dev/ttyUSB0"}, exitUsage, "-id-reader is for the counter role"},
 		{[]string{"--role", "stats", "--bogus"}, exitUsage, "-bogus"},
+		{[]string{"--role", "kiosk", "--scanner", "/dev/ttyUSB0", "--help"}, exitOK, "-scanner"},
+		{[]string{"--role", "display", "--scanner", "/dev/ttyUSB0"}, exitUsage, "-scanner is for the counter and kiosk roles"},
+		{[]string{"--role", "stats", "--scanner", "COM3"}, exitUsage, "-scanner is for the counter and kiosk roles"},
 	} {
 		var out, errOut strings.Builder
 		code, handled := runHallRole(tc.args, &out, &errOut, test.NewApp)

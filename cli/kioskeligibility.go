@@ -10,38 +10,60 @@ import (
 	"ykt/app/queue"
 )
 
-// kioskEnrich gives a kiosk enrolled with the platform as a KIOSK terminal (ykt enroll with a
-// kiosk's code) the platform's eligibility answer for every swipe and typed ID: a registered
-// disability gets the green channel too. A kiosk not enrolled, or enrolled as something else,
-// gets nil: the age in the ID number alone decides, as before. The environment stays open until
-// ctx ends.
-func kioskEnrich(ctx context.Context, dataDir string) func(context.Context, queue.Holder) (queue.Holder, bool) {
+// kioskAsks are the kiosk's questions to the platform: Enrich for a swiped card or a typed ID,
+// Code for a scanned 渝快码 / electronic card code (hallscreens.KioskDeps). Both nil when the
+// kiosk is not enrolled as a KIOSK terminal.
+type kioskAsks struct {
+	Enrich func(context.Context, queue.Holder) (queue.Holder, bool)
+	Code   func(context.Context, string) gate.KioskCode
+}
+
+// kioskEligibility gives a kiosk enrolled with the platform as a KIOSK terminal (ykt enroll with a
+// kiosk's code) the platform's eligibility answer for every swipe, typed ID and scanned code: a
+// registered disability gets the green channel too, and a code is read at all. A kiosk not
+// enrolled, or enrolled as something else, gets neither: the age in the ID number alone decides,
+// as before, and a scanned code is refused with a sentence. The environment stays open until ctx
+// ends.
+func kioskEligibility(ctx context.Context, dataDir string) kioskAsks {
 	env, err := openEnvironment(ctx, dataDir)
 	if err != nil {
 		slog.Warn("kiosk: no data directory for the platform", "err", err)
-		return nil
+		return kioskAsks{}
 	}
 	kind, _ := env.db.Setting(ctx, settingTerminal)
 	hallCode, _ := env.db.Setting(ctx, settingHallCode)
 	client, err := newPlatformClient(ctx, env, nil)
 	if err != nil || kind != string(app.TerminalKiosk) {
 		env.Close()
-		return nil
+		return kioskAsks{}
 	}
 	go func() {
 		<-ctx.Done()
 		env.Close()
 	}()
-	return func(ctx context.Context, h queue.Holder) (queue.Holder, bool) {
+	session := func(ctx context.Context) {
 		if _, ok := client.Session(); !ok {
 			if _, err := client.TerminalLogin(ctx); err != nil {
 				env.log.Warn("kiosk: no terminal session", "err", err)
 			}
 		}
-		ans := gate.Enrich(ctx, client, hallCode, h, 3*time.Second)
-		if ans.Offline {
-			env.log.Warn("kiosk: eligibility not answered; green channel by age only")
-		}
-		return ans.Holder, ans.Offline
+	}
+	return kioskAsks{
+		Enrich: func(ctx context.Context, h queue.Holder) (queue.Holder, bool) {
+			session(ctx)
+			ans := gate.Enrich(ctx, client, hallCode, h, 3*time.Second)
+			if ans.Offline {
+				env.log.Warn("kiosk: eligibility not answered; green channel by age only")
+			}
+			return ans.Holder, ans.Offline
+		},
+		Code: func(ctx context.Context, code string) gate.KioskCode {
+			session(ctx)
+			ans := gate.EnrichCode(ctx, client, hallCode, code, 3*time.Second)
+			if ans.Refused == gate.ReasonNeedsOnline {
+				env.log.Warn("kiosk: a scanned code could not be checked; the platform did not answer")
+			}
+			return ans
+		},
 	}
 }

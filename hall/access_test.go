@@ -186,11 +186,22 @@ func TestPriorityNeverSelfDeclared(t *testing.T) {
 		{"kiosk, ID of an elderly resident", kiosk, queue.IssueRequest{Business: "CARD_SERVICE",
 			Holder: queue.Holder{SSN: ssn("19490101", 5)}}, queue.Priority, ""},
 		{"supervisor's manual green channel", f.client, queue.IssueRequest{Business: "FINANCIAL", Manual: "crutches"}, queue.Priority, ""},
+		{"kiosk relays the platform's ELDERLY for a scanned code", kiosk, queue.IssueRequest{Business: "CARD_SERVICE",
+			Holder: queue.Holder{Confirmed: []string{queue.ReasonElderly}}}, queue.Priority, queue.DetailPlatformElderly},
+		{"kiosk relays the platform's DISABLED for a scanned code", kiosk, queue.IssueRequest{Business: "CARD_SERVICE",
+			Holder: queue.Holder{Confirmed: []string{queue.ReasonDisabled}}}, queue.Priority, queue.DetailPlatformDisabled},
+		{"kiosk, a reason the platform cannot name", kiosk, queue.IssueRequest{Business: "CARD_SERVICE",
+			Holder: queue.Holder{Confirmed: []string{"PREGNANT", queue.ReasonAppointment}}}, queue.Normal, ""},
 	}
 	for _, c := range cases {
 		iss, err := c.c.Issue(ctx, NewRequestID(), c.req)
 		if err != nil || iss.Ticket.Class != c.class {
 			t.Errorf("%s: %+v %v, want %s", c.name, iss.Ticket, err, c.class)
+		}
+		if c.reason != "" {
+			if tk := recordedTicket(t, f.srv.Service, iss.Ticket.ID); tk.ReasonDetail != c.reason {
+				t.Errorf("%s: the hall recorded %+v, want the detail %q", c.name, tk, c.reason)
+			}
 		}
 	}
 }

@@ -263,20 +263,36 @@ func isJSON(ct string) bool {
 // backedRequest keeps only what the device may vouch for: priority is never self-declared. A
 // kiosk's holder is the ID number it read (the age comes from it); a disability, a birth date
 // without an ID number and a manual green channel come from staff, so from the supervisor only.
+// A paired kiosk or gate also relays what the platform's eligibility answer named (ELDERLY,
+// DISABLED; platform-api v1.1 §4.9), also for a holder without an ID number (a scanned code).
 func backedRequest(d Device, req queue.IssueRequest) queue.IssueRequest {
 	if d.Role == RoleSupervisor {
 		return req
 	}
 	h := queue.Holder{SSN: req.Holder.SSN}
-	if (d.Role == RoleKiosk || d.Role == RoleGate) && h.SSN != "" && req.Holder.Disabled {
-		// A paired kiosk or gate asks the platform about the ID it read (POST /residents/eligibility,
-		// platform-api v1.1 §4.9) and relays a registered disability: backed by the platform, not
-		// declared by the person. Birth dates come from the ID number here, never from the device.
-		h.Disabled, h.DisabilityDetail = true, req.Holder.DisabilityDetail
+	if d.Role == RoleKiosk || d.Role == RoleGate {
+		if h.SSN != "" && req.Holder.Disabled {
+			// the platform's registered disability for the ID the device read and asked about.
+			// Birth dates come from the ID number here, never from the device.
+			h.Disabled, h.DisabilityDetail = true, req.Holder.DisabilityDetail
+		}
+		h.Confirmed = platformReasons(req.Holder.Confirmed)
 	}
 	req.Holder = h
 	req.Manual, req.Channel, req.Clerk = "", "KIOSK", ""
 	return req
+}
+
+// platformReasons keeps, once each, the reasons a platform eligibility answer names for the
+// green channel (ELDERLY, DISABLED); anything else a device sends is dropped.
+func platformReasons(rs []string) []string {
+	var out []string
+	for _, r := range []string{queue.ReasonElderly, queue.ReasonDisabled} {
+		if slices.Contains(rs, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // pairBody is the body of POST /pair: the secret part of the one-time code, and the device's name.

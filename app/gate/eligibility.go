@@ -46,3 +46,37 @@ func Enrich(ctx context.Context, t app.Terminal, hallCode string, h queue.Holder
 	}
 	return KioskAnswer{Holder: h, Reasons: el.Reasons}
 }
+
+// KioskCode is what the platform's answer to a scanned 渝快码 / electronic card code gives a
+// ticket kiosk. The answer carries no SSN, so the holder stays anonymous (no one-ticket rule, no
+// appointment check-in at the hall); the green channel comes from the reasons the platform named.
+type KioskCode struct {
+	// Holder is anonymous with the platform's ELDERLY and DISABLED in Confirmed.
+	Holder queue.Holder
+	// Appointment is the resident's booking at this hall today, nil when none.
+	Appointment *app.EligibilityAppointment
+	// Refused is why the code gives nothing: CODE_EXPIRED, CODE_UNKNOWN (also an unknown
+	// person), or NEEDS_ONLINE (the platform did not answer; a code cannot be read offline).
+	Refused Reason
+}
+
+// EnrichCode asks POST /residents/eligibility about a code scanned at a ticket kiosk (idType
+// CODE), as the gate decides a code (Decider.code).
+func EnrichCode(ctx context.Context, t app.Terminal, hallCode, code string, timeout time.Duration) KioskCode {
+	d := &Decider{Platform: t, HallCode: hallCode, AskTimeout: timeout}
+	dec := d.Decide(ctx, Presented{Entry: EntryQR, Code: code})
+	if dec.Eligibility == nil {
+		if dec.Reason == ReasonNone { // not expected from Decide; never an empty refusal
+			dec.Reason = ReasonCodeUnknown
+		}
+		return KioskCode{Refused: dec.Reason}
+	}
+	el := dec.Eligibility
+	var h queue.Holder
+	for _, r := range []string{app.ReasonElderly, app.ReasonDisabled} {
+		if el.Has(r) {
+			h.Confirmed = append(h.Confirmed, r)
+		}
+	}
+	return KioskCode{Holder: h, Appointment: el.Appointment}
+}

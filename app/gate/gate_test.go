@@ -315,3 +315,50 @@ func TestPassQueueDropsRejected(t *testing.T) {
 		t.Errorf("waiting %d, dropped %d, %d calls", waiting, dropped, r.calls.Load())
 	}
 }
+
+// TestEnrichCode: a scanned code gives an anonymous holder with the platform's reasons and the
+// booking; an expired, unknown or unreadable code, or the platform away, gives a refusal.
+func TestEnrichCode(t *testing.T) {
+	pe := newPlatform(t)
+	ctx := context.Background()
+	code := func(ssn string) string {
+		t.Helper()
+		c, err := pe.sim.IssueCode(ssn, "YKM")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	disabled, elderly, plain := code("50010619850615003X"), code("500106194203080048"), code("50010619900101001X")
+	cases := []struct {
+		name      string
+		code      string
+		confirmed []string
+		booked    string
+		refused   gate.Reason
+	}{
+		{"disabled, 41, booked", disabled, []string{app.ReasonDisabled}, "INFO_CHANGE", gate.ReasonNone},
+		{"elderly, 84", elderly, []string{app.ReasonElderly}, "", gate.ReasonNone},
+		{"36, nothing", plain, nil, "", gate.ReasonNone},
+		{"not a code of the platform's", "YKM:not-a-code", nil, "", gate.ReasonCodeUnknown},
+		{"empty", "", nil, "", gate.ReasonCodeUnknown},
+	}
+	for _, tc := range cases {
+		ans := gate.EnrichCode(ctx, pe.client, sim.DemoHall, tc.code, time.Second)
+		booked := ""
+		if ans.Appointment != nil {
+			booked = ans.Appointment.BusinessCode
+		}
+		if !ans.Holder.Anonymous() || fmt.Sprint(ans.Holder.Confirmed) != fmt.Sprint(tc.confirmed) || booked != tc.booked || ans.Refused != tc.refused {
+			t.Errorf("%s: %+v (booked %q)", tc.name, ans, booked)
+		}
+	}
+	pe.clock.Advance(sim.CodeValidity + time.Second)
+	if ans := gate.EnrichCode(ctx, pe.client, sim.DemoHall, disabled, time.Second); ans.Refused != gate.ReasonCodeExpired || ans.Holder.Confirmed != nil {
+		t.Errorf("expired: %+v", ans)
+	}
+	pe.sim.Close()
+	if ans := gate.EnrichCode(ctx, pe.client, sim.DemoHall, elderly, time.Second); ans.Refused != gate.ReasonNeedsOnline {
+		t.Errorf("offline: %+v", ans)
+	}
+}

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -22,7 +23,26 @@ type Holder struct {
 	// kept for audit only.
 	Disabled         bool   `json:"disabled,omitempty"`
 	DisabilityDetail string `json:"disabilityDetail,omitempty"`
+	// Confirmed are the priority reasons (ELDERLY, DISABLED) the platform's eligibility answer
+	// named for a holder a paired kiosk or gate identified without an ID number — a scanned
+	// 渝快码 / electronic card code (platform-api v1.1 §4.9). The hall server keeps them only from
+	// such a device (hall/server.go backedRequest); the ticket records them as the platform's.
+	Confirmed []string `json:"confirmed,omitempty"`
 }
+
+// PlatformElderlyAge is the age from which the platform's eligibility answer says ELDERLY
+// (platform-api v1.1 §4.9): its ELDERLY proves the hall's threshold only up to this age.
+const PlatformElderlyAge = 60
+
+// Reason details of a green channel the platform confirmed for a holder without an ID number
+// (audit only; displays, tickets and voice say only 绿色通道).
+const (
+	DetailPlatformElderly  = "平台确认：60岁以上"
+	DetailPlatformDisabled = "平台确认：残疾人"
+)
+
+// confirms reports whether the platform confirmed reason for the holder.
+func (h Holder) confirms(reason string) bool { return slices.Contains(h.Confirmed, reason) }
 
 // Anonymous reports whether the holder was not identified.
 func (h Holder) Anonymous() bool { return strings.TrimSpace(h.SSN) == "" }
@@ -158,21 +178,33 @@ func (q *Queue) identify(h Holder, now int64) (key string, birth time.Time, err 
 }
 
 // classify decides the green channel: age from the birth date against the hall's threshold on
-// today's local date, a registered disability, or a supervisor's manual reason (domain.md §5.1).
+// today's local date (or, with no birth date, the platform's confirmed ELDERLY where the hall's
+// threshold is the platform's or lower), a registered disability (the platform's), or a
+// supervisor's manual reason (domain.md §5.1).
 func (q *Queue) classify(t *Ticket, req IssueRequest, birth time.Time, now int64) {
-	var reasons []string
-	pol := q.cfg.Policy
-	if !birth.IsZero() && pol.ElderlyAge > 0 && app.AgeOn(birth, time.Unix(now, 0)) >= pol.ElderlyAge {
-		reasons = append(reasons, ReasonElderly)
+	var reasons, details []string
+	pol, h := q.cfg.Policy, req.Holder
+	switch {
+	case pol.ElderlyAge <= 0:
+	case !birth.IsZero():
+		if app.AgeOn(birth, time.Unix(now, 0)) >= pol.ElderlyAge {
+			reasons = append(reasons, ReasonElderly)
+		}
+	case h.confirms(ReasonElderly) && pol.ElderlyAge <= PlatformElderlyAge:
+		reasons, details = append(reasons, ReasonElderly), append(details, DetailPlatformElderly)
 	}
-	if req.Holder.Disabled && pol.Disabled {
-		reasons = append(reasons, ReasonDisabled)
-		t.ReasonDetail = req.Holder.DisabilityDetail
+	switch {
+	case !pol.Disabled:
+	case h.Disabled:
+		reasons, details = append(reasons, ReasonDisabled), append(details, h.DisabilityDetail)
+	case h.confirms(ReasonDisabled):
+		reasons, details = append(reasons, ReasonDisabled), append(details, DetailPlatformDisabled)
 	}
 	if m := strings.TrimSpace(req.Manual); m != "" {
-		reasons = append(reasons, ReasonManual)
-		t.ReasonDetail = strings.TrimSpace(t.ReasonDetail + " " + m)
+		reasons, details = append(reasons, ReasonManual), append(details, m)
 	}
+	details = slices.DeleteFunc(details, func(d string) bool { return strings.TrimSpace(d) == "" })
+	t.ReasonDetail = strings.Join(details, " ")
 	if len(reasons) > 0 {
 		t.Class, t.Kind, t.Reason = Priority, KindPriority, strings.Join(reasons, "+")
 	}

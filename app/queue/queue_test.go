@@ -690,3 +690,41 @@ func TestCallTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestPriorityConfirmedByPlatform: a holder identified without an ID number (a scanned code)
+// gets the green channel from the reasons the platform confirmed, recorded as the platform's; the
+// platform's ELDERLY (≥ 60) does not prove a hall's higher threshold, and an ID number's own birth
+// date beats it.
+func TestPriorityConfirmedByPlatform(t *testing.T) {
+	strict := app.PriorityPolicy{ElderlyAge: 65, Disabled: true, NormalPerPriority: 2, MaxWaitMinutes: 30}
+	noDisabled := app.PriorityPolicy{ElderlyAge: 60, NormalPerPriority: 2, MaxWaitMinutes: 30}
+	cases := []struct {
+		name   string
+		policy app.PriorityPolicy
+		holder Holder
+		manual string
+		class  Class
+		reason string
+		detail string
+	}{
+		{"elderly by the platform", app.DefaultPriorityPolicy, Holder{Confirmed: []string{ReasonElderly}}, "", Priority, ReasonElderly, DetailPlatformElderly},
+		{"disabled by the platform", app.DefaultPriorityPolicy, Holder{Confirmed: []string{ReasonDisabled}}, "", Priority, ReasonDisabled, DetailPlatformDisabled},
+		{"both by the platform", app.DefaultPriorityPolicy, Holder{Confirmed: []string{ReasonElderly, ReasonDisabled}}, "", Priority, "ELDERLY+DISABLED", DetailPlatformElderly + " " + DetailPlatformDisabled},
+		{"hall threshold 65: the platform's ELDERLY is not enough", strict, Holder{Confirmed: []string{ReasonElderly}}, "", Normal, "", ""},
+		{"hall does not count disabilities", noDisabled, Holder{Confirmed: []string{ReasonDisabled}}, "", Normal, "", ""},
+		{"the ID number's age beats the platform's word", app.DefaultPriorityPolicy, Holder{SSN: ssn("19900101", 1), Confirmed: []string{ReasonElderly}}, "", Normal, "", ""},
+		{"appointment is no reason by itself", app.DefaultPriorityPolicy, Holder{Confirmed: []string{ReasonAppointment}}, "", Normal, "", ""},
+		{"platform's disability and a manual reason", app.DefaultPriorityPolicy, Holder{Confirmed: []string{ReasonDisabled}}, "crutches", Priority, "DISABLED+MANUAL", DetailPlatformDisabled + " crutches"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.Policy = c.policy
+			f := newFixture(t, cfg)
+			tk := f.issue(IssueRequest{Holder: c.holder, Manual: c.manual})
+			if tk.Class != c.class || tk.Reason != c.reason || tk.ReasonDetail != c.detail {
+				t.Errorf("class %s reason %q detail %q, want %s %q %q", tk.Class, tk.Reason, tk.ReasonDetail, c.class, c.reason, c.detail)
+			}
+		})
+	}
+}

@@ -16,8 +16,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/app/gate"
 	"ykt/app/ids"
 	"ykt/app/queue"
+	"ykt/devices/scanner"
 	"ykt/ui/async"
 	"ykt/ui/theme"
 	"ykt/ui/words"
@@ -42,6 +44,10 @@ type KioskDeps struct {
 	// (a registered disability) before the businesses are offered; ageOnly says the platform did
 	// not answer and the green channel comes from the age alone (the screen tells staff).
 	Enrich func(ctx context.Context, h queue.Holder) (enriched queue.Holder, ageOnly bool)
+	// Code, when set, asks the platform about a scanned 渝快码 / electronic card code (eligibility
+	// with idType CODE, gate.EnrichCode); nil: this kiosk cannot check codes (not enrolled as a
+	// KIOSK terminal), and says so.
+	Code func(ctx context.Context, code string) gate.KioskCode
 }
 
 // Kiosk is the resident's ticket screen (取号机) in elderly-mode sizes: swipe a card (or take a
@@ -63,6 +69,9 @@ type Kiosk struct {
 	issued *queue.IssuedView
 
 	ageOnly bool // the platform's eligibility answer was missing for this holder
+	// scanned is the platform's answer for the code the holder scanned (nil: no code).
+	scanned *gate.KioskCode
+	det     scanner.BurstDetector // keyboard-wedge scanner bursts on the window
 
 	root     *fyne.Container
 	override *container.ThemeOverride
@@ -81,6 +90,8 @@ func NewKiosk(a fyne.App, w fyne.Window, deps KioskDeps) *Kiosk {
 	w.SetTitle(lang.L("Take a ticket"))
 	k.override = theme.LargeText(a, k.root)
 	w.SetContent(k.override)
+	w.Canvas().SetOnTypedRune(k.wedgeRune)
+	w.Canvas().SetOnTypedKey(k.wedgeKey)
 	k.showWelcome()
 	go k.loadConfig()
 	return k
@@ -129,8 +140,72 @@ func (k *Kiosk) identify(h queue.Holder, typed bool) {
 }
 
 func (k *Kiosk) identified(h queue.Holder, ageOnly, typed bool) {
-	k.holder, k.issued, k.ageOnly, k.typedID = &h, nil, ageOnly, typed
+	k.holder, k.issued, k.ageOnly, k.typedID, k.scanned = &h, nil, ageOnly, typed, nil
 	k.showChoose()
+}
+
+// Scan hands the kiosk a scanned 渝快码 / electronic card code: the serial scanner's line, or a
+// keyboard-wedge burst on the window. Only the platform can read a code (eligibility, idType
+// CODE); its answer has no ID number, so the holder stays anonymous with the green channel the
+// platform confirmed. Safe from any goroutine.
+func (k *Kiosk) Scan(code string) {
+	if k.deps.Code == nil {
+		k.deps.Do(func() {
+			k.codeRefused(lang.L("This kiosk cannot check codes: please swipe your card or type your ID number."))
+		})
+		return
+	}
+	k.deps.Do(func() { k.show(lang.L("One moment please"), lang.L("Checking your code…"), nil) })
+	async.Run(k.scope, 15*time.Second, func(ctx context.Context) (gate.KioskCode, error) {
+		return k.deps.Code(ctx, code), nil
+	}, func(ans gate.KioskCode, _ error) { k.codeAnswered(ans) })
+}
+
+func (k *Kiosk) codeAnswered(ans gate.KioskCode) {
+	if ans.Refused != gate.ReasonNone {
+		k.codeRefused(codeSentence(ans.Refused))
+		return
+	}
+	h := ans.Holder
+	k.holder, k.issued, k.ageOnly, k.typedID, k.scanned = &h, nil, false, false, &ans
+	k.showChoose()
+}
+
+// codeSentence is the one sentence for a code that gives nothing.
+func codeSentence(r gate.Reason) string {
+	switch r {
+	case gate.ReasonCodeExpired:
+		return lang.L("This code has expired: refresh it on your phone and scan again, or swipe your card.")
+	case gate.ReasonNeedsOnline:
+		return lang.L("The platform cannot be reached, so the code cannot be checked now: please swipe your card or type your ID number.")
+	}
+	return lang.L("This code is not recognised: please swipe your card or type your ID number.")
+}
+
+// codeRefused says why the code gave nothing and offers the rest: the card (swiped at any time),
+// the keypad and the ticket without identification.
+func (k *Kiosk) codeRefused(sentence string) {
+	k.holder, k.issued, k.scanned = nil, nil, nil
+	k.show(lang.L("The code could not be used"), sentence, nil,
+		bigButton(lang.L("Type my ID number"), widget.HighImportance, k.showKeypad),
+		bigButton(lang.L("No card? Take a ticket without it"), widget.MediumImportance, func() { k.Identify(queue.Holder{}) }),
+		bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
+}
+
+// wedgeRune and wedgeKey watch the window's keyboard for a keyboard-wedge scanner: a burst of
+// characters at scanner speed ending in Enter is a scan (scanner.BurstDetector, as at the desk);
+// slower typing, and the on-screen keypad, are not.
+func (k *Kiosk) wedgeRune(r rune) { k.det.Key(r, k.deps.Now()) }
+
+func (k *Kiosk) wedgeKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if code, _, ok := k.det.Enter(k.deps.Now()); ok && scanner.Clean([]byte(code)) != "" {
+			k.Scan(scanner.Clean([]byte(code))) // as clean as a serial scanner's line
+		}
+	case fyne.KeyBackspace:
+		k.det.Backspace()
+	}
 }
 
 // Follow feeds the kiosk from a channel of identifications until ctx ends or the channel closes.
@@ -166,6 +241,7 @@ func (k *Kiosk) show(title, message string, body fyne.CanvasObject, buttons ...*
 	}
 	rows = append(rows, layout.NewSpacer())
 	k.root.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(rows...))}
+	k.win.Canvas().Unfocus() // keys go to the window, where a keyboard-wedge scanner is heard
 	if k.override != nil {
 		k.override.Refresh() // the new widgets take the large sizes too
 	}
@@ -186,7 +262,7 @@ func outlined(b *widget.Button) fyne.CanvasObject {
 }
 
 func (k *Kiosk) showWelcome() {
-	k.holder, k.issued = nil, nil
+	k.holder, k.issued, k.scanned = nil, nil, nil
 	k.show(lang.L("Welcome — take a ticket here"),
 		lang.L("Swipe your social security card or ID card, or scan your electronic card code."), nil,
 		bigButton(lang.L("Type my ID number"), widget.MediumImportance, k.showKeypad),
@@ -254,6 +330,8 @@ func (k *Kiosk) showChoose() {
 	}
 	msg := lang.L("Ticket without identification.")
 	switch {
+	case k.scanned != nil:
+		msg = lang.L("Code read. Please choose your business.")
 	case k.typedID:
 		msg = lang.L("ID number entered. Please choose your business.")
 	case !k.holder.Anonymous():
@@ -262,15 +340,34 @@ func (k *Kiosk) showChoose() {
 	if k.ageOnly {
 		msg += " " + lang.L("(Staff: the platform did not answer; the green channel is by age only.)")
 	}
+	booked, note := k.bookedBusiness()
+	msg += note
 	var bs []*widget.Button
 	for _, b := range k.cfg.Businesses {
-		bs = append(bs, bigButton(b.Name, widget.HighImportance, func() { k.take(queue.IssueRequest{Business: b.Code}) }))
+		switch {
+		case b.Code == booked:
+			name := lang.L("{{.B}} (my appointment)", map[string]any{"B": b.Name})
+			bs = append([]*widget.Button{bigButton(name, widget.HighImportance, func() { k.take(queue.IssueRequest{Business: b.Code}) })}, bs...)
+		default:
+			bs = append(bs, bigButton(b.Name, widget.HighImportance, func() { k.take(queue.IssueRequest{Business: b.Code}) }))
+		}
 	}
 	if !k.holder.Anonymous() {
 		bs = append(bs, bigButton(lang.L("Check in my appointment"), widget.HighImportance, func() { k.take(queue.IssueRequest{CheckIn: true}) }))
 	}
 	bs = append(bs, bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
 	k.show(lang.L("Please choose a business"), msg, nil, bs...)
+}
+
+// bookedBusiness is the business of the appointment the platform named for a scanned code, and
+// a note that it is checked in only with the card or the ID number: the hall finds bookings by the
+// ID number, which a code does not give (an ordinary ticket for the booked business otherwise).
+func (k *Kiosk) bookedBusiness() (code, note string) {
+	if k.scanned == nil || k.scanned.Appointment == nil {
+		return "", ""
+	}
+	return k.scanned.Appointment.BusinessCode,
+		" " + lang.L("To check in your appointment, swipe your social security card or type your ID number.")
 }
 
 // take asks the hall for a ticket in a worker; the screen waits without a timeout of its own.

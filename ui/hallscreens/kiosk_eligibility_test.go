@@ -18,11 +18,12 @@ import (
 	"ykt/ui/uitest"
 )
 
-// kioskTerminal is the reference platform on loopback and a KIOSK terminal signed in to it.
-func kioskTerminal(t *testing.T) (*sim.Server, *platform.Client) {
+// kioskTerminal is the reference platform on loopback and a KIOSK terminal signed in to it; now,
+// when not nil, is the platform's clock.
+func kioskTerminal(t *testing.T, now func() time.Time) (*sim.Server, *platform.Client) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo"})
+	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo", Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func kioskTerminal(t *testing.T) (*sim.Server, *platform.Client) {
 // platform away the kiosk falls back to the age and says so to staff.
 func TestKioskGreenChannelByEligibility(t *testing.T) {
 	f := uitest.NewHall(t, "zh_Hans")
-	s, client := kioskTerminal(t)
+	s, client := kioskTerminal(t, nil)
 	enrich := func(ctx context.Context, h queue.Holder) (queue.Holder, bool) {
 		ans := gate.Enrich(ctx, client, sim.DemoHall, h, 2*time.Second)
 		return ans.Holder, ans.Offline
