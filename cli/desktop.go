@@ -369,9 +369,10 @@ func tick(ctx context.Context, period time.Duration, fn func(time.Time)) {
 	}
 }
 
-// savePNG writes the window's canvas as it is rendered now; call it on the UI goroutine.
+// savePNG writes the window's canvas as it is laid out now; call it on the UI goroutine, and
+// quit afterwards: the window's content moves to the software canvas that draws it.
 func savePNG(path string, w fyne.Window) error {
-	img := w.Canvas().Capture()
+	img := captureSoftware(w)
 	f, err := os.Create(path)
 	if err != nil {
 		return err
