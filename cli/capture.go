@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"fmt"
 	"image"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/software"
+
+	"ykt/ui/desk"
 )
 
 // captureSoftware draws a window's content and its dialogs with Fyne's software painter, at the
@@ -25,4 +28,16 @@ func captureSoftware(w fyne.Window) image.Image {
 	}
 	sc.Resize(size) // places the dialogs over the content
 	return sc.Capture()
+}
+
+// parseSize reads --size WIDTHxHEIGHT; empty is the hall PC's usual 1366×768.
+func parseSize(s string) (fyne.Size, error) {
+	if s == "" {
+		return desk.WindowSize, nil
+	}
+	var w, h int
+	if n, err := fmt.Sscanf(s, "%dx%d", &w, &h); err != nil || n != 2 || w < 800 || h < 600 || w > 7680 || h > 4320 || fmt.Sprintf("%dx%d", w, h) != s {
+		return fyne.Size{}, fmt.Errorf("--size %q: want WIDTHxHEIGHT between 800x600 and 7680x4320, e.g. 1920x1080", s)
+	}
+	return fyne.NewSize(float32(w), float32(h)), nil
 }

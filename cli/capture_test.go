@@ -35,3 +35,25 @@ func TestCaptureSoftwareDrawsTheWholeWindow(t *testing.T) {
 		t.Errorf("no dialog drawn in the middle")
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want fyne.Size
+		ok   bool
+	}{
+		{"", fyne.NewSize(1366, 768), true},
+		{"1920x1080", fyne.NewSize(1920, 1080), true},
+		{"1024x768", fyne.NewSize(1024, 768), true},
+		{"1920", fyne.Size{}, false},
+		{"1920x1080x2", fyne.Size{}, false},
+		{"20x10", fyne.Size{}, false},
+		{"-1920x1080", fyne.Size{}, false},
+		{"1920X1080", fyne.Size{}, false},
+	} {
+		got, err := parseSize(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("parseSize(%q) = %v, %v", tt.in, got, err)
+		}
+	}
+}
