@@ -49,7 +49,7 @@ func (wb *Workbench) openApplication(a app.Action) {
 	})
 	wb.appForm = form
 	size := wb.win.Canvas().Size()
-	pop = widget.NewModalPopUp(form.Object(), wb.win.Canvas())
+	pop = widget.NewModalPopUp(wb.withApplicationGuide(a, form.Object()), wb.win.Canvas()) // guides.go
 	pop.Resize(fyne.NewSize(size.Width-40, size.Height-40))
 	pop.Show()
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
@@ -46,11 +47,52 @@ func (p *actionsPanel) withGuide(a app.Action, button fyne.CanvasObject) fyne.Ca
 		p.guideOpen[a] = g.box.Visible()
 		p.wb.win.Canvas().Focus(open) // a tap drops the focus: the keyboard stays here
 	})
-	open.EnterTaps = true
+	open.EnterTaps, open.Icon = true, theme.HelpIcon()
 	if p.guideOpen[a] {
 		g.toggle() // open before the redraw: still open
 	}
 	return container.NewBorder(nil, g.box, nil, open, button)
+}
+
+// withApplicationGuide puts a 指南 button under the card application form, where the resident
+// decides where to apply: it opens the guide and the service points for 就近申领 in a strip of
+// guideStrip height, scrolled, that the form gives room to.
+func (wb *Workbench) withApplicationGuide(a app.Action, form fyne.CanvasObject) fyne.CanvasObject {
+	g := &guideArea{wb: wb, business: a.Business(), box: container.NewVBox()}
+	g.box.Hide()
+	strip := container.New(fixedHeight(guideStrip), container.NewVScroll(g.box))
+	strip.Hide()
+	var open *widgets.KeyButton
+	open = widgets.NewKeyButton(lang.L("Guide and service points nearby"), widget.LowImportance, func() {
+		wb.lock.touch()
+		g.toggle()
+		strip.Hidden = !g.box.Visible()
+		strip.Refresh()
+		wb.win.Canvas().Focus(open)
+	})
+	open.EnterTaps, open.Icon = true, theme.HelpIcon()
+	return container.NewBorder(nil, container.NewVBox(container.NewHBox(open), strip), nil, nil, form)
+}
+
+// guideStrip is the height of the guide under the application form.
+const guideStrip = 220
+
+// fixedHeight lays out its objects stacked at its height and the width given.
+type fixedHeight float32
+
+func (h fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, float32(h))
+}
+
+func (h fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }
 
 // holds reports whether o is c or inside it.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
@@ -144,5 +145,52 @@ func TestGuideBesideItsBusiness(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("the printed guide %s is still on disk", path)
+	}
+}
+
+// TestGuideUnderTheApplicationForm: where the application happens, a 指南 button under the form
+// opens the replacement's guide and the service points for 就近申领.
+func TestGuideUnderTheApplicationForm(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.ui.DrainUntil(t, func() bool { return d.wb.catalog != nil })
+	d.identify(t, "500106194912310029")
+	test.Tap(d.wb.actions.buttons[app.ActReplaceDamaged])
+	if d.wb.appForm == nil {
+		t.Fatal("no application form")
+	}
+	top := d.w.Canvas().Overlays().Top()
+	var open *widgets.KeyButton
+	uitest.Walk(top, func(o any) {
+		if b, ok := o.(*widgets.KeyButton); ok && b.Text == "指南与就近申领网点" {
+			open = b
+		}
+	})
+	if open == nil {
+		t.Fatalf("no 指南 under the form:\n%s", uitest.OverlayText(d.w))
+	}
+	var strip *fyne.Container
+	uitest.Walk(top, func(o any) {
+		if c, ok := o.(*fyne.Container); ok {
+			if _, ok := c.Layout.(fixedHeight); ok {
+				strip = c
+			}
+		}
+	})
+	if strip == nil || strip.Visible() {
+		t.Fatal("the guide strip under the form is missing, or open before it was asked for")
+	}
+	d.w.Canvas().Focus(open)
+	uitest.Press(d.w.Canvas(), fyne.KeyReturn)
+	if d.w.Canvas().Focused() != open {
+		t.Error("the focus left the 指南 button")
+	}
+	text := uitest.ObjectTexts(strip)
+	if !strip.Visible() {
+		t.Error("Enter on 指南 did not open the strip")
+	}
+	for _, want := range []string{"损坏换领须交回原卡", "就近申领网点", "1. 沙坪坝区政务服务中心（本厅）", "小龙坎街道便民服务中心"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("under the form: no %q:\n%s", want, text)
+		}
 	}
 }
