@@ -118,6 +118,7 @@ func (p *actionsPanel) render() {
 		objs = append(objs, &widget.Label{Text: lang.L("Greyed out: must be done by the holder in person (unblocking, enabling, PIN reset, bank activation, information change)."),
 			Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
 	}
+	objs = append(objs, progressLines(p.view)...) // 申领进度 (followpanel.go)
 	objs = append(objs, widget.NewSeparator(),
 		p.endServiceButton(),
 		widgets.NewKeyButton(lang.L("Complaint (12345/12333)"), widget.LowImportance, p.wb.openComplaint),

@@ -120,3 +120,25 @@ func idTail(ssn string) string {
 	m := []rune(pii.ID(ssn))
 	return string(m[max(len(m)-4, 0):])
 }
+
+// progressLines are 申领进度 in the 办理 column (the wireframe's place): how far the resident's
+// open applications taken at this counter have come; none when there is none.
+func progressLines(v *app.ResidentView) []fyne.CanvasObject {
+	if v == nil {
+		return nil
+	}
+	var objs []fyne.CanvasObject
+	for _, a := range v.Applications {
+		s := app.ApplicationStep(a.Status)
+		if s < 1 || s > 4 {
+			continue
+		}
+		text := lang.L("Card progress: {{.Status}} ({{.N}}/4)", map[string]any{"Status": words.ApplicationStatusText(a.Status), "N": s})
+		l := &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+		if a.Status == app.AppReady {
+			l.Importance = widget.SuccessImportance
+		}
+		objs = append(objs, l)
+	}
+	return objs
+}

@@ -44,6 +44,10 @@ func TestDeskUsesTheSpace(t *testing.T) {
 	if text := uitest.ObjectTexts(d.wb.follow.box); !strings.Contains(text, "步）") || strings.Contains(text, "500106194912310029") {
 		t.Errorf("申请与办件 shows no progress step, or the ID in clear:\n%s", text)
 	}
+	d.ui.DrainUntil(t, func() bool { return len(d.wb.view.Applications) == 1 })
+	if text := uitest.ObjectTexts(d.wb.actions.box); !strings.Contains(text, "申领进度：") || !strings.Contains(text, "/4）") {
+		t.Errorf("no 申领进度 in the 办理 column:\n%s", text)
+	}
 
 	d.w.Resize(fyne.NewSize(1920, 1080))
 	cols := bodyColumns(t, d)
