@@ -62,16 +62,22 @@ func (wb *Workbench) withApplicationGuide(a app.Action, form fyne.CanvasObject) 
 	g.box.Hide()
 	strip := container.New(fixedHeight(guideStrip), container.NewVScroll(g.box))
 	strip.Hide()
+	bottom := container.NewVBox(strip)
 	var open *widgets.KeyButton
 	open = widgets.NewKeyButton(lang.L("Guide and service points nearby"), widget.LowImportance, func() {
 		wb.lock.touch()
 		g.toggle()
-		strip.Hidden = !g.box.Visible()
-		strip.Refresh()
+		if g.box.Visible() {
+			strip.Show()
+		} else {
+			strip.Hide()
+		}
+		bottom.Refresh() // the form gives the strip room, or takes it back
 		wb.win.Canvas().Focus(open)
 	})
 	open.EnterTaps, open.Icon = true, theme.HelpIcon()
-	return container.NewBorder(nil, container.NewVBox(container.NewHBox(open), strip), nil, nil, form)
+	bottom.Objects = []fyne.CanvasObject{container.NewHBox(open), strip}
+	return container.NewBorder(nil, bottom, nil, nil, form)
 }
 
 // guideStrip is the height of the guide under the application form.

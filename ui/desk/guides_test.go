@@ -226,8 +226,8 @@ func TestGuideUnderTheApplicationForm(t *testing.T) {
 		t.Error("the focus left the 指南 button")
 	}
 	text := uitest.ObjectTexts(strip)
-	if !strip.Visible() {
-		t.Error("Enter on 指南 did not open the strip")
+	if !strip.Visible() || strip.Size().Height < guideStrip {
+		t.Errorf("Enter on 指南 did not open the strip (visible %v, %v)", strip.Visible(), strip.Size())
 	}
 	for _, want := range []string{"损坏换领须交回原卡", "就近申领网点", "1. 沙坪坝区政务服务中心（本厅）", "小龙坎街道便民服务中心"} {
 		if !strings.Contains(text, want) {
