@@ -11,12 +11,12 @@ import (
 // number), so the counter follows the applications it made itself: their numbers are in the
 // CARD_APPLICATION operations of its outbox, for as long as those are kept.
 
-// ApplicationOps lists a resident's operations of a type, and the counter's operations since a
-// time (localdb.DB).
+// ApplicationOps lists the operations of a type this counter made for a resident, or since a time
+// (localdb.DB).
 type ApplicationOps interface {
 	ResidentOps(ctx context.Context, ssn, opType string) ([]OpRecord, error)
-	// Since lists the operations queued at or after from, newest first, at most limit.
-	Since(ctx context.Context, from time.Time, limit int) ([]OpRecord, error)
+	// TypeSince lists the operations of a type queued at or after from, newest first, at most limit.
+	TypeSince(ctx context.Context, opType string, from time.Time, limit int) ([]OpRecord, error)
 }
 
 // Applications returns the progress of the card applications made at this counter for a
@@ -70,14 +70,14 @@ type FollowedApplication struct {
 // first, at most limit, each with its progress; offline, the applied ones are left out. An
 // application the platform cannot find any more is skipped, not an error for the whole list.
 func FollowedApplications(ctx context.Context, store ApplicationOps, p Platform, from time.Time, limit int) ([]FollowedApplication, error) {
-	ops, err := store.Since(ctx, from, 4*limit)
+	ops, err := store.TypeSince(ctx, OpCardApplication, from, 2*limit) // some may be rejected
 	if err != nil {
 		return nil, err
 	}
 	var out []FollowedApplication
 	for _, op := range ops {
-		if op.Type != OpCardApplication || len(out) >= limit {
-			continue
+		if len(out) >= limit {
+			break
 		}
 		a, ok, err := progressOf(ctx, p, op)
 		if err != nil && ctx.Err() != nil {
