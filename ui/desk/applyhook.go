@@ -43,6 +43,7 @@ func (wb *Workbench) openApplication(a app.Action) {
 				wb.serviceAssist = wb.appForm.Assistance()
 			}
 			wb.actions.queued(a, op)
+			wb.follow.refresh() // 申请与办件 lists it at once
 		},
 		OnCancel: closeForm,
 		OnClose:  closeForm,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"ykt/app"
 	"ykt/ui/forms"
@@ -71,8 +72,25 @@ func TestDeskUsesTheSpace(t *testing.T) {
 	}
 }
 
+// TestFollowListsAnApplicationOnceQueued: an application queued from the form is in 申请与办件 at
+// once, not only when the next resident comes.
+func TestFollowListsAnApplicationOnceQueued(t *testing.T) {
+	d := newDesk(t, "c0107")
+	d.identify(t, "500106194912310029")
+	d.ui.DrainUntil(t, func() bool { return strings.Contains(uitest.ObjectTexts(d.wb.follow.box), "没有受理") })
+	test.Tap(d.wb.actions.buttons[app.ActReplaceDamaged])
+	if d.wb.appForm == nil {
+		t.Fatal("no application form")
+	}
+	op := enqueueApplication(t, d) // what the form queues when the clerk submits
+	d.wb.appForm.Deps().OnDone(op)
+	d.ui.DrainUntil(t, func() bool {
+		return strings.Contains(uitest.ObjectTexts(d.wb.follow.box), "▶ 张* …0029 · 损坏换领")
+	})
+}
+
 // enqueueApplication queues a card application for 张三 at this counter and sends it.
-func enqueueApplication(t *testing.T, d *desk) {
+func enqueueApplication(t *testing.T, d *desk) app.Operation {
 	t.Helper()
 	photo, err := app.PreparePhoto(forms.DemoPortrait(), forms.DemoPortrait().Bounds())
 	if err != nil {
@@ -83,8 +101,10 @@ func enqueueApplication(t *testing.T, d *desk) {
 		SSN: "500106194912310029", Name: "张三", Sex: "2", Nation: "01", BirthDate: "1949-12-31", IDValidUntil: "LONG_TERM",
 		Phone: "13800000000", Address: "重庆市沙坪坝区天星桥街道正街1号", BankCode: "ICBC", OldCardNo: &old,
 		Photo: &app.ApplicationPhoto{JPEGBase64: base64.StdEncoding.EncodeToString(photo), Width: 358, Height: 441}}
-	if _, err := d.Operations.Enqueue(context.Background(), app.OpRequest{Type: app.OpCardApplication, ClerkID: "c0107", ResidentSSN: p.SSN, Payload: p}); err != nil {
+	op, err := d.Operations.Enqueue(context.Background(), app.OpRequest{Type: app.OpCardApplication, ClerkID: "c0107", ResidentSSN: p.SSN, Payload: p})
+	if err != nil {
 		t.Fatal(err)
 	}
 	d.Drain(t)
+	return op
 }
