@@ -38,6 +38,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	language := fs.String("lang", "", "interface language for this run: zh_Hans (default) or en")
 	shot := fs.String("screenshot", "", "render the main window, save it as a PNG to FILE and exit")
 	scene := fs.String("scene", "", "with --screenshot in demo mode: the screen to show first ("+strings.Join(desk.Scenes, ", ")+")")
+	size := fs.String("size", "", "the window's size, WIDTHxHEIGHT (default 1366x768), e.g. 1920x1080 for a screenshot of a wide screen")
 	idReader := fs.String("id-reader", "", "serial port of a resident ID card reader (e.g. /dev/ttyUSB0, COM3)")
 	qrScanner := fs.String("scanner", "", "serial port of a QR scanner (keyboard-wedge scanners need nothing)")
 	offlineDays := fs.Int("offline-days", int(app.DefaultOfflineMaxAge/(24*time.Hour)),
@@ -45,6 +46,11 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	roles := addRoleFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
+	}
+	winSize, err := parseSize(*size)
+	if err != nil {
+		fmt.Fprintln(errOut, "ykt:", err)
+		return exitUsage
 	}
 	if *offlineDays < 1 {
 		fmt.Fprintln(errOut, "ykt: --offline-days must be at least 1")
@@ -87,7 +93,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	}
 	wb := desk.NewWorkbench(a, w, deps)
 	ctr.sync.Sessions.OnEnded = wb.SessionEnded // the platform ended the session: sign in again
-	w.Resize(desk.WindowSize)
+	w.Resize(winSize)
 	w.SetMaster()
 	w.SetOnClosed(func() { wb.Close(); resident.Close() })
 
@@ -369,9 +375,10 @@ func tick(ctx context.Context, period time.Duration, fn func(time.Time)) {
 	}
 }
 
-// savePNG writes the window's canvas as it is rendered now; call it on the UI goroutine.
+// savePNG writes the window's canvas as it is laid out now; call it on the UI goroutine, and
+// quit afterwards: the window's content moves to the software canvas that draws it.
 func savePNG(path string, w fyne.Window) error {
-	img := w.Canvas().Capture()
+	img := captureSoftware(w)
 	f, err := os.Create(path)
 	if err != nil {
 		return err

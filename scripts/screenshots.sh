@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders each screen in a real window under Xvfb into docs/screens/ (Chinese, 1366×768).
+# Renders each screen in a real window under Xvfb into docs/screens/ (Chinese, 1366×768; one at 1920×1080).
 # Each screen runs against a fresh demo data directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +14,10 @@ shoot() { # name, extra ykt arguments…
 }
 shoot workbench --scene resident
 shoot workbench-en --scene resident --lang en
+# A wide screen (issue 15, point 6): 申请与办件 gets a column of its own.
+shoot workbench-wide --scene resident --size 1920x1080
 # The counter workbench (issue 5): demo mode signs the demo clerk in and plays each scene.
-for scene in signin temp-loss formal-loss unblock enable pin-reset activate info-change proxy payments application evaluation sync home-visits shortcuts; do
+for scene in signin temp-loss formal-loss unblock enable pin-reset activate info-change proxy payments application evaluation sync home-visits shortcuts guide; do
   shoot "counter-$scene" --scene "$scene"
 done
 # The hall's screens (issue 6): `--role` is handled by runHallRole (cli/hallroles.go), which runDesktop

@@ -34,11 +34,13 @@ type actionsPanel struct {
 	// resultsFor is the resident whose operations the result lines are about; the lines go
 	// when another resident or the next ticket comes.
 	resultsFor string
+	// guideOpen are the actions whose guide is open (guides.go); they stay open when redrawn.
+	guideOpen map[app.Action]bool
 }
 
 func newActionsPanel(wb *Workbench) *actionsPanel {
 	p := &actionsPanel{wb: wb, box: container.NewVBox(), results: container.NewVBox(),
-		pending: map[string]app.Action{}, lines: map[string]*widget.Label{}}
+		pending: map[string]app.Action{}, lines: map[string]*widget.Label{}, guideOpen: map[app.Action]bool{}}
 	p.clear(lang.L("Services for the resident appear here once identified."))
 	return p
 }
@@ -62,6 +64,7 @@ func (p *actionsPanel) show(v app.ResidentView) {
 	if v.Resident.SSN != p.resultsFor {
 		p.clearResults()
 		p.resultsFor = v.Resident.SSN
+		clear(p.guideOpen)
 	}
 	p.view = &v
 	if p.card == nil || !hasCard(v.Cards, p.card.CardNo) {
@@ -105,7 +108,7 @@ func (p *actionsPanel) render() {
 			b.Disable()
 		}
 		p.buttons[a] = b
-		objs = append(objs, tb)
+		objs = append(objs, p.withGuide(a, tb)) // guides.go: 指南 beside the business
 	}
 	if len(valid) == 0 {
 		objs = append(objs, widgets.Wrapped(lang.L("Nothing can be done on this card at this counter.")))
@@ -115,6 +118,7 @@ func (p *actionsPanel) render() {
 		objs = append(objs, &widget.Label{Text: lang.L("Greyed out: must be done by the holder in person (unblocking, enabling, PIN reset, bank activation, information change)."),
 			Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
 	}
+	objs = append(objs, progressLines(p.view)...) // 申领进度 (followpanel.go)
 	objs = append(objs, widget.NewSeparator(),
 		p.endServiceButton(),
 		widgets.NewKeyButton(lang.L("Complaint (12345/12333)"), widget.LowImportance, p.wb.openComplaint),

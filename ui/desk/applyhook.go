@@ -44,13 +44,14 @@ func (wb *Workbench) openApplication(a app.Action) {
 				wb.serviceAssist = wb.appForm.Assistance()
 			}
 			wb.actions.queued(a, op)
+			wb.follow.refresh() // 申请与办件 lists it at once
 		},
 		OnCancel: closeForm,
 		OnClose:  closeForm,
 	})
 	wb.appForm = form
 	size := wb.win.Canvas().Size()
-	pop = widget.NewModalPopUp(form.Object(), wb.win.Canvas())
+	pop = widget.NewModalPopUp(wb.withApplicationGuide(a, form.Object()), wb.win.Canvas()) // guides.go
 	pop.Resize(fyne.NewSize(size.Width-40, size.Height-40))
 	pop.Show()
 	widgets.OnDialogKeys(wb.win.Canvas(), wb.win.Canvas().Overlays().Top(), nil, form.Escape)

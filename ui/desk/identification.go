@@ -113,6 +113,7 @@ func (wb *Workbench) showResident(how identified, res app.LookupResult, started 
 		wb.fetchPayments(view)
 	}
 	wb.fetchApplications(view)
+	wb.follow.refresh() // 申请与办件: the resident's applications marked, new ones listed
 }
 
 // fetchApplications adds the progress of the applications made at this counter for the resident.

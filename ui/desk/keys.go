@@ -85,12 +85,8 @@ func (p *actionsPanel) heldFocus() heldFocus {
 	case p.cardPick != nil && f == fyne.Focusable(p.cardPick):
 		return focusPanel
 	}
-	if o, ok := f.(fyne.CanvasObject); ok {
-		for _, x := range p.box.Objects {
-			if x == o {
-				return focusPanel
-			}
-		}
+	if o, ok := f.(fyne.CanvasObject); ok && holds(p.box, o) {
+		return focusPanel // an action, or a 指南 beside it (guides.go)
 	}
 	return focusElsewhere
 }

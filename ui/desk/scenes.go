@@ -16,7 +16,7 @@ import (
 // documentation's screenshots and for training: each plays the clerk's steps on the real
 // workbench against the demo platform.
 var Scenes = []string{"signin", "resident", "temp-loss", "formal-loss", "unblock", "enable", "pin-reset", "activate", "info-change",
-	"proxy", "payments", "application", "evaluation", "sync", "home-visits", "shortcuts"}
+	"proxy", "payments", "application", "evaluation", "sync", "home-visits", "shortcuts", "guide"}
 
 // formScenes show the form of one card business, for a demo resident whose card allows it.
 var formScenes = map[string]struct {
@@ -72,7 +72,7 @@ func (wb *Workbench) PlayScene(name, password string) (fyne.Window, error) {
 		wb.sceneIdentify("50010619900101001X") // 陈明: wages, one returned
 	case name == "proxy":
 		wb.sceneIdentify("500106197809230024") // 赵丽: PIN locked (in person only)
-	case name == "application":
+	case name == "application" || name == "guide":
 		wb.sceneIdentify("500106195501010026") // 周淑珍: elderly, visually disabled, card formally lost
 	case name == "home-visits":
 		time.Sleep(2 * time.Second) // the visit list downloads at sign-in
@@ -98,6 +98,11 @@ func (wb *Workbench) sceneFinish(name string) (fyne.Window, error) {
 			if wb.appForm != nil {
 				wb.appForm.SetPhoto(forms.DemoPortrait())
 			}
+		})
+	case "guide": // the replacement's guide and the service points for 就近申领 (guides.go)
+		fyne.DoAndWait(func() {
+			wb.actions.guideOpen[app.ActReplaceLost] = true
+			wb.actions.render()
 		})
 	case "sync":
 		fyne.DoAndWait(func() { wb.startAction(app.ActTempLoss) })

@@ -76,6 +76,7 @@ type Workbench struct {
 	identify   *identifyBar
 	resident   *residentPanel
 	actions    *actionsPanel
+	follow     *followPanel // 申请与办件 (layout.go)
 	signIn     *signInScreen
 	queue      *QueuePanel
 	stopQ      func()
@@ -173,7 +174,7 @@ func (wb *Workbench) buildDesk() {
 	queue := container.New(widgets.FixedWidth(250), widget.NewCard(leftTitle, "", left))
 	actions := container.New(widgets.FixedWidth(300), widget.NewCard(lang.L("Services"), "", wb.actions.object()))
 	residentCard := widget.NewCard(lang.L("Resident"), "", wb.resident.object())
-	body := container.NewBorder(nil, nil, queue, actions, residentCard)
+	body := wb.deskBody(queue, residentCard, actions) // layout.go: uses a wide screen's width
 
 	wb.win.SetContent(container.NewBorder(head, wb.Status.object(), nil, nil, body))
 	wb.win.Canvas().Focus(wb.identify.entry)
