@@ -740,7 +740,7 @@ func (f *ApplicationForm) Escape() {
 	case len(f.touched) == 0:
 		f.cancel()
 	default:
-		widgets.NewConfirmDialog(lang.L("Discard this application?"), lang.L("Discard"), lang.L("Keep filling in"),
+		widgets.NewConfirmDialog(lang.L("Discard this application?"), lang.L("Discard the application"), lang.L("Keep filling in"),
 			widgets.Wrapped(lang.L("What was filled in is not kept.")), func(discard bool) {
 				if discard {
 					f.cancel()
