@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -33,6 +34,10 @@ const (
 
 // commands lists every subcommand; each arrives with the issue that builds it. newApp is main's
 // Fyne application for the commands that may open a window.
+// processStart is when the program started (package initialisation): start-up figures count
+// from it.
+var processStart = time.Now()
+
 func commands(newApp func() fyne.App) []command {
 	return []command{
 		{"audit verify", "verify the hash chain of the local audit log; exit 1 at the first broken link", runAuditVerify},

@@ -122,6 +122,13 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	go tick(ctx, 15*time.Second, wb.Status.SetTime)
 
 	result := exitOK
+	a.Lifecycle().SetOnStarted(func() { // start-up, as a hall PC's clerk waits for it (issue 12)
+		ms := time.Since(processStart).Milliseconds()
+		env.log.Info("first window", "ms", ms)
+		if *shot != "" {
+			fmt.Fprintf(errOut, "ykt: first window %d ms after start\n", ms)
+		}
+	})
 	if *shot != "" {
 		go screenshot(wb, a, *shot, *scene, &result, errOut)
 	}

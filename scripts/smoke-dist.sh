@@ -66,7 +66,8 @@ hall_client() {
     curl -fsS --cacert "$ca" -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
       -d '{"requestId":"smoke-1","business":"CARD_APPLICATION","channel":"KIOSK"}' "$url/api/v1/tickets" | grep -q '"A'
 }
-# shot_ms PNG COMMAND…: runs a --screenshot command, checks the PNG, prints the wall time in ms.
+# shot_ms PNG COMMAND…: runs a --screenshot command, checks the PNG, prints the wall time and the
+# start-up to the first window.
 shot_ms() {
   local png=$1 t0 t1; shift
   t0=$(date +%s%N)
@@ -76,7 +77,9 @@ shot_ms() {
   # A rendered workbench has hundreds of colours; a blank GL surface has one.
   local colours; colours=$(identify -format '%k' "$png")
   [ "$colours" -ge 16 ] || { echo "the PNG is blank ($colours colour)" >&2; return 1; }
-  echo $(((t1 - t0) / 1000000))
+  # The first window's time the program reports (the rest is the scene's fixed wait for paint).
+  local first; first=$(sed -n 's/^ykt: first window \([0-9]*\) ms after start.*/\1/p' "$tmp/shot.log")
+  echo "$(((t1 - t0) / 1000000)) ms to the PNG, first window ${first:-?} ms after start"
 }
 
 smoke_deb() {
@@ -123,7 +126,7 @@ smoke_deb() {
 
   local ms
   if ms=$(shot_ms "$tmp/workbench-deb.png" scripts/xvfb.sh /usr/bin/ykt --data-dir "$tmp/wb-deb" --screenshot "$tmp/workbench-deb.png"); then
-    ok "installed workbench screenshot under Xvfb (fresh data directory, demo mode): ${ms} ms to the PNG"
+    ok "installed workbench screenshot under Xvfb (fresh data directory, demo mode): ${ms}"
     mkdir -p "$out/smoke" && cp "$tmp/workbench-deb.png" "$out/smoke/"
   else bad "installed workbench screenshot under Xvfb"; fi
 
@@ -172,7 +175,7 @@ smoke_wine() {
   check "an unpaired client is refused (401)" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --cacert '$ca' '$url/api/v1/board')\" = 401 ]"
   local ms
   if ms=$(shot_ms "$tmp/workbench-wine.png" scripts/xvfb.sh "$wine64" "$exe" --data-dir 'C:\ykt-wb' --screenshot "$(winepath_w "$tmp/workbench-wine.png")"); then
-    ok "ykt.exe workbench screenshot under Wine + Xvfb: ${ms} ms to the PNG"
+    ok "ykt.exe workbench screenshot under Wine + Xvfb: ${ms}"
     mkdir -p "$out/smoke" && cp "$tmp/workbench-wine.png" "$out/smoke/"
   else
     # Not counted: the brief asks for it "if Wine's OpenGL allows"; Wine 8 with Mesa under Xvfb
