@@ -259,9 +259,9 @@ func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 	return s, nil
 }
 
-// walBackstop is the writer's automatic checkpoint, in WAL pages: far beyond what the commit
-// loop lets the WAL grow to (see maybeCheckpoint), it bounds the WAL should that loop fall behind
-// (one batch of thousands of tickets).
+// walBackstop is the writer's automatic checkpoint, in WAL pages: beyond what the commit loop
+// lets the WAL grow to (see Service.maybeCheckpoint), it bounds the WAL should one batch be
+// huge (thousands of paper tickets typed in at once).
 const walBackstop = 10000
 
 // quietCheckpoints moves the writer's automatic checkpoint out to walBackstop pages. The writer
@@ -292,7 +292,7 @@ func (s *store) checkpoint(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// openCheckpointer opens the connection of the checkpoints made while the writer is idle; it
+// openCheckpointer opens the checkpointer's connection (checkpoints beside the commits); it
 // syncs like the writer (a checkpoint fsyncs the WAL before and the main file after copying).
 func openCheckpointer(ctx context.Context, path string) (*sql.DB, error) {
 	abs, err := filepath.Abs(path)

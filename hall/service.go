@@ -50,10 +50,11 @@ type Service struct {
 	mu      sync.Mutex
 	q       *queue.Queue
 	commits *committer
-	// sinceCheckpoint counts the rows written since the last WAL checkpoint (commit loop only).
-	sinceCheckpoint int
-	checkpoints     chan struct{}
-	checkpointsDone chan struct{}
+	// sinceCopy and sinceRestart count the rows written since the last checkpoint handed to the
+	// checkpointer and since the last one in the commit loop (commit loop only; see commit.go).
+	sinceCopy, sinceRestart int
+	checkpoints             chan struct{}
+	checkpointsDone         chan struct{}
 
 	// pubMu guards what is published after a commit, and the request ids in flight.
 	pubMu    sync.Mutex
