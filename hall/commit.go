@@ -148,9 +148,12 @@ func (s *Service) maybeCheckpoint(rows int) {
 	s.sinceRestart += rows
 	switch {
 	case s.sinceRestart >= checkpointRestart:
-		s.sinceCopy, s.sinceRestart = 0, 0
-		if err := s.db.checkpoint(context.Background(), s.db.w); err != nil {
+		busy, err := s.db.checkpoint(context.Background(), s.db.w)
+		if err != nil {
 			s.log.Warn("hall: WAL checkpoint", "err", err)
+		}
+		if !busy { // else the checkpointer's is running: again after the next commit
+			s.sinceCopy, s.sinceRestart = 0, 0
 		}
 	case s.sinceCopy >= checkpointEvery:
 		select {
@@ -165,7 +168,7 @@ func (s *Service) maybeCheckpoint(rows int) {
 func (s *Service) checkpointLoop() {
 	defer close(s.checkpointsDone)
 	for range s.checkpoints {
-		if err := s.db.checkpoint(context.Background(), s.db.c); err != nil {
+		if _, err := s.db.checkpoint(context.Background(), s.db.c); err != nil {
 			s.log.Warn("hall: WAL checkpoint", "err", err)
 		}
 	}

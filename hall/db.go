@@ -279,17 +279,18 @@ func (s *store) quietCheckpoints(ctx context.Context) error {
 // checkpointer's (see Service.maybeCheckpoint). Once a checkpoint has copied every frame, the
 // next write starts the WAL again from its beginning. The commits themselves are durable in the
 // WAL already (synchronous=FULL); a checkpoint fsyncs the WAL before and the main file after.
-func (s *store) checkpoint(ctx context.Context, db *sql.DB) error {
+// busy says another connection's checkpoint was running, so this one did nothing.
+func (s *store) checkpoint(ctx context.Context, db *sql.DB) (busy bool, err error) {
 	if db == s.w {
 		if err := s.quietCheckpoints(ctx); err != nil {
-			return err
+			return false, err
 		}
 	}
-	var busy, frames, copied int
-	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
-		return fmt.Errorf("hall database: WAL checkpoint: %w", err)
+	var blocked, frames, copied int
+	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&blocked, &frames, &copied); err != nil {
+		return false, fmt.Errorf("hall database: WAL checkpoint: %w", err)
 	}
-	return nil
+	return blocked != 0, nil
 }
 
 // openCheckpointer opens the checkpointer's connection (checkpoints beside the commits); it
