@@ -117,7 +117,7 @@ func (s *Service) commitLoop() {
 // WAL checkpoints. SQLite's automatic checkpoint (every 1000 WAL pages) ran inside the commit
 // that crossed the mark: that commit's answers waited for the main file to be written and
 // fsynced as well — one commit in about 85 for one caller (strace), the whole p99 tail, and with
-// twenty counters' batches one commit in about 12. The writer's automatic checkpoint is now only
+// twenty counters' larger batches far more often. The writer's automatic checkpoint is now only
 // a backstop far out (walBackstop); the commit loop, after the answers of a commit have left,
 //   - every checkpointEvery rows hands a checkpoint to the checkpointer's own connection, which
 //     copies the WAL into the main file while the next commits go on;
