@@ -302,6 +302,13 @@ func (g *gateRun) serve(ctx context.Context) {
 	}
 }
 
+// passFaults is what the pass queue puts on the staff strip: the passes waiting, and the hall
+// server's refusal of this gate (401, 403) in a plain sentence.
+func passFaults(q *gate.PassQueue) (waiting int, refused string) {
+	waiting, _, last := q.Status()
+	return waiting, gatescreen.HallRefusal(last)
+}
+
 func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 	out := g.station.Handle(ctx, p)
 	g.mu.Lock()
@@ -312,7 +319,7 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 		g.faults.Offline = out.Offline
 	}
 	if g.passes != nil {
-		g.faults.HallWaiting, _, _ = g.passes.Status()
+		g.faults.HallWaiting, g.faults.HallRefused = passFaults(g.passes)
 	}
 	faults := g.faults
 	g.shown = faults
@@ -404,7 +411,7 @@ func (g *gateRun) watchFaults(ctx context.Context, every time.Duration) {
 	for {
 		g.mu.Lock()
 		if g.passes != nil {
-			g.faults.HallWaiting, _, _ = g.passes.Status()
+			g.faults.HallWaiting, g.faults.HallRefused = passFaults(g.passes)
 		}
 		f, changed := g.faults, g.faults != g.shown
 		g.shown = f

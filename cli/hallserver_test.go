@@ -119,7 +119,8 @@ func TestHallServerCommand(t *testing.T) {
 
 func TestBenchQueueCommand(t *testing.T) {
 	code, out, errOut := runCLI(t, "bench", "queue", "--waiting", "300", "--calls", "40")
-	if !strings.Contains(out, "HTTPS on loopback: hall server") || !strings.Contains(out, "in process: queue core") || errOut != "" {
+	if !strings.Contains(out, "HTTPS on loopback: hall server") || !strings.Contains(out, "in process: queue core") ||
+		!strings.Contains(out, "a device's first request (TLS)") || errOut != "" {
 		t.Fatalf("bench queue: %d\n%s\n%s", code, out, errOut)
 	}
 	if code, _, _ := runCLI(t, "bench", "queue", "--calls", "0"); code != exitUsage {

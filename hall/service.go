@@ -50,6 +50,11 @@ type Service struct {
 	mu      sync.Mutex
 	q       *queue.Queue
 	commits *committer
+	// sinceCopy and sinceRestart count the rows written since the last checkpoint handed to the
+	// checkpointer and since the last one in the commit loop (commit loop only; see commit.go).
+	sinceCopy, sinceRestart int
+	checkpoints             chan struct{}
+	checkpointsDone         chan struct{}
 
 	// pubMu guards what is published after a commit, and the request ids in flight.
 	pubMu    sync.Mutex
@@ -103,6 +108,8 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		db.close()
 		return nil, err
 	}
+	s.checkpoints, s.checkpointsDone = make(chan struct{}, 1), make(chan struct{})
+	go s.checkpointLoop()
 	go s.commitLoop()
 	return s, nil
 }
@@ -132,6 +139,8 @@ func (s *Service) reload(ctx context.Context) error {
 // Close writes the changes still queued, stops live updates and closes the database.
 func (s *Service) Close() error {
 	s.commits.close()
+	close(s.checkpoints)
+	<-s.checkpointsDone
 	s.notify.close()
 	return s.db.close()
 }

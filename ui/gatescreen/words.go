@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"ykt/app/gate"
+	"ykt/ui/words"
 )
 
 // Words is what the resident reads and hears for an outcome: a headline and where to go.
@@ -49,6 +50,18 @@ type Faults struct {
 	ReaderMissing bool  // no PC/SC reader, or pcscd stopped
 	Offline       bool  // the platform did not answer the last time
 	HallWaiting   int   // passes waiting for the hall server
+	// HallRefused is the sentence of the hall server turning the gate's passes away (not paired,
+	// revoked: see HallRefusal); "" when it takes them.
+	HallRefused string
+}
+
+// HallRefusal is Faults.HallRefused for the last answer of the hall server to a pass: the plain
+// sentence (ui/words) when the hall refused the gate itself, never the server's own text.
+func HallRefusal(err error) string {
+	if !words.HallRefused(err) {
+		return ""
+	}
+	return words.HallError(err)
 }
 
 // Lines are the staff strip's sentences, most urgent first.
@@ -65,6 +78,9 @@ func (f Faults) Lines() []string {
 	}
 	if f.HallWaiting > 0 {
 		out = append(out, lang.L("Hall server unreachable: {{.N}} passes waiting to be sent", map[string]any{"N": f.HallWaiting}))
+	}
+	if f.HallRefused != "" {
+		out = append(out, f.HallRefused)
 	}
 	return out
 }

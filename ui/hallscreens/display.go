@@ -77,6 +77,7 @@ func NewCallDisplay(a fyne.App, w fyne.Window, deps DisplayDeps) *CallDisplay {
 // Run follows the hall until ctx ends: re-reads the board at every (re)connection, shows and
 // speaks each new call.
 func (d *CallDisplay) Run(ctx context.Context) {
+	go d.reload(ctx) // a display turned away by the hall (401, 403) never connects: say so
 	d.deps.Hall.Subscribe(ctx, func(n queue.Notice) {
 		switch {
 		case n.Kind == queue.NoticeCall && n.Call != nil:
@@ -98,6 +99,9 @@ func (d *CallDisplay) reload(ctx context.Context) {
 	d.deps.Do(func() {
 		if err != nil {
 			d.status.Text = lang.L("Hall queue not reachable; trying again")
+			if words.HallRefused(err) {
+				d.status.Text = words.HallError(err)
+			}
 			d.status.Refresh()
 			return
 		}

@@ -72,6 +72,8 @@ type Kiosk struct {
 	// scanned is the platform's answer for the code the holder scanned (nil: no code).
 	scanned *gate.KioskCode
 	det     scanner.BurstDetector // keyboard-wedge scanner bursts on the window
+	// cfgErr is why the hall's businesses could not be read, while they cannot (UI goroutine).
+	cfgErr error
 
 	root     *fyne.Container
 	override *container.ThemeOverride
@@ -104,13 +106,19 @@ func (k *Kiosk) loadConfig() {
 		cancel()
 		if err == nil {
 			k.deps.Do(func() {
-				k.cfg = cfg
+				k.cfg, k.cfgErr = cfg, nil
 				if k.holder != nil && k.issued == nil {
 					k.showChoose()
 				}
 			})
 			return
 		}
+		k.deps.Do(func() {
+			k.cfgErr = err
+			if k.holder != nil && k.issued == nil && len(k.cfg.Businesses) == 0 {
+				k.showChoose()
+			}
+		})
 		time.Sleep(min(time.Duration(attempt+1)*time.Second, 10*time.Second))
 	}
 }
@@ -324,7 +332,11 @@ func (k *Kiosk) typedDone() {
 
 func (k *Kiosk) showChoose() {
 	if len(k.cfg.Businesses) == 0 {
-		k.show(lang.L("One moment please"), lang.L("Connecting to the hall queue…"), nil,
+		msg := lang.L("Connecting to the hall queue…")
+		if words.HallRefused(k.cfgErr) { // this kiosk is turned away: waiting will not help
+			msg = words.HallError(k.cfgErr)
+		}
+		k.show(lang.L("One moment please"), msg, nil,
 			bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
 		return
 	}
@@ -401,6 +413,8 @@ func (k *Kiosk) showError(err error) {
 		msg = lang.L("Today's tickets for this business are all taken. Please ask at the service desk.")
 	case errors.Is(err, queue.ErrBadID):
 		msg = lang.L("The card could not be used. Please ask at the service desk.")
+	case words.HallRefused(err): // not paired, revoked, not allowed: the sentence, not the API's text
+		msg = words.HallError(err)
 	}
 	back := k.showWelcome
 	if k.holder != nil && errors.Is(err, queue.ErrNoAppointment) {
