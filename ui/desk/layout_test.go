@@ -77,7 +77,7 @@ func TestDeskUsesTheSpace(t *testing.T) {
 func TestFollowListsAnApplicationOnceQueued(t *testing.T) {
 	d := newDesk(t, "c0107")
 	d.identify(t, "500106194912310029")
-	d.ui.DrainUntil(t, func() bool { return strings.Contains(uitest.ObjectTexts(d.wb.follow.box), "没有受理") })
+	d.ui.DrainUntil(t, func() bool { return strings.Contains(uitest.ObjectTexts(d.wb.follow.box), "未受理申领") })
 	test.Tap(d.wb.actions.buttons[app.ActReplaceDamaged])
 	if d.wb.appForm == nil {
 		t.Fatal("no application form")

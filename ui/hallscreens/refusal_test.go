@@ -102,7 +102,7 @@ func TestStatsScreenForbiddenSaysSo(t *testing.T) {
 	defer w.Close()
 	s := NewStatsScreen(f.App, w, StatsDeps{Hall: c, Do: f.UI.Do, Now: f.Clock.Now})
 	s.Load()
-	want := "本设备无权进行此操作（角色或窗口不符），请联系值班长。"
+	want := "只有配对为值班长的电脑才能显示统计：请在大厅服务器上把本机配对为值班长。" // the stats screen's own 403 sentence
 	f.UI.DrainUntil(t, func() bool { return s.status.Text == want })
 	noAPIText(t, uitest.Markup(w.Canvas()))
 }
