@@ -99,7 +99,7 @@ func TestEvaluationLevelsEqual(t *testing.T) {
 		if c := uitest.Contrast(r.text.Color, r.bg.FillColor); c < 4.5 {
 			t.Errorf("%q: words at %.1f:1", b.Text, c)
 		}
-		if c := uitest.Contrast(r.bg.StrokeColor, th.Color(fynetheme.ColorNameBackground, v)); c < 3 {
+		if c := uitest.Contrast(r.bg.StrokeColor, th.Color(fynetheme.ColorNameBackground, v)); c < 4.5 { // issue 15 point 4: edges too
 			t.Errorf("%q: edge at %.1f:1", b.Text, c)
 		}
 	}
