@@ -136,7 +136,8 @@ func (b *KeyButton) HasFocusRing() bool { return b.focused }
 // CreateRenderer draws the button with the ring over its edge.
 func (b *KeyButton) CreateRenderer() fyne.WidgetRenderer {
 	b.ExtendBaseWidget(b.super())
-	return newRingRenderer(b.Button.CreateRenderer(), func() bool { return b.focused })
+	return newRingRenderer(b.Button.CreateRenderer(), func() bool { return b.focused },
+		func() bool { return b.Importance == widget.MediumImportance && !b.Disabled() })
 }
 
 // super is the widget as placed on the canvas (a TipButton embeds a KeyButton).
@@ -189,7 +190,7 @@ func (c *KeyCheck) FocusLost() { c.focused = false; c.Check.FocusLost() }
 // CreateRenderer draws the check box with the ring around it.
 func (c *KeyCheck) CreateRenderer() fyne.WidgetRenderer {
 	c.ExtendBaseWidget(c)
-	return newRingRenderer(c.Check.CreateRenderer(), func() bool { return c.focused })
+	return newRingRenderer(c.Check.CreateRenderer(), func() bool { return c.focused }, nil)
 }
 
 // KeySelect is a drop-down that opens and steps on its own keys and hands the others to its window.
@@ -235,7 +236,7 @@ func (s *KeySelect) FocusLost() { s.focused = false; s.Select.FocusLost() }
 // CreateRenderer draws the drop-down with the ring around it.
 func (s *KeySelect) CreateRenderer() fyne.WidgetRenderer {
 	s.ExtendBaseWidget(s)
-	return newRingRenderer(s.Select.CreateRenderer(), func() bool { return s.focused })
+	return newRingRenderer(s.Select.CreateRenderer(), func() bool { return s.focused }, func() bool { return !s.Disabled() })
 }
 
 // KeyEntry is an entry that hands on the keys it has no use for: function keys, Esc (a dialog

@@ -227,3 +227,42 @@ func TestKeyRadioGroup(t *testing.T) {
 		t.Errorf("a disabled group changed to %q", r.Selected)
 	}
 }
+
+// TestGreyButtonsHaveAReadableEdge (issue 15, point 4): a grey button's edge and a drop-down's
+// reach 4.5:1 against the window along most of their outline (Fyne's grey fill on white is
+// 1.1:1); a coloured button is its own edge, and a low-importance one is text, not a box.
+func TestGreyButtonsHaveAReadableEdge(t *testing.T) {
+	sel := widgets.NewKeySelect([]string{"男", "女"}, nil)
+	for _, tc := range []struct {
+		name  string
+		obj   fyne.CanvasObject
+		edged bool
+	}{
+		{"grey button", widgets.NewKeyButton("重呼 (F3)", widget.MediumImportance, nil), true},
+		{"drop-down", sel, true},
+		{"link-like button", widgets.NewKeyButton("指南", widget.LowImportance, nil), false},
+	} {
+		w, _ := window(t, container.NewCenter(container.NewGridWrap(fyne.NewSize(160, 40), tc.obj)))
+		img := w.Canvas().Capture()
+		scale := float32(img.Bounds().Dx()) / w.Canvas().Size().Width
+		back := fynetheme.Color(fynetheme.ColorNameBackground)
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(tc.obj)
+		size := tc.obj.Size()
+		// The middle of each side, one pixel inside the outline.
+		x0, y0 := int(pos.X*scale), int(pos.Y*scale)
+		x1, y1 := int((pos.X+size.Width)*scale)-1, int((pos.Y+size.Height)*scale)-1
+		mx, my := (x0+x1)/2, (y0+y1)/2
+		readable := 0
+		for _, p := range [][2]int{{mx, y0}, {mx, y1}, {x0, my}, {x1, my}} {
+			if uitest.Contrast(img.At(p[0], p[1]), back) >= 4.5 {
+				readable++
+			}
+		}
+		if tc.edged && readable < 4 {
+			t.Errorf("%s: %d of 4 sides reach 4.5:1 against the window", tc.name, readable)
+		}
+		if !tc.edged && readable != 0 {
+			t.Errorf("%s: drawn as a box (%d sides)", tc.name, readable)
+		}
+	}
+}
