@@ -75,12 +75,9 @@ func (r *ringRenderer) Refresh() {
 func (r *ringRenderer) refreshRing() {
 	r.edge.StrokeColor = theme.Color(theme.ColorNameInputBorder)
 	r.edge.CornerRadius = theme.Size(theme.SizeNameInputRadius)
-	if r.edged() {
-		r.edge.Show()
-	} else {
-		r.edge.Hide()
-	}
-	r.edge.Refresh()
+	// No Refresh of the edge itself: this runs inside the widget's refresh, which repaints it, and
+	// a refresh of a shown object from here kept the window repainting every frame.
+	r.edge.Hidden = !r.edged()
 	r.outer.StrokeColor = ringInk
 	r.inner.StrokeColor = theme.Color(theme.ColorNameBackground)
 	radius := theme.Size(theme.SizeNameInputRadius)
