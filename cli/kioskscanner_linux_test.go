@@ -2,16 +2,13 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"ykt/app/gate"
+	"ykt/devices/pty"
 	"ykt/ui/hallscreens"
 	"ykt/ui/uitest"
 )
@@ -19,7 +16,7 @@ import (
 // TestKioskSerialScanner: `ykt --role kiosk --scanner PORT` hands the kiosk each line the serial
 // QR scanner sends (here a pseudo-terminal), as a code to check with the platform.
 func TestKioskSerialScanner(t *testing.T) {
-	master, port, err := openScannerPTY()
+	master, port, err := pty.Open() // the test writes on the master as the scanner
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,23 +50,4 @@ func TestKioskSerialScanner(t *testing.T) {
 	if got[0] != "ESSC:second" || got[1] != "YKM:first-code" {
 		t.Errorf("codes %q", got)
 	}
-}
-
-// openScannerPTY opens a pseudo-terminal pair: the master the test writes on as the scanner, and
-// the path of the slave the kiosk opens as its serial port.
-func openScannerPTY() (*os.File, string, error) {
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		return nil, "", err
-	}
-	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		m.Close()
-		return nil, "", err
-	}
-	return m, fmt.Sprintf("/dev/pts/%d", n), nil
 }

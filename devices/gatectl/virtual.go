@@ -1,9 +1,11 @@
 package gatectl
 
 import (
+	"fmt"
 	"os"
 	"sync"
 	"time"
+	"ykt/devices/pty"
 )
 
 // Virtual is a gate controller for tests and demos on a pseudo-terminal pair: it listens on the
@@ -25,9 +27,9 @@ type Virtual struct {
 
 // NewVirtual starts a virtual controller that opens on the command open and answers ack.
 func NewVirtual(open, ack []byte) (*Virtual, error) {
-	m, path, err := openPTY()
+	m, path, err := pty.Open()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("virtual gate controller: %w", err)
 	}
 	v := &Virtual{master: m, path: path, open: open, ack: ack, notify: make(chan struct{}), done: make(chan struct{})}
 	go v.listen()

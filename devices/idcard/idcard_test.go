@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ykt/app"
+	"ykt/devices/pty"
 )
 
 var demo = &app.IDCard{Name: "张三", Sex: "2", Nation: "01", BirthDate: "1949-12-31", Address: "重庆市沙坪坝区天星桥街道正街1号",
@@ -89,7 +90,7 @@ func TestParseResponseRejects(t *testing.T) {
 // TestReaderOnPTY reads through go.bug.st/serial from an emulated reader on a pseudo-terminal:
 // a good read, no card, a damaged checksum (retried), noise before a frame, and a frame cut short.
 func TestReaderOnPTY(t *testing.T) {
-	m, slave, err := openPTY()
+	m, slave, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"ykt/app"
+	"ykt/devices/pty"
 )
 
 // TestWatchHandsEachCardOnce: a card lying on the reader is handed on once; not while the desk
 // is not ready (and then once it is); again after it was taken off and put back; and again when
 // the receiver could not take it (no audit record).
 func TestWatchHandsEachCardOnce(t *testing.T) {
-	m, slave, err := openPTY()
+	m, slave, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}

@@ -3,32 +3,23 @@ package printer
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
+	"ykt/devices/pty"
 )
 
 // openPTY opens a pseudo-terminal pair: the printer writes to the slave as to a serial port, the
 // test reads what arrives at the master.
 func openPTY(t *testing.T) (master *os.File, slave string) {
 	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	m, slave, err := pty.Open()
 	if err != nil {
 		t.Fatalf("no pseudo-terminals: %v", err)
 	}
 	t.Cleanup(func() { m.Close() })
-	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, fmt.Sprintf("/dev/pts/%d", n)
+	return m, slave
 }
 
 func TestSerialPrinter(t *testing.T) {
