@@ -44,25 +44,9 @@ func newPlatform(t *testing.T) *platformEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := s.NewTerminalEnrollmentCode(sim.DemoHall, app.TerminalGate)
+	c, err := s.SignedInTerminal(ctx, url, app.TerminalGate, "G1",
+		platform.Config{Attempts: 1, RetryBase: time.Millisecond, MaxRetryWait: time.Millisecond})
 	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := platform.Config{BaseURL: url, Attempts: 1, RetryBase: time.Millisecond, MaxRetryWait: time.Millisecond}
-	c0, err := platform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := c0.Enroll(ctx, app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "G1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DeviceID, cfg.Secret = res.DeviceID, res.DeviceSecret
-	c, err := platform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.TerminalLogin(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return &platformEnv{sim: s, clock: clock, client: c}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
@@ -16,6 +17,7 @@ import (
 	"ykt/app/gmcrypto"
 	"ykt/app/ids"
 	"ykt/app/pii"
+	"ykt/platform"
 )
 
 // Limits of platform-api v1.1 where the contract is silent (docs/platform.md).
@@ -333,4 +335,32 @@ func (s *Server) lostCards(rc *reqCtx, r *http.Request) (int, any, error) {
 		}
 	}
 	return http.StatusOK, app.LostCards{Cards: out, AsOf: shanghai(now)}, nil
+}
+
+// SignedInTerminal enrolls a terminal of kind at the demo hall with this platform, served at url,
+// and opens its terminal session: the kiosk or gate of a test. base carries the client's other
+// settings (attempts, retry waits); its device fields are filled in.
+func (s *Server) SignedInTerminal(ctx context.Context, url string, kind app.TerminalKind, window string, base platform.Config) (*platform.Client, error) {
+	code, err := s.NewTerminalEnrollmentCode(DemoHall, kind)
+	if err != nil {
+		return nil, err
+	}
+	base.BaseURL = url
+	c0, err := platform.New(base)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c0.Enroll(ctx, app.Enrollment{EnrollmentCode: code, HallCode: DemoHall, WindowNo: window})
+	if err != nil {
+		return nil, fmt.Errorf("enroll %s terminal: %w", kind, err)
+	}
+	base.DeviceID, base.Secret = res.DeviceID, res.DeviceSecret
+	c, err := platform.New(base)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.TerminalLogin(ctx); err != nil {
+		return nil, fmt.Errorf("%s terminal session: %w", kind, err)
+	}
+	return c, nil
 }

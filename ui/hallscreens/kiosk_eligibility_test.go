@@ -32,22 +32,8 @@ func kioskTerminal(t *testing.T, now func() time.Time) (*sim.Server, *platform.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := s.NewTerminalEnrollmentCode(sim.DemoHall, app.TerminalKiosk)
+	c, err := s.SignedInTerminal(ctx, url, app.TerminalKiosk, "K1", platform.Config{Attempts: 1})
 	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := platform.Config{BaseURL: url, Attempts: 1}
-	c0, _ := platform.New(cfg)
-	res, err := c0.Enroll(ctx, app.Enrollment{EnrollmentCode: code, HallCode: sim.DemoHall, WindowNo: "K1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DeviceID, cfg.Secret = res.DeviceID, res.DeviceSecret
-	c, err := platform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.TerminalLogin(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return s, c
