@@ -7,26 +7,13 @@ import (
 	"time"
 
 	"ykt/app"
-	"ykt/devices/pty"
 )
 
 // TestWatchHandsEachCardOnce: a card lying on the reader is handed on once; not while the desk
 // is not ready (and then once it is); again after it was taken off and put back; and again when
 // the receiver could not take it (no audit record).
 func TestWatchHandsEachCardOnce(t *testing.T) {
-	m, slave, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer m.Close()
-	e := &Emulator{Card: demo}
-	go e.Serve(m)
-	r, closer, err := Open(slave, 115200)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
-	r.Timeout = time.Second
+	e, r := emulatedReader(t)
 
 	var ready, refuse atomic.Bool
 	var handed atomic.Int32
