@@ -2,15 +2,9 @@ package printer
 
 import (
 	"bytes"
-	"compress/zlib"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
+	"ykt/devices/printer/pdftest"
 )
 
 // TestGuideSheetLargeType renders a guide with a long line and reads it back: every text is
@@ -28,7 +22,7 @@ func TestGuideSheetLargeType(t *testing.T) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatalf("not a PDF")
 	}
-	sizes := fontSizes(t, pdf)
+	sizes := pdftest.FontSizes(pdf)
 	if len(sizes) == 0 {
 		t.Fatal("no text in the PDF")
 	}
@@ -37,38 +31,13 @@ func TestGuideSheetLargeType(t *testing.T) {
 			t.Errorf("text set at %.1f pt, under the elderly size 18", s)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "guide.pdf")
-	os.WriteFile(path, pdf, 0o600)
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext (poppler-utils): %v %s", err, out)
-	}
-	text := strings.Join(strings.Fields(string(out)), "")
+	out := pdftest.TextOf(t, pdf)
+	text := strings.Join(strings.Fields(out), "")
 	for _, want := range []string{"社保卡补领、换领", "操作指引", "就近申领网点", "天星桥正街5号", "12333", strings.Repeat("携带居民身份证到任一网点办理，", 8)} {
 		if !strings.Contains(text, strings.Join(strings.Fields(want), "")) {
 			t.Errorf("guide lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-// fontSizes returns the sizes of every Tf operator in the PDF's content streams.
-func fontSizes(t *testing.T, pdf []byte) []float64 {
-	t.Helper()
-	tf := regexp.MustCompile(`([0-9.]+) Tf`)
-	streams := regexp.MustCompile(`(?s)\nstream\n(.*?)\nendstream`)
-	var sizes []float64
-	for _, m := range streams.FindAllSubmatch(pdf, -1) {
-		r, err := zlib.NewReader(bytes.NewReader(m[1]))
-		if err != nil {
-			continue // not a compressed stream
-		}
-		body, _ := io.ReadAll(r)
-		for _, f := range tf.FindAllSubmatch(body, -1) {
-			s, _ := strconv.ParseFloat(string(f[1]), 64)
-			sizes = append(sizes, s)
-		}
-	}
-	return sizes
 }
 
 func TestSplitWraps(t *testing.T) {

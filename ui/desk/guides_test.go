@@ -1,15 +1,8 @@
 package desk
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
-	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"ykt/app"
+	"ykt/devices/printer/pdftest"
 	"ykt/platform/sim"
 	"ykt/ui/uitest"
 	"ykt/ui/widgets"
@@ -153,40 +147,22 @@ func TestGuideBesideItsBusiness(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("the printed guide %s is still on disk", path)
 	}
-	if sizes := regexp.MustCompile(`([0-9.]+) Tf`).FindAllSubmatch(inflated(t, printed), -1); len(sizes) == 0 {
+	if sizes := pdftest.FontSizes(printed); len(sizes) == 0 {
 		t.Error("no text set in the printed guide")
 	} else {
-		for _, m := range sizes {
-			if s, _ := strconv.ParseFloat(string(m[1]), 64); s < 18 {
+		for _, s := range sizes {
+			if s < 18 {
 				t.Errorf("the printed guide sets text at %.1f pt, under the elderly size", s)
 			}
 		}
 	}
-	pdf := filepath.Join(t.TempDir(), "guide.pdf")
-	os.WriteFile(pdf, printed, 0o600)
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext (poppler-utils): %v %s", err, out)
-	}
-	flat := strings.Join(strings.Fields(string(out)), "")
+	out := pdftest.TextOf(t, printed)
+	flat := strings.Join(strings.Fields(out), "")
 	for _, want := range []string{"社保卡补领、换领", "补领须先正式挂失原卡", "就近申领网点", "沙坪坝区政务服务中心（本厅）", "07号窗口"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the printed guide lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-// inflated is the PDF's compressed streams, inflated and joined (the page's text operators).
-func inflated(t *testing.T, pdf []byte) []byte {
-	t.Helper()
-	var all []byte
-	for _, m := range regexp.MustCompile(`(?s)\nstream\n(.*?)\nendstream`).FindAllSubmatch(pdf, -1) {
-		if r, err := zlib.NewReader(bytes.NewReader(m[1])); err == nil {
-			b, _ := io.ReadAll(r)
-			all = append(all, b...)
-		}
-	}
-	return all
 }
 
 // TestGuideUnderTheApplicationForm: where the application happens, a 指南 button under the form

@@ -10,7 +10,6 @@ import (
 	"image/png"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,6 +23,7 @@ import (
 
 	"ykt/app"
 	"ykt/app/ids"
+	"ykt/devices/printer/pdftest"
 	"ykt/ui/i18n"
 	"ykt/ui/uitest"
 	"ykt/ui/widgets"
@@ -651,11 +651,7 @@ func TestApplicationReceipt(t *testing.T) {
 	if rb.status.Text != "回执已生成：receipt-"+id+".pdf" || rb.print.Disabled() || rb.open.Disabled() {
 		t.Errorf("receipt status %q", rb.status.Text)
 	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", rb.path, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext (poppler-utils): %v %s", err, out)
-	}
-	text := string(out)
+	text := pdftest.Text(t, rb.path)
 	for _, want := range []string{"社会保障卡申领回执", id, "首次申领", "即时制卡", "中国建设银行", "钱**", "500106********", "代办人",
 		"沙坪坝区政务服务中心 07 号窗口", "c0107", "2026-11-28 09:31", "扫码查询制卡进度", "12333"} {
 		if !strings.Contains(text, want) {
