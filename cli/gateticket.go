@@ -39,19 +39,24 @@ const configEvery = 5 * time.Minute
 // hall server could not be read and never was (no number rather than a guessed business).
 func (t *gateTicket) businessNow(ctx context.Context) string {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.readAt.IsZero() && t.now().Sub(t.readAt) < configEvery {
-		return t.business
+	business, fresh := t.business, !t.readAt.IsZero() && t.now().Sub(t.readAt) < configEvery
+	t.mu.Unlock()
+	if fresh {
+		return business
 	}
+	// Read without the lock: a hall server that does not answer holds this pass's ticket for its
+	// timeout, not every other pass's behind it.
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	cfg, err := t.hall.Config(ctx)
 	if err != nil {
 		t.log.Warn("gate: reading the hall's configuration for the ticket at the swipe", "err", err)
-		return t.business // the last one read, if any
+		return business // the last one read, if any
 	}
+	t.mu.Lock()
 	t.business, t.readAt = cfg.GateTicket, t.now()
-	return t.business
+	t.mu.Unlock()
+	return cfg.GateTicket
 }
 
 // holderOf is who presented: the SSN on the chip (EF06) or the ID card's number; a QR code or a
