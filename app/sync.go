@@ -343,7 +343,7 @@ func (e *SyncEngine) batchFailed(ctx context.Context, ops []OutboxOp, err error)
 	var pe *PlatformError
 	switch {
 	case ctx.Err() != nil:
-		e.release(context.WithoutCancel(ctx), ops, 0, err, false)
+		e.release(ctx, ops, 0, err, false)
 		return ctx.Err()
 	case errors.As(err, &pe):
 		return e.platformRefused(ctx, ops, pe)
@@ -415,7 +415,11 @@ func (e *SyncEngine) release(ctx context.Context, ops []OutboxOp, after time.Dur
 	if cause != nil {
 		msg = cause.Error()
 	}
-	if err := e.Store.Release(ctx, ids, e.Clock.Now().Add(after), msg, count); err != nil {
+	// Returned to the queue even when the caller's context has just ended (a deadline reached while
+	// the batch was out): left SENDING, the operations would wait for the next start.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := e.Store.Release(rctx, ids, e.Clock.Now().Add(after), msg, count); err != nil {
 		e.Log.Error("sync: could not return operations to the queue; they go out after the next start", "err", err)
 	}
 }
