@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"time"
@@ -19,12 +20,13 @@ import (
 // runBenchQueue measures call-next latency with a long waiting line: the queue core in process,
 // the hall service in process (with its SQLite commit), and over HTTP on loopback.
 func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) int {
-	fs, _ := newFlags("bench queue", "bench queue [--waiting N] [--calls N] [--concurrent [--counters N] [--kiosks N]]", errOut)
+	fs, _ := newFlags("bench queue", "bench queue [--waiting N] [--calls N] [--concurrent [--counters N] [--kiosks N]] [--cpuprofile FILE]", errOut)
 	waiting := fs.Int("waiting", 10000, "tickets waiting while calls are measured")
 	calls := fs.Int("calls", 2000, "calls measured per mode")
 	concurrent := fs.Bool("concurrent", false, "also run counters and kiosks all at once, with the disk's fsync latency")
 	counters := fs.Int("counters", 20, "counters calling at once (--concurrent)")
 	kiosks := fs.Int("kiosks", 8, "kiosks issuing at once (--concurrent)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -38,6 +40,14 @@ func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) in
 		return exitFailure
 	}
 	defer os.RemoveAll(dir)
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(errOut, "ykt bench queue:", err)
+			return exitFailure
+		}
+		defer stop()
+	}
 	handshakes.reset()
 	fmt.Fprintf(out, "call-next latency, %d tickets waiting, %d calls per mode\n\n", *waiting, *calls)
 	fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", "mode", "p50", "p99", "max", "goal (p99)")
@@ -57,7 +67,9 @@ func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) in
 	code := exitOK
 	var single time.Duration // the p99 of one caller over HTTP
 	for _, m := range modes {
-		lat, err := m.run()
+		var lat []time.Duration
+		var err error
+		pprof.Do(ctx, pprof.Labels("mode", m.name), func(context.Context) { lat, err = m.run() }) // go tool pprof -tagfocus
 		if err != nil {
 			fmt.Fprintf(errOut, "ykt bench queue: %s: %v\n", m.name, err)
 			return exitFailure
@@ -91,6 +103,19 @@ func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) in
 	return code
 }
 
+// startCPUProfile profiles the run into file until stop.
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
 // benchConcurrentReport measures the disk's fsync, then counters and kiosks at once, and prints
 // them against the goals: one caller's p99 within 1 ms of the fsync p99, the concurrent
 // counters' p99 under 10 ms.
@@ -100,7 +125,11 @@ func benchConcurrentReport(ctx context.Context, out, errOut io.Writer, dir strin
 		fmt.Fprintln(errOut, "ykt bench queue: fsync:", err)
 		return exitFailure
 	}
-	callLat, issueLat, perCommit, err := benchConcurrent(ctx, filepath.Join(dir, "concurrent.db"), waiting, counters, kiosks, calls)
+	var callLat, issueLat []time.Duration
+	var perCommit float64
+	pprof.Do(ctx, pprof.Labels("mode", "concurrent"), func(ctx context.Context) {
+		callLat, issueLat, perCommit, err = benchConcurrent(ctx, filepath.Join(dir, "concurrent.db"), waiting, counters, kiosks, calls)
+	})
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt bench queue: concurrent:", err)
 		return exitFailure
