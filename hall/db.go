@@ -25,7 +25,7 @@ import (
 // migrations are the hall database's schema steps: migrations[i] brings a database of version i
 // to version i+1, in one transaction with its PRAGMA user_version. Add a step at the end; never
 // change one that has shipped (TestUpgradeFromVersion1 opens a version-1 file).
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6}
 
 // schemaV1 is the queue. Each ticket, window and appointment row keeps its JSON next to the
 // columns the server queries; events are append-only.
@@ -104,6 +104,20 @@ const schemaV5 = `
 DROP INDEX requests_at;
 `
 
+// schemaV6 keeps in the tickets' indexes only the tickets that are still open. Every call,
+// finish or hold moved a ticket's entries in two whole-table indexes, (state) and (win, state),
+// each entry from one place in the file to another. The queries those indexes served read only
+// open tickets: the tickets to load at start (tickets_open) and the window's called or serving
+// ticket checked at each claim (tickets_at_window: a few entries on one page, which all the
+// operations of a commit share). Measured (TestPagesPerOperation): 11.2 → 10.3 WAL pages per
+// call or finish with 10,000 tickets waiting, 10.6 → 10.1 in a small hall.
+const schemaV6 = `
+DROP INDEX tickets_state;
+DROP INDEX tickets_win;
+CREATE INDEX tickets_open ON tickets (id) WHERE state IN ('WAITING','CALLED','SERVING','HELD');
+CREATE INDEX tickets_at_window ON tickets (win) WHERE state IN ('CALLED','SERVING');
+`
+
 // schemaVersion is the version this program writes.
 var schemaVersion = len(migrations)
 
@@ -123,6 +137,8 @@ type store struct {
 	// for each row cost more than writing it).
 	mu       sync.Mutex
 	prepared map[string]*sql.Stmt
+	boundTx  *sql.Tx              // the transaction the bound statements belong to
+	bound    map[string]*sql.Stmt // prepared statements bound to boundTx
 
 	tokens tokenCache // devices of recent credentials (devices.go)
 }
@@ -158,15 +174,24 @@ func (s *store) prepare(ctx context.Context) error {
 	return nil
 }
 
-// stmt returns a prepared query inside tx; nil for one not prepared.
+// stmt returns a prepared query inside tx; nil for one not prepared. The statements bound to a
+// transaction are kept for it, so the operations of one group commit bind each once.
 func (s *store) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	st, ok := s.prepared[query]
-	s.mu.Unlock()
 	if !ok {
 		return nil
 	}
-	return tx.StmtContext(ctx, st)
+	if s.boundTx != tx {
+		s.boundTx, s.bound = tx, map[string]*sql.Stmt{}
+	}
+	if b := s.bound[query]; b != nil {
+		return b
+	}
+	b := tx.StmtContext(ctx, st)
+	s.bound[query] = b
+	return b
 }
 
 // txExec runs a prepared statement in tx.
@@ -235,7 +260,7 @@ func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 		return nil, fmt.Errorf("hall data key: %w", err)
 	}
 	s := &store{w: w, data: data}
-	if err := s.quietCheckpoints(ctx); err != nil {
+	if err := s.tuneWriter(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -264,15 +289,25 @@ func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 // huge (thousands of paper tickets typed in at once).
 const walBackstop = 10000
 
-// quietCheckpoints moves the writer's automatic checkpoint out to walBackstop pages. The writer
-// pool has one connection that never expires (localdb.OpenWriter); were it opened again, SQLite's
-// default (1000 pages) would apply, which is only slower. checkpoint sets it again each time.
-func (s *store) quietCheckpoints(ctx context.Context) error {
+// tuneWriter moves the writer's automatic checkpoint out to walBackstop pages and gives it a page
+// cache of writerCacheKiB. The writer pool has one connection that never expires
+// (localdb.OpenWriter); were it opened again, SQLite's defaults (1000 pages, 2 MiB) would apply,
+// which is only slower. checkpoint sets them again each time.
+func (s *store) tuneWriter(ctx context.Context) error {
 	if _, err := s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", walBackstop)); err != nil {
 		return fmt.Errorf("hall database: WAL checkpoint setting: %w", err)
 	}
+	if _, err := s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
+		return fmt.Errorf("hall database: page cache setting: %w", err)
+	}
 	return nil
 }
+
+// writerCacheKiB is the writer's page cache. SQLite's default (2 MiB) held a fraction of a busy
+// day's tickets and their indexes: calls and finishes read their pages back from the file and
+// the WAL through the kernel (20 counters at once, 10,000 tickets waiting: 2,860–3,000
+// operations per second with it against 2,430–2,570 without, runs alternated).
+const writerCacheKiB = 32 << 10
 
 // checkpoint copies the WAL's committed pages into the main file and fsyncs it (PASSIVE: it
 // waits for no reader nor writer), on db: the writer's connection between transactions, or the
@@ -282,7 +317,7 @@ func (s *store) quietCheckpoints(ctx context.Context) error {
 // busy says another connection's checkpoint was running, so this one did nothing.
 func (s *store) checkpoint(ctx context.Context, db *sql.DB) (busy bool, err error) {
 	if db == s.w {
-		if err := s.quietCheckpoints(ctx); err != nil {
+		if err := s.tuneWriter(ctx); err != nil {
 			return false, err
 		}
 	}
