@@ -2,6 +2,8 @@ package hall
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -70,5 +72,30 @@ func TestCheckpointsOutsideTheCommits(t *testing.T) {
 	counts, err := f.client.Counts(ctx)
 	if err != nil || counts[0].Counts[queue.Normal].Waiting != 20 {
 		t.Errorf("waiting after restart: %+v %v, want 20", counts, err)
+	}
+}
+
+// TestOperationAfterCloseIsRefused: an operation that reaches the queue after the service closed
+// is refused at once; it used to wait for a commit that would never come.
+func TestOperationAfterCloseIsRefused(t *testing.T) {
+	svc, err := Open(context.Background(), Options{DataFile: filepath.Join(t.TempDir(), "hall.db"), Config: queue.DemoConfig(), IndexKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := svc.Issue(context.Background(), NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errClosed) {
+			t.Errorf("issue after close: %v, want %v", err, errClosed)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("issue after close still waiting after 5 s")
 	}
 }

@@ -213,7 +213,10 @@ func (s *Service) apply(ctx context.Context, req request, op opFunc, dbOp func(c
 			p.body = body
 		}
 	}
-	return p, nil, s.queueCommit(p)
+	if err := s.queueCommit(p); err != nil {
+		return nil, nil, err
+	}
+	return p, nil, nil
 }
 
 // queueCommit hands p to the committer, first marking its request id as in flight.
