@@ -29,6 +29,15 @@ type pending struct {
 	dbOp  func(ctx context.Context, tx *sql.Tx) (any, error)
 	opErr error
 
+	// rows are the change and the answer sealed for their data columns. The operation's own
+	// goroutine makes them after it leaves the queue's lock (sealRows) and closes ready, so the
+	// commit loop, which every counter waits on in turn, only writes them. A doubled request
+	// waits for the same pending: sealed makes the rows once.
+	rows    sealedRows
+	rowsErr error
+	sealed  sync.Once
+	ready   chan struct{}
+
 	done chan struct{}
 	err  error // the commit failed
 }
@@ -180,12 +189,28 @@ func (s *Service) CommitStats() (commits, changes int64) {
 	return s.commits.commits.Load(), s.commits.changes.Load()
 }
 
+// sealRows makes p's sealed rows (the operation's goroutine, after apply) and lets the commit
+// loop write them. An answer made in the transaction (dbOp) is sealed there.
+func (s *Service) sealRows(p *pending) {
+	p.sealed.Do(func() {
+		defer close(p.ready)
+		p.rows, p.rowsErr = s.db.sealChange(p.ch)
+		if p.rowsErr == nil && p.req.id != "" && p.opErr == nil && p.dbOp == nil {
+			p.rows.answer, p.rowsErr = s.db.sealBytes(p.body, aadRequest)
+		}
+	})
+}
+
 // writeBatch writes the changes, the answers of their request ids, and runs their dbOps.
 func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
 	ctx := context.Background()
 	at := s.clock.Now().Unix()
 	for _, p := range batch {
-		if err := s.db.write(ctx, tx, p.ch); err != nil {
+		<-p.ready
+		if p.rowsErr != nil {
+			return p.rowsErr
+		}
+		if err := s.db.write(ctx, tx, p.ch, p.rows); err != nil {
 			return err
 		}
 		if p.dbOp != nil {
@@ -196,12 +221,14 @@ func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
 		if p.req.id == "" || p.opErr != nil {
 			continue
 		}
-		body, err := s.db.sealBytes(p.body, aadRequest)
-		if err != nil {
-			return err
+		body := p.rows.answer
+		if body == nil { // made in the transaction
+			var err error
+			if body, err = s.db.sealBytes(p.body, aadRequest); err != nil {
+				return err
+			}
 		}
-		_, err = s.db.txExec(ctx, tx, sqlPutRequest,
-			p.req.scope, p.req.id, at, body, p.req.action)
+		_, err := s.db.txExec(ctx, tx, sqlPutRequest, p.req.scope, p.req.id, at, body, p.req.action)
 		if err != nil {
 			return fmt.Errorf("store request id: %w", err)
 		}

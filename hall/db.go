@@ -154,7 +154,7 @@ const (
 	sqlPutAppointment = "INSERT INTO appointments (id, day, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data"
 	sqlPutEvent       = "INSERT INTO events (ticket_id, day, at, type, win, data) VALUES (?, ?, ?, ?, ?, ?)"
 	sqlResume         = "UPDATE tickets SET state = 'WAITING' WHERE id = ? AND state = 'HELD'"
-	sqlClaim          = "UPDATE tickets SET state = 'CALLED', win = ? WHERE id = ? AND state = 'WAITING'"
+	sqlClaim          = "UPDATE tickets SET state = 'CALLED', win = ?, business = ?, data = ? WHERE id = ? AND state = 'WAITING'"
 	sqlWindowBusy     = "SELECT count(*) FROM tickets WHERE win = ? AND state IN ('CALLED','SERVING') AND id <> ?"
 	sqlPutTicket      = `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET business = excluded.business, state = excluded.state, win = excluded.win, data = excluded.data`
@@ -467,62 +467,85 @@ func (s *store) seen(ctx context.Context, scope, id string) (body json.RawMessag
 	return json.RawMessage(b), action, true, nil
 }
 
-// write stores one operation's change. The claim is checked in SQL after the other tickets of
-// the change are written (domain.md §3.5): the claimed row must move from WAITING to CALLED, and
-// the window must hold no other called or serving ticket.
-func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change) error {
-	var claimed *queue.Ticket
+// sealedRows are the data columns of a change's rows, sealed, in the order of the change's
+// lists, and the sealed answer stored with the request id (nil when there is none, or when the
+// transaction makes it).
+type sealedRows struct {
+	tickets, windows, appointments, events [][]byte
+	answer                                 []byte
+}
+
+// sealChange seals the data columns of ch's rows.
+func (s *store) sealChange(ch queue.Change) (sealedRows, error) {
+	var r sealedRows
+	var err error
+	if r.tickets, err = sealAll(s, ch.Tickets, aadTicket); err != nil {
+		return r, err
+	}
+	if r.windows, err = sealAll(s, ch.Windows, aadWindow); err != nil {
+		return r, err
+	}
+	if r.appointments, err = sealAll(s, ch.Appointments, aadAppointment); err != nil {
+		return r, err
+	}
+	r.events, err = sealAll(s, ch.Events, aadEvent)
+	return r, err
+}
+
+func sealAll[T any](s *store, rows []T, aad string) ([][]byte, error) {
+	out := make([][]byte, len(rows))
+	for i, v := range rows {
+		b, err := s.seal(v, aad)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// write stores one operation's change, its data columns sealed in rows. The claim is checked in
+// SQL after the other tickets of the change are written (domain.md §3.5): the claimed row must
+// move from WAITING to CALLED, and the window must hold no other called or serving ticket.
+func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change, rows sealedRows) error {
+	claimed := -1
 	for i, t := range ch.Tickets {
 		if t.ID == ch.Claimed {
-			claimed = &ch.Tickets[i]
+			claimed = i
 			continue
 		}
-		if err := s.putTicket(ctx, tx, t); err != nil {
+		if err := s.putTicket(ctx, tx, t, rows.tickets[i]); err != nil {
 			return err
 		}
 	}
-	if claimed != nil {
-		if err := s.claim(ctx, tx, *claimed, ch.Events); err != nil {
-			return err
-		}
-		if err := s.putTicket(ctx, tx, *claimed); err != nil {
+	if claimed >= 0 {
+		if err := s.claim(ctx, tx, ch.Tickets[claimed], rows.tickets[claimed], ch.Events); err != nil {
 			return err
 		}
 	}
-	for _, w := range ch.Windows {
-		data, err := s.seal(w, aadWindow)
-		if err != nil {
-			return err
-		}
-		if _, err := s.txExec(ctx, tx, sqlPutWindow, w.ID, data); err != nil {
+	for i, w := range ch.Windows {
+		if _, err := s.txExec(ctx, tx, sqlPutWindow, w.ID, rows.windows[i]); err != nil {
 			return fmt.Errorf("store window %s: %w", w.ID, err)
 		}
 	}
-	for _, a := range ch.Appointments {
-		data, err := s.seal(a, aadAppointment)
-		if err != nil {
-			return err
-		}
-		if _, err := s.txExec(ctx, tx, sqlPutAppointment, a.ID, a.Day, data); err != nil {
+	for i, a := range ch.Appointments {
+		if _, err := s.txExec(ctx, tx, sqlPutAppointment, a.ID, a.Day, rows.appointments[i]); err != nil {
 			return fmt.Errorf("store appointment: %w", err)
 		}
 	}
-	for _, e := range ch.Events {
-		data, err := s.seal(e, aadEvent)
-		if err != nil {
-			return err
-		}
+	for i, e := range ch.Events {
 		if _, err := s.txExec(ctx, tx, sqlPutEvent,
-			e.TicketID, e.Day, e.At, string(e.Type), e.Window, data); err != nil {
+			e.TicketID, e.Day, e.At, string(e.Type), e.Window, rows.events[i]); err != nil {
 			return fmt.Errorf("store event: %w", err)
 		}
 	}
 	return nil
 }
 
-// claim moves the claimed ticket's row from WAITING to CALLED and checks that exactly that
-// happened. A ticket whose hold timer ran out in this same change is WAITING first.
-func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []queue.Event) error {
+// claim writes the claimed ticket's row (data: its sealed JSON), moving it from WAITING to
+// CALLED, and checks that exactly that happened. A ticket whose hold timer ran out in this same
+// change is WAITING first.
+func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, data []byte, evs []queue.Event) error {
 	for _, e := range evs {
 		if e.TicketID == t.ID && e.Type == queue.EvResume {
 			if _, err := s.txExec(ctx, tx, sqlResume, t.ID); err != nil {
@@ -530,7 +553,10 @@ func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []que
 			}
 		}
 	}
-	res, err := s.txExec(ctx, tx, sqlClaim, t.Window, t.ID)
+	if t.State != queue.Called {
+		return fmt.Errorf("claim ticket %s: it is %s after the change, not CALLED", t.Number, t.State)
+	}
+	res, err := s.txExec(ctx, tx, sqlClaim, t.Window, t.Business, data, t.ID)
 	if err != nil {
 		return fmt.Errorf("claim ticket %s: %w", t.Number, err)
 	}
@@ -547,12 +573,9 @@ func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, evs []que
 	return nil
 }
 
-func (s *store) putTicket(ctx context.Context, tx *sql.Tx, t queue.Ticket) error {
-	data, err := s.seal(t, aadTicket)
-	if err != nil {
-		return err
-	}
-	_, err = s.txExec(ctx, tx, sqlPutTicket,
+// putTicket writes a ticket's row (data: its sealed JSON).
+func (s *store) putTicket(ctx context.Context, tx *sql.Tx, t queue.Ticket, data []byte) error {
+	_, err := s.txExec(ctx, tx, sqlPutTicket,
 		t.ID, t.Day, t.Number, t.Business, string(t.State), t.Window, data)
 	if err != nil {
 		return fmt.Errorf("store ticket %s: %w", t.Number, err)
