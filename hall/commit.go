@@ -21,9 +21,11 @@ import (
 
 // pending is one operation waiting for the next commit.
 type pending struct {
-	req  request // req.id == "": nothing to remember
-	ch   queue.Change
-	body json.RawMessage // the answer, stored with req
+	req request // req.id == "": nothing to remember
+	// requestRow is the row id its request id was stored under (see Service.known).
+	requestRow int64
+	ch         queue.Change
+	body       json.RawMessage // the answer, stored with req
 	// dbOp, when set, runs in the commit's transaction after the change (an evaluation, which
 	// reads the stored calls); its refusal is the operation's error and stores nothing.
 	dbOp  func(ctx context.Context, tx *sql.Tx) (any, error)
@@ -228,8 +230,11 @@ func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
 				return err
 			}
 		}
-		_, err := s.db.txExec(ctx, tx, sqlPutRequest, p.req.scope, p.req.id, at, body, p.req.action)
+		res, err := s.db.txExec(ctx, tx, sqlPutRequest, p.req.scope, p.req.id, at, body, p.req.action)
 		if err != nil {
+			return fmt.Errorf("store request id: %w", err)
+		}
+		if p.requestRow, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("store request id: %w", err)
 		}
 	}
@@ -265,7 +270,7 @@ func (s *Service) committed(batch []*pending) {
 		changed = s.publishCalls(p.ch) || changed
 		s.forgetInflight(p)
 		if p.req.id != "" && p.opErr == nil {
-			s.known[inflightKey(p.req)] = struct{}{}
+			s.known[inflightKey(p.req)] = p.requestRow
 		}
 	}
 	if changed {

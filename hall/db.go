@@ -25,7 +25,7 @@ import (
 // migrations are the hall database's schema steps: migrations[i] brings a database of version i
 // to version i+1, in one transaction with its PRAGMA user_version. Add a step at the end; never
 // change one that has shipped (TestUpgradeFromVersion1 opens a version-1 file).
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7}
 
 // schemaV1 is the queue. Each ticket, window and appointment row keeps its JSON next to the
 // columns the server queries; events are append-only.
@@ -116,6 +116,25 @@ DROP INDEX tickets_state;
 DROP INDEX tickets_win;
 CREATE INDEX tickets_open ON tickets (id) WHERE state IN ('WAITING','CALLED','SERVING','HELD');
 CREATE INDEX tickets_at_window ON tickets (win) WHERE state IN ('CALLED','SERVING');
+`
+
+// schemaV7 keeps the request ids in a table of their own row ids, without the index of (scope,
+// request id) the primary key made: every call, finish and issue wrote one more page of it, at a
+// random place (request ids are random). The server knows every stored id in memory and looks an
+// answer up by its row id (Service.known); the same id is never stored twice, since a request id
+// in flight or stored is answered, not run again.
+const schemaV7 = `
+CREATE TABLE requests_v7 (
+	id         INTEGER PRIMARY KEY,
+	scope      TEXT NOT NULL,
+	request_id TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	body       TEXT NOT NULL,
+	action     TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO requests_v7 (scope, request_id, at, body, action) SELECT scope, request_id, at, body, action FROM requests ORDER BY at;
+DROP TABLE requests;
+ALTER TABLE requests_v7 RENAME TO requests;
 `
 
 // schemaVersion is the version this program writes.
@@ -417,20 +436,21 @@ func (s *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // file disagree (e.g. a second server on the same file); the server reloads and the caller retries.
 var errClaimLost = errors.New("the ticket was claimed elsewhere")
 
-// requestKeys returns the keys (see inflightKey) of the request ids stored.
-func (s *store) requestKeys(ctx context.Context) (map[string]struct{}, error) {
-	rows, err := s.w.QueryContext(ctx, "SELECT scope, request_id FROM requests")
+// requestKeys returns the row ids of the request ids stored, by key (see inflightKey).
+func (s *store) requestKeys(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.w.QueryContext(ctx, "SELECT id, scope, request_id FROM requests")
 	if err != nil {
 		return nil, fmt.Errorf("read request ids: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]struct{}{}
+	out := map[string]int64{}
 	for rows.Next() {
 		var r request
-		if err := rows.Scan(&r.scope, &r.id); err != nil {
+		var id int64
+		if err := rows.Scan(&id, &r.scope, &r.id); err != nil {
 			return nil, fmt.Errorf("read request id: %w", err)
 		}
-		out[inflightKey(r)] = struct{}{}
+		out[inflightKey(r)] = id
 	}
 	return out, rows.Err()
 }
@@ -450,11 +470,11 @@ func (s *store) nextEpoch(ctx context.Context) (int64, error) {
 	return epoch, nil
 }
 
-// seen returns the stored answer of a request already handled and the action it was for ("" in
-// rows written before actions were kept).
-func (s *store) seen(ctx context.Context, scope, id string) (body json.RawMessage, action string, ok bool, err error) {
+// seen returns the stored answer of a request already handled (row: its row id) and the action
+// it was for ("" in rows written before actions were kept).
+func (s *store) seen(ctx context.Context, row int64, scope, id string) (body json.RawMessage, action string, ok bool, err error) {
 	var b []byte
-	err = s.r.QueryRowContext(ctx, "SELECT body, action FROM requests WHERE scope = ? AND request_id = ?", scope, id).Scan(&b, &action)
+	err = s.r.QueryRowContext(ctx, "SELECT body, action FROM requests WHERE id = ? AND scope = ? AND request_id = ?", row, scope, id).Scan(&b, &action)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, "", false, nil

@@ -61,7 +61,7 @@ type Service struct {
 	board    []queue.BoardCall
 	seq      int64
 	inflight map[string]*pending
-	known    map[string]struct{} // request ids stored: only these are looked up in the file
+	known    map[string]int64 // the row ids of the request ids stored: only these are looked up in the file
 	notify   *broker
 }
 
@@ -241,7 +241,7 @@ func (s *Service) queueCommit(p *pending) error {
 func (s *Service) seenBefore(ctx context.Context, req request) (p *pending, body json.RawMessage, found bool, err error) {
 	s.pubMu.Lock()
 	p = s.inflight[inflightKey(req)]
-	_, stored := s.known[inflightKey(req)]
+	row, stored := s.known[inflightKey(req)]
 	s.pubMu.Unlock()
 	if p != nil {
 		if err := reused(req, p.req.action); err != nil {
@@ -252,7 +252,7 @@ func (s *Service) seenBefore(ctx context.Context, req request) (p *pending, body
 	if !stored {
 		return nil, nil, false, nil // a new request id: no need to look in the file
 	}
-	body, action, ok, err := s.db.seen(ctx, req.scope, req.id)
+	body, action, ok, err := s.db.seen(ctx, row, req.scope, req.id)
 	if err != nil || !ok {
 		return nil, nil, ok, err
 	}
