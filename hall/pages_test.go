@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"testing"
+	"time"
 
 	"ykt/app/queue"
 )
@@ -102,5 +103,35 @@ func TestRequestIDsSurviveSchemaV7(t *testing.T) {
 	}
 	if _, err := f.srv.Service.Finish(ctx, after, "01", "c0107"); !errors.Is(err, ErrRequestReused) {
 		t.Errorf("the same request id for finish: %v, want %v", err, ErrRequestReused)
+	}
+}
+
+// TestRestartLoadsOpenTicketsOfEarlierDays: a hall that carries tickets over to the next day
+// finds yesterday's waiting tickets again after a restart (the open tickets' index), with today's.
+func TestRestartLoadsOpenTicketsOfEarlierDays(t *testing.T) {
+	cfg := queue.DemoConfig()
+	cfg.CarryOver = true
+	f := newHall(t, cfg)
+	ctx := context.Background()
+	for range 3 {
+		f.issue("CARD_APPLICATION", queue.Holder{})
+	}
+	if _, err := f.srv.Service.CallNext(ctx, NewRequestID(), "01", "c0107"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.srv.Service.Finish(ctx, NewRequestID(), "01", "c0107"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(24 * time.Hour)
+	f.issue("CARD_APPLICATION", queue.Holder{})
+	f.restart()
+	counts, err := f.client.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range counts {
+		if c.Business == "CARD_APPLICATION" && c.Counts[queue.Normal].Waiting != 3 {
+			t.Errorf("waiting after restart: %+v, want yesterday's 2 and today's 1", c.Counts)
+		}
 	}
 }
