@@ -142,8 +142,8 @@ ALTER TABLE requests_v7 RENAME TO requests;
 // openTicket is the condition of an open ticket's row, as the index tickets_open has it (a query
 // uses that index only with the same expression). Not "state IN (four states)": SQLite makes a
 // temporary table of a list of more than two constants each time a statement runs, and this
-// condition runs at every write of a ticket (measured: ≈ 70 µs per finish or issue, ≈ 15 % fewer operations
-// per second with 20 counters).
+// condition runs at every write of a ticket (measured: ≈ 70 µs per finish or issue, ≈ 15 % fewer
+// operations per second with 20 counters).
 const openTicket = "state = 'WAITING' OR state = 'CALLED' OR state = 'SERVING' OR state = 'HELD'"
 
 // schemaVersion is the version this program writes.
