@@ -664,6 +664,14 @@ func (s *store) events(ctx context.Context, from, to string) ([]queue.Event, err
 	return out, err
 }
 
+// The events of one ticket, found through the events of its day (an event's day is its
+// ticket's): without the day these read every event the hall ever stored, and the calls of a
+// ticket are read inside the group commit (an evaluation), where every counter waits on them.
+const (
+	sqlCallsOfTicket = "SELECT data FROM events WHERE day = ? AND ticket_id = ? AND type = 'CALL' AND win = ?"
+	sqlLastWindow    = "SELECT win FROM events WHERE day = ? AND ticket_id = ? AND win <> '' ORDER BY id DESC LIMIT 1"
+)
+
 // evaluationTicket finds the ticket an evaluation report is about: the ticket of that number on
 // the report's service day (without one: today's, else yesterday's) that the report's window
 // called for the report's business. It returns the ticket's id and day, or ErrUnknownTicket.
@@ -685,7 +693,7 @@ func (s *store) evaluationTicket(ctx context.Context, tx *sql.Tx, r queue.Evalua
 		if err != nil {
 			return 0, "", fmt.Errorf("find ticket %s: %w", r.TicketNo, err)
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT data FROM events WHERE ticket_id = ? AND type = 'CALL' AND win = ?", id, r.Window)
+		rows, err := tx.QueryContext(ctx, sqlCallsOfTicket, day, id, r.Window)
 		if err != nil {
 			return 0, "", fmt.Errorf("read calls of %s: %w", r.TicketNo, err)
 		}
@@ -745,10 +753,10 @@ func (s *store) evaluations(ctx context.Context, from, to string) ([]queue.Evalu
 	return out, rows.Err()
 }
 
-// lastWindow returns the window of a ticket's latest event at a window.
-func (s *store) lastWindow(ctx context.Context, ticketID int64) (string, error) {
+// lastWindow returns the window of a ticket's latest event at a window (day: the ticket's).
+func (s *store) lastWindow(ctx context.Context, ticketID int64, day string) (string, error) {
 	var w string
-	err := s.r.QueryRowContext(ctx, "SELECT win FROM events WHERE ticket_id = ? AND win <> '' ORDER BY id DESC LIMIT 1", ticketID).Scan(&w)
+	err := s.r.QueryRowContext(ctx, sqlLastWindow, day, ticketID).Scan(&w)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("read the window of ticket %d: %w", ticketID, err)
 	}

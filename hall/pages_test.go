@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,6 +133,38 @@ func TestRestartLoadsOpenTicketsOfEarlierDays(t *testing.T) {
 	for _, c := range counts {
 		if c.Business == "CARD_APPLICATION" && c.Counts[queue.Normal].Waiting != 3 {
 			t.Errorf("waiting after restart: %+v, want yesterday's 2 and today's 1", c.Counts)
+		}
+	}
+}
+
+// TestTicketEventsReadThroughTheirDay: the events of one ticket are found through the index of
+// their day, not by reading every event stored (the evaluation's look-up runs inside the group
+// commit, where every counter waits on it).
+func TestTicketEventsReadThroughTheirDay(t *testing.T) {
+	f := newHall(t, queue.DemoConfig())
+	for _, q := range []struct {
+		query string
+		args  []any
+	}{
+		{sqlCallsOfTicket, []any{"2026-11-28", 1, "01"}},
+		{sqlLastWindow, []any{"2026-11-28", 1}},
+	} {
+		rows, err := f.srv.Service.db.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q.query, q.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if len(plan) == 0 || !strings.Contains(plan[0], "USING INDEX events_day") {
+			t.Errorf("%s: plan %q, want a search of events_day", q.query, plan)
 		}
 	}
 }

@@ -631,6 +631,6 @@ func (s *Service) ticketWindow(ctx context.Context, id int64) (string, bool) {
 	if t.Window != "" {
 		return t.Window, true
 	}
-	w, err := s.db.lastWindow(ctx, id)
+	w, err := s.db.lastWindow(ctx, id, t.Day)
 	return w, err == nil && w != ""
 }
