@@ -38,17 +38,23 @@ func (s *tpmStore) open() (transport.TPMCloser, error) {
 
 // usable reports whether the TPM answers and can make its storage root key.
 func (s *tpmStore) usable() bool {
+	return s.withSRK(func(transport.TPM, *tpm2.CreatePrimaryResponse) error { return nil }) == nil
+}
+
+// withSRK opens the TPM, makes its storage root key and runs fn with both, then flushes the key
+// and closes the TPM.
+func (s *tpmStore) withSRK(fn func(t transport.TPM, srk *tpm2.CreatePrimaryResponse) error) error {
 	t, err := s.open()
 	if err != nil {
-		return false
+		return err
 	}
 	defer t.Close()
 	srk, err := createSRK(t)
 	if err != nil {
-		return false
+		return err
 	}
-	flush(t, srk.ObjectHandle)
-	return true
+	defer flush(t, srk.ObjectHandle)
+	return fn(t, srk)
 }
 
 func createSRK(t transport.TPM) (*tpm2.CreatePrimaryResponse, error) {
@@ -70,32 +76,26 @@ func session(srk *tpm2.CreatePrimaryResponse, encrypt tpm2.AuthOption) (tpm2.Ses
 	return tpm2.HMAC(tpm2.TPMAlgSHA256, 16, encrypt, tpm2.Salted(srk.ObjectHandle, *pub)), nil
 }
 
-func (s *tpmStore) wrap(_ string, key []byte) ([]byte, error) {
-	t, err := s.open()
-	if err != nil {
-		return nil, err
-	}
-	defer t.Close()
-	srk, err := createSRK(t)
-	if err != nil {
-		return nil, err
-	}
-	defer flush(t, srk.ObjectHandle)
-	sess, err := session(srk, tpm2.AESEncryption(128, tpm2.EncryptIn))
-	if err != nil {
-		return nil, err
-	}
-	rsp, err := tpm2.Create{
-		ParentHandle: tpm2.AuthHandle{Handle: srk.ObjectHandle, Name: srk.Name, Auth: tpm2.PasswordAuth(nil)},
-		InSensitive: tpm2.TPM2BSensitiveCreate{Sensitive: &tpm2.TPMSSensitiveCreate{
-			Data: tpm2.NewTPMUSensitiveCreate(&tpm2.TPM2BSensitiveData{Buffer: key}),
-		}},
-		InPublic: tpm2.New2B(sealedTemplate),
-	}.Execute(t, sess)
-	if err != nil {
-		return nil, fmt.Errorf("TPM seal: %w", err)
-	}
-	return append(tpm2.Marshal(rsp.OutPublic), tpm2.Marshal(rsp.OutPrivate)...), nil
+func (s *tpmStore) wrap(_ string, key []byte) (wrapped []byte, err error) {
+	err = s.withSRK(func(t transport.TPM, srk *tpm2.CreatePrimaryResponse) error {
+		sess, err := session(srk, tpm2.AESEncryption(128, tpm2.EncryptIn))
+		if err != nil {
+			return err
+		}
+		rsp, err := tpm2.Create{
+			ParentHandle: tpm2.AuthHandle{Handle: srk.ObjectHandle, Name: srk.Name, Auth: tpm2.PasswordAuth(nil)},
+			InSensitive: tpm2.TPM2BSensitiveCreate{Sensitive: &tpm2.TPMSSensitiveCreate{
+				Data: tpm2.NewTPMUSensitiveCreate(&tpm2.TPM2BSensitiveData{Buffer: key}),
+			}},
+			InPublic: tpm2.New2B(sealedTemplate),
+		}.Execute(t, sess)
+		if err != nil {
+			return fmt.Errorf("TPM seal: %w", err)
+		}
+		wrapped = append(tpm2.Marshal(rsp.OutPublic), tpm2.Marshal(rsp.OutPrivate)...)
+		return nil
+	})
+	return wrapped, err
 }
 
 // sealedTemplate is a sealed data object: bound to this TPM and this parent, usable with its
@@ -108,41 +108,35 @@ var sealedTemplate = tpm2.TPMTPublic{
 	},
 }
 
-func (s *tpmStore) unwrap(_ string, wrapped []byte) ([]byte, error) {
+func (s *tpmStore) unwrap(_ string, wrapped []byte) (key []byte, err error) {
 	pub, priv, err := splitTPMBlob(wrapped)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.open()
-	if err != nil {
-		return nil, err
-	}
-	defer t.Close()
-	srk, err := createSRK(t)
-	if err != nil {
-		return nil, err
-	}
-	defer flush(t, srk.ObjectHandle)
-	obj, err := tpm2.Load{
-		ParentHandle: tpm2.AuthHandle{Handle: srk.ObjectHandle, Name: srk.Name, Auth: tpm2.PasswordAuth(nil)},
-		InPublic:     *pub, InPrivate: *priv,
-	}.Execute(t)
-	if err != nil {
-		return nil, tpmForeign("load", err)
-	}
-	defer flush(t, obj.ObjectHandle)
-	sess, err := session(srk, tpm2.AESEncryption(128, tpm2.EncryptOut))
-	if err != nil {
-		return nil, err
-	}
-	out, err := tpm2.Unseal{ItemHandle: tpm2.AuthHandle{Handle: obj.ObjectHandle, Name: obj.Name, Auth: tpm2.PasswordAuth(nil)}}.Execute(t, sess)
-	if err != nil {
-		return nil, tpmForeign("unseal", err)
-	}
-	if len(out.OutData.Buffer) != KeySize {
-		return nil, fmt.Errorf("%w: TPM unsealed %d bytes", ErrForeign, len(out.OutData.Buffer))
-	}
-	return out.OutData.Buffer, nil
+	err = s.withSRK(func(t transport.TPM, srk *tpm2.CreatePrimaryResponse) error {
+		obj, err := tpm2.Load{
+			ParentHandle: tpm2.AuthHandle{Handle: srk.ObjectHandle, Name: srk.Name, Auth: tpm2.PasswordAuth(nil)},
+			InPublic:     *pub, InPrivate: *priv,
+		}.Execute(t)
+		if err != nil {
+			return tpmForeign("load", err)
+		}
+		defer flush(t, obj.ObjectHandle)
+		sess, err := session(srk, tpm2.AESEncryption(128, tpm2.EncryptOut))
+		if err != nil {
+			return err
+		}
+		out, err := tpm2.Unseal{ItemHandle: tpm2.AuthHandle{Handle: obj.ObjectHandle, Name: obj.Name, Auth: tpm2.PasswordAuth(nil)}}.Execute(t, sess)
+		if err != nil {
+			return tpmForeign("unseal", err)
+		}
+		if len(out.OutData.Buffer) != KeySize {
+			return fmt.Errorf("%w: TPM unsealed %d bytes", ErrForeign, len(out.OutData.Buffer))
+		}
+		key = out.OutData.Buffer
+		return nil
+	})
+	return key, err
 }
 
 // tpmForeign turns a TPM's refusal of the blob (made by another TPM, or altered) into
