@@ -24,8 +24,9 @@ type gateTicket struct {
 	printer hallscreens.TicketPrinter
 	log     *slog.Logger
 	now     func() time.Time
-	// done, when set, hears each ticket (tests).
-	done func(queue.IssuedView, error)
+	// done, when set, hears how each opened pass ended (tests): the business of its ticket ("": the
+	// hall takes no number at the gate), the ticket and its error.
+	done func(business string, iss queue.IssuedView, err error)
 
 	mu       sync.Mutex
 	business string    // the hall's gateTicket as last read
@@ -86,19 +87,20 @@ func holderOf(p gate.Presented, el *app.Eligibility) queue.Holder {
 
 // take issues and prints the ticket of an opened pass.
 func (t *gateTicket) take(ctx context.Context, p gate.Presented, out gate.Outcome) {
+	var iss queue.IssuedView
+	var err error
 	business := t.businessNow(ctx)
-	if business == "" {
-		return
-	}
-	iss, err := t.issue(ctx, business, p, out)
-	if err == nil && t.printer != nil {
-		err = t.printer.Print(ctx, hallscreens.TicketReceipt(iss, t.now()))
-	}
-	if err != nil {
-		t.log.Warn("gate: ticket at the swipe", "err", err)
+	if business != "" {
+		iss, err = t.issue(ctx, business, p, out)
+		if err == nil && t.printer != nil {
+			err = t.printer.Print(ctx, hallscreens.TicketReceipt(iss, t.now()))
+		}
+		if err != nil {
+			t.log.Warn("gate: ticket at the swipe", "err", err)
+		}
 	}
 	if t.done != nil {
-		t.done(iss, err)
+		t.done(business, iss, err)
 	}
 }
 
