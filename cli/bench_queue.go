@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"sync"
@@ -128,9 +129,9 @@ func startCPUProfile(file string) (stop func(), err error) {
 func benchConcurrentReport(ctx context.Context, out, errOut io.Writer, dir string, waiting, counters, kiosks, calls int, single time.Duration, disk []time.Duration) int {
 	var err error
 	var callLat, issueLat []time.Duration
-	var perCommit float64
+	var load concurrentLoad
 	pprof.Do(ctx, pprof.Labels("mode", "concurrent"), func(ctx context.Context) {
-		callLat, issueLat, perCommit, err = benchConcurrent(ctx, filepath.Join(dir, "concurrent.db"), waiting, counters, kiosks, calls)
+		callLat, issueLat, load, err = benchConcurrent(ctx, filepath.Join(dir, "concurrent.db"), waiting, counters, kiosks, calls)
 	})
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt bench queue: concurrent:", err)
@@ -153,7 +154,9 @@ func benchConcurrentReport(ctx context.Context, out, errOut io.Writer, dir strin
 		i50, i99, imx := percentiles(issueLat)
 		fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", fmt.Sprintf("%d kiosks: issue", kiosks), round(i50), round(i99), round(imx), "—")
 	}
-	fmt.Fprintf(out, "%-34s %10.1f\n", "operations per commit (group)", perCommit)
+	fmt.Fprintf(out, "%-34s %10.1f\n", "operations per commit (group)", load.perCommit)
+	fmt.Fprintf(out, "%-34s %10.0f\n", "operations per second", load.perSecond)
+	fmt.Fprintf(out, "%-34s %10s   %s\n", "CPU per operation", round(load.cpuPerOp), fmt.Sprintf("hall server and its %d clients; %d cores", counters+kiosks, runtime.NumCPU()))
 	return code
 }
 
@@ -292,26 +295,39 @@ func round(d time.Duration) string {
 // benchConcurrent runs counters that call and finish in a loop and kiosks that issue tickets,
 // all at once against one hall server over the client (loopback); it returns the latencies of
 // call-next and of issue.
-func benchConcurrent(ctx context.Context, file string, waiting, counters, kiosks, calls int) (callLat, issueLat []time.Duration, perCommit float64, err error) {
+func benchConcurrent(ctx context.Context, file string, waiting, counters, kiosks, calls int) (callLat, issueLat []time.Duration, load concurrentLoad, err error) {
 	cfg := benchConfig()
 	cfg.CarryOver = true
 	clock := queue.NewManualClock(time.Date(2026, 11, 28, 8, 0, 0, 0, app.Shanghai))
 	key, _ := gmcrypto.RandomKey(32)
 	srv, err := hall.Start(ctx, "127.0.0.1:0", hall.Options{DataFile: file, Config: cfg, IndexKey: key, Clock: clock})
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, load, err
 	}
 	defer srv.Close()
 	for _, day := range benchLine(cfg, waiting) {
 		if _, err := srv.Service.IssueBatch(ctx, day); err != nil {
-			return nil, nil, 0, err
+			return nil, nil, load, err
 		}
 		clock.Advance(24 * time.Hour)
 	}
 	clock.Advance(-24 * time.Hour) // the last day of the line is today: kiosks add to it
-	commits0, changes0 := srv.Service.CommitStats()
+	// Every device's connection is open before the clock starts.
+	counterClients := make([]*hall.Client, counters)
+	for i := range counterClients {
+		if counterClients[i], err = benchDevice(ctx, srv, hall.RoleCounter, cfg.Windows[i%len(cfg.Windows)].ID); err != nil {
+			return nil, nil, load, err
+		}
+	}
+	kioskClients := make([]*hall.Client, kiosks)
+	for i := range kioskClients {
+		// staff issue: the green channel is theirs to give
+		if kioskClients[i], err = benchDevice(ctx, srv, hall.RoleSupervisor, ""); err != nil {
+			return nil, nil, load, err
+		}
+	}
 	var mu sync.Mutex
-	var wg sync.WaitGroup
+	var wg, kwg sync.WaitGroup
 	errs := make(chan error, counters+kiosks)
 	stop := make(chan struct{})
 	record := func(to *[]time.Duration, d time.Duration) {
@@ -319,12 +335,10 @@ func benchConcurrent(ctx context.Context, file string, waiting, counters, kiosks
 		*to = append(*to, d)
 		mu.Unlock()
 	}
-	for i := 0; i < counters; i++ {
+	commits0, changes0 := srv.Service.CommitStats()
+	cpu0, start := processCPU(), time.Now()
+	for i, c := range counterClients {
 		w := cfg.Windows[i%len(cfg.Windows)].ID
-		c, err := benchDevice(ctx, srv, hall.RoleCounter, w)
-		if err != nil {
-			return nil, nil, 0, err
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -342,12 +356,7 @@ func benchConcurrent(ctx context.Context, file string, waiting, counters, kiosks
 			}
 		}()
 	}
-	var kwg sync.WaitGroup
-	for i := 0; i < kiosks; i++ {
-		c, err := benchDevice(ctx, srv, hall.RoleSupervisor, "") // staff issue: the green channel is theirs to give
-		if err != nil {
-			return nil, nil, 0, err
-		}
+	for i, c := range kioskClients {
 		kwg.Add(1)
 		go func() {
 			defer kwg.Done()
@@ -371,13 +380,27 @@ func benchConcurrent(ctx context.Context, file string, waiting, counters, kiosks
 	wg.Wait()
 	close(stop)
 	kwg.Wait()
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	select {
 	case err := <-errs:
-		return nil, nil, 0, err
+		return nil, nil, load, err
 	default:
 	}
 	commits, changes := srv.Service.CommitStats()
-	return callLat, issueLat, float64(changes-changes0) / float64(max(commits-commits0, 1)), nil
+	ops := changes - changes0
+	load = concurrentLoad{
+		perCommit: float64(ops) / float64(max(commits-commits0, 1)),
+		perSecond: float64(ops) / elapsed.Seconds(),
+		cpuPerOp:  cpu / time.Duration(max(ops, 1)),
+	}
+	return callLat, issueLat, load, nil
+}
+
+// concurrentLoad is what the concurrent run did: operations per commit and per second, and the
+// CPU time of this process (the hall server and all its clients) per operation.
+type concurrentLoad struct {
+	perCommit, perSecond float64
+	cpuPerOp             time.Duration
 }
 
 // benchDevice pairs a device of the bench's hall and returns its client (HTTPS, pinned), its

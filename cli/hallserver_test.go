@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,34 @@ func TestBenchQueueCommand(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "bench", "queue", "--calls", "0"); code != exitUsage {
 		t.Errorf("--calls 0: %d", code)
+	}
+}
+
+// TestBenchQueueConcurrent: the concurrent mode reports the disk sampled between the single
+// caller's calls, the counters and kiosks, and the load the run put on the machine; --cpuprofile
+// writes a profile.
+func TestBenchQueueConcurrent(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	_, out, errOut := runCLI(t, "bench", "queue", "--waiting", "300", "--calls", "40", "--concurrent", "--counters", "4", "--kiosks", "2", "--cpuprofile", prof)
+	for _, want := range []string{"between the calls above", "one caller vs fsync p99", "4 counters: call-next", "2 kiosks: issue", "operations per commit (group)", "hall server and its 6 clients"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s\n%s", want, out, errOut)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		switch {
+		case strings.HasPrefix(line, "operations per second") && len(f) == 4:
+			if n, err := strconv.ParseFloat(f[3], 64); err != nil || n <= 0 {
+				t.Errorf("operations per second: %q", line)
+			}
+		case strings.HasPrefix(line, "CPU per operation") && len(f) >= 4:
+			if d, err := time.ParseDuration(strings.Replace(f[3], "µs", "us", 1)); err != nil || d <= 0 {
+				t.Errorf("CPU per operation: %q (%v)", line, err)
+			}
+		}
+	}
+	if st, err := os.Stat(prof); err != nil || st.Size() == 0 {
+		t.Errorf("CPU profile: %v", err)
 	}
 }
