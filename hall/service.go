@@ -458,7 +458,7 @@ func (s *Service) Counts(ctx context.Context) ([]queue.BusinessCount, error) {
 func (s *Service) Board(context.Context) (queue.Board, error) {
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
-	return queue.Board{Calls: append([]queue.BoardCall{}, s.board...)}, nil
+	return queue.Board{Calls: append([]queue.BoardCall{}, s.board...), Seq: s.seq}, nil
 }
 
 // checkDays refuses service days that are not YYYY-MM-DD.

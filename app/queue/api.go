@@ -46,9 +46,11 @@ type BoardCall struct {
 	Recall bool   `json:"recall,omitempty"`
 }
 
-// Board is the call display's content: the latest calls, newest first.
+// Board is the call display's content: the latest calls, newest first. Seq is the last notice
+// the board includes: a display that has shown a later call keeps it rather than this board.
 type Board struct {
 	Calls []BoardCall `json:"calls"`
+	Seq   int64       `json:"seq,omitempty"`
 }
 
 // Notice kinds sent to live subscribers.

@@ -41,7 +41,7 @@ type CallDisplay struct {
 	deps DisplayDeps
 	win  fyne.Window
 
-	board   queue.Board
+	board   queue.Board // board.Seq: the last notice shown (UI thread)
 	current *canvas.Text
 	rows    []*[2]*canvas.Text
 	status  *canvas.Text
@@ -85,7 +85,7 @@ func (d *CallDisplay) Run(ctx context.Context) {
 			if d.deps.Announce != nil {
 				d.deps.Announce(c.Number, c.Window, c.Recall)
 			}
-			d.deps.Do(func() { d.add(c) })
+			d.deps.Do(func() { d.add(c, n.Seq) })
 		case n.Kind == queue.NoticeQueue && n.Seq == 0: // (re)connected: what did we miss?
 			go d.reload(ctx)
 		}
@@ -105,21 +105,26 @@ func (d *CallDisplay) reload(ctx context.Context) {
 			d.status.Refresh()
 			return
 		}
-		d.board = b
 		d.status.Text = ""
+		d.status.Refresh()
+		if b.Seq < d.board.Seq { // read before a call this display has shown since: keep that
+			return
+		}
+		d.board = b
 		d.render()
 	})
 }
 
-// add puts a new call on top of the board (a recall moves its number back to the top).
-func (d *CallDisplay) add(c queue.BoardCall) {
+// add puts a new call (notice seq) on top of the board (a recall moves its number back to the
+// top).
+func (d *CallDisplay) add(c queue.BoardCall, seq int64) {
 	calls := []queue.BoardCall{c}
 	for _, old := range d.board.Calls {
 		if old.Number != c.Number && len(calls) < boardRows {
 			calls = append(calls, old)
 		}
 	}
-	d.board.Calls = calls
+	d.board.Calls, d.board.Seq = calls, max(d.board.Seq, seq)
 	d.render()
 }
 

@@ -211,6 +211,49 @@ func TestCallDisplay(t *testing.T) {
 	}
 }
 
+// lateBoard is the real hall's board service whose board reads are held until released: a read
+// that started before a call is answered after the display has shown the call.
+type lateBoard struct {
+	queue.BoardService
+	read    chan struct{} // a board was read from the hall
+	release chan struct{}
+}
+
+func (b lateBoard) Board(ctx context.Context) (queue.Board, error) {
+	board, err := b.BoardService.Board(ctx)
+	b.read <- struct{}{}
+	<-b.release
+	return board, err
+}
+
+// TestCallDisplayKeepsACallAfterAnOlderBoard: a board read before a call, answered after the
+// display showed that call, does not take the call off the screen (it used to, now and then).
+func TestCallDisplayKeepsACallAfterAnOlderBoard(t *testing.T) {
+	f := uitest.NewHall(t, "zh_Hans")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.Client.Issue(ctx, hall.NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
+	f.Client.Issue(ctx, hall.NewRequestID(), queue.IssueRequest{Business: "CARD_LOSS"})
+	f.Client.CallNext(ctx, hall.NewRequestID(), "03", "c")
+	w := f.App.NewWindow("")
+	defer w.Close()
+	late := lateBoard{f.Client, make(chan struct{}, 4), make(chan struct{})}
+	d := NewCallDisplay(f.App, w, DisplayDeps{Hall: late, Do: f.UI.Do})
+	go d.Run(ctx)
+	<-late.read // the display's first board (A001 only) is read, not yet shown
+	f.Client.CallNext(ctx, hall.NewRequestID(), "07", "c")
+	f.UI.DrainUntil(t, func() bool { return d.Current() == "请 B001 号到 7 号窗口办理" })
+	close(late.release) // the older board reaches the display within milliseconds: watch for 500 ms
+	deadline := time.Now().Add(500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		f.UI.Drain()
+		if d.Current() != "请 B001 号到 7 号窗口办理" {
+			t.Fatalf("after the older board: %q", d.Current())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestStatsScreenAndExport(t *testing.T) {
 	f := uitest.NewHall(t, "zh_Hans")
 	ctx := context.Background()
