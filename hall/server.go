@@ -144,20 +144,20 @@ func (h *handler) routes() {
 	h.get("/config", anyRole, func(r *http.Request, _ Device) (any, error) { return h.svc.Config(r.Context()) })
 	// the gate issues too: a number at the swipe, when the hall takes them there (刷卡过闸、取号)
 	h.post("POST /tickets", allow(RoleKiosk, RoleGate, RoleSupervisor), post(func(r *http.Request, d Device, b issueBody) (any, error) {
-		return h.svc.Issue(r.Context(), b.RequestID, backedRequest(d, b.IssueRequest))
+		return h.svc.issue(r.Context(), b.RequestID, backedRequest(d, b.IssueRequest))
 	}))
-	for action, fn := range ticketActions {
+	for action := range ticketOps {
 		h.post("POST /tickets/{id}/"+action, access{roles: []string{RoleCounter, RoleSupervisor}, own: ownTicket}, post(func(r *http.Request, _ Device, b mutation) (any, error) {
 			id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 			if err != nil || id <= 0 {
 				return nil, fmt.Errorf("%w: ticket id", ErrBadRequest)
 			}
-			return fn(h.svc, r.Context(), id, b)
+			return h.svc.ticketAction(r.Context(), action, id, b)
 		}))
 	}
-	for action, fn := range windowActions {
+	for action := range windowOps {
 		h.post("POST /windows/{w}/"+action, access{roles: []string{RoleCounter}, own: ownWindow}, post(func(r *http.Request, _ Device, b mutation) (any, error) {
-			return fn(h.svc, r.Context(), r.PathValue("w"), b)
+			return h.svc.windowAction(r.Context(), action, r.PathValue("w"), b)
 		}))
 	}
 	counterOrSupervisor := access{roles: []string{RoleCounter, RoleSupervisor}, own: ownWindow}
@@ -341,47 +341,6 @@ func (h *handler) admitPairing(r *http.Request) error {
 	return nil
 }
 
-// windowActions are the POST /windows/{w}/{action} of a counter on its window.
-var windowActions = map[string]func(s *Service, ctx context.Context, win string, b mutation) (any, error){
-	"call-next": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
-		return s.CallNext(ctx, b.RequestID, win, b.Clerk)
-	},
-	"call": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
-		return s.CallTicket(ctx, b.RequestID, win, b.Clerk, b.TicketID, b.Reason)
-	},
-	"recall": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
-		return s.Recall(ctx, b.RequestID, win, b.Clerk)
-	},
-	"start": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
-		return s.Start(ctx, b.RequestID, win, b.Clerk)
-	},
-	"finish": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
-		return s.Finish(ctx, b.RequestID, win, b.Clerk)
-	},
-	"no-show": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
-		return s.NoShow(ctx, b.RequestID, win, b.Clerk)
-	},
-	"hold": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
-		return s.Hold(ctx, b.RequestID, win, b.Clerk, b.Minutes, b.Reason)
-	},
-	"transfer": func(s *Service, ctx context.Context, win string, b mutation) (any, error) {
-		return s.Transfer(ctx, b.RequestID, win, b.Clerk, b.Business, b.Window)
-	},
-}
-
-// ticketActions are the POST /tickets/{id}/{action} on a ticket by id.
-var ticketActions = map[string]func(s *Service, ctx context.Context, id int64, b mutation) (any, error){
-	"cancel": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
-		return s.Cancel(ctx, b.RequestID, id, b.Clerk)
-	},
-	"resume": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
-		return s.Resume(ctx, b.RequestID, id, b.Clerk)
-	},
-	"reactivate": func(s *Service, ctx context.Context, id int64, b mutation) (any, error) {
-		return s.Reactivate(ctx, b.RequestID, id, b.Clerk)
-	},
-}
-
 // post is a POST (or PUT) handler: the JSON body decoded as T, then fn's answer or error.
 func post[T any](fn func(r *http.Request, d Device, body T) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -485,6 +444,11 @@ func reply(w http.ResponseWriter, v any, err error) {
 		}
 		w.WriteHeader(status)
 		json.NewEncoder(w).Encode(apiError{Code: code, Message: msg})
+		return
+	}
+	if raw, ok := v.(json.RawMessage); ok { // an answer as stored with its request id
+		w.Write(raw)
+		io.WriteString(w, "\n")
 		return
 	}
 	json.NewEncoder(w).Encode(v)

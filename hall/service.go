@@ -323,95 +323,143 @@ func (s *Service) Config(context.Context) (queue.PublicConfig, error) {
 
 // Issue gives a ticket (kiosk or clerk).
 func (s *Service) Issue(ctx context.Context, requestID string, req queue.IssueRequest) (queue.IssuedView, error) {
-	return decode[queue.IssuedView](s.exec(ctx, request{"issue", "issue", requestID}, func(q *queue.Queue) (any, queue.Change, error) {
-		iss, ch, err := q.Issue(req)
-		return iss.Public(q.Config()), ch, err
-	}))
+	return decode[queue.IssuedView](s.issue(ctx, requestID, req))
 }
 
-// callOp runs one of the calls of a window: the next ticket, or one out of order.
-func (s *Service) callOp(ctx context.Context, action, requestID, window string, op func(q *queue.Queue) (queue.Call, queue.Change, error)) (queue.CallView, error) {
-	return decode[queue.CallView](s.exec(ctx, request{windowScope(window), action, requestID}, func(q *queue.Queue) (any, queue.Change, error) {
-		c, ch, err := op(q)
-		return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
-	}))
+// issue is Issue's answer as stored with its request id (the hall server sends it as it is).
+func (s *Service) issue(ctx context.Context, requestID string, req queue.IssueRequest) (json.RawMessage, error) {
+	return s.exec(ctx, request{"issue", "issue", requestID}, func(q *queue.Queue) (any, queue.Change, error) {
+		iss, ch, err := q.Issue(req)
+		return iss.Public(q.Config()), ch, err
+	})
+}
+
+// windowOps are the operations of a counter on its window, by action (POST /windows/{w}/{action});
+// m carries the clerk and what the action needs. Their answers are a queue.CallView for the calls,
+// else the ticket's queue.View.
+var windowOps = map[string]func(q *queue.Queue, window string, m mutation) (any, queue.Change, error){
+	"call-next": func(q *queue.Queue, w string, m mutation) (any, queue.Change, error) {
+		return callView(q.CallNext(w, m.Clerk))
+	},
+	"call": func(q *queue.Queue, w string, m mutation) (any, queue.Change, error) {
+		return callView(q.CallTicket(w, m.Clerk, m.TicketID, m.Reason))
+	},
+	"recall": func(q *queue.Queue, w string, m mutation) (any, queue.Change, error) {
+		return ticketView(q.Recall(w, m.Clerk))
+	},
+	"start": func(q *queue.Queue, w string, m mutation) (any, queue.Change, error) {
+		return ticketView(q.Start(w, m.Clerk))
+	},
+	"finish": func(q *queue.Queue, w string, m mutation) (any, queue.Change, error) {
+		return ticketView(q.Finish(w, m.Clerk))
+	},
+	"no-show": func(q *queue.Queue, w string, m mutation) (any, queue.Change, error) {
+		return ticketView(q.MarkNoShow(w, m.Clerk))
+	},
+	"hold": func(q *queue.Queue, w string, m mutation) (any, queue.Change, error) {
+		return ticketView(q.Hold(w, m.Clerk, m.Minutes, m.Reason))
+	},
+	"transfer": func(q *queue.Queue, w string, m mutation) (any, queue.Change, error) {
+		return ticketView(q.Transfer(w, m.Clerk, m.Business, m.Window))
+	},
+}
+
+// ticketOps are the operations on a ticket by id (POST /tickets/{id}/{action}); m.Clerk is who.
+var ticketOps = map[string]func(q *queue.Queue, id int64, m mutation) (any, queue.Change, error){
+	"resume": func(q *queue.Queue, id int64, m mutation) (any, queue.Change, error) {
+		return ticketView(q.Resume(id, m.Clerk))
+	},
+	"cancel": func(q *queue.Queue, id int64, m mutation) (any, queue.Change, error) {
+		return ticketView(q.Cancel(id, m.Clerk))
+	},
+	"reactivate": func(q *queue.Queue, id int64, m mutation) (any, queue.Change, error) {
+		return ticketView(q.Reactivate(id, m.Clerk))
+	},
+}
+
+func callView(c queue.Call, ch queue.Change, err error) (any, queue.Change, error) {
+	return queue.CallView{Ticket: c.Ticket.View(), Why: c.Why}, ch, err
+}
+
+func ticketView(t queue.Ticket, ch queue.Change, err error) (any, queue.Change, error) {
+	return t.View(), ch, err
+}
+
+// windowAction runs windowOps[action] on a window; the answer is as stored with its request id.
+func (s *Service) windowAction(ctx context.Context, action, window string, m mutation) (json.RawMessage, error) {
+	op, ok := windowOps[action]
+	if !ok {
+		return nil, fmt.Errorf("%w: no window action %q", ErrBadRequest, action)
+	}
+	return s.exec(ctx, request{windowScope(window), action, m.RequestID}, func(q *queue.Queue) (any, queue.Change, error) {
+		return op(q, window, m)
+	})
+}
+
+// ticketAction runs ticketOps[action] on a ticket; the answer is as stored with its request id.
+func (s *Service) ticketAction(ctx context.Context, action string, id int64, m mutation) (json.RawMessage, error) {
+	op, ok := ticketOps[action]
+	if !ok {
+		return nil, fmt.Errorf("%w: no ticket action %q", ErrBadRequest, action)
+	}
+	return s.exec(ctx, request{"ticket", fmt.Sprintf("%s of ticket %d", action, id), m.RequestID}, func(q *queue.Queue) (any, queue.Change, error) {
+		return op(q, id, m)
+	})
 }
 
 // CallNext claims the next ticket for a window.
 func (s *Service) CallNext(ctx context.Context, requestID, window, clerk string) (queue.CallView, error) {
-	return s.callOp(ctx, "call-next", requestID, window, func(q *queue.Queue) (queue.Call, queue.Change, error) { return q.CallNext(window, clerk) })
+	return decode[queue.CallView](s.windowAction(ctx, "call-next", window, mutation{RequestID: requestID, Clerk: clerk}))
 }
 
 // CallTicket calls a specific ticket out of order, with a reason.
 func (s *Service) CallTicket(ctx context.Context, requestID, window, clerk string, ticketID int64, reason string) (queue.CallView, error) {
-	return s.callOp(ctx, "call", requestID, window, func(q *queue.Queue) (queue.Call, queue.Change, error) {
-		return q.CallTicket(window, clerk, ticketID, reason)
-	})
-}
-
-// windowOp runs one of the operations on a window's current ticket.
-func (s *Service) windowOp(ctx context.Context, action, requestID, window string, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
-	return decode[queue.View](s.exec(ctx, request{windowScope(window), action, requestID}, func(q *queue.Queue) (any, queue.Change, error) {
-		t, ch, err := op(q)
-		return t.View(), ch, err
-	}))
+	return decode[queue.CallView](s.windowAction(ctx, "call", window, mutation{RequestID: requestID, Clerk: clerk, TicketID: ticketID, Reason: reason}))
 }
 
 // Recall calls the window's ticket again.
 func (s *Service) Recall(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, "recall", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Recall(window, clerk) })
+	return decode[queue.View](s.windowAction(ctx, "recall", window, mutation{RequestID: requestID, Clerk: clerk}))
 }
 
 // Start records that the holder arrived.
 func (s *Service) Start(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, "start", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Start(window, clerk) })
+	return decode[queue.View](s.windowAction(ctx, "start", window, mutation{RequestID: requestID, Clerk: clerk}))
 }
 
 // Finish ends the service.
 func (s *Service) Finish(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, "finish", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Finish(window, clerk) })
+	return decode[queue.View](s.windowAction(ctx, "finish", window, mutation{RequestID: requestID, Clerk: clerk}))
 }
 
 // NoShow marks the window's ticket as not come.
 func (s *Service) NoShow(ctx context.Context, requestID, window, clerk string) (queue.View, error) {
-	return s.windowOp(ctx, "no-show", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.MarkNoShow(window, clerk) })
+	return decode[queue.View](s.windowAction(ctx, "no-show", window, mutation{RequestID: requestID, Clerk: clerk}))
 }
 
 // Hold suspends the window's ticket with a timer and a reason.
 func (s *Service) Hold(ctx context.Context, requestID, window, clerk string, minutes int, reason string) (queue.View, error) {
-	return s.windowOp(ctx, "hold", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
-		return q.Hold(window, clerk, minutes, reason)
-	})
+	return decode[queue.View](s.windowAction(ctx, "hold", window, mutation{RequestID: requestID, Clerk: clerk, Minutes: minutes, Reason: reason}))
 }
 
 // Transfer sends the window's ticket to another business or window.
 func (s *Service) Transfer(ctx context.Context, requestID, window, clerk, business, toWindow string) (queue.View, error) {
-	return s.windowOp(ctx, "transfer", requestID, window, func(q *queue.Queue) (queue.Ticket, queue.Change, error) {
-		return q.Transfer(window, clerk, business, toWindow)
-	})
-}
-
-// ticketOp runs an operation on a ticket by id.
-func (s *Service) ticketOp(ctx context.Context, action, requestID string, id int64, op func(q *queue.Queue) (queue.Ticket, queue.Change, error)) (queue.View, error) {
-	return decode[queue.View](s.exec(ctx, request{"ticket", fmt.Sprintf("%s of ticket %d", action, id), requestID}, func(q *queue.Queue) (any, queue.Change, error) {
-		t, ch, err := op(q)
-		return t.View(), ch, err
-	}))
+	return decode[queue.View](s.windowAction(ctx, "transfer", window, mutation{RequestID: requestID, Clerk: clerk, Business: business, Window: toWindow}))
 }
 
 // Resume returns a held ticket to the queue at its place.
 func (s *Service) Resume(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, "resume", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Resume(id, by) })
+	return decode[queue.View](s.ticketAction(ctx, "resume", id, mutation{RequestID: requestID, Clerk: by}))
 }
 
 // Cancel withdraws a waiting or held ticket.
 func (s *Service) Cancel(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, "cancel", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Cancel(id, by) })
+	return decode[queue.View](s.ticketAction(ctx, "cancel", id, mutation{RequestID: requestID, Clerk: by}))
 }
 
 // Reactivate puts today's no-show ticket back in the queue.
 func (s *Service) Reactivate(ctx context.Context, requestID string, id int64, by string) (queue.View, error) {
-	return s.ticketOp(ctx, "reactivate", requestID, id, func(q *queue.Queue) (queue.Ticket, queue.Change, error) { return q.Reactivate(id, by) })
+	return decode[queue.View](s.ticketAction(ctx, "reactivate", id, mutation{RequestID: requestID, Clerk: by}))
 }
 
 // Window returns a window's current ticket and waiting counts.
