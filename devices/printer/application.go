@@ -39,13 +39,9 @@ type AppReceiptLabels struct {
 
 // ApplicationReceipt renders the receipt as an A5 PDF.
 func ApplicationReceipt(r AppReceipt) ([]byte, error) {
-	fontFile, err := FindFont()
+	font, err := systemCJKFont("receipt")
 	if err != nil {
 		return nil, err
-	}
-	font, err := readFont(fontFile)
-	if err != nil {
-		return nil, fmt.Errorf("receipt font: %w", err)
 	}
 	qr, err := qrcode.Encode(r.ProgressURL, qrcode.Medium, 256)
 	if err != nil {

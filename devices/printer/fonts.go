@@ -4,6 +4,7 @@ package printer
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 
@@ -50,6 +51,20 @@ func readFont(path string) ([]byte, error) {
 	}
 	fonts.Store(path, b)
 	return b, nil
+}
+
+// systemCJKFont is the bytes of the first Chinese font FindFont finds; doc names the document in
+// the error ("guide", "receipt").
+func systemCJKFont(doc string) ([]byte, error) {
+	file, err := FindFont()
+	if err != nil {
+		return nil, err
+	}
+	font, err := readFont(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s font: %w", doc, err)
+	}
+	return font, nil
 }
 
 // addFonts registers the CJK font (bytes of a single-face TrueType file) and the first Latin font

@@ -35,13 +35,9 @@ type GuideSection struct {
 
 // Guide renders the sheet as an A4 PDF in large type.
 func Guide(g GuideSheet) ([]byte, error) {
-	fontFile, err := FindFont()
+	font, err := systemCJKFont("guide")
 	if err != nil {
 		return nil, err
-	}
-	font, err := readFont(fontFile)
-	if err != nil {
-		return nil, fmt.Errorf("guide font: %w", err)
 	}
 	pdf := newGuidePDF()
 	pdf.SetTitle(g.Title, true)
