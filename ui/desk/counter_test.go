@@ -3,7 +3,6 @@ package desk
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +19,6 @@ import (
 	"ykt/devices/apdu"
 	"ykt/devices/vcard"
 	"ykt/platform/sim"
-	"ykt/ui/forms"
 	"ykt/ui/i18n"
 	"ykt/ui/residentscreen"
 	"ykt/ui/uitest"
@@ -600,20 +598,7 @@ func TestIDCardReader(t *testing.T) {
 // the next time the resident is identified.
 func TestApplicationProgressFollowed(t *testing.T) {
 	d := newDesk(t, "c0107")
-	ctx := context.Background()
-	photo, err := app.PreparePhoto(forms.DemoPortrait(), forms.DemoPortrait().Bounds())
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := "X00000019"
-	p := app.ApplicationPayload{ApplicationID: "a1b2c3d4-0000-4000-8000-000000000001", Kind: "REPLACE_DAMAGED", Make: "BATCH",
-		SSN: "500106194912310029", Name: "张三", Sex: "2", Nation: "01", BirthDate: "1949-12-31", IDValidUntil: "LONG_TERM",
-		Phone: "13800000000", Address: "重庆市沙坪坝区天星桥街道正街1号", BankCode: "ICBC", OldCardNo: &old,
-		Photo: &app.ApplicationPhoto{JPEGBase64: base64.StdEncoding.EncodeToString(photo), Width: 358, Height: 441}}
-	if _, err := d.Operations.Enqueue(ctx, app.OpRequest{Type: app.OpCardApplication, ClerkID: "c0107", ResidentSSN: p.SSN, Payload: p}); err != nil {
-		t.Fatal(err)
-	}
-	d.Drain(t)
+	enqueueApplication(t, d, "a1b2c3d4-0000-4000-8000-000000000001")
 	d.identify(t, "500106194912310029")
 	d.ui.DrainUntil(t, func() bool { return len(d.wb.view.Applications) == 1 })
 	if !strings.Contains(d.screen(), "损坏换领 · 已提交") && !strings.Contains(d.screen(), "损坏换领 · 审核中") {

@@ -37,7 +37,7 @@ func bodyColumns(t *testing.T, d *desk) []fyne.CanvasObject {
 // resident on screen's marked.
 func TestDeskUsesTheSpace(t *testing.T) {
 	d := newDesk(t, "c0107")
-	enqueueApplication(t, d)
+	enqueueApplication(t, d, "a1b2c3d4-0000-4000-8000-000000000002")
 	d.identify(t, "500106194912310029")
 	d.ui.DrainUntil(t, func() bool {
 		return strings.Contains(uitest.ObjectTexts(d.wb.follow.box), "▶ 张* …0029 · 损坏换领")
@@ -82,22 +82,22 @@ func TestFollowListsAnApplicationOnceQueued(t *testing.T) {
 	if d.wb.appForm == nil {
 		t.Fatal("no application form")
 	}
-	op := enqueueApplication(t, d) // what the form queues when the clerk submits
+	op := enqueueApplication(t, d, "a1b2c3d4-0000-4000-8000-000000000002") // what the form queues when the clerk submits
 	d.wb.appForm.Deps().OnDone(op)
 	d.ui.DrainUntil(t, func() bool {
 		return strings.Contains(uitest.ObjectTexts(d.wb.follow.box), "▶ 张* …0029 · 损坏换领")
 	})
 }
 
-// enqueueApplication queues a card application for 张三 at this counter and sends it.
-func enqueueApplication(t *testing.T, d *desk) app.Operation {
+// enqueueApplication queues a card application (id) for 张三 at this counter and sends it.
+func enqueueApplication(t *testing.T, d *desk, id string) app.Operation {
 	t.Helper()
 	photo, err := app.PreparePhoto(forms.DemoPortrait(), forms.DemoPortrait().Bounds())
 	if err != nil {
 		t.Fatal(err)
 	}
 	old := "X00000019"
-	p := app.ApplicationPayload{ApplicationID: "a1b2c3d4-0000-4000-8000-000000000002", Kind: "REPLACE_DAMAGED", Make: "BATCH",
+	p := app.ApplicationPayload{ApplicationID: id, Kind: "REPLACE_DAMAGED", Make: "BATCH",
 		SSN: "500106194912310029", Name: "张三", Sex: "2", Nation: "01", BirthDate: "1949-12-31", IDValidUntil: "LONG_TERM",
 		Phone: "13800000000", Address: "重庆市沙坪坝区天星桥街道正街1号", BankCode: "ICBC", OldCardNo: &old,
 		Photo: &app.ApplicationPhoto{JPEGBase64: base64.StdEncoding.EncodeToString(photo), Width: 358, Height: 441}}
