@@ -140,18 +140,28 @@ func TestBenchQueueConcurrent(t *testing.T) {
 			t.Errorf("no %q in:\n%s\n%s", want, out, errOut)
 		}
 	}
+	read := 0
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
 		switch {
-		case strings.HasPrefix(line, "operations per second") && len(f) == 4:
-			if n, err := strconv.ParseFloat(f[3], 64); err != nil || n <= 0 {
+		case strings.HasPrefix(line, "operations per second"):
+			read++
+			if n, err := strconv.ParseFloat(f[len(f)-1], 64); err != nil || n <= 0 {
 				t.Errorf("operations per second: %q", line)
 			}
-		case strings.HasPrefix(line, "CPU per operation") && len(f) >= 4:
+		case strings.HasPrefix(line, "CPU per operation"):
+			read++
+			if len(f) < 4 {
+				t.Errorf("CPU per operation: %q", line)
+				break
+			}
 			if d, err := time.ParseDuration(strings.Replace(f[3], "µs", "us", 1)); err != nil || d <= 0 {
 				t.Errorf("CPU per operation: %q (%v)", line, err)
 			}
 		}
+	}
+	if read != 2 {
+		t.Errorf("%d of the 2 load lines (operations per second, CPU per operation) in:\n%s", read, out)
 	}
 	if st, err := os.Stat(prof); err != nil || st.Size() == 0 {
 		t.Errorf("CPU profile: %v", err)
