@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"image/color"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -211,18 +212,22 @@ func TestCallDisplay(t *testing.T) {
 	}
 }
 
-// lateBoard is the real hall's board service whose board reads are held until released: a read
-// that started before a call is answered after the display has shown the call.
+// lateBoard is the real hall's board service whose first board read is held until released: a
+// read that started before a call is answered after the display has shown the call. Later reads
+// (the one at the live stream's connection) answer at once.
 type lateBoard struct {
 	queue.BoardService
-	read    chan struct{} // a board was read from the hall
+	reads   *atomic.Int32
+	read    chan struct{} // the first board was read from the hall
 	release chan struct{}
 }
 
 func (b lateBoard) Board(ctx context.Context) (queue.Board, error) {
 	board, err := b.BoardService.Board(ctx)
-	b.read <- struct{}{}
-	<-b.release
+	if b.reads.Add(1) == 1 {
+		close(b.read)
+		<-b.release
+	}
 	return board, err
 }
 
@@ -237,7 +242,7 @@ func TestCallDisplayKeepsACallAfterAnOlderBoard(t *testing.T) {
 	f.Client.CallNext(ctx, hall.NewRequestID(), "03", "c")
 	w := f.App.NewWindow("")
 	defer w.Close()
-	late := lateBoard{f.Client, make(chan struct{}, 4), make(chan struct{})}
+	late := lateBoard{f.Client, &atomic.Int32{}, make(chan struct{}), make(chan struct{})}
 	d := NewCallDisplay(f.App, w, DisplayDeps{Hall: late, Do: f.UI.Do})
 	go d.Run(ctx)
 	<-late.read // the display's first board (A001 only) is read, not yet shown
