@@ -62,6 +62,7 @@ type AuditAnchors struct {
 
 	mu   sync.Mutex
 	last int64 // the sequence anchored last by this process
+	seen int64 // the highest sequence Recorded was told of
 	busy bool
 }
 
@@ -74,22 +75,35 @@ func (a *AuditAnchors) every() int64 {
 
 // Recorded is told the sequence of the last audit record written (localdb's audit hook): once
 // Every records have followed the last anchor, a new one is made, off the writer's goroutine.
+// Records written while an anchor is being made count too: when it is done, the goroutine
+// anchors again if they have reached Every since.
 func (a *AuditAnchors) Recorded(seq int64) {
 	a.mu.Lock()
-	due := !a.busy && seq-a.last >= a.every()
+	a.seen = max(a.seen, seq)
+	due := !a.busy && a.seen-a.last >= a.every()
 	if due {
 		a.busy = true
 	}
 	a.mu.Unlock()
 	if due {
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			a.Anchor(ctx) // best effort here; the next records try again
-			a.mu.Lock()
+		go a.anchorWhileDue()
+	}
+}
+
+// anchorWhileDue anchors until fewer than Every records follow the last anchor, then frees the
+// busy flag; a failed anchor is left for the next record to retry (best effort here).
+func (a *AuditAnchors) anchorWhileDue() {
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := a.Anchor(ctx)
+		cancel()
+		a.mu.Lock()
+		if err != nil || a.seen-a.last < a.every() {
 			a.busy = false
 			a.mu.Unlock()
-		}()
+			return
+		}
+		a.mu.Unlock()
 	}
 }
 

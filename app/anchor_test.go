@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,18 +26,11 @@ func TestAuditAnchoredEveryNAndAtSignOut(t *testing.T) {
 	if _, err := s.SignIn(ctx, "c0107", sim.DemoPassword); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 12; i++ {
-		ev := app.AuditEvent{ClerkID: "c0107", DeviceID: r.device, Event: "card.read", Object: "x", Result: "OK"}
-		if err := r.db.Commit(ctx, app.Change{Audit: []app.AuditEvent{ev}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for countOps(t, r, app.OpAuditAnchor) < 2 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := countOps(t, r, app.OpAuditAnchor); n < 2 {
-		t.Fatalf("%d anchors queued after 13 records, want at least 2 (every 5)", n)
+	// Two rounds of 6 records, each waited for: an anchor made late covers every record written
+	// before it, so only records that follow an anchor can ask for the next one.
+	for round := 1; round <= 2; round++ {
+		writeAudit(t, r, 6)
+		waitOps(t, r, app.OpAuditAnchor, round)
 	}
 	local, err := r.db.LoadAnchor()
 	if err != nil || local.Seq < 10 {
@@ -60,6 +54,75 @@ func TestAuditAnchoredEveryNAndAtSignOut(t *testing.T) {
 			break
 		}
 	}
+}
+
+// writeAudit commits n card.read audit records of clerk c0107.
+func writeAudit(t *testing.T, r *rig, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		ev := app.AuditEvent{ClerkID: "c0107", DeviceID: r.device, Event: "card.read", Object: "x", Result: "OK"}
+		if err := r.db.Commit(context.Background(), app.Change{Audit: []app.AuditEvent{ev}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// waitOps waits up to 10 s for at least want operations of a type to be queued.
+func waitOps(t *testing.T, r *rig, typ string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for countOps(t, r, typ) < want && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := countOps(t, r, typ); n < want {
+		t.Fatalf("%d %s operations queued, want at least %d", n, typ, want)
+	}
+}
+
+// heldAnchorStore is the real store whose first SaveAnchor waits for release: the head it
+// anchors was read before the records written meanwhile.
+type heldAnchorStore struct {
+	app.AnchorStore
+	once    sync.Once
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (h *heldAnchorStore) SaveAnchor(a app.AuditAnchor) error {
+	h.once.Do(func() { close(h.entered); <-h.release })
+	return h.AnchorStore.SaveAnchor(a)
+}
+
+// TestAuditRecordsWrittenDuringAnAnchorAreAnchored: records written while an anchor is being
+// made (the head it anchors already read) are anchored when it is done, without waiting for
+// one more record.
+func TestAuditRecordsWrittenDuringAnAnchorAreAnchored(t *testing.T) {
+	r := newRig(t, "")
+	held := &heldAnchorStore{AnchorStore: r.db, entered: make(chan struct{}), release: make(chan struct{})}
+	anchors := &app.AuditAnchors{Store: held, Every: 5}
+	r.db.OnAuditRecorded(anchors.Recorded)
+	writeAudit(t, r, 5)
+	select {
+	case <-held.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no anchor after 5 records")
+	}
+	first, err := r.db.AuditHead(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeAudit(t, r, 7)
+	close(held.release)
+	head, _ := r.db.AuditHead(context.Background())
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if local, err := r.db.LoadAnchor(); err == nil && local.Seq == head.Seq {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	local, err := r.db.LoadAnchor()
+	t.Fatalf("local anchor %+v %v; want the head %d (the first anchor held at %d)", local, err, head.Seq, first.Seq)
 }
 
 // countOps counts the operations of a type queued, by their audit records.
