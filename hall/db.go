@@ -205,9 +205,14 @@ const (
 	sqlPutAppointment = "INSERT INTO appointments (id, day, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data"
 	sqlPutEvent       = "INSERT INTO events (ticket_id, day, at, type, win, data) VALUES (?, ?, ?, ?, ?, ?)"
 	sqlResume         = "UPDATE tickets SET state = 'WAITING' WHERE id = ? AND state = 'HELD'"
-	sqlClaim          = "UPDATE tickets SET state = 'CALLED', win = ?, business = ?, data = ? WHERE id = ? AND state = 'WAITING'"
-	sqlWindowBusy     = "SELECT count(*) FROM tickets WHERE win = ? AND state IN ('CALLED','SERVING') AND id <> ?"
-	sqlPutTicket      = `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+	// sqlClaim moves the claimed ticket from WAITING to CALLED only if its window holds no other
+	// called or serving ticket: both checks and the write in one statement (sqlWindowBusy tells
+	// which check failed, when one did).
+	sqlClaim = `UPDATE tickets SET state = 'CALLED', win = ?1, business = ?2, data = ?3
+		WHERE id = ?4 AND state = 'WAITING'
+		AND NOT EXISTS (SELECT 1 FROM tickets WHERE win = ?1 AND state IN ('CALLED','SERVING') AND id <> ?4)`
+	sqlWindowBusy = "SELECT count(*) FROM tickets WHERE win = ? AND state IN ('CALLED','SERVING') AND id <> ?"
+	sqlPutTicket  = `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET business = excluded.business, state = excluded.state, win = excluded.win, data = excluded.data`
 	sqlPutRequest = "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)"
 )
@@ -612,8 +617,8 @@ func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, data []by
 	if err != nil {
 		return fmt.Errorf("claim ticket %s: %w", t.Number, err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("claim ticket %s: %w", t.Number, errClaimLost)
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
 	}
 	var busy int
 	if err := s.txQueryRow(ctx, tx, sqlWindowBusy, t.Window, t.ID).Scan(&busy); err != nil {
@@ -622,7 +627,7 @@ func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, data []by
 	if busy > 0 {
 		return fmt.Errorf("window %s already has a called ticket: %w", t.Window, errClaimLost)
 	}
-	return nil
+	return fmt.Errorf("claim ticket %s: %w", t.Number, errClaimLost)
 }
 
 // putTicket writes a ticket's row (data: its sealed JSON).

@@ -1,0 +1,81 @@
+package hall
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"ykt/app/queue"
+)
+
+// TestClaimCheckedInTheFile: a call is written only if the file agrees with the memory — the
+// ticket still WAITING there and no other ticket called or serving at the window — as when a
+// second server wrote to the same file. Each disagreement refuses the call with a conflict that
+// says which, stores nothing of it, and the next call goes on from the file.
+func TestClaimCheckedInTheFile(t *testing.T) {
+	cases := []struct {
+		name, sql, want string
+	}{
+		{"ticket called elsewhere", "UPDATE tickets SET state = 'CALLED', win = '02' WHERE id = ?", "claimed elsewhere"},
+		{"window busy", "UPDATE tickets SET state = 'SERVING', win = '01' WHERE id = ? + 1", "window 01 already has a called ticket"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newHall(t, queue.DemoConfig())
+			ctx := context.Background()
+			first := f.issue("CARD_APPLICATION", queue.Holder{})
+			f.issue("CARD_APPLICATION", queue.Holder{})
+			svc := f.srv.Service
+			if _, err := svc.db.w.ExecContext(ctx, c.sql, first.Ticket.ID); err != nil {
+				t.Fatal(err)
+			}
+			count := func() int {
+				var n int
+				if err := svc.db.w.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE type = 'CALL'").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			events := count()
+			_, err := svc.CallNext(ctx, NewRequestID(), "01", "c0107")
+			if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("call-next: %v, want a conflict saying %q", err, c.want)
+			}
+			if n := count(); n != events {
+				t.Errorf("%d call events stored by a refused call, want none", n-events)
+			}
+			var state, win string
+			if err := svc.db.w.QueryRowContext(ctx, "SELECT state, win FROM tickets WHERE id = ?", first.Ticket.ID).Scan(&state, &win); err != nil {
+				t.Fatal(err)
+			}
+			if c.name == "window busy" && (state != "WAITING" || win != "") {
+				t.Errorf("the first ticket is %s at %q after a refused call, want WAITING", state, win)
+			}
+		})
+	}
+}
+
+// TestClaimReadsTheWindowsOpenTicketsOnly: the claim's check of the window goes through the
+// index of called and serving tickets, not through every ticket of the hall.
+func TestClaimReadsTheWindowsOpenTicketsOnly(t *testing.T) {
+	f := newHall(t, queue.DemoConfig())
+	rows, err := f.srv.Service.db.w.Query("EXPLAIN QUERY PLAN "+sqlClaim, "01", "CARD_APPLICATION", []byte("x"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	joined := strings.Join(plan, "; ")
+	if !strings.Contains(joined, "tickets_at_window") || strings.Contains(joined, "SCAN tickets") {
+		t.Errorf("plan of the claim: %s", joined)
+	}
+}
