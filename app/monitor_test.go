@@ -39,11 +39,26 @@ func TestStatusMonitorPublishesChangesOnly(t *testing.T) {
 		})
 		close(done)
 	}()
-	time.Sleep(30 * time.Millisecond)
+	published := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			mu.Lock()
+			k := len(got)
+			mu.Unlock()
+			if k >= n {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("published fewer than %d times in 5 s", n)
+	}
+	published(1)
 	mu.Lock()
 	pending = 3
 	mu.Unlock()
-	time.Sleep(30 * time.Millisecond)
+	published(2)
+	time.Sleep(30 * time.Millisecond) // six more polls without a change: nothing more is published
 	cancel()
 	<-done
 	mu.Lock()
