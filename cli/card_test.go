@@ -65,6 +65,12 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 	return s.w.Write(b)
 }
 
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
+}
+
 func waitForCardGone(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		var out, errOut bytes.Buffer
@@ -250,7 +256,12 @@ func TestCardWatchCommand(t *testing.T) {
 	go func() {
 		done <- runCardWatch(context.Background(), []string{"--reader", pcsctest.Reader0, "--events", "3"}, sw, &bytes.Buffer{})
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// The card goes in once the watcher has seen the empty reader.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(sw.String(), "reader-added"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("card watch saw no reader in 10 s")
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	simDone := make(chan int)
 	go func() {
