@@ -60,20 +60,7 @@ func TestClaimCheckedInTheFile(t *testing.T) {
 // index of called and serving tickets, not through every ticket of the hall.
 func TestClaimReadsTheWindowsOpenTicketsOnly(t *testing.T) {
 	f := newHall(t, queue.DemoConfig())
-	rows, err := f.srv.Service.db.w.Query("EXPLAIN QUERY PLAN "+sqlClaim, "01", "CARD_APPLICATION", []byte("x"), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := queryPlan(t, f.srv.Service.db.w, sqlClaim, "01", "CARD_APPLICATION", []byte("x"), 1)
 	joined := strings.Join(plan, "; ")
 	if !strings.Contains(joined, "tickets_at_window") || strings.Contains(joined, "SCAN tickets") {
 		t.Errorf("plan of the claim: %s", joined)

@@ -224,15 +224,16 @@ func TestEvaluationAfterMidnight(t *testing.T) {
 	}
 }
 
-// TestUpgradeFromVersion1: a hall database of version 1 (before evaluations) opens with its
-// tickets and takes evaluations.
-func TestUpgradeFromVersion1(t *testing.T) {
+// hallOnVersion1 starts a hall on a database file of schema version 1, with rows of its own
+// (rowsSQL: statements run on the version-1 file first); the hall upgrades it as it opens.
+func hallOnVersion1(t *testing.T, rowsSQL string) *hallFixture {
+	t.Helper()
 	file := filepath.Join(t.TempDir(), "hall.db")
 	v1, err := sql.Open("sqlite3", "file:"+file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v1.Exec(schemaV1 + "PRAGMA user_version = 1;"); err != nil {
+	if _, err := v1.Exec(schemaV1 + "PRAGMA user_version = 1;" + rowsSQL); err != nil {
 		t.Fatal(err)
 	}
 	v1.Close()
@@ -240,6 +241,13 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	f.srv.Close()
 	f.file = file
 	f.start()
+	return f
+}
+
+// TestUpgradeFromVersion1: a hall database of version 1 (before evaluations) opens with its
+// tickets and takes evaluations.
+func TestUpgradeFromVersion1(t *testing.T) {
+	f := hallOnVersion1(t, "")
 	a := f.serve("07", "CARD_APPLICATION")
 	if _, err := f.evaluate(NewRequestID(), queue.EvaluationReport{TicketNo: a.Number, Business: a.Business, Window: "07", Level: 2}); err != nil {
 		t.Fatal(err)

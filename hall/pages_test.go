@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +144,29 @@ func TestRestartLoadsOpenTicketsOfEarlierDays(t *testing.T) {
 	}
 }
 
+// queryPlan returns the lines of SQLite's plan of query.
+func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
 // TestTicketEventsReadThroughTheirDay: the events of one ticket are found through the index of
 // their day, not by reading every event stored (the evaluation's look-up runs inside the group
 // commit, where every counter waits on it).
@@ -157,20 +179,7 @@ func TestTicketEventsReadThroughTheirDay(t *testing.T) {
 		{sqlCallsOfTicket, []any{"2026-11-28", 1, "01"}},
 		{sqlLastWindow, []any{"2026-11-28", 1}},
 	} {
-		rows, err := f.srv.Service.db.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q.query, q.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, f.srv.Service.db.r, q.query, q.args...)
 		if len(plan) == 0 || !strings.Contains(plan[0], "USING INDEX events_day") {
 			t.Errorf("%s: plan %q, want a search of events_day", q.query, plan)
 		}
@@ -181,27 +190,13 @@ func TestTicketEventsReadThroughTheirDay(t *testing.T) {
 // the copy to a table without it, new events get larger ids than every stored one, sqlite_sequence
 // no longer holds the events, and an event still cannot be changed.
 func TestEventsSurviveSchemaV8(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "hall.db")
-	v1, err := sql.Open("sqlite3", "file:"+file)
-	if err != nil {
-		t.Fatal(err)
-	}
 	old := map[int64]string{}
+	rows := ""
 	for _, id := range []int64{1, 2, 9} { // 3–8 gone, as a v1 file may hold them
 		old[id] = fmt.Sprintf(`{"ticketId":%d,"day":"2026-11-20","at":1,"type":"ISSUE","business":"CARD_APPLICATION","class":"NORMAL","number":"A%03d"}`, id, id)
+		rows += fmt.Sprintf("INSERT INTO events (id, ticket_id, day, at, type, data) VALUES (%d, %d, '2026-11-20', 1, 'ISSUE', '%s');", id, id, old[id])
 	}
-	stmts := schemaV1 + "PRAGMA user_version = 1;"
-	for id, data := range old {
-		stmts += fmt.Sprintf("INSERT INTO events (id, ticket_id, day, at, type, data) VALUES (%d, %d, '2026-11-20', 1, 'ISSUE', '%s');", id, id, data)
-	}
-	if _, err := v1.Exec(stmts); err != nil {
-		t.Fatal(err)
-	}
-	v1.Close()
-	f := newHall(t, queue.DemoConfig())
-	f.srv.Close()
-	f.file = file
-	f.start()
+	f := hallOnVersion1(t, rows)
 	f.serve("07", "CARD_APPLICATION")
 	db := f.srv.Service.db.w
 	for id, want := range old {
