@@ -17,7 +17,8 @@ import (
 // before its answer leaves: each page is a frame in the WAL (two writes) and part of the commit's
 // fsync. On this hall schema v5 wrote 10.6 per operation; v6 (only open tickets in the
 // tickets' indexes) 10.1; v7 (no index of the request ids, which are random) 9.1; v8 (events
-// without AUTOINCREMENT, so no sqlite_sequence page) 8.1.
+// without AUTOINCREMENT, so no sqlite_sequence page) 8.1; v9 (open tickets marked by a column
+// of their own, so a call leaves the open tickets' index alone) 7.6.
 func TestPagesPerOperation(t *testing.T) {
 	f := newHall(t, queue.DemoConfig())
 	ctx := context.Background()
@@ -54,8 +55,8 @@ func TestPagesPerOperation(t *testing.T) {
 	const walHeader, frameHeader = 32, 24
 	perOp := float64(fi.Size()-walHeader) / float64(pageSize+frameHeader) / (2 * pairs)
 	t.Logf("%.2f WAL pages per call or finish", perOp)
-	if perOp > 8.6 {
-		t.Errorf("%.2f WAL pages per call or finish, want at most 8.6", perOp)
+	if perOp > 8.0 {
+		t.Errorf("%.2f WAL pages per call or finish, want at most 8.0", perOp)
 	}
 }
 
@@ -75,8 +76,8 @@ func TestRequestIDsSurviveSchemaV7(t *testing.T) {
 	if _, err := f.srv.Service.Finish(ctx, NewRequestID(), "01", "c0107"); err != nil {
 		t.Fatal(err)
 	}
-	// Back to version 6's table, as a hall upgraded today would have it.
-	_, err = f.srv.Service.db.w.ExecContext(ctx, `CREATE TABLE requests_v6 (
+	// Back to version 6's tables, as a hall upgraded today would have them.
+	_, err = f.srv.Service.db.w.ExecContext(ctx, undoSchemaV9+`CREATE TABLE requests_v6 (
 		scope TEXT NOT NULL, request_id TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL,
 		action TEXT NOT NULL DEFAULT '', PRIMARY KEY (scope, request_id));
 	INSERT INTO requests_v6 SELECT scope, request_id, at, body, action FROM requests;
