@@ -56,7 +56,9 @@ func runBenchQueue(ctx context.Context, args []string, out, errOut io.Writer) in
 		return exitFailure
 	}
 	defer disk.close()
-	fmt.Fprintf(out, "call-next latency, %d tickets waiting, %d calls per mode\n\n", *waiting, *calls)
+	gc, restoreGC := tuneHallGC(os.Getenv) // the hall server's own settings
+	defer restoreGC()
+	fmt.Fprintf(out, "call-next latency, %d tickets waiting, %d calls per mode (%s, as ykt hall-server)\n\n", *waiting, *calls, gc)
 	fmt.Fprintf(out, "%-34s %10s %10s %10s   %s\n", "mode", "p50", "p99", "max", "goal (p99)")
 	modes := []struct {
 		name string

@@ -47,6 +47,8 @@ func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) in
 	}
 	ctx, stop := hallServerContext(ctx) // signals; on Windows also the service control manager
 	defer stop()
+	gc, restoreGC := tuneHallGC(os.Getenv)
+	defer restoreGC()
 	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen, nil, *plain)
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt hall-server:", err)
@@ -57,6 +59,7 @@ func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) in
 	if srv.Authority != nil {
 		fmt.Fprintf(out, "hall authority fingerprint (SHA-256): %s\n", srv.Authority.Fingerprint())
 	}
+	fmt.Fprintln(out, gc)
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintln(errOut, "ykt hall-server: close:", err)

@@ -44,6 +44,9 @@ func TestHallServerCommand(t *testing.T) {
 		t.Fatalf("first line %q %v (%s)", line, err, errOut.String())
 	}
 	fpLine, _ := br.ReadString('\n')
+	if gcLine, _ := br.ReadString('\n'); !strings.HasPrefix(gcLine, "garbage collector: GOGC") {
+		t.Errorf("third line %q, want the collector's settings", gcLine)
+	}
 	go io.Copy(io.Discard, pr)
 	url := strings.Fields(line)[4]
 	// Each screen is paired once with a code from `ykt hall-server pair`.
