@@ -32,13 +32,12 @@ type pending struct {
 	opErr error
 
 	// rows are the change and the answer sealed for their data columns. The operation's own
-	// goroutine makes them after it leaves the queue's lock (sealRows) and closes ready, so the
-	// commit loop, which every counter waits on in turn, only writes them. A doubled request
-	// waits for the same pending: sealed makes the rows once.
+	// goroutine makes them after it leaves the queue's lock (sealRows), so the commit loop, which
+	// every counter waits on in turn, mostly only writes them; whoever comes first makes them
+	// (a doubled request, or the loop reaching p first), the others wait for that: sealed.
 	rows    sealedRows
 	rowsErr error
 	sealed  sync.Once
-	ready   chan struct{}
 
 	done chan struct{}
 	err  error // the commit failed
@@ -191,11 +190,10 @@ func (s *Service) CommitStats() (commits, changes int64) {
 	return s.commits.commits.Load(), s.commits.changes.Load()
 }
 
-// sealRows makes p's sealed rows (the operation's goroutine, after apply) and lets the commit
-// loop write them. An answer made in the transaction (dbOp) is sealed there.
+// sealRows makes p's sealed rows once: the operation's goroutine after apply, or the commit loop
+// if it reaches p first. An answer made in the transaction (dbOp) is sealed there.
 func (s *Service) sealRows(p *pending) {
 	p.sealed.Do(func() {
-		defer close(p.ready)
 		p.rows, p.rowsErr = s.db.sealChange(p.ch)
 		if p.rowsErr == nil && p.req.id != "" && p.opErr == nil && p.dbOp == nil {
 			p.rows.answer, p.rowsErr = s.db.sealBytes(p.body, aadRequest)
@@ -208,7 +206,7 @@ func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
 	ctx := context.Background()
 	at := s.clock.Now().Unix()
 	for _, p := range batch {
-		<-p.ready
+		s.sealRows(p)
 		if p.rowsErr != nil {
 			return p.rowsErr
 		}

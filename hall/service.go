@@ -203,7 +203,7 @@ func (s *Service) apply(ctx context.Context, req request, op opFunc, dbOp func(c
 		}
 		return nil, body, nil
 	}
-	p := &pending{ch: ch, opErr: opErr, done: make(chan struct{}), ready: make(chan struct{})} // a refusal keeps the timers' part of the change
+	p := &pending{ch: ch, opErr: opErr, done: make(chan struct{})} // a refusal keeps the timers' part of the change
 	if opErr == nil {
 		p.req, p.dbOp = req, dbOp
 		if dbOp == nil {
