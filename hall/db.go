@@ -117,7 +117,7 @@ const schemaV6 = `
 DROP INDEX tickets_state;
 DROP INDEX tickets_win;
 CREATE INDEX tickets_open ON tickets (id) WHERE ` + openTicket + `;
-CREATE INDEX tickets_at_window ON tickets (win) WHERE state IN ('CALLED','SERVING');
+CREATE INDEX tickets_at_window ON tickets (win) WHERE ` + atWindow + `;
 `
 
 // schemaV7 keeps the request ids in a table of their own row ids, without the index of (scope,
@@ -174,6 +174,11 @@ DROP INDEX tickets_open;
 CREATE INDEX tickets_open ON tickets (id) WHERE open = 1;
 `
 
+// atWindow is the condition of a ticket called or being served at its window, as the index
+// tickets_at_window has it: the claim's checks must say it the same way to be served by it
+// (TestClaimReadsTheWindowsOpenTicketsOnly).
+const atWindow = "state IN ('CALLED','SERVING')"
+
 // openTicket is the condition of an open ticket's row, as version 6's index tickets_open had it
 // (version 9 marks open tickets in a column of their own). Not "state IN (four states)": SQLite
 // makes a temporary table of a list of more than two constants each time a statement runs, and
@@ -222,8 +227,8 @@ const (
 	// which check failed, when one did).
 	sqlClaim = `UPDATE tickets SET state = 'CALLED', win = ?1, business = ?2, data = ?3
 		WHERE id = ?4 AND state = 'WAITING'
-		AND NOT EXISTS (SELECT 1 FROM tickets WHERE win = ?1 AND state IN ('CALLED','SERVING') AND id <> ?4)`
-	sqlWindowBusy = "SELECT count(*) FROM tickets WHERE win = ? AND state IN ('CALLED','SERVING') AND id <> ?"
+		AND NOT EXISTS (SELECT 1 FROM tickets WHERE win = ?1 AND ` + atWindow + ` AND id <> ?4)`
+	sqlWindowBusy = "SELECT count(*) FROM tickets WHERE win = ? AND " + atWindow + " AND id <> ?"
 	sqlPutTicket  = `INSERT INTO tickets (id, day, number, business, state, win, data, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET business = excluded.business, state = excluded.state, win = excluded.win, data = excluded.data,
 		open = excluded.open`
