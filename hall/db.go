@@ -196,6 +196,8 @@ type store struct {
 	w *sql.DB
 	r *sql.DB
 	c *sql.DB // the checkpointer's connection
+	// walPath is the writer's WAL file (reserveWAL).
+	walPath string
 	// data seals the JSON of every row's data column (and the stored answers): a ticket's
 	// priority reason and disability detail, hold and out-of-order reasons say something about
 	// a person's health. The columns the server queries (day, number, state, window) stay clear.
@@ -333,7 +335,12 @@ func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 		w.Close()
 		return nil, fmt.Errorf("hall data key: %w", err)
 	}
-	s := &store{w: w, data: data}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("hall database path: %w", err)
+	}
+	s := &store{w: w, data: data, walPath: abs + "-wal"}
 	if err := s.tuneWriter(ctx); err != nil {
 		w.Close()
 		return nil, err

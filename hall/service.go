@@ -1,6 +1,7 @@
 package hall
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -33,6 +34,9 @@ type Options struct {
 	ShutdownGrace time.Duration
 	// PlainHTTP serves without TLS: only on a loopback IP literal, for tests.
 	PlainHTTP bool
+	// WALReserve is how far the WAL is written ahead at Open, in bytes (0: DefaultWALReserve;
+	// negative: not at all). See reserveWAL.
+	WALReserve int64
 }
 
 // Service is the hall's queue in process: every operation takes one lock, runs the queue and
@@ -107,6 +111,9 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if s.known, err = db.requestKeys(ctx); err != nil {
 		db.close()
 		return nil, err
+	}
+	if err := s.db.reserveWAL(ctx, cmp.Or(opts.WALReserve, DefaultWALReserve)); err != nil {
+		s.log.Warn("hall: the WAL is not written ahead; commits that lengthen it sync slower", "err", err)
 	}
 	s.checkpoints, s.checkpointsDone = make(chan struct{}, 1), make(chan struct{})
 	go s.checkpointLoop()
