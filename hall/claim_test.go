@@ -16,9 +16,10 @@ import (
 func TestClaimCheckedInTheFile(t *testing.T) {
 	cases := []struct {
 		name, sql, want string
+		next            bool // another window's call finds a ticket WAITING in memory and in the file
 	}{
-		{"ticket called elsewhere", "UPDATE tickets SET state = 'CALLED', win = '02' WHERE id = ?", "claimed elsewhere"},
-		{"window busy", "UPDATE tickets SET state = 'SERVING', win = '01' WHERE id = ? + 1", "window 01 already has a called ticket"},
+		{"ticket called elsewhere", "UPDATE tickets SET state = 'CALLED', win = '02' WHERE id = ?", "claimed elsewhere", false},
+		{"window busy", "UPDATE tickets SET state = 'SERVING', win = '01' WHERE id = ? + 1", "window 01 already has a called ticket", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -51,6 +52,16 @@ func TestClaimCheckedInTheFile(t *testing.T) {
 			}
 			if c.name == "window busy" && (state != "WAITING" || win != "") {
 				t.Errorf("the first ticket is %s at %q after a refused call, want WAITING", state, win)
+			}
+			if !c.next {
+				return
+			}
+			// The refused call's transaction was rolled back: the next one is written.
+			if _, err := svc.CallNext(ctx, NewRequestID(), "03", "c0307"); err != nil {
+				t.Fatalf("the next call at another window: %v", err)
+			}
+			if n := count(); n != events+1 {
+				t.Errorf("%d call events stored by the next call, want 1", n-events)
 			}
 		})
 	}

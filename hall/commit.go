@@ -2,7 +2,6 @@ package hall
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +27,7 @@ type pending struct {
 	body       json.RawMessage // the answer, stored with req
 	// dbOp, when set, runs in the commit's transaction after the change (an evaluation, which
 	// reads the stored calls); its refusal is the operation's error and stores nothing.
-	dbOp  func(ctx context.Context, tx *sql.Tx) (any, error)
+	dbOp  func(ctx context.Context, tx dbQuerier) (any, error)
 	opErr error
 
 	// rows are the change and the answer sealed for their data columns. The operation's own
@@ -112,7 +111,7 @@ func (s *Service) commitLoop() {
 		if !ok {
 			return
 		}
-		err := s.db.tx(context.Background(), func(tx *sql.Tx) error { return s.writeBatch(tx, batch) })
+		err := s.db.commitTx(context.Background(), func(tx *commitTx) error { return s.writeBatch(tx, batch) })
 		if err != nil {
 			s.failed(batch, err)
 			continue
@@ -202,19 +201,18 @@ func (s *Service) sealRows(p *pending) {
 }
 
 // writeBatch writes the changes, the answers of their request ids, and runs their dbOps.
-func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
-	ctx := context.Background()
+func (s *Service) writeBatch(tx *commitTx, batch []*pending) error {
 	at := s.clock.Now().Unix()
 	for _, p := range batch {
 		s.sealRows(p)
 		if p.rowsErr != nil {
 			return p.rowsErr
 		}
-		if err := s.db.write(ctx, tx, p.ch, p.rows); err != nil {
+		if err := s.db.write(tx, p.ch, p.rows); err != nil {
 			return err
 		}
 		if p.dbOp != nil {
-			if err := runDBOp(ctx, tx, p); err != nil {
+			if err := runDBOp(tx, p); err != nil {
 				return err
 			}
 		}
@@ -228,7 +226,7 @@ func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
 				return err
 			}
 		}
-		res, err := s.db.txExec(ctx, tx, sqlPutRequest, p.req.scope, p.req.id, at, body, p.req.action)
+		res, err := tx.exec(sqlPutRequest, p.req.scope, p.req.id, at, body, p.req.action)
 		if err != nil {
 			return fmt.Errorf("store request id: %w", err)
 		}
@@ -240,21 +238,21 @@ func (s *Service) writeBatch(tx *sql.Tx, batch []*pending) error {
 }
 
 // runDBOp runs p's database part under a savepoint, so its refusal undoes only its own writes.
-func runDBOp(ctx context.Context, tx *sql.Tx, p *pending) error {
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+func runDBOp(tx *commitTx, p *pending) error {
+	if _, err := tx.exec("SAVEPOINT op"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
-	v, opErr := p.dbOp(ctx, tx)
+	v, opErr := p.dbOp(tx.ctx, tx.conn)
 	if opErr == nil {
 		p.body, opErr = json.Marshal(v)
 	}
 	if opErr != nil {
 		p.opErr = opErr
-		if _, err := tx.ExecContext(ctx, "ROLLBACK TO op"); err != nil {
+		if _, err := tx.exec("ROLLBACK TO op"); err != nil {
 			return fmt.Errorf("roll back to savepoint: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
+	if _, err := tx.exec("RELEASE op"); err != nil {
 		return fmt.Errorf("release savepoint: %w", err)
 	}
 	return nil

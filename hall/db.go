@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
-	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -203,20 +202,10 @@ type store struct {
 	// a person's health. The columns the server queries (day, number, state, window) stay clear.
 	data *gmcrypto.FieldCipher
 
-	// prepared are the writer's statements of every commit, prepared once (parsing them again
-	// for each row cost more than writing it).
-	mu       sync.Mutex
-	prepared map[string]*sql.Stmt
-	boundTx  *sql.Tx              // the transaction the bound statements belong to
-	bound    map[string]*sql.Stmt // prepared statements bound to boundTx
+	// drv are the commit's statements on the writer's driver connection (committx.go).
+	drv driverStmts
 
 	tokens tokenCache // devices of recent credentials (devices.go)
-}
-
-// preparedQueries are the statements of every commit, prepared when the store opens (the writer
-// has one connection: a transaction holds it, so nothing can be prepared on it meanwhile).
-var preparedQueries = []string{
-	sqlPutWindow, sqlPutAppointment, sqlPutEvent, sqlResume, sqlClaim, sqlWindowBusy, sqlPutTicket, sqlPutRequest,
 }
 
 const (
@@ -236,55 +225,6 @@ const (
 		open = excluded.open`
 	sqlPutRequest = "INSERT INTO requests (scope, request_id, at, body, action) VALUES (?, ?, ?, ?, ?)"
 )
-
-// prepare prepares the commit's statements on the writer (no transaction open).
-func (s *store) prepare(ctx context.Context) error {
-	s.prepared = map[string]*sql.Stmt{}
-	for _, q := range preparedQueries {
-		st, err := s.w.PrepareContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("hall database: prepare: %w", err)
-		}
-		s.prepared[q] = st
-	}
-	return nil
-}
-
-// stmt returns a prepared query inside tx; nil for one not prepared. The statements bound to a
-// transaction are kept for it, so the operations of one group commit bind each once.
-func (s *store) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.prepared[query]
-	if !ok {
-		return nil
-	}
-	if s.boundTx != tx {
-		s.boundTx, s.bound = tx, map[string]*sql.Stmt{}
-	}
-	if b := s.bound[query]; b != nil {
-		return b
-	}
-	b := tx.StmtContext(ctx, st)
-	s.bound[query] = b
-	return b
-}
-
-// txExec runs a prepared statement in tx.
-func (s *store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	if st := s.stmt(ctx, tx, query); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return tx.ExecContext(ctx, query, args...)
-}
-
-// txQueryRow runs a prepared query of one row in tx.
-func (s *store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	if st := s.stmt(ctx, tx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return tx.QueryRowContext(ctx, query, args...)
-}
 
 // Tables whose data column is sealed, and the additional data each is sealed with.
 const (
@@ -356,10 +296,6 @@ func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 	if s.c, err = openCheckpointer(ctx, path); err != nil {
 		s.r.Close()
 		w.Close()
-		return nil, err
-	}
-	if err := s.prepare(ctx); err != nil {
-		s.close()
 		return nil, err
 	}
 	return s, nil
@@ -470,12 +406,10 @@ func (s *store) migrate(ctx context.Context) error {
 }
 
 func (s *store) close() error {
-	s.mu.Lock()
-	for _, st := range s.prepared {
-		st.Close()
+	if conn, err := s.w.Conn(context.Background()); err == nil {
+		conn.Raw(func(dc any) error { s.drv.close(dc); return nil })
+		conn.Close()
 	}
-	s.prepared = nil
-	s.mu.Unlock()
 	return errors.Join(s.c.Close(), s.r.Close(), s.w.Close())
 }
 
@@ -589,34 +523,34 @@ func sealAll[T any](s *store, rows []T, aad string) ([][]byte, error) {
 // write stores one operation's change, its data columns sealed in rows. The claim is checked in
 // SQL after the other tickets of the change are written (domain.md §3.5): the claimed row must
 // move from WAITING to CALLED, and the window must hold no other called or serving ticket.
-func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change, rows sealedRows) error {
+func (s *store) write(tx *commitTx, ch queue.Change, rows sealedRows) error {
 	claimed := -1
 	for i, t := range ch.Tickets {
 		if t.ID == ch.Claimed {
 			claimed = i
 			continue
 		}
-		if err := s.putTicket(ctx, tx, t, rows.tickets[i]); err != nil {
+		if err := s.putTicket(tx, t, rows.tickets[i]); err != nil {
 			return err
 		}
 	}
 	if claimed >= 0 {
-		if err := s.claim(ctx, tx, ch.Tickets[claimed], rows.tickets[claimed], ch.Events); err != nil {
+		if err := s.claim(tx, ch.Tickets[claimed], rows.tickets[claimed], ch.Events); err != nil {
 			return err
 		}
 	}
 	for i, w := range ch.Windows {
-		if _, err := s.txExec(ctx, tx, sqlPutWindow, w.ID, rows.windows[i]); err != nil {
+		if _, err := tx.exec(sqlPutWindow, w.ID, rows.windows[i]); err != nil {
 			return fmt.Errorf("store window %s: %w", w.ID, err)
 		}
 	}
 	for i, a := range ch.Appointments {
-		if _, err := s.txExec(ctx, tx, sqlPutAppointment, a.ID, a.Day, rows.appointments[i]); err != nil {
+		if _, err := tx.exec(sqlPutAppointment, a.ID, a.Day, rows.appointments[i]); err != nil {
 			return fmt.Errorf("store appointment: %w", err)
 		}
 	}
 	for i, e := range ch.Events {
-		if _, err := s.txExec(ctx, tx, sqlPutEvent,
+		if _, err := tx.exec(sqlPutEvent,
 			e.TicketID, e.Day, e.At, string(e.Type), e.Window, rows.events[i]); err != nil {
 			return fmt.Errorf("store event: %w", err)
 		}
@@ -627,10 +561,10 @@ func (s *store) write(ctx context.Context, tx *sql.Tx, ch queue.Change, rows sea
 // claim writes the claimed ticket's row (data: its sealed JSON), moving it from WAITING to
 // CALLED, and checks that exactly that happened. A ticket whose hold timer ran out in this same
 // change is WAITING first.
-func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, data []byte, evs []queue.Event) error {
+func (s *store) claim(tx *commitTx, t queue.Ticket, data []byte, evs []queue.Event) error {
 	for _, e := range evs {
 		if e.TicketID == t.ID && e.Type == queue.EvResume {
-			if _, err := s.txExec(ctx, tx, sqlResume, t.ID); err != nil {
+			if _, err := tx.exec(sqlResume, t.ID); err != nil {
 				return fmt.Errorf("resume ticket %s: %w", t.Number, err)
 			}
 		}
@@ -638,15 +572,15 @@ func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, data []by
 	if t.State != queue.Called {
 		return fmt.Errorf("claim ticket %s: it is %s after the change, not CALLED", t.Number, t.State)
 	}
-	res, err := s.txExec(ctx, tx, sqlClaim, t.Window, t.Business, data, t.ID)
+	res, err := tx.exec(sqlClaim, t.Window, t.Business, data, t.ID)
 	if err != nil {
 		return fmt.Errorf("claim ticket %s: %w", t.Number, err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil
 	}
-	var busy int
-	if err := s.txQueryRow(ctx, tx, sqlWindowBusy, t.Window, t.ID).Scan(&busy); err != nil {
+	busy, err := tx.queryInt(sqlWindowBusy, t.Window, t.ID)
+	if err != nil {
 		return fmt.Errorf("check window %s: %w", t.Window, err)
 	}
 	if busy > 0 {
@@ -656,8 +590,8 @@ func (s *store) claim(ctx context.Context, tx *sql.Tx, t queue.Ticket, data []by
 }
 
 // putTicket writes a ticket's row (data: its sealed JSON).
-func (s *store) putTicket(ctx context.Context, tx *sql.Tx, t queue.Ticket, data []byte) error {
-	_, err := s.txExec(ctx, tx, sqlPutTicket,
+func (s *store) putTicket(tx *commitTx, t queue.Ticket, data []byte) error {
+	_, err := tx.exec(sqlPutTicket,
 		t.ID, t.Day, t.Number, t.Business, string(t.State), t.Window, data, t.State.Open())
 	if err != nil {
 		return fmt.Errorf("store ticket %s: %w", t.Number, err)
@@ -728,7 +662,7 @@ const (
 // evaluationTicket finds the ticket an evaluation report is about: the ticket of that number on
 // the report's service day (without one: today's, else yesterday's) that the report's window
 // called for the report's business. It returns the ticket's id and day, or ErrUnknownTicket.
-func (s *store) evaluationTicket(ctx context.Context, tx *sql.Tx, r queue.EvaluationReport, today string) (int64, string, error) {
+func (s *store) evaluationTicket(ctx context.Context, tx dbQuerier, r queue.EvaluationReport, today string) (int64, string, error) {
 	days := []string{r.Day}
 	if r.Day == "" {
 		d, err := time.ParseInLocation(time.DateOnly, today, app.Shanghai)
@@ -766,7 +700,7 @@ func (s *store) evaluationTicket(ctx context.Context, tx *sql.Tx, r queue.Evalua
 }
 
 // putEvaluation stores an evaluation of ticket id; a second one of the same record is refused.
-func (s *store) putEvaluation(ctx context.Context, tx *sql.Tx, ticketID int64, e queue.Evaluation, receivedAt int64) error {
+func (s *store) putEvaluation(ctx context.Context, tx dbQuerier, ticketID int64, e queue.Evaluation, receivedAt int64) error {
 	var record any
 	if e.RecordID != "" {
 		var n int

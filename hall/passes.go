@@ -2,7 +2,6 @@ package hall
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"time"
@@ -59,7 +58,7 @@ func (s *Service) RecordPass(ctx context.Context, device string, p Pass) error {
 	}
 	day := app.ServiceDay(time.Unix(p.At, 0))
 	none := func(*queue.Queue) (any, queue.Change, error) { return nil, queue.Change{}, nil }
-	_, err := s.execDB(ctx, request{}, none, func(ctx context.Context, tx *sql.Tx) (any, error) {
+	_, err := s.execDB(ctx, request{}, none, func(ctx context.Context, tx dbQuerier) (any, error) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO passes (day, at, entry, refused, reason, card, device) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			day, p.At, p.Entry, p.Refused, p.Reason, p.Card, device)
 		if err != nil {

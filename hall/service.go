@@ -3,7 +3,6 @@ package hall
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -172,7 +171,7 @@ func (s *Service) exec(ctx context.Context, req request, op opFunc) (json.RawMes
 }
 
 // execDB is exec for an operation with a part that runs in the commit's transaction (dbOp).
-func (s *Service) execDB(ctx context.Context, req request, op opFunc, dbOp func(context.Context, *sql.Tx) (any, error)) (json.RawMessage, error) {
+func (s *Service) execDB(ctx context.Context, req request, op opFunc, dbOp func(context.Context, dbQuerier) (any, error)) (json.RawMessage, error) {
 	if len(req.id) > 100 {
 		return nil, fmt.Errorf("%w: request id longer than 100 characters", ErrBadRequest)
 	}
@@ -190,7 +189,7 @@ func (s *Service) execDB(ctx context.Context, req request, op opFunc, dbOp func(
 
 // apply runs op under the lock and queues its change; a nil *pending means the answer is
 // already known (a stored answer, a refusal, a read).
-func (s *Service) apply(ctx context.Context, req request, op opFunc, dbOp func(context.Context, *sql.Tx) (any, error)) (*pending, json.RawMessage, error) {
+func (s *Service) apply(ctx context.Context, req request, op opFunc, dbOp func(context.Context, dbQuerier) (any, error)) (*pending, json.RawMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if req.id != "" {
@@ -571,13 +570,13 @@ func (s *Service) ReportEvaluation(ctx context.Context, requestID string, r queu
 		}
 		return nil, queue.Change{}, nil
 	}
-	return decode[queue.Evaluation](s.execDB(ctx, request{"evaluation", "evaluation", requestID}, check, func(ctx context.Context, tx *sql.Tx) (any, error) {
+	return decode[queue.Evaluation](s.execDB(ctx, request{"evaluation", "evaluation", requestID}, check, func(ctx context.Context, tx dbQuerier) (any, error) {
 		return s.storeEvaluation(ctx, tx, r)
 	}))
 }
 
 // storeEvaluation finds the evaluated ticket among the stored calls and stores the evaluation.
-func (s *Service) storeEvaluation(ctx context.Context, tx *sql.Tx, r queue.EvaluationReport) (queue.Evaluation, error) {
+func (s *Service) storeEvaluation(ctx context.Context, tx dbQuerier, r queue.EvaluationReport) (queue.Evaluation, error) {
 	now := s.clock.Now()
 	id, day, err := s.db.evaluationTicket(ctx, tx, r, app.ServiceDay(now))
 	if err != nil {
