@@ -173,6 +173,8 @@ smoke_wine() {
     ok "ykt.exe hall-server under Wine answers a paired Linux client over HTTPS (curl: health, pairing, config, ticket)"
   else bad "ykt.exe hall-server under Wine did not answer: $(cat "$tmp/winehall.log")"; fi
   check "an unpaired client is refused (401)" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' --cacert '$ca' '$url/api/v1/board')\" = 401 ]"
+  # Windows shares files unlike Linux: the WAL written ahead while SQLite holds it (reserveWAL).
+  check "the hall's WAL written ahead on Windows (32 MiB)" sh -c "[ \"\$(stat -c %s '$WINEPREFIX/drive_c/ykt-hall/hall.db-wal')\" -ge 33554432 ]"
   local ms
   if ms=$(shot_ms "$tmp/workbench-wine.png" scripts/xvfb.sh "$wine64" "$exe" --data-dir 'C:\ykt-wb' --screenshot "$(winepath_w "$tmp/workbench-wine.png")"); then
     ok "ykt.exe workbench screenshot under Wine + Xvfb: ${ms}"
