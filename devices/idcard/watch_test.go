@@ -49,8 +49,19 @@ func TestWatchHandsEachCardOnce(t *testing.T) {
 	if handed.Load() != 1 {
 		t.Fatalf("the card lying on the reader was handed %d times", handed.Load())
 	}
+	// Taken off: the watcher must see the reader empty before the card comes back. A read under
+	// way when it was taken off ends within its three commands; the next one's first finds nothing.
+	answered := func() int {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.Commands
+	}
 	e.SetCard(nil)
-	time.Sleep(100 * time.Millisecond)
+	for seen, end := answered(), time.Now().Add(10*time.Second); answered() < seen+4; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the watcher stopped polling the reader")
+		}
+	}
 	refuse.Store(true)
 	e.SetCard(demo)
 	wait(3) // put back: handed, refused, so handed again
