@@ -44,6 +44,14 @@ fill() {
       -e "s|@COMMENT@|$comment|g" -e "s|@ICO@|$work/ykt.ico|g" -e "s|@MANIFEST@|$work/ykt.exe.manifest|g" "$1"
 }
 
+# The packages wrap binaries built by this run: one left in dist/ by an earlier run may be of
+# older code (a .deb of a morning's binary once passed its smoke test in the afternoon). Go's
+# build cache makes building again cheap. built lists what this run has built.
+built=" "
+fresh() { # fresh NAME BUILD…: BUILD unless NAME was built by this run
+  case "$built" in *" $1 "*) ;; *) "${@:2}" ;; esac
+}
+
 # windows: ykt.exe, a GUI program (no console window; main_windows.go attaches to the parent
 # console for the commands). The .syso with the resources exists only for the link.
 windows() {
@@ -56,12 +64,13 @@ windows() {
   GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc \
     go build -tags "$tags" -ldflags "-s -w -H windowsgui" -o "$out/ykt.exe" .
   rm -f zz_ykt_windows_amd64.syso
+  built+="windows "
 }
 
 # installer: the NSIS installer of dist/ykt.exe.
 installer() {
   need makensis
-  [ -f "$out/ykt.exe" ] || windows
+  fresh windows windows
   say "ykt-setup-$version.exe (NSIS)"
   [ -f "$work/ykt.ico" ] || convert "$icon" -define icon:auto-resize=256,64,48,32,16 "$work/ykt.ico"
   # The values go in through an included file: makensis cannot convert non-ASCII arguments
@@ -91,13 +100,14 @@ linux() {
   mkdir -p "$out/linux-$arch"
   env "${pc[@]}" GOOS=linux GOARCH="$arch" CGO_ENABLED=1 CC="$cc" \
     go build -tags "$tags" -ldflags "-s -w" -o "$out/linux-$arch/ykt" .
+  built+="linux-$arch "
 }
 
 # deb ARCH: ykt_VERSION_ARCH.deb from packaging/linux/ and the linux/ARCH binary.
 deb() {
   local arch=$1 root="$work/deb-$1"
   need dpkg-deb
-  [ -f "$out/linux-$arch/ykt" ] || linux "$arch"
+  fresh "linux-$arch" linux "$arch"
   say "ykt_${version}_$arch.deb"
   rm -rf "$root"
   install -D -m 755 "$out/linux-$arch/ykt" "$root/usr/bin/ykt"
@@ -136,7 +146,7 @@ shlib_depends() {
 # tarball: `fyne package -os linux` around the amd64 binary (fyne.io/tools v1.7.4, built once
 # into the Go cache's neighbour).
 tarball() {
-  [ -f "$out/linux-amd64/ykt" ] || linux amd64
+  fresh linux-amd64 linux amd64
   local bin="${XDG_CACHE_HOME:-$HOME/.cache}/ykt-tools"
   if ! [ -x "$bin/fyne" ]; then
     say "fyne tool v1.7.4 (go install)"
