@@ -10,14 +10,15 @@ import (
 
 // The WAL written ahead. A commit's fsync costs twice as much when its frames make the WAL file
 // longer: the file's new size has to reach the disk too (ext4: a journal commit after the data),
-// so fdatasync on this VM took 0.35–0.5 ms at p50 instead of 0.2 when appending, and blocks
+// so a sync on this VM took 0.35–0.5 ms at p50 instead of 0.2 when appending, and blocks
 // reserved with fallocate cost the same (their "unwritten" mark is metadata as well). SQLite
 // deletes the WAL when the last connection closes and starts it again from nothing, so after each
 // start the first ≈ 500 commits of a hall server (until the first restart of the WAL, see
 // Service.maybeCheckpoint) were all appends. Like PostgreSQL's wal_init_zero, Open writes the WAL
 // ahead with zeros once, and SQLite overwrites them in place. Zeros are not frames: a WAL whose
 // header or frame does not carry the header's salt and checksum ends there (recovery after a
-// crash reads the frames of the last commit and stops at the zeros or at older frames, as always).
+// crash reads the frames written since the WAL last started and stops at the zeros, or at older
+// frames, as always).
 
 // DefaultWALReserve is the size the WAL is written ahead to at Open: beyond what one cycle
 // between restarts of the WAL writes (checkpointRestart rows, ≈ 19 MiB for single calls), under
