@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"sync"
 	"time"
@@ -59,6 +60,8 @@ type AuditAnchors struct {
 	Every int // default DefaultAnchorEvery
 	// Clock gives the anchor's time (server-corrected where known); default the system clock.
 	Clock Clock
+	// Log tells of an anchor that failed (the next record tries again); default slog.Default().
+	Log *slog.Logger
 
 	mu   sync.Mutex
 	last int64 // the sequence anchored last by this process
@@ -91,12 +94,19 @@ func (a *AuditAnchors) Recorded(seq int64) {
 }
 
 // anchorWhileDue anchors until fewer than Every records follow the last anchor, then frees the
-// busy flag; a failed anchor is left for the next record to retry (best effort here).
+// busy flag; a failed anchor is logged and left for the next record to retry.
 func (a *AuditAnchors) anchorWhileDue() {
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		err := a.Anchor(ctx)
 		cancel()
+		if err != nil {
+			log := a.Log
+			if log == nil {
+				log = slog.Default()
+			}
+			log.Warn("audit anchor failed; the next audit record tries again", "err", err)
+		}
 		a.mu.Lock()
 		if err != nil || a.seen-a.last < a.every() {
 			a.busy = false

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -152,4 +154,47 @@ func (r *rig) keptAnchor(t *testing.T) *app.AuditAnchor {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// failingHead is an audit store whose head cannot be read (a disk error).
+type failingHead struct{}
+
+func (failingHead) AuditHead(context.Context) (app.AuditAnchor, error) {
+	return app.AuditAnchor{}, errors.New("disk I/O error")
+}
+func (failingHead) SaveAnchor(app.AuditAnchor) error { return nil }
+
+// TestAuditAnchorFailureLogged: an anchor that fails is logged (it was dropped without a word)
+// and the next record due tries again.
+func TestAuditAnchorFailureLogged(t *testing.T) {
+	var mu sync.Mutex
+	var buf strings.Builder
+	logged := func() string { mu.Lock(); defer mu.Unlock(); return buf.String() }
+	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return buf.Write(p) })
+	a := &app.AuditAnchors{Store: failingHead{}, Every: 2, Log: slog.New(slog.NewTextHandler(w, nil))}
+	for seq := int64(1); seq <= 2; seq++ {
+		a.Recorded(seq)
+	}
+	waitFor(t, func() bool { return strings.Count(logged(), "audit anchor failed") == 1 })
+	if !strings.Contains(logged(), "disk I/O error") {
+		t.Errorf("log %q does not say why", logged())
+	}
+	for seq := int64(3); seq <= 4; seq++ { // the busy flag was freed: the next record due tries again
+		a.Recorded(seq)
+	}
+	waitFor(t, func() bool { return strings.Count(logged(), "audit anchor failed") >= 2 })
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// waitFor waits up to 10 s for cond.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("condition not met within 10 s")
+		}
+	}
 }

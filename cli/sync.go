@@ -239,7 +239,7 @@ func openSync(ctx context.Context, env *environment) (*syncSession, error) {
 	// Audit rows carry the server-corrected time; the chain is anchored every so many records and
 	// at sign-out, in the local anchor file and on the platform (AUDIT_ANCHOR).
 	env.db.SetServerClock(client.Now)
-	anchors := &app.AuditAnchors{Store: env.db, Ops: ops, Clock: client}
+	anchors := &app.AuditAnchors{Store: env.db, Ops: ops, Clock: client, Log: env.log}
 	env.db.OnAuditRecorded(anchors.Recorded)
 	sessions.Anchor = anchors.Anchor
 	return &syncSession{
