@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ykt/app"
+	"ykt/internal/poll"
 	"ykt/platform/sim"
 )
 
@@ -72,12 +73,8 @@ func writeAudit(t *testing.T, r *rig, n int) {
 // waitOps waits up to 10 s for at least want operations of a type to be queued.
 func waitOps(t *testing.T, r *rig, typ string, want int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for countOps(t, r, typ) < want && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := countOps(t, r, typ); n < want {
-		t.Fatalf("%d %s operations queued, want at least %d", n, typ, want)
+	if !poll.Until(10*time.Second, func() bool { return countOps(t, r, typ) >= want }) {
+		t.Fatalf("%d %s operations queued, want at least %d", countOps(t, r, typ), typ, want)
 	}
 }
 
@@ -116,12 +113,11 @@ func TestAuditRecordsWrittenDuringAnAnchorAreAnchored(t *testing.T) {
 	writeAudit(t, r, 7)
 	close(held.release)
 	head, _ := r.db.AuditHead(context.Background())
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if local, err := r.db.LoadAnchor(); err == nil && local.Seq == head.Seq {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
+	if poll.Until(10*time.Second, func() bool {
+		local, err := r.db.LoadAnchor()
+		return err == nil && local.Seq == head.Seq
+	}) {
+		return
 	}
 	local, err := r.db.LoadAnchor()
 	t.Fatalf("local anchor %+v %v; want the head %d (the first anchor held at %d)", local, err, head.Seq, first.Seq)
@@ -175,26 +171,20 @@ func TestAuditAnchorFailureLogged(t *testing.T) {
 	for seq := int64(1); seq <= 2; seq++ {
 		a.Recorded(seq)
 	}
-	waitFor(t, func() bool { return strings.Count(logged(), "audit anchor failed") == 1 })
+	if !poll.Until(10*time.Second, func() bool { return strings.Count(logged(), "audit anchor failed") == 1 }) {
+		t.Fatalf("log %q: no failed anchor", logged())
+	}
 	if !strings.Contains(logged(), "disk I/O error") {
 		t.Errorf("log %q does not say why", logged())
 	}
 	for seq := int64(3); seq <= 4; seq++ { // the busy flag was freed: the next record due tries again
 		a.Recorded(seq)
 	}
-	waitFor(t, func() bool { return strings.Count(logged(), "audit anchor failed") >= 2 })
+	if !poll.Until(10*time.Second, func() bool { return strings.Count(logged(), "audit anchor failed") >= 2 }) {
+		t.Fatalf("log %q: the next record due did not try again", logged())
+	}
 }
 
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
-
-// waitFor waits up to 10 s for cond.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatal("condition not met within 10 s")
-		}
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"ykt/internal/poll"
 )
 
 type countsFunc func() (OutboxCounts, error)
@@ -41,17 +42,9 @@ func TestStatusMonitorPublishesChangesOnly(t *testing.T) {
 	}()
 	published := func(n int) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) {
-			mu.Lock()
-			k := len(got)
-			mu.Unlock()
-			if k >= n {
-				return
-			}
-			time.Sleep(5 * time.Millisecond)
+		if !poll.Until(5*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= n }) {
+			t.Fatalf("published fewer than %d times in 5 s", n)
 		}
-		t.Fatalf("published fewer than %d times in 5 s", n)
 	}
 	published(1)
 	mu.Lock()

@@ -14,6 +14,7 @@ import (
 	"ykt/app/pii"
 	"ykt/assets"
 	"ykt/devices/pcsctest"
+	"ykt/internal/poll"
 	"ykt/platform/sim"
 )
 
@@ -257,10 +258,8 @@ func TestCardWatchCommand(t *testing.T) {
 		done <- runCardWatch(context.Background(), []string{"--reader", pcsctest.Reader0, "--events", "3"}, sw, &bytes.Buffer{})
 	}()
 	// The card goes in once the watcher has seen the empty reader.
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(sw.String(), "reader-added"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("card watch saw no reader in 10 s")
-		}
+	if !poll.Until(10*time.Second, func() bool { return strings.Contains(sw.String(), "reader-added") }) {
+		t.Fatal("card watch saw no reader in 10 s")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	simDone := make(chan int)

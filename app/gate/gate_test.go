@@ -15,6 +15,7 @@ import (
 	"ykt/app/ids"
 	"ykt/app/pii"
 	"ykt/app/queue"
+	"ykt/internal/poll"
 	"ykt/platform"
 	"ykt/platform/sim"
 )
@@ -290,13 +291,7 @@ func TestPassQueueDropsRejected(t *testing.T) {
 	go q.Run(ctx)
 	q.Add(gate.Pass{Entry: gate.EntryCard})
 	q.Add(gate.Pass{Entry: gate.EntryQR})
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if waiting, dropped, _ := q.Status(); waiting == 0 && dropped == 2 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	poll.Until(5*time.Second, func() bool { waiting, dropped, _ := q.Status(); return waiting == 0 && dropped == 2 })
 	time.Sleep(20 * time.Millisecond) // a rejected pass is not sent again
 	if waiting, dropped, _ := q.Status(); waiting != 0 || dropped != 2 || r.calls.Load() != 2 {
 		t.Errorf("waiting %d, dropped %d, %d calls", waiting, dropped, r.calls.Load())

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ykt/app"
+	"ykt/internal/poll"
 )
 
 // TestWatchHandsEachCardOnce: a card lying on the reader is handed on once; not while the desk
@@ -30,10 +31,8 @@ func TestWatchHandsEachCardOnce(t *testing.T) {
 	}()
 	wait := func(n int32) {
 		t.Helper()
-		for end := time.Now().Add(10 * time.Second); handed.Load() < n; time.Sleep(5 * time.Millisecond) {
-			if time.Now().After(end) {
-				t.Fatalf("%d cards handed, want %d", handed.Load(), n)
-			}
+		if !poll.Until(10*time.Second, func() bool { return handed.Load() >= n }) {
+			t.Fatalf("%d cards handed, want %d", handed.Load(), n)
 		}
 	}
 	time.Sleep(100 * time.Millisecond)
@@ -57,10 +56,8 @@ func TestWatchHandsEachCardOnce(t *testing.T) {
 		return e.Commands
 	}
 	e.SetCard(nil)
-	for seen, end := answered(), time.Now().Add(10*time.Second); answered() < seen+4; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatal("the watcher stopped polling the reader")
-		}
+	if seen := answered(); !poll.Until(10*time.Second, func() bool { return answered() >= seen+4 }) {
+		t.Fatal("the watcher stopped polling the reader")
 	}
 	refuse.Store(true)
 	e.SetCard(demo)
