@@ -27,7 +27,7 @@ type pending struct {
 	body       json.RawMessage // the answer, stored with req
 	// dbOp, when set, runs in the commit's transaction after the change (an evaluation, which
 	// reads the stored calls); its refusal is the operation's error and stores nothing.
-	dbOp  func(ctx context.Context, tx dbQuerier) (any, error)
+	dbOp  dbOpFunc
 	opErr error
 
 	// rows are the change and the answer sealed for their data columns. The operation's own

@@ -160,6 +160,10 @@ type request struct {
 // opFunc is an operation on the queue in memory: its answer, its change, its refusal.
 type opFunc func(q *queue.Queue) (any, queue.Change, error)
 
+// dbOpFunc is an operation's part in the commit's transaction, on its connection: its answer,
+// or its refusal (which undoes only its own writes).
+type dbOpFunc func(ctx context.Context, tx dbQuerier) (any, error)
+
 // exec runs one operation: the stored answer if (scope, request id) was seen, else the operation
 // on the queue in memory, then its change and the request id in the next group commit (see
 // commit.go); the answer leaves once they are on disk. Errors of the operation itself are not
@@ -171,7 +175,7 @@ func (s *Service) exec(ctx context.Context, req request, op opFunc) (json.RawMes
 }
 
 // execDB is exec for an operation with a part that runs in the commit's transaction (dbOp).
-func (s *Service) execDB(ctx context.Context, req request, op opFunc, dbOp func(context.Context, dbQuerier) (any, error)) (json.RawMessage, error) {
+func (s *Service) execDB(ctx context.Context, req request, op opFunc, dbOp dbOpFunc) (json.RawMessage, error) {
 	if len(req.id) > 100 {
 		return nil, fmt.Errorf("%w: request id longer than 100 characters", ErrBadRequest)
 	}
@@ -189,7 +193,7 @@ func (s *Service) execDB(ctx context.Context, req request, op opFunc, dbOp func(
 
 // apply runs op under the lock and queues its change; a nil *pending means the answer is
 // already known (a stored answer, a refusal, a read).
-func (s *Service) apply(ctx context.Context, req request, op opFunc, dbOp func(context.Context, dbQuerier) (any, error)) (*pending, json.RawMessage, error) {
+func (s *Service) apply(ctx context.Context, req request, op opFunc, dbOp dbOpFunc) (*pending, json.RawMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if req.id != "" {
