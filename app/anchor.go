@@ -101,11 +101,7 @@ func (a *AuditAnchors) anchorWhileDue() {
 		err := a.Anchor(ctx)
 		cancel()
 		if err != nil {
-			log := a.Log
-			if log == nil {
-				log = slog.Default()
-			}
-			log.Warn("audit anchor failed; the next audit record tries again", "err", err)
+			a.log().Warn("audit anchor failed; the next audit record tries again", "err", err)
 		}
 		a.mu.Lock()
 		if err != nil || a.seen-a.last < a.every() {
@@ -115,6 +111,13 @@ func (a *AuditAnchors) anchorWhileDue() {
 		}
 		a.mu.Unlock()
 	}
+}
+
+func (a *AuditAnchors) log() *slog.Logger {
+	if a.Log == nil {
+		return slog.Default()
+	}
+	return a.Log
 }
 
 // Anchor anchors the chain's head now: the local anchor file, then, with a clerk signed in, the
