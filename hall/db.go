@@ -266,7 +266,11 @@ func (s *store) open(data []byte, aad string) ([]byte, error) {
 
 // openStore opens the hall database; key is the hall's own data key.
 func openStore(ctx context.Context, path string, key []byte) (*store, error) {
-	w, err := localdb.OpenWriter(ctx, path) // the same durable writer as the counter's database
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("hall database path: %w", err)
+	}
+	w, err := localdb.OpenWriter(ctx, abs) // the same durable writer as the counter's database
 	if err != nil {
 		return nil, fmt.Errorf("hall: %w", err)
 	}
@@ -274,11 +278,6 @@ func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("hall data key: %w", err)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("hall database path: %w", err)
 	}
 	s := &store{w: w, data: data, walPath: abs + "-wal"}
 	if err := s.tuneWriter(ctx); err != nil {
@@ -289,11 +288,14 @@ func openStore(ctx context.Context, path string, key []byte) (*store, error) {
 		w.Close()
 		return nil, err
 	}
-	if s.r, err = openReader(ctx, path); err != nil {
+	// Read-only connections for the look-ups that must not wait behind a commit.
+	if s.r, err = openPool(ctx, abs, url.Values{"_busy_timeout": {"10000"}, "_query_only": {"1"}}, 4); err != nil {
 		w.Close()
 		return nil, err
 	}
-	if s.c, err = openCheckpointer(ctx, path); err != nil {
+	// The checkpointer's connection (checkpoints beside the commits) syncs like the writer: a
+	// checkpoint fsyncs the WAL before and the main file after copying.
+	if s.c, err = openPool(ctx, abs, url.Values{"_busy_timeout": {"10000"}, "_synchronous": {"FULL"}}, 1); err != nil {
 		s.r.Close()
 		w.Close()
 		return nil, err
@@ -345,41 +347,19 @@ func (s *store) checkpoint(ctx context.Context, db *sql.DB) (busy bool, err erro
 	return blocked != 0, nil
 }
 
-// openCheckpointer opens the checkpointer's connection (checkpoints beside the commits); it
-// syncs like the writer (a checkpoint fsyncs the WAL before and the main file after copying).
-func openCheckpointer(ctx context.Context, path string) (*sql.DB, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, fmt.Errorf("hall database path: %w", err)
-	}
-	c, err := sql.Open("sqlite3", "file:"+abs+"?"+url.Values{"_busy_timeout": {"10000"}, "_synchronous": {"FULL"}}.Encode())
+// openPool opens another pool of at most conns connections to the WAL database at abs, which
+// the writer made, with the driver's params.
+func openPool(ctx context.Context, abs string, params url.Values, conns int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite3", "file:"+abs+"?"+params.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("hall database %s: %w", abs, err)
 	}
-	c.SetMaxOpenConns(1)
-	if err := c.PingContext(ctx); err != nil {
-		c.Close()
+	db.SetMaxOpenConns(conns)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("hall database %s: %w", abs, err)
 	}
-	return c, nil
-}
-
-// openReader opens read-only connections to the WAL database the writer made.
-func openReader(ctx context.Context, path string) (*sql.DB, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, fmt.Errorf("hall database path: %w", err)
-	}
-	r, err := sql.Open("sqlite3", "file:"+abs+"?"+url.Values{"_busy_timeout": {"10000"}, "_query_only": {"1"}}.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("hall database %s: %w", abs, err)
-	}
-	r.SetMaxOpenConns(4)
-	if err := r.PingContext(ctx); err != nil {
-		r.Close()
-		return nil, fmt.Errorf("hall database %s: %w", abs, err)
-	}
-	return r, nil
+	return db, nil
 }
 
 func (s *store) migrate(ctx context.Context) error {
