@@ -335,7 +335,7 @@ func TestGateTicketAtSwipe(t *testing.T) {
 	clock := queue.NewManualClock(time.Date(now.Year(), now.Month(), now.Day(), 9, 30, 0, 0, app.Shanghai))
 	cfg := queue.DemoConfig()
 	cfg.GateTicket = "CARD_LOSS"
-	srv, closeHall, err := startHall(ctx, t.TempDir(), "", writeHallConfig(t, cfg), "127.0.0.1:0", clock, true)
+	srv, closeHall, err := startHall(ctx, t.TempDir(), "", writeHallConfig(t, cfg), "127.0.0.1:0", hall.Options{Clock: clock, PlainHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +452,7 @@ func TestGateFaultsShownWithoutAPresentation(t *testing.T) {
 func TestGateTakesNoTicketWithoutTheHallsSay(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, closeHall, err := startHall(ctx, t.TempDir(), "", "", "127.0.0.1:0", nil, true)
+	srv, closeHall, err := startHall(ctx, t.TempDir(), "", "", "127.0.0.1:0", hall.Options{PlainHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +486,7 @@ func TestGateTakesNoTicketWithoutTheHallsSay(t *testing.T) {
 	}
 	bad := queue.DemoConfig()
 	bad.GateTicket = "NO_SUCH_BUSINESS"
-	if _, _, err := startHall(ctx, t.TempDir(), "", writeHallConfig(t, bad), "127.0.0.1:0", nil, true); err == nil || !strings.Contains(err.Error(), "gateTicket") {
+	if _, _, err := startHall(ctx, t.TempDir(), "", writeHallConfig(t, bad), "127.0.0.1:0", hall.Options{PlainHTTP: true}); err == nil || !strings.Contains(err.Error(), "gateTicket") {
 		t.Errorf("hall config with an unknown gateTicket: %v", err)
 	}
 }

@@ -18,7 +18,7 @@ import (
 func TestScreenPairsOnce(t *testing.T) {
 	ctx := context.Background()
 	hallDir, kioskDir := t.TempDir(), t.TempDir()
-	srv, closeLog, err := startHall(ctx, hallDir, "", "", "127.0.0.1:0", nil, false)
+	srv, closeLog, err := startHall(ctx, hallDir, "", "", "127.0.0.1:0", hall.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

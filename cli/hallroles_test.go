@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +63,12 @@ func TestDemoHall(t *testing.T) {
 	b, err := c.Board(ctx)
 	if err != nil || len(b.Calls) == 0 {
 		t.Fatalf("demo board %+v %v", b, err)
+	}
+	// Started as the clerk signs in: not the hall server's 32 MiB WAL written ahead.
+	if fi, err := os.Stat(filepath.Join(dir, "hall.db-wal")); err != nil {
+		t.Error(err)
+	} else if fi.Size() >= hall.DefaultWALReserve {
+		t.Errorf("demo hall's WAL: %d bytes, want SQLite's own, well under %d", fi.Size(), hall.DefaultWALReserve)
 	}
 	day := app.ServiceDay(time.Now())
 	if bad, err := c.BadEvaluations(ctx, day, day); err != nil || len(bad) != 1 || bad[0].Level != 4 {

@@ -49,7 +49,7 @@ func runHallServer(ctx context.Context, args []string, out, errOut io.Writer) in
 	defer stop()
 	gc, restoreGC := tuneHallGC(os.Getenv)
 	defer restoreGC()
-	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen, nil, *plain)
+	srv, closeLog, err := startHall(ctx, *dataDir, *data, *cfgFile, *listen, hall.Options{PlainHTTP: *plain})
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt hall-server:", err)
 		return exitFailure
@@ -76,9 +76,10 @@ func hallFile(dataDir, data string) string {
 }
 
 // startHall opens the data directory's key and log and starts a hall server on addr. Demo mode
-// calls it with "127.0.0.1:0" and hands the server's URL to the screens.
-// clock is nil for the system clock (the demo hall passes its own).
-func startHall(ctx context.Context, dataDir, data, cfgFile, addr string, clock queue.Clock, plainHTTP bool) (*hall.Server, func(), error) {
+// calls it with "127.0.0.1:0" and hands the server's URL to the screens. opts gives the rest
+// (the demo hall's clock, plain HTTP for tests, the WAL written ahead); the data file, the
+// configuration, the key and the log come from here.
+func startHall(ctx context.Context, dataDir, data, cfgFile, addr string, opts hall.Options) (*hall.Server, func(), error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("create data directory %s: %w", dataDir, err)
 	}
@@ -95,7 +96,8 @@ func startHall(ctx context.Context, dataDir, data, cfgFile, addr string, clock q
 		return nil, nil, err
 	}
 	log := applog.New(lf, slog.LevelInfo)
-	srv, err := hall.Start(ctx, addr, hall.Options{DataFile: hallFile(dataDir, data), Config: cfg, IndexKey: keys.Index, Log: log, Clock: clock, PlainHTTP: plainHTTP})
+	opts.DataFile, opts.Config, opts.IndexKey, opts.Log = hallFile(dataDir, data), cfg, keys.Index, log
+	srv, err := hall.Start(ctx, addr, opts)
 	if err != nil {
 		lf.Close()
 		return nil, nil, err
