@@ -83,7 +83,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	w := a.NewWindow("")
 	resident := residentscreen.New(a)
 	deps := desk.Deps{Workstation: ctr.ws, Store: env.db, Services: ctr.services(env.db), Resident: resident, Camera: camera.FFmpeg{},
-		QueuePanel: queuePanelFactory(ctx, w, roles, env, ctr.ws)}
+		ConnectQueue: queueConnector(roles, env, ctr.ws)}
 	var demo *demoCards
 	if ctr.ws.Demo {
 		deps.DemoClerks, deps.DemoPassword = demoClerks(), sim.DemoPassword
@@ -163,20 +163,15 @@ type counterSide struct {
 	demo *sim.Server
 }
 
-// queuePanelFactory builds the workbench's queue column for a signed-in clerk: on the hall server
-// of --hall, or in demo mode on the embedded demo hall. An enrolled counter without --hall has no
+// queueConnector connects the workbench's queue column for a signed-in clerk: to the hall server
+// of --hall, or in demo mode to the embedded demo hall. An enrolled counter without --hall has no
 // queue column: a demo queue there would put invented ticket numbers into real service records.
-func queuePanelFactory(ctx context.Context, w fyne.Window, roles *roleOptions, env *environment, ws app.Workstation) func(app.Clerk) (*desk.QueuePanel, func()) {
+func queueConnector(roles *roleOptions, env *environment, ws app.Workstation) func(context.Context, app.Clerk) (desk.QueueLink, error) {
 	if roles.hall == "" && !ws.Demo {
 		return nil
 	}
-	return func(c app.Clerk) (*desk.QueuePanel, func()) {
-		p, stop, err := counterQueuePanel(ctx, w, roles, env.dir, ws.WindowNo, c.ID)
-		if err != nil {
-			env.log.Warn("hall queue unavailable", "err", err)
-			return nil, nil
-		}
-		return p, stop
+	return func(ctx context.Context, _ app.Clerk) (desk.QueueLink, error) {
+		return counterQueueLink(ctx, roles, env.dir, ws.WindowNo)
 	}
 }
 

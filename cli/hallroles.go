@@ -466,21 +466,16 @@ func deviceCredential(ctx context.Context, o *roleOptions, dataDir, role string)
 	return cred, nil
 }
 
-// counterQueuePanel is the queue panel of the counter role for the workbench's left column:
-// connected to --hall (or the demo hall), calling for --window or the workstation's window.
-// desktop.go places it (see the report of issue 6).
-func counterQueuePanel(ctx context.Context, parent fyne.Window, o *roleOptions, dataDir, workstationWindow, clerk string) (*desk.QueuePanel, func(), error) {
+// counterQueueLink connects a counter's queue column to the hall (or the demo hall): the window
+// is the one the counter was paired for, else --window, else the workstation's.
+func counterQueueLink(ctx context.Context, o *roleOptions, dataDir, workstationWindow string) (desk.QueueLink, error) {
 	window := o.window
 	if window == "" {
 		window = workstationWindow
 	}
 	client, cred, closeHall, err := connectHall(ctx, o, dataDir, hall.RoleCounter, window)
 	if err != nil {
-		return nil, nil, err
+		return desk.QueueLink{}, err
 	}
-	window = cred.Device.Window // a paired counter calls for the window it was paired for
-	ctx, cancel := context.WithCancel(ctx)
-	p := desk.NewQueuePanel(desk.QueuePanelDeps{Hall: client, Window: window, Clerk: clerk, Parent: parent})
-	go p.Run(ctx)
-	return p, func() { cancel(); closeHall() }, nil
+	return desk.QueueLink{Hall: client, Window: cred.Device.Window, Close: closeHall}, nil
 }

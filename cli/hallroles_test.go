@@ -118,14 +118,14 @@ func TestDemoHall(t *testing.T) {
 	if len(b2.Calls) != len(b.Calls) || waiting2 != waiting || waiting == 0 {
 		t.Errorf("after restart: %d calls, %d waiting (before %d, %d)", len(b2.Calls), waiting2, len(b.Calls), waiting)
 	}
-	a := test.NewTempApp(t)
-	w := a.NewWindow("")
-	defer w.Close()
-	p, stop, err := counterQueuePanel(ctx, w, &roleOptions{}, t.TempDir(), "07", "c0107")
-	if err != nil || p.Object() == nil {
-		t.Fatalf("queue panel: %v", err)
+	link, err := counterQueueLink(ctx, &roleOptions{}, t.TempDir(), "07")
+	if err != nil {
+		t.Fatalf("queue link: %v", err)
 	}
-	stop()
+	if cfg, err := link.Hall.Config(ctx); err != nil || len(cfg.Businesses) == 0 || link.Window != "07" {
+		t.Errorf("queue link: window %q, config %+v, %v", link.Window, cfg, err)
+	}
+	link.Close()
 	if _, _, _, err := connectHall(ctx, &roleOptions{hall: "ftp://nowhere", pair: "0123456789ABCDEFGHJK"}, dir, hall.RoleKiosk, ""); err == nil {
 		t.Error("a bad hall URL was accepted")
 	}
@@ -170,7 +170,7 @@ func TestQueueColumnOnlyWithAHall(t *testing.T) {
 		{"enrolled, --hall", "http://10.1.2.3:8090", enrolled, true},
 		{"demo", "", app.Workstation{Demo: true, WindowNo: "07"}, true},
 	} {
-		if f := queuePanelFactory(ctx, nil, &roleOptions{hall: tt.hall}, env, tt.ws); (f != nil) != tt.queue {
+		if f := queueConnector(&roleOptions{hall: tt.hall}, env, tt.ws); (f != nil) != tt.queue {
 			t.Errorf("%s: queue column %v, want %v", tt.name, f != nil, tt.queue)
 		}
 	}

@@ -34,14 +34,7 @@ func newKeyboardDesk(t *testing.T) *keyboardDesk {
 		f.Client.Issue(context.Background(), hall.NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
 	}
 	k := &keyboardDesk{t: t}
-	k.desk = newDesk(t, "", func(deps *Deps) {
-		deps.QueuePanel = func(c app.Clerk) (*QueuePanel, func()) {
-			k.panel = NewQueuePanel(QueuePanelDeps{Hall: f.Client, Window: "07", Clerk: c.ID, Parent: k.w, Do: deps.Do, Now: f.Clock.Now})
-			ctx, cancel := context.WithCancel(context.Background())
-			go k.panel.Run(ctx)
-			return k.panel, cancel
-		}
-	})
+	k.desk = newDesk(t, "", func(deps *Deps) { deps.ConnectQueue = hallLink(f) })
 	k.c = k.w.Canvas()
 	return k
 }
@@ -109,8 +102,7 @@ func TestKeyboardOnlyScenario(t *testing.T) {
 	k.press(fyne.KeyReturn)
 	uitest.TypeKeys(k.c, sim.DemoPassword)
 	k.press(fyne.KeyReturn)
-	k.ui.DrainUntil(t, func() bool { return k.wb.clerk != nil && k.panel != nil })
-	k.ui.DrainUntil(t, func() bool { return len(k.panel.cfg.Businesses) > 0 && !k.panel.busy })
+	k.panel = k.queuePanel(t)
 	if k.c.Focused() != k.wb.identify.entry || !strings.Contains(k.wb.HeaderText(), "李敏") {
 		t.Fatalf("after sign-in: header %q, focus %T", k.wb.HeaderText(), k.c.Focused())
 	}
@@ -295,8 +287,7 @@ func TestKeysAfterTheProxyDialog(t *testing.T) {
 func TestQueueFormsAnswerToKeys(t *testing.T) {
 	k := newKeyboardDesk(t)
 	k.signInOnScreen(t, "c0107", sim.DemoPassword)
-	k.ui.DrainUntil(t, func() bool { return k.wb.clerk != nil && k.panel != nil })
-	k.ui.DrainUntil(t, func() bool { return len(k.panel.cfg.Businesses) > 0 && !k.panel.busy })
+	k.panel = k.queuePanel(t)
 	k.press(fyne.KeyF2)
 	k.ui.DrainUntil(t, func() bool { return k.panel.Current() != nil && !k.panel.busy })
 	number := k.panel.Current().Number

@@ -213,19 +213,8 @@ func TestWorkbenchReportsEvaluationsToHall(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		f.Client.Issue(ctx, hall.NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
 	}
-	var panel *QueuePanel
-	d := newDesk(t, "c0107", func(deps *Deps) {
-		deps.QueuePanel = func(c app.Clerk) (*QueuePanel, func()) {
-			panel = NewQueuePanel(QueuePanelDeps{Hall: f.Client, Window: "07", Clerk: c.ID, Do: deps.Do, Now: f.Clock.Now})
-			ctx, cancel := context.WithCancel(context.Background())
-			go panel.Run(ctx)
-			return panel, cancel
-		}
-	})
-	if panel == nil || d.wb.queue != panel {
-		t.Fatal("the desk has no queue panel")
-	}
-	d.ui.DrainUntil(t, func() bool { return len(panel.cfg.Businesses) > 0 && !panel.busy })
+	d := newDesk(t, "c0107", func(deps *Deps) { deps.ConnectQueue = hallLink(f) })
+	panel := d.queuePanel(t)
 
 	// serve calls the next ticket, identifies the resident at the counter and ends the service.
 	serve := func(ssn string) queue.View {
@@ -322,16 +311,8 @@ func TestWorkbenchReportsEvaluationsToHall(t *testing.T) {
 func TestWhySurvivesANewSignIn(t *testing.T) {
 	f := uitest.NewHall(t, "zh_Hans")
 	f.Client.Issue(context.Background(), hall.NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
-	var panel *QueuePanel
-	d := newDesk(t, "c0107", func(deps *Deps) {
-		deps.QueuePanel = func(c app.Clerk) (*QueuePanel, func()) {
-			panel = NewQueuePanel(QueuePanelDeps{Hall: f.Client, Window: "07", Clerk: c.ID, Do: deps.Do, Now: f.Clock.Now})
-			ctx, cancel := context.WithCancel(context.Background())
-			go panel.Run(ctx)
-			return panel, cancel
-		}
-	})
-	d.ui.DrainUntil(t, func() bool { return len(panel.cfg.Businesses) > 0 && !panel.busy })
+	d := newDesk(t, "c0107", func(deps *Deps) { deps.ConnectQueue = hallLink(f) })
+	panel := d.queuePanel(t)
 	panel.CallNext()
 	d.ui.DrainUntil(t, func() bool { return panel.Current() != nil && !panel.busy && panel.whyLabel.Text != "" })
 	why := panel.whyLabel.Text
@@ -339,8 +320,23 @@ func TestWhySurvivesANewSignIn(t *testing.T) {
 	d.wb.SignOut()
 	d.signInOnScreen(t, "c0108", sim.DemoPassword)
 	d.ui.DrainUntil(t, func() bool { return d.wb.clerk != nil && d.wb.clerk.ID == "c0108" })
+	panel = d.queuePanel(t)
 	d.ui.DrainUntil(t, func() bool { return panel.Current() != nil && !panel.busy })
 	if panel.whyLabel.Text != why {
 		t.Errorf("after a new sign-in the why is %q, want %q", panel.whyLabel.Text, why)
 	}
+}
+
+// hallLink connects a desk's queue column to f's hall, at window 07.
+func hallLink(f *uitest.Hall) func(context.Context, app.Clerk) (QueueLink, error) {
+	return func(context.Context, app.Clerk) (QueueLink, error) {
+		return QueueLink{Hall: f.Client, Window: "07", Now: f.Clock.Now}, nil
+	}
+}
+
+// queuePanel waits until the desk's queue column is connected and knows the hall's businesses.
+func (d *desk) queuePanel(t testing.TB) *QueuePanel {
+	t.Helper()
+	d.ui.DrainUntil(t, func() bool { return d.wb.queue != nil && len(d.wb.queue.cfg.Businesses) > 0 && !d.wb.queue.busy })
+	return d.wb.queue
 }

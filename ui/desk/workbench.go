@@ -36,9 +36,9 @@ type Deps struct {
 	// Do runs a function on the UI goroutine; nil means fyne.Do. Tests pass a queue that they
 	// drain on the test goroutine, which then plays the UI goroutine.
 	Do func(func())
-	// QueuePanel builds the queue column for a signed-in clerk (nil: no hall queue). It returns
-	// the panel and a function that stops it.
-	QueuePanel func(clerk app.Clerk) (*QueuePanel, func())
+	// ConnectQueue connects the desk to its hall queue for a clerk who signed in (nil: no hall
+	// queue). It runs off the UI goroutine: it may start the demo hall or pair over the network.
+	ConnectQueue func(ctx context.Context, clerk app.Clerk) (QueueLink, error)
 	// Resident is the screen that faces the resident (nil: none).
 	Resident *residentscreen.Screen
 	// DemoClerks and DemoPassword are shown on the sign-in screen in demo mode, so a newcomer can
@@ -80,7 +80,11 @@ type Workbench struct {
 	signIn     *signInScreen
 	queue      *QueuePanel
 	stopQ      func()
-	visits     *visitList // the home-visit worker's column instead of the queue
+	connecting *queueAttempt   // the queue's connection being made (queuelink.go)
+	queueGone  chan struct{}   // closed when the last connection has ended
+	queueNote  string          // what the queue column says while it has no panel
+	queueSlot  *fyne.Container // the queue column on screen
+	visits     *visitList      // the home-visit worker's column instead of the queue
 	syncPanel  *syncpanel.Panel
 	proxyForm  *forms.ProxyBlock      // the proxy dialog on show, to fill from the proxy's ID card
 	appForm    *forms.ApplicationForm // the card application on show
@@ -193,28 +197,13 @@ func (wb *Workbench) leftColumn() (string, fyne.CanvasObject) {
 	return lang.L("Queue"), wb.queueObject()
 }
 
-func (wb *Workbench) queueObject() fyne.CanvasObject {
-	if wb.queue != nil {
-		return wb.queue.Object()
-	}
-	return &widget.Label{Text: lang.L("Not connected to a hall queue"), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}}
-}
-
 // signedIn is called on the UI goroutine when a clerk has signed in.
 func (wb *Workbench) signedIn(c app.Clerk) {
 	wb.clerk = &c
 	if app.ChannelOf(c) == app.ChannelHomeVisit && wb.deps.Services.Visits != nil {
 		wb.visits = newVisitList(wb)
-	} else if wb.deps.QueuePanel != nil && wb.queue == nil {
-		wb.queue, wb.stopQ = wb.deps.QueuePanel(c)
-		if wb.queue != nil {
-			wb.queue.RestoreWhy(wb.lastWhy) // the called ticket's "why" outlives a change of clerk
-			wb.queue.WhenCurrentChanges(func(v *queue.View) {
-				if v != nil && wb.actions != nil {
-					wb.actions.clearResults() // the next ticket: the last resident's results go
-				}
-			})
-		}
+	} else if wb.deps.ConnectQueue != nil && wb.queue == nil && wb.connecting == nil {
+		wb.connectQueue(c)
 	}
 	wb.refreshCaches()
 	wb.win.SetMainMenu(wb.menu()) // the 柜台 menu belongs to a signed-in clerk
@@ -230,13 +219,7 @@ func (wb *Workbench) signedIn(c app.Clerk) {
 // the sign-in screen.
 func (wb *Workbench) SignOut() {
 	wb.endService("DONE")
-	if wb.queue != nil {
-		wb.lastWhy = wb.queue.Why()
-	}
-	if wb.stopQ != nil {
-		wb.stopQ()
-		wb.queue, wb.stopQ = nil, nil
-	}
+	wb.stopQueue()
 	wb.lock.stop()
 	wb.closeSyncPanel()
 	wb.clerk, wb.view, wb.offline, wb.visits = nil, nil, false, nil
@@ -387,7 +370,10 @@ func (wb *Workbench) toggleLargeText() {
 
 // Close ends the work the workbench has in flight (look-ups, queuing, sign-out); call it when its
 // window closes.
-func (wb *Workbench) Close() { wb.scope.Close() }
+func (wb *Workbench) Close() {
+	wb.scope.Close()
+	wb.stopQueue()
+}
 
 // HeaderText returns what the header shows (for tests and screenshots).
 func (wb *Workbench) HeaderText() string {
