@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -26,6 +27,23 @@ type keyboardDesk struct {
 	t     *testing.T
 	c     fyne.Canvas
 	panel *QueuePanel
+	hall  *holdSpy
+}
+
+// holdSpy is the real hall's client, and keeps the reason of the last hold it sent.
+type holdSpy struct {
+	queue.CounterService
+	reason atomic.Value
+}
+
+func (h *holdSpy) Hold(ctx context.Context, requestID, window, clerk string, minutes int, reason string) (queue.View, error) {
+	h.reason.Store(reason)
+	return h.CounterService.Hold(ctx, requestID, window, clerk, minutes, reason)
+}
+
+func (h *holdSpy) held() string {
+	r, _ := h.reason.Load().(string)
+	return r
 }
 
 func newKeyboardDesk(t *testing.T) *keyboardDesk {
@@ -34,7 +52,12 @@ func newKeyboardDesk(t *testing.T) *keyboardDesk {
 		f.Client.Issue(context.Background(), hall.NewRequestID(), queue.IssueRequest{Business: "CARD_APPLICATION"})
 	}
 	k := &keyboardDesk{t: t}
-	k.desk = newDesk(t, "", func(deps *Deps) { deps.ConnectQueue = hallLink(f) })
+	k.hall = &holdSpy{CounterService: f.Client}
+	k.desk = newDesk(t, "", func(deps *Deps) {
+		deps.ConnectQueue = func(context.Context, app.Clerk) (QueueLink, error) {
+			return QueueLink{Hall: k.hall, Window: "07", Now: f.Clock.Now}, nil
+		}
+	})
 	k.c = k.w.Canvas()
 	return k
 }
@@ -292,25 +315,42 @@ func TestQueueFormsAnswerToKeys(t *testing.T) {
 	k.ui.DrainUntil(t, func() bool { return k.panel.Current() != nil && !k.panel.busy })
 	number := k.panel.Current().Number
 
-	hold := func() {
+	open := func(name string, b *widgets.KeyButton, title string) {
 		t.Helper()
-		k.tabTo("挂起", func(f fyne.Focusable) bool { return f == fyne.Focusable(k.panel.hold) })
+		k.tabTo(name, func(f fyne.Focusable) bool { return f == fyne.Focusable(b) })
 		k.press(fyne.KeySpace)
-		if !strings.Contains(uitest.OverlayText(k.w), "挂起此号") {
-			t.Fatalf("Space on 挂起 opened no form:\n%s", uitest.OverlayText(k.w))
+		if !strings.Contains(uitest.OverlayText(k.w), title) {
+			t.Fatalf("Space on %s opened no form:\n%s", name, uitest.OverlayText(k.w))
 		}
-		k.c.Focus(nil) // as after a click on the form's background
 	}
-	hold()
+	// Esc closes the form from its first field, a drop-down with the focus.
+	open("挂起", k.panel.hold, "挂起此号")
+	k.press(fyne.KeyTab)
+	if _, ok := k.c.Focused().(*widgets.KeySelect); !ok {
+		t.Fatalf("Tab in the form: focus on %T", k.c.Focused())
+	}
 	k.press(fyne.KeyEscape)
 	if k.overlays() != 0 || k.panel.Current() == nil {
 		t.Fatalf("Esc: %d overlays, current %v", k.overlays(), k.panel.Current())
 	}
-	hold()
+	// Enter holds from the reason's drop-down; "Other reason…" takes a typed reason.
+	open("挂起", k.panel.hold, "挂起此号")
+	k.press(fyne.KeyTab, fyne.KeyTab, fyne.KeyLeft) // the last reason: 其他原因…
+	uitest.TypeKeys(k.c, "回家取户口本")
 	k.press(fyne.KeyReturn)
 	k.ui.DrainUntil(t, func() bool { return len(k.panel.view.Held) == 1 && !k.panel.busy })
-	if k.overlays() != 0 || !strings.Contains(k.screen(), "挂起："+number) {
-		t.Fatalf("Enter did not hold %s:\n%s", number, k.screen())
+	if k.overlays() != 0 || !strings.Contains(k.screen(), "挂起："+number) || k.hall.held() != "回家取户口本" {
+		t.Fatalf("Enter did not hold %s for the typed reason (%q):\n%s", number, k.hall.held(), k.screen())
+	}
+	// 转移: the window's drop-down stepped with the arrows, Enter transfers.
+	k.press(fyne.KeyF2)
+	k.ui.DrainUntil(t, func() bool { return k.panel.Current() != nil && !k.panel.busy })
+	open("转移", k.panel.transfer, "转移此号")
+	k.press(fyne.KeyTab, fyne.KeyTab, fyne.KeyRight)
+	k.press(fyne.KeyReturn)
+	k.ui.DrainUntil(t, func() bool { return k.panel.Current() == nil && !k.panel.busy })
+	if k.overlays() != 0 {
+		t.Fatalf("Enter left %d overlays", k.overlays())
 	}
 }
 

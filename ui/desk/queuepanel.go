@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -393,24 +393,40 @@ func holdReasons() []string {
 	return []string{lang.L("Fetching documents"), lang.L("Filling in a form"), lang.L("Paying a fee elsewhere")}
 }
 
+// askHold asks for how long and why to hold the called ticket (挂起): drop-downs that step on the
+// arrow keys, "Other reason…" opens a field to type one; Enter holds, Esc cancels.
 func (p *QueuePanel) askHold() {
-	minutes := &widget.Select{Options: []string{"5", "10", "15", "30"}, Selected: "10"}
-	reason := &widget.SelectEntry{}
-	reason.SetOptions(holdReasons())
-	reason.SetText(holdReasons()[0])
-	items := []*widget.FormItem{
-		{Text: lang.L("Minutes"), Widget: minutes},
-		{Text: lang.L("Reason"), Widget: reason},
-	}
-	widgets.ShowForm(p.deps.Parent, dialog.NewForm(lang.L("Hold the ticket"), lang.L("Hold"), lang.L("Cancel"), items, func(ok bool) {
+	minutes := widgets.NewKeySelect([]string{"5", "10", "15", "30"}, nil)
+	minutes.Selected = "10"
+	other := widgets.NewKeyEntry(lang.L("Type the reason"))
+	other.Hide()
+	otherReason := lang.L("Other reason…")
+	reason := widgets.NewKeySelect(append(holdReasons(), otherReason), func(r string) {
+		if r == otherReason {
+			other.Show()
+			p.deps.Parent.Canvas().Focus(other)
+		} else {
+			other.Hide()
+		}
+	})
+	reason.Selected = holdReasons()[0]
+	form := widget.NewForm(widget.NewFormItem(lang.L("Minutes"), minutes), widget.NewFormItem(lang.L("Reason"), container.NewVBox(reason, other)))
+	widgets.NewConfirmDialog(lang.L("Hold the ticket"), lang.L("Hold"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
+		why := reason.Selected
+		if why == otherReason {
+			if why = strings.TrimSpace(other.Text); why == "" {
+				why = lang.L("Other reason")
+			}
+		}
 		m := map[string]int{"5": 5, "10": 10, "15": 15, "30": 30}[minutes.Selected]
-		p.HoldFor(m, reason.Text)
-	}, p.deps.Parent))
+		p.HoldFor(m, why)
+	}, p.deps.Parent).Show()
 }
 
+// askTransfer asks where to send the called ticket (转移): a business and a window, or any window.
 func (p *QueuePanel) askTransfer() {
 	var names, codes []string
 	for _, b := range p.cfg.Businesses {
@@ -422,8 +438,9 @@ func (p *QueuePanel) askTransfer() {
 			windows = append(windows, w.ID)
 		}
 	}
-	business := &widget.Select{Options: names}
-	window := &widget.Select{Options: windows, Selected: windows[0]}
+	business := widgets.NewKeySelect(names, nil)
+	window := widgets.NewKeySelect(windows, nil)
+	window.Selected = windows[0]
 	if cur := p.view.Current; cur != nil {
 		for i, c := range codes {
 			if c == cur.Business {
@@ -431,26 +448,21 @@ func (p *QueuePanel) askTransfer() {
 			}
 		}
 	}
-	items := []*widget.FormItem{
-		{Text: lang.L("Business"), Widget: business},
-		{Text: lang.L("Window"), Widget: window},
-	}
-	widgets.ShowForm(p.deps.Parent, dialog.NewForm(lang.L("Transfer the ticket"), lang.L("Transfer"), lang.L("Cancel"), items, func(ok bool) {
+	form := widget.NewForm(widget.NewFormItem(lang.L("Business"), business), widget.NewFormItem(lang.L("Window"), window))
+	widgets.NewConfirmDialog(lang.L("Transfer the ticket"), lang.L("Transfer"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
 		code := ""
-		for i, n := range names {
-			if n == business.Selected {
-				code = codes[i]
-			}
+		if i := business.SelectedIndex(); i >= 0 {
+			code = codes[i]
 		}
 		to := window.Selected
 		if to == windows[0] {
 			to = ""
 		}
 		p.TransferTo(code, to)
-	}, p.deps.Parent))
+	}, p.deps.Parent).Show()
 }
 
 // setView shows a window view from the hall.
