@@ -75,7 +75,7 @@ func holderOf(p gate.Presented, el *app.Eligibility) queue.Holder {
 		return h
 	}
 	if !h.Anonymous() && el.Has(app.ReasonDisabled) {
-		h.Disabled, h.DisabilityDetail = true, "platform eligibility"
+		h.Disabled, h.DisabilityDetail = true, queue.DetailPlatformDisabled
 	}
 	for _, r := range []string{app.ReasonElderly, app.ReasonDisabled} {
 		if h.Anonymous() && el.Has(r) {

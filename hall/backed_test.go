@@ -24,11 +24,11 @@ func recordedTicket(t *testing.T, s *Service, id int64) queue.Ticket {
 // TestBackedRequest: priority is never self-declared. The supervisor's request is kept whole; a
 // paired kiosk or gate relays the ID number it read, the platform's disability for that ID, and
 // the reasons the platform named (ELDERLY, DISABLED) also without an ID number (a scanned code),
-// nothing else; a counter relays only the ID number.
+// nothing else — not even its own words for the disability, which the platform never discloses; a counter relays only the ID number.
 func TestBackedRequest(t *testing.T) {
 	id := ssn("19900101", 3)
 	platform := []string{queue.ReasonElderly, queue.ReasonDisabled}
-	claims := queue.Holder{BirthDate: "1940-01-01", Disabled: true, DisabilityDetail: "platform eligibility",
+	claims := queue.Holder{BirthDate: "1940-01-01", Disabled: true, DisabilityDetail: "一级视力残疾（自报）",
 		Confirmed: []string{queue.ReasonDisabled, "PREGNANT", queue.ReasonAppointment, queue.ReasonElderly, queue.ReasonDisabled}}
 	withSSN := claims
 	withSSN.SSN = id
@@ -40,10 +40,10 @@ func TestBackedRequest(t *testing.T) {
 	}{
 		{"supervisor, with SSN", RoleSupervisor, withSSN, withSSN},
 		{"supervisor, without SSN", RoleSupervisor, claims, claims},
-		{"kiosk, with SSN", RoleKiosk, withSSN, queue.Holder{SSN: id, Disabled: true, DisabilityDetail: "platform eligibility", Confirmed: platform}},
+		{"kiosk, with SSN", RoleKiosk, withSSN, queue.Holder{SSN: id, Disabled: true, DisabilityDetail: queue.DetailPlatformDisabled, Confirmed: platform}},
 		{"kiosk, without SSN", RoleKiosk, claims, queue.Holder{Confirmed: platform}},
 		{"kiosk, the platform named nothing", RoleKiosk, queue.Holder{Confirmed: []string{queue.ReasonAppointment}}, queue.Holder{}},
-		{"gate, with SSN", RoleGate, withSSN, queue.Holder{SSN: id, Disabled: true, DisabilityDetail: "platform eligibility", Confirmed: platform}},
+		{"gate, with SSN", RoleGate, withSSN, queue.Holder{SSN: id, Disabled: true, DisabilityDetail: queue.DetailPlatformDisabled, Confirmed: platform}},
 		{"gate, without SSN", RoleGate, claims, queue.Holder{Confirmed: platform}},
 		{"gate, only the platform's ELDERLY", RoleGate, queue.Holder{Confirmed: []string{queue.ReasonElderly}}, queue.Holder{Confirmed: []string{queue.ReasonElderly}}},
 		{"counter, with SSN", RoleCounter, withSSN, queue.Holder{SSN: id}},

@@ -273,8 +273,9 @@ func backedRequest(d Device, req queue.IssueRequest) queue.IssueRequest {
 	if d.Role == RoleKiosk || d.Role == RoleGate {
 		if h.SSN != "" && req.Holder.Disabled {
 			// the platform's registered disability for the ID the device read and asked about.
-			// Birth dates come from the ID number here, never from the device.
-			h.Disabled, h.DisabilityDetail = true, req.Holder.DisabilityDetail
+			// Birth dates come from the ID number here, never from the device; the platform does
+			// not disclose category or grade (§4.9), so a device's detail would be its own words.
+			h.Disabled, h.DisabilityDetail = true, queue.DetailPlatformDisabled
 		}
 		h.Confirmed = platformReasons(req.Holder.Confirmed)
 	}

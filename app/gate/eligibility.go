@@ -42,7 +42,7 @@ func Enrich(ctx context.Context, t app.Terminal, hallCode string, h queue.Holder
 	}
 	if el.Has(app.ReasonDisabled) {
 		h.Disabled = true
-		h.DisabilityDetail = "platform eligibility" // category and grade are not disclosed to a kiosk
+		h.DisabilityDetail = queue.DetailPlatformDisabled // category and grade are not disclosed to a kiosk
 	}
 	return KioskAnswer{Holder: h, Reasons: el.Reasons}
 }
