@@ -326,16 +326,25 @@ func (s *Server) UpdateCatalog(fn func(*app.Catalog)) error {
 	return s.setMeta(s.db, "catalog", mustJSON(c))
 }
 
-func (s *Server) appointments(_ *reqCtx, r *http.Request) (int, any, error) {
+// appointments is GET /appointments (§4.7). A terminal session (§3.1) reads its own hall's
+// bookings only, without who booked them (PI-14; docs/platform.md).
+func (s *Server) appointments(rc *reqCtx, r *http.Request) (int, any, error) {
 	hall, day := r.URL.Query().Get("hallCode"), r.URL.Query().Get("date")
 	if _, okDay := parseDate(day); hall == "" || !okDay {
 		return 0, nil, validation("hallCode 必填，date 必须是 YYYY-MM-DD")
+	}
+	terminal := rc.clerk.Terminal != ""
+	if terminal && hall != rc.dev.hallCode {
+		return 0, nil, fail(app.CodeForbidden, "终端只能查询本网点的预约")
 	}
 	items, err := listDocs[app.Appointment](s.db, "SELECT doc FROM appointments WHERE hall_code = ? AND day = ? ORDER BY appointment_id", hall, day)
 	if err != nil {
 		return 0, nil, err
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].SlotStart.Before(items[j].SlotStart) })
+	if terminal {
+		return http.StatusOK, map[string]any{"items": forTerminal(items)}, nil
+	}
 	return http.StatusOK, map[string]any{"items": items}, nil
 }
 

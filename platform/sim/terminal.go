@@ -119,6 +119,25 @@ func terminalAllowed(c clerk, route string) bool {
 	return terminalOnly[route]
 }
 
+// terminalAppointment is a booking as a terminal session reads it: no ssn, no name (PI-14).
+type terminalAppointment struct {
+	AppointmentID string    `json:"appointmentId"`
+	BusinessCode  string    `json:"businessCode"`
+	SlotStart     time.Time `json:"slotStart"`
+	SlotEnd       time.Time `json:"slotEnd"`
+	Status        string    `json:"status"`
+}
+
+// forTerminal drops who booked each appointment.
+func forTerminal(items []app.Appointment) []terminalAppointment {
+	out := make([]terminalAppointment, 0, len(items))
+	for _, a := range items {
+		out = append(out, terminalAppointment{AppointmentID: a.AppointmentID, BusinessCode: a.BusinessCode,
+			SlotStart: a.SlotStart, SlotEnd: a.SlotEnd, Status: a.Status})
+	}
+	return out
+}
+
 // terminalLogin opens a terminal session (§3.1): only a KIOSK or GATE device may, without a
 // password; the token's clerk is null.
 func (s *Server) terminalLogin(rc *reqCtx, req loginReq) (int, any, error) {
