@@ -63,7 +63,7 @@ func (f *ApplicationForm) payload() app.ApplicationPayload {
 	p := app.ApplicationPayload{
 		Kind: f.kind, Make: f.makeCode(), SSN: f.ssn,
 		Name:      strings.TrimSpace(f.name.Text),
-		BirthDate: f.birth.Text,
+		BirthDate: f.birthDate,
 		Phone:     strings.TrimSpace(f.phone.Text),
 		Address:   strings.TrimSpace(f.address.Text),
 	}

@@ -98,7 +98,8 @@ type ApplicationForm struct {
 	name, phone, address, validUntil *widgets.KeyEntry
 	longTerm                         *widgets.KeyCheck
 	sex, nation                      *widgets.KeySelect
-	birth                            *widget.Label
+	birth                            *widget.Label // the age until revealed: see birthText
+	birthDate                        string        // YYYY-MM-DD, as submitted
 
 	oldCard  *widgets.KeySelect
 	oldCards []app.Card
@@ -461,7 +462,8 @@ func (f *ApplicationForm) prefill() {
 	if idc != nil {
 		f.setValidity(idc.ValidUntil)
 	}
-	f.birth.SetText(pick(ptrTo(birthFromSSN(f.ssn)), &r.BirthDate))
+	f.birthDate = pick(ptrTo(birthFromSSN(f.ssn)), &r.BirthDate)
+	f.birth.SetText(f.birthText())
 	f.masks[f.mailName].prefill(f.name.Text)
 	f.masks[f.mailPhone].prefill(r.Phone)
 	f.masks[f.mailAddress].prefill(f.address.Text)

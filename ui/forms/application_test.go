@@ -165,7 +165,7 @@ func TestApplicationPrefilledFromIDCard(t *testing.T) {
 	idc, v := newPerson(t)
 	form := f.open(t, app.ActApplyNew, v, idc, nil)
 	checks := map[string]string{
-		"name": form.name.Text, "sex": form.sex.Selected, "nation": form.nation.Selected, "birth": form.birth.Text,
+		"name": form.name.Text, "sex": form.sex.Selected, "nation": form.nation.Selected, "birth": form.birthDate,
 		"address": form.address.Text, "phone": form.phone.Text, "validUntil": form.validUntil.Text,
 	}
 	want := map[string]string{
@@ -248,8 +248,8 @@ func TestApplicationPrefilledFromCardRead(t *testing.T) {
 	// Offline and unknown here: only the card says who it is.
 	bare := app.ResidentView{Resident: app.Resident{SSN: "500106194912310029"}, Cards: v.Cards, FromCache: true}
 	form = f.open(t, app.ActReplaceDamaged, bare, nil, cr)
-	if form.name.Text != "张三" || form.sex.Selected != "女" || form.nation.Selected != "01 汉族" || form.birth.Text != "1949-12-31" {
-		t.Errorf("from the card: %q %q %q %q", form.name.Text, form.sex.Selected, form.nation.Selected, form.birth.Text)
+	if form.name.Text != "张三" || form.sex.Selected != "女" || form.nation.Selected != "01 汉族" || form.birthDate != "1949-12-31" {
+		t.Errorf("from the card: %q %q %q %q", form.name.Text, form.sex.Selected, form.nation.Selected, form.birthDate)
 	}
 	if all := uitest.Texts(f.w.Canvas()); !strings.Contains(all, "离线：申请保存在本机") {
 		t.Errorf("offline not said:\n%s", all)

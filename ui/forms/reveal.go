@@ -110,6 +110,17 @@ func (f *ApplicationForm) identityText() string {
 	return pii.Name(f.deps.View.Resident.Name) + "   " + pii.ID(f.ssn)
 }
 
+// birthText is the birth date as the form shows it: masked with the age beside it until revealed,
+// since the date is the very digits the masked ID number hides (PI-12).
+func (f *ApplicationForm) birthText() string {
+	b, err := time.Parse(time.DateOnly, f.birthDate)
+	if f.revealed || err != nil {
+		return f.birthDate
+	}
+	n := app.AgeOn(b, f.deps.Now())
+	return "****-**-**   " + lang.N("{{.N}} years", n, map[string]any{"N": n})
+}
+
 // revealReasons are the reasons a clerk may give, with their audit codes.
 func revealReasons() map[string]string {
 	return map[string]string{
@@ -181,6 +192,7 @@ func (f *ApplicationForm) setRevealed(on bool) {
 	}
 	f.revealed = on
 	f.identity.SetText(f.identityText())
+	f.birth.SetText(f.birthText())
 	f.ssnLabel.SetText(pii.ID(f.ssn))
 	if on {
 		f.ssnLabel.SetText(f.ssn)

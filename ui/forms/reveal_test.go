@@ -142,3 +142,29 @@ func auditReveals(t *testing.T, f *appFixture) []revealRow {
 	}
 	return out
 }
+
+// The birth date beside the masked ID number would complete it (the mask hides exactly those
+// eight digits): until the clerk reveals, the form shows the age; after an audited reveal, the
+// date. The payload carries the date either way.
+func TestApplicationBirthDateMaskedUntilRevealed(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	v := f.lookup(t, "500106194912310029") // 张三, born 1949-12-31, 76 on uitest.FixedNow
+	form := f.open(t, app.ActReplaceDamaged, v, nil, nil)
+	all := uitest.Texts(f.w.Canvas())
+	for _, s := range []string{"1949", "12-31", "1231"} {
+		if strings.Contains(all, s) {
+			t.Errorf("masked form shows %q of the birth date:\n%s", s, all)
+		}
+	}
+	if !strings.Contains(all, "500106********0029") || !strings.Contains(all, "76 岁") {
+		t.Errorf("masked ID number or age not shown:\n%s", all)
+	}
+	form.reveal("VERIFY_IDENTITY")
+	f.waitUI(t, func() bool { return form.revealed })
+	if all := uitest.Texts(f.w.Canvas()); !strings.Contains(all, "1949-12-31") {
+		t.Errorf("revealed form lacks the birth date:\n%s", all)
+	}
+	if p := form.payload(); p.BirthDate != "1949-12-31" {
+		t.Errorf("payload birth date %q", p.BirthDate)
+	}
+}
