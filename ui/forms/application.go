@@ -385,7 +385,7 @@ func (f *ApplicationForm) cardGrid() fyne.CanvasObject {
 }
 
 func (f *ApplicationForm) buildAssist() {
-	f.proxy = newProxyBlock(f.deps.Now, f.changed)
+	f.proxy = newProxyBlock(f.deps.Now, f.changed, f.maskToggled)
 	f.proxyBox = container.NewVBox(f.grid(f.proxy.rows()...))
 	f.proxyBox.Hide()
 	f.assistNote = hiddenLabel(widget.LowImportance)
@@ -477,14 +477,7 @@ func (f *ApplicationForm) prefillAssistance() {
 	choice := assistNone
 	switch {
 	case f.deps.Proxy != nil:
-		p := f.deps.Proxy
-		f.proxy.name.SetText(p.Name)
-		f.proxy.idNumber.SetText(p.IDNumber)
-		f.proxy.phone.SetText(p.Phone)
-		f.proxy.authNo.SetText(p.AuthorizationNo)
-		if i := slices.Index(f.proxy.relations, p.Relation); i >= 0 {
-			f.proxy.relation.SetSelectedIndex(i)
-		}
+		f.proxy.prefill(*f.deps.Proxy)
 		choice = assistProxy
 	case f.deps.Accompanied:
 		choice = assistAccompany

@@ -123,7 +123,7 @@ func AskInfoChange(w fyne.Window, v app.ResidentView, submit func(app.InfoChange
 // validates it; done gets it, cancelled is called when the clerk cancels. The returned block can
 // be filled from the proxy's ID card while the dialog is open.
 func AskProxy(w fyne.Window, now func() time.Time, r app.Resident, done func(*app.Proxy), cancelled func()) *ProxyBlock {
-	block := newProxyBlock(now, func(string) {})
+	block := newProxyBlock(now, func(string) {}, nil)
 	form := widget.NewForm()
 	for _, row := range block.rows() {
 		form.Append(row.label, row.obj)

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -11,15 +12,18 @@ import (
 
 	"ykt/app"
 	"ykt/app/ids"
+	"ykt/app/pii"
 	"ykt/ui/widgets"
 	"ykt/ui/words"
 )
 
 // ProxyBlock is the person acting for the resident (代办人): name, ID number (checked as it is
 // typed, or read from their own ID card), phone, relation, and the power-of-attorney number
-// (委托书编号).
+// (委托书编号). Name, ID number and phone filled from a card or the workbench are shown masked
+// (PI-12); what the clerk types is shown as typed.
 type ProxyBlock struct {
 	name, idNumber, phone, authNo *widgets.KeyEntry // Enter confirms the dialog, Esc cancels it
+	masks                         map[*widgets.KeyEntry]*maskedField
 	idHint                        *widget.Label
 	relation                      *widgets.KeySelect
 	relations                     []string // codes, in the order of relation.Options
@@ -28,7 +32,8 @@ type ProxyBlock struct {
 	changed func(field string)
 }
 
-func newProxyBlock(now func() time.Time, changed func(string)) *ProxyBlock {
+// newProxyBlock makes the block; relayout, when set, is told that a field turned masked or clear.
+func newProxyBlock(now func() time.Time, changed func(string), relayout func()) *ProxyBlock {
 	b := &ProxyBlock{now: now, changed: changed, relations: app.ProxyRelations,
 		name:     widgets.NewKeyEntry(lang.L("As on the proxy's ID card")),
 		idNumber: widgets.NewKeyEntry(lang.L("Type it, or read the proxy's ID card")),
@@ -47,6 +52,8 @@ func newProxyBlock(now func() time.Time, changed func(string)) *ProxyBlock {
 	b.phone.OnChanged = func(string) { b.changed("proxy.phone") }
 	b.authNo.OnChanged = func(string) { b.changed("proxy.authorizationNo") }
 	b.relation.OnChanged = func(string) { b.changed("proxy.relation") }
+	b.masks = map[*widgets.KeyEntry]*maskedField{b.name: newMaskedField(b.name, pii.Name, relayout),
+		b.idNumber: newMaskedField(b.idNumber, pii.ID, relayout), b.phone: newMaskedField(b.phone, pii.Phone, relayout)}
 	return b
 }
 
@@ -83,10 +90,22 @@ func idHintEmpty() string {
 	return lang.L("18 characters, the last may be X; or read the proxy's ID card")
 }
 
-// SetFromIDCard fills name and ID number from the proxy's own ID card.
+// SetFromIDCard fills name and ID number from the proxy's own ID card, masked.
 func (b *ProxyBlock) SetFromIDCard(c app.IDCard) {
-	b.name.SetText(c.Name)
-	b.idNumber.SetText(ids.Normalize(c.IDNumber))
+	b.masks[b.name].prefill(c.Name)
+	b.masks[b.idNumber].prefill(ids.Normalize(c.IDNumber))
+}
+
+// prefill fills the block with a proxy the workbench already took, masked as the workbench
+// shows it.
+func (b *ProxyBlock) prefill(p app.Proxy) {
+	b.masks[b.name].prefill(p.Name)
+	b.masks[b.idNumber].prefill(p.IDNumber)
+	b.masks[b.phone].prefill(p.Phone)
+	b.authNo.SetText(p.AuthorizationNo)
+	if i := slices.Index(b.relations, p.Relation); i >= 0 {
+		b.relation.SetSelectedIndex(i)
+	}
 }
 
 // Value is the proxy as the payload carries it.
@@ -106,9 +125,9 @@ func (b *ProxyBlock) Value() app.Proxy {
 // rows are the proxy's fields for the form grid: label, field name, widget.
 func (b *ProxyBlock) rows() []formRow {
 	return []formRow{
-		{lang.L("Proxy's name"), "proxy.name", b.name},
-		{lang.L("Proxy's ID number"), "proxy.idNumber", fieldWithHint(b.idNumber, b.idHint)},
-		{lang.L("Proxy's phone"), "proxy.phone", b.phone},
+		{lang.L("Proxy's name"), "proxy.name", b.masks[b.name].object()},
+		{lang.L("Proxy's ID number"), "proxy.idNumber", fieldWithHint(b.masks[b.idNumber].object(), b.idHint)},
+		{lang.L("Proxy's phone"), "proxy.phone", b.masks[b.phone].object()},
 		{lang.L("Relation to the resident"), "proxy.relation", b.relation},
 		{lang.L("Power-of-attorney number"), "proxy.authorizationNo", b.authNo},
 	}

@@ -84,15 +84,17 @@ func (m *maskedField) set(o fyne.CanvasObject) {
 
 // maskFields wraps the form's prefilled personal fields; call before the grids are built.
 func (f *ApplicationForm) maskFields() {
-	relayout := func() { f.reflow = true; f.revalidate() }
 	f.masks = map[*widgets.KeyEntry]*maskedField{}
 	for e, mask := range map[*widgets.KeyEntry]func(string) string{
 		f.name: pii.Name, f.phone: pii.Phone, f.address: pii.Address,
 		f.mailName: pii.Name, f.mailPhone: pii.Phone, f.mailAddress: pii.Address,
 	} {
-		f.masks[e] = newMaskedField(e, mask, relayout)
+		f.masks[e] = newMaskedField(e, mask, f.maskToggled)
 	}
 }
+
+// maskToggled asks for a new layout after a field turned masked or clear.
+func (f *ApplicationForm) maskToggled() { f.reflow = true; f.revalidate() }
 
 // field is the form's place of entry e: masked when prefilled, else the entry itself.
 func (f *ApplicationForm) field(e *widgets.KeyEntry) fyne.CanvasObject {
