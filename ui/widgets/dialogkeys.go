@@ -66,6 +66,64 @@ func (d *ConfirmDialog) answer(ok bool) {
 	}
 }
 
+// FormDialog is Fyne's form dialog with keys: Enter submits it once its fields validate, Esc
+// cancels, from any of its fields; its buttons are KeyButtons (Fyne's own swallow Enter and Esc),
+// the primary one off while a field is wrong.
+type FormDialog struct {
+	*dialog.CustomDialog
+	w        fyne.Window
+	form     *widget.Form
+	submit   *KeyButton
+	callback func(bool)
+}
+
+// NewFormDialog is Fyne's dialog.NewForm with keys; callback gets the clerk's answer.
+func NewFormDialog(title, confirm, dismiss string, items []*widget.FormItem, callback func(bool), w fyne.Window) *FormDialog {
+	form := widget.NewForm(items...)
+	d := &FormDialog{CustomDialog: dialog.NewCustomWithoutButtons(title, form, w), w: w, form: form, callback: callback}
+	no := NewKeyButton(dismiss, widget.MediumImportance, d.Dismiss)
+	d.submit = NewKeyButton(confirm, widget.HighImportance, d.Submit)
+	no.Icon, d.submit.Icon = theme.CancelIcon(), theme.ConfirmIcon()
+	no.EnterTaps, d.submit.EnterTaps = true, true
+	d.SetButtons([]fyne.CanvasObject{no, d.submit})
+	d.validated(form.Validate())
+	form.SetOnValidationChanged(d.validated)
+	return d
+}
+
+// validated turns the primary button on once the fields are right.
+func (d *FormDialog) validated(err error) {
+	if err != nil {
+		d.submit.Disable()
+	} else {
+		d.submit.Enable()
+	}
+}
+
+// Show shows the dialog (again) with its keys.
+func (d *FormDialog) Show() {
+	d.CustomDialog.Show()
+	OnDialogKeys(d.w.Canvas(), d.w.Canvas().Overlays().Top(), d.Submit, d.Dismiss)
+}
+
+// Submit closes the dialog agreeing if its fields are right (the primary action, Enter).
+func (d *FormDialog) Submit() {
+	if d.form.Validate() != nil {
+		return
+	}
+	d.answer(true)
+}
+
+// Dismiss closes the dialog cancelling (Esc).
+func (d *FormDialog) Dismiss() { d.answer(false) }
+
+func (d *FormDialog) answer(ok bool) {
+	d.CustomDialog.Hide()
+	if d.callback != nil {
+		d.callback(ok)
+	}
+}
+
 // ShowCustom shows content (a list, a table) over w with one closing button, dismiss: Enter and
 // Esc close it, also while that button has the focus (Fyne's own dialog button takes only Space
 // and swallows both).

@@ -1,6 +1,7 @@
 package widgets_test
 
 import (
+	"errors"
 	"image"
 	"strings"
 	"testing"
@@ -185,6 +186,63 @@ func TestInfoDialogKeys(t *testing.T) {
 				t.Errorf("%s left the dialog open", tc.name)
 			}
 		})
+	}
+}
+
+// TestFormDialogKeys: a form dialog submits on Enter from its field only once the field is
+// right, and cancels on Esc from its field and from its focused buttons (Fyne's form dialog
+// buttons swallowed both).
+func TestFormDialogKeys(t *testing.T) {
+	w, _ := window(t, widget.NewLabel("panel"))
+	w.Resize(fyne.NewSize(700, 400))
+	c := w.Canvas()
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { widgets.DialogKey(c, ev) })
+	var answers []bool
+	show := func() {
+		reason := widgets.NewKeyEntry("")
+		reason.Validator = func(s string) error {
+			if s == "" {
+				return errors.New("empty")
+			}
+			return nil
+		}
+		items := []*widget.FormItem{{Text: "Reason", Widget: reason}}
+		widgets.NewFormDialog("Discard", "Discard", "Cancel", items, func(ok bool) { answers = append(answers, ok) }, w).Show()
+	}
+	tabTo := func(what string, ok func(fyne.Focusable) bool) {
+		t.Helper()
+		for range 10 {
+			uitest.Press(c, fyne.KeyTab)
+			if ok(c.Focused()) {
+				return
+			}
+		}
+		t.Fatalf("Tab never reaches %s", what)
+	}
+	isReason := func(f fyne.Focusable) bool { _, ok := f.(*widgets.KeyEntry); return ok }
+	open := func() int { return len(c.Overlays().List()) }
+
+	show()
+	tabTo("the reason", isReason)
+	uitest.Press(c, fyne.KeyReturn)
+	if open() != 1 || len(answers) != 0 {
+		t.Fatalf("Enter with the reason empty: %d overlays, answers %v", open(), answers)
+	}
+	uitest.TypeKeys(c, "lost")
+	uitest.Press(c, fyne.KeyReturn)
+	if open() != 0 || len(answers) != 1 || !answers[0] {
+		t.Fatalf("Enter with a reason: %d overlays, answers %v", open(), answers)
+	}
+
+	for _, button := range []string{"Cancel", "Discard"} {
+		show()
+		tabTo("the reason", isReason)
+		uitest.TypeKeys(c, "lost")
+		tabTo(button, func(f fyne.Focusable) bool { b, ok := f.(*widgets.KeyButton); return ok && b.Text == button })
+		uitest.Press(c, fyne.KeyEscape)
+		if open() != 0 || answers[len(answers)-1] {
+			t.Fatalf("Esc on %s: %d overlays, answers %v", button, open(), answers)
+		}
 	}
 }
 
