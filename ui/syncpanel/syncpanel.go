@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,7 +52,7 @@ type Panel struct {
 	win   fyne.Window // own window, once Open made it
 
 	state, halt, alert, message *widget.Label
-	sendNow                     *widget.Button
+	sendNow                     *widgets.KeyButton
 	waitingHead, deadHead       *widget.Label
 	conflictHead, todayHead     *widget.Label
 	waiting, dead, conflicts    *fyne.Container
@@ -109,7 +108,7 @@ func (p *Panel) build() {
 	p.halt = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	p.alert = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
 	p.message = &widget.Label{Wrapping: fyne.TextWrapWord}
-	p.sendNow = &widget.Button{Text: lang.L("Send now"), Importance: widget.HighImportance, OnTapped: p.SendNow}
+	p.sendNow = widgets.NewKeyButton(lang.L("Send now"), widget.HighImportance, p.SendNow) // hands Esc on to the window
 	p.waitingHead = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	p.deadHead = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	p.conflictHead = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
@@ -143,7 +142,10 @@ func (p *Panel) Open() fyne.Window {
 		}
 		w.SetCloseIntercept(hide)
 		w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { // Esc closes it, as every dialog
-			if k.Name == fyne.KeyEscape {
+			if widgets.DialogKey(w.Canvas(), k) {
+				return // Enter or Esc of the reason dialog over it
+			}
+			if k.Name == fyne.KeyEscape && !widgets.OverlayOpen(w.Canvas()) {
 				hide()
 			}
 		})
@@ -468,7 +470,7 @@ func fillRows(box *fyne.Container, items []opItem, row func(opItem) fyne.CanvasO
 
 func (p *Panel) deadRow(it opItem, now time.Time) fyne.CanvasObject {
 	r := it.rec
-	discard := &widget.Button{Text: lang.L("Discard…"), Importance: widget.DangerImportance, OnTapped: func() { p.askDiscard(r.OpID) }}
+	discard := widgets.NewKeyButton(lang.L("Discard…"), widget.DangerImportance, func() { p.askDiscard(r.OpID) })
 	p.enableAction(discard, r.OpID)
 	body := container.NewVBox(
 		&widget.Label{Text: words.OutcomeMessage(r), Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance},
@@ -493,9 +495,10 @@ func (p *Panel) renderConflicts(v syncView) {
 
 func (p *Panel) conflictRow(it opItem, now time.Time) fyne.CanvasObject {
 	r := it.rec
-	keep := &widget.Button{Text: lang.L("Keep the platform's version…"), OnTapped: func() { p.askResolve(r.OpID, app.KeepPlatformVersion) }}
-	again := &widget.Button{Text: lang.L("Apply again on the current version…"), Importance: widget.WarningImportance,
-		OnTapped: func() { p.askResolve(r.OpID, app.ReapplyOnCurrent) }}
+	keep := widgets.NewKeyButton(lang.L("Keep the platform's version…"), widget.MediumImportance,
+		func() { p.askResolve(r.OpID, app.KeepPlatformVersion) })
+	again := widgets.NewKeyButton(lang.L("Apply again on the current version…"), widget.WarningImportance,
+		func() { p.askResolve(r.OpID, app.ReapplyOnCurrent) })
 	p.enableAction(keep, r.OpID)
 	p.enableAction(again, r.OpID)
 	if !canReapply(r) {
@@ -519,7 +522,7 @@ func column(title string, lines []string) fyne.CanvasObject {
 
 // enableAction turns a decision button off while a decision on the operation is on its way, or
 // when no clerk is signed in.
-func (p *Panel) enableAction(b *widget.Button, opID string) {
+func (p *Panel) enableAction(b *widgets.KeyButton, opID string) {
 	if p.busy[opID] || p.deps.Clerk.ID == "" {
 		b.Disable()
 	}
@@ -548,7 +551,7 @@ func (p *Panel) SendNow() {
 
 // askReason asks for the reason of a decision; done gets it, trimmed, when the clerk confirms.
 func (p *Panel) askReason(title, confirm, explain string, done func(reason string)) {
-	reason := &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapWord, PlaceHolder: lang.L("Type the reason")}
+	reason := widgets.NewKeyMultiLineEntry(lang.L("Type the reason")) // Tab moves on, Esc cancels
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return errors.New(lang.L("Please give a reason."))
@@ -559,7 +562,7 @@ func (p *Panel) askReason(title, confirm, explain string, done func(reason strin
 		{Widget: widgets.Wrapped(explain)},
 		{Text: lang.L("Reason"), Widget: reason, HintText: lang.L("Required; recorded in the audit log.")},
 	}
-	d := dialog.NewForm(title, confirm, lang.L("Cancel"), items, func(ok bool) {
+	d := widgets.NewFormDialog(title, confirm, lang.L("Cancel"), items, func(ok bool) {
 		if ok {
 			done(strings.TrimSpace(reason.Text))
 		}
