@@ -376,3 +376,59 @@ func TestNoActionAfterAFailedLookup(t *testing.T) {
 		t.Error("the actions stay greyed with the resident shown again")
 	}
 }
+
+// TestPaperEvaluationAnswersToKeys: the paper evaluation form, reached by Tab and Space after
+// F12, closes on Esc from its form number, its late box and its buttons, and Enter in the form
+// number records the transcription (after Enter on the confirmation's 录入).
+func TestPaperEvaluationAnswersToKeys(t *testing.T) {
+	k := newKeyboardDesk(t)
+	k.signInOnScreen(t, "c0107", sim.DemoPassword)
+	k.ui.DrainUntil(t, func() bool { return k.wb.clerk != nil })
+	k.identifyByKeys("500106194912310029")
+	k.press(fyne.KeyF12)
+	k.ui.DrainUntil(t, func() bool { return uitest.Button(k.w, "补录纸质评价") != nil })
+
+	open := func() {
+		t.Helper()
+		k.tabTo("补录纸质评价", isKeyButton("补录纸质评价"))
+		k.press(fyne.KeySpace)
+		if !strings.Contains(uitest.OverlayText(k.w), "[录入纸质评价…]") {
+			t.Fatalf("Space on 补录纸质评价 opened no form:\n%s", uitest.OverlayText(k.w))
+		}
+	}
+	isFormNo := func(f fyne.Focusable) bool {
+		e, ok := f.(*widgets.KeyEntry)
+		return ok && e.PlaceHolder == "评价表上印的编号"
+	}
+	isLate := func(f fyne.Focusable) bool { _, ok := f.(*widgets.KeyCheck); return ok }
+	for _, field := range []struct {
+		what string
+		ok   func(fyne.Focusable) bool
+	}{{"the form number", isFormNo}, {"the late box", isLate}, {"录入纸质评价…", isKeyButton("录入纸质评价…")}, {"关闭", isKeyButton("关闭")}} {
+		open()
+		k.tabTo(field.what, field.ok)
+		k.press(fyne.KeyEscape)
+		if k.overlays() != 0 {
+			t.Fatalf("Esc on %s left the form open", field.what)
+		}
+	}
+
+	open()
+	k.tabTo("the form number", isFormNo)
+	uitest.TypeKeys(k.c, "P-000456")
+	k.tabTo("非常不满意", isKeyButton("非常不满意"))
+	k.press(fyne.KeySpace)
+	k.tabTo("the form number", isFormNo)
+	k.press(fyne.KeyReturn)
+	if !strings.Contains(uitest.OverlayText(k.w), "每次服务只能评价一次") {
+		t.Fatalf("Enter in the form number asked for no confirmation:\n%s", uitest.OverlayText(k.w))
+	}
+	k.tabTo("录入", isKeyButton("录入"))
+	k.press(fyne.KeyReturn)
+	k.ui.DrainUntil(t, func() bool { return strings.Contains(uitest.OverlayText(k.w), "评价已排队等待上传平台。") })
+}
+
+// isKeyButton accepts the KeyButton with this text.
+func isKeyButton(text string) func(fyne.Focusable) bool {
+	return func(f fyne.Focusable) bool { b, ok := f.(*widgets.KeyButton); return ok && b.Text == text }
+}

@@ -72,7 +72,7 @@ func (wb *Workbench) openPaperEvaluation() {
 		deps.AskResident = func(levels []string, chosen func(int)) { rs.AskEvaluation(what, levels, chosen) }
 	}
 	e := forms.NewPaperEvaluation(deps)
-	pop := wb.overlayForm(e.Object(), nil, e.Close)
+	pop := wb.overlayForm(e.Object(), e.ConfirmPaper, e.Close)
 	e.OnDone = func(*app.Operation) { pop.Hide() }
 }
 

@@ -63,12 +63,12 @@ type PaperEvaluation struct {
 	OnDone func(op *app.Operation)
 
 	root    fyne.CanvasObject
-	formNo  *widget.Entry
+	formNo  *widgets.KeyEntry
 	level   *widgets.KeyRadioGroup
 	written *widgets.KeyEntry // multi-line: Tab moves on, Esc closes the form
-	late    *widget.Check
-	record  *widget.Button
-	ask     *widget.Button
+	late    *widgets.KeyCheck
+	record  *widgets.KeyButton
+	ask     *widgets.KeyButton
 	status  *widget.Label
 
 	op   *app.Operation
@@ -88,13 +88,16 @@ func NewPaperEvaluation(deps PaperEvaluationDeps) *PaperEvaluation {
 }
 
 func (e *PaperEvaluation) build() {
-	e.formNo = &widget.Entry{PlaceHolder: lang.L("Number printed on the form")}
+	// Key widgets: Enter in the form number records, Esc from any of them closes the form.
+	e.formNo = widgets.NewKeyEntry(lang.L("Number printed on the form"))
 	e.level = widgets.NewKeyRadioGroup(slices.Clone(e.deps.Levels), nil) // nothing pre-selected
 	e.level.Horizontal = true
 	e.written = widgets.NewKeyMultiLineEntry(lang.L("What the resident wrote on the form (optional)"))
-	e.late = &widget.Check{Text: lang.L("Handed in after the resident left (late)")}
-	e.record = &widget.Button{Text: lang.L("Record the paper evaluation…"), Importance: widget.HighImportance, OnTapped: e.confirmPaper}
-	e.ask = &widget.Button{Text: lang.L("Ask the resident on the resident screen"), OnTapped: e.AskResident}
+	e.late = widgets.NewKeyCheck(lang.L("Handed in after the resident left (late)"), false, nil)
+	e.record = widgets.NewKeyButton(lang.L("Record the paper evaluation…"), widget.HighImportance, e.ConfirmPaper)
+	e.ask = widgets.NewKeyButton(lang.L("Ask the resident on the resident screen"), widget.MediumImportance, e.AskResident)
+	closeBtn := widgets.NewKeyButton(lang.L("Close"), widget.MediumImportance, e.Close)
+	e.record.EnterTaps, e.ask.EnterTaps, closeBtn.EnterTaps = true, true, true
 	e.status = widgets.Wrapped("")
 
 	paper := widget.NewForm(
@@ -114,7 +117,7 @@ func (e *PaperEvaluation) build() {
 		widget.NewCard(lang.L("Paper form"), "", container.NewVBox(paper, container.NewHBox(e.record))),
 		widget.NewCard(lang.L("Late evaluation by the resident"), "", container.NewVBox(widgets.Wrapped(residentNote), container.NewHBox(e.ask))),
 		e.status,
-		container.NewHBox(&widget.Button{Text: lang.L("Close"), OnTapped: e.Close}),
+		container.NewHBox(closeBtn),
 	)
 	if e.deps.Clerk.ID == "" || e.deps.RecordID == "" {
 		e.record.Disable()
@@ -154,8 +157,12 @@ func (e *PaperEvaluation) paperInput() (string, int, string) {
 	return no, level, ""
 }
 
-// confirmPaper asks the clerk to check the transcription before it is recorded for good.
-func (e *PaperEvaluation) confirmPaper() {
+// ConfirmPaper asks the clerk to check the transcription before it is recorded for good (the
+// form's primary action, Enter); nothing once the evaluation is on its way. UI goroutine.
+func (e *PaperEvaluation) ConfirmPaper() {
+	if e.record.Disabled() {
+		return
+	}
 	no, level, problem := e.paperInput()
 	if problem != "" {
 		e.say(problem, widget.DangerImportance)
