@@ -130,7 +130,7 @@ func (p *photoPanel) chooseFile() {
 		}()
 	}, p.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}))
-	d.Show()
+	widgets.ShowFileDialog(p.win, d) // Esc cancels
 }
 
 // capture takes a frame from the camera off the UI goroutine.

@@ -16,6 +16,7 @@ import (
 	"ykt/app"
 	"ykt/devices/camera"
 	"ykt/ui/uitest"
+	"ykt/ui/widgets"
 )
 
 // TestPhotoPreparedOffTheUIGoroutine: the photo is scaled and compressed on a worker goroutine;
@@ -176,5 +177,34 @@ func TestDemoPortraitMakesAGoodPhoto(t *testing.T) {
 	b, err := app.PreparePhoto(img, img.Bounds())
 	if err != nil || len(b) < app.PhotoMinBytes || len(b) > app.PhotoMaxBytes {
 		t.Fatalf("demo portrait: %d bytes, %v", len(b), err)
+	}
+}
+
+// TestPhotoFileChooserClosesOnEsc: the file chooser, reached by Tab and Space on its button,
+// closes on Esc as it opens, and the Esc goes no further (the desk would close the form).
+func TestPhotoFileChooserClosesOnEsc(t *testing.T) {
+	f := newAppFixture(t, "c0107")
+	idc, v := newPerson(t)
+	form := f.open(t, app.ActApplyNew, v, idc, nil)
+	c := f.w.Canvas()
+	formEsc := 0
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { // as the desk's: the dialog on top first
+		if !widgets.DialogKey(c, ev) && ev.Name == fyne.KeyEscape {
+			formEsc++
+		}
+	})
+	for i := 0; c.Focused() != fyne.Focusable(form.photo.fileBtn); i++ {
+		if i == 200 {
+			t.Fatal("Tab never reaches the photo file button")
+		}
+		uitest.Press(c, fyne.KeyTab)
+	}
+	uitest.Press(c, fyne.KeySpace)
+	if n := len(c.Overlays().List()); n != 1 {
+		t.Fatalf("Space on the photo file button: %d overlays", n)
+	}
+	uitest.Press(c, fyne.KeyEscape)
+	if n := len(c.Overlays().List()); n != 0 || formEsc != 0 {
+		t.Fatalf("Esc in the file chooser: %d overlays, %d Esc reached the form", n, formEsc)
 	}
 }

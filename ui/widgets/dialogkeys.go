@@ -147,6 +147,17 @@ func ShowForm(w fyne.Window, d *dialog.FormDialog) {
 	OnDialogKeys(w.Canvas(), w.Canvas().Overlays().Top(), d.Submit, d.Dismiss)
 }
 
+// ShowFileDialog shows Fyne's file chooser over w, Esc cancelling it. Its own widgets are Fyne's
+// and swallow Esc once they have the focus (the file name of a save dialog has it from the start);
+// a native chooser (flatpak) opens no overlay and is left alone.
+func ShowFileDialog(w fyne.Window, d *dialog.FileDialog) {
+	before := w.Canvas().Overlays().Top()
+	d.Show()
+	if top := w.Canvas().Overlays().Top(); top != before {
+		OnDialogKeys(w.Canvas(), top, nil, d.Dismiss)
+	}
+}
+
 // OnDialogKeys gives the overlay on c (Overlays().Top() right after it is shown: Fyne wraps a
 // pop-up in a container) its Enter (confirm) and Esc (cancel) actions; nil confirm
 // leaves Enter to the fields.
