@@ -365,12 +365,16 @@ func (s *StatsScreen) drawChart() {
 }
 
 // Export writes the tables shown as CSV or xlsx: the statistics, then the 差评 with their
-// follow-up deadlines (a second sheet in xlsx; below, after an empty row, in CSV).
+// follow-up deadlines (a second sheet in xlsx; below, after an empty row, in CSV). UI goroutine.
 func (s *StatsScreen) Export(w io.Writer, format string) error {
+	return writeTables(w, format, s.data, s.badData)
+}
+
+func writeTables(w io.Writer, format string, data, bad stats.Table) error {
 	if format == "xlsx" {
-		return stats.WriteXLSX(w, s.data, s.badData)
+		return stats.WriteXLSX(w, data, bad)
 	}
-	return stats.WriteCSV(w, s.data, s.badData)
+	return stats.WriteCSV(w, data, bad)
 }
 
 func (s *StatsScreen) askExport(format string) {
@@ -382,17 +386,24 @@ func (s *StatsScreen) askExport(format string) {
 		if err != nil || wc == nil {
 			return
 		}
-		async.Go(s.scope, time.Minute, func(context.Context) error {
-			return errors.Join(s.Export(wc, format), wc.Close())
-		}, func(err error) {
-			if err != nil {
-				s.status.SetText(lang.L("Export failed: {{.E}}", map[string]any{"E": err.Error()}))
-				return
-			}
-			s.status.SetText(lang.L("Exported to {{.F}}", map[string]any{"F": wc.URI().Name()}))
-		})
+		s.exportTo(wc, format)
 	}, s.win)
 	d.SetFileName(fmt.Sprintf("queue-%s-%s.%s", s.from.Text, s.to.Text, format))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
 	d.Show()
+}
+
+// exportTo writes the tables shown now into the chosen file, off the UI goroutine; "Show" may
+// put new tables on screen meanwhile (it replaces them, never changes them in place). UI goroutine.
+func (s *StatsScreen) exportTo(wc fyne.URIWriteCloser, format string) {
+	data, bad := s.data, s.badData
+	async.Go(s.scope, time.Minute, func(context.Context) error {
+		return errors.Join(writeTables(wc, format, data, bad), wc.Close())
+	}, func(err error) {
+		if err != nil {
+			s.status.SetText(lang.L("Export failed: {{.E}}", map[string]any{"E": err.Error()}))
+			return
+		}
+		s.status.SetText(lang.L("Exported to {{.F}}", map[string]any{"F": wc.URI().Name()}))
+	})
 }
