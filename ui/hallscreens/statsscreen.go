@@ -44,7 +44,7 @@ type StatsScreen struct {
 	win   fyne.Window
 	deps  StatsDeps
 
-	from, to *widget.Entry
+	from, to *widgets.KeyEntry
 	group    *widget.Select
 	status   *widget.Label
 	table    *widget.Table
@@ -71,10 +71,7 @@ func NewStatsScreen(a fyne.App, w fyne.Window, deps StatsDeps) *StatsScreen {
 	deps.Do, deps.Now = async.Defaults(deps.Do, deps.Now)
 	s := &StatsScreen{app: a, win: w, deps: deps, scope: async.NewScope(deps.Do)}
 	today := app.ServiceDay(deps.Now())
-	s.from = &widget.Entry{Text: today}
-	s.to = &widget.Entry{Text: today}
-	s.from.ExtendBaseWidget(s.from)
-	s.to.ExtendBaseWidget(s.to)
+	s.from, s.to = s.dayEntry(today), s.dayEntry(today)
 	s.group = &widget.Select{Options: groupOptions(), Selected: groupOptions()[0]}
 	s.status = widget.NewLabel("")
 	s.table = widget.NewTable(s.size, func() fyne.CanvasObject { return widget.NewLabel("") }, s.cell)
@@ -97,6 +94,14 @@ func NewStatsScreen(a fyne.App, w fyne.Window, deps StatsDeps) *StatsScreen {
 	split.Offset = 0.4
 	s.content = container.NewBorder(container.NewVBox(bar, s.status), nil, nil, nil, split)
 	return s
+}
+
+// dayEntry is a From or To date: Enter in it shows the statistics, as "Show".
+func (s *StatsScreen) dayEntry(day string) *widgets.KeyEntry {
+	e := widgets.NewKeyEntry("")
+	e.Text = day
+	e.OnSubmitted = func(string) { s.Load() }
+	return e
 }
 
 // Object is the screen's content.
