@@ -93,6 +93,9 @@ func NewStatsScreen(a fyne.App, w fyne.Window, deps StatsDeps) *StatsScreen {
 	split := container.NewVSplit(chartCard, s.tabs)
 	split.Offset = 0.4
 	s.content = container.NewBorder(container.NewVBox(bar, s.status), nil, nil, nil, split)
+	if w != nil { // Enter and Esc of the dialog on top (the export's file chooser)
+		w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { widgets.DialogKey(w.Canvas(), ev) })
+	}
 	return s
 }
 
@@ -395,7 +398,7 @@ func (s *StatsScreen) askExport(format string) {
 	}, s.win)
 	d.SetFileName(fmt.Sprintf("queue-%s-%s.%s", s.from.Text, s.to.Text, format))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
-	d.Show()
+	widgets.ShowFileDialog(s.win, d) // Esc cancels while the file name does not have the focus
 }
 
 // exportTo writes the tables shown now into the chosen file, off the UI goroutine; "Show" may
