@@ -190,7 +190,7 @@ func (h *handler) routes() {
 	})
 	h.get("/devices", allow(RoleSupervisor), func(r *http.Request, _ Device) (any, error) { return h.svc.db.devices(r.Context()) })
 	h.post("POST /devices/{id}/revoke", allow(RoleSupervisor), post(func(r *http.Request, _ Device, _ struct{}) (any, error) {
-		return map[string]bool{"revoked": true}, h.svc.db.revoke(r.Context(), r.PathValue("id"), h.svc.clock.Now())
+		return map[string]bool{"revoked": true}, h.svc.revoke(r.Context(), r.PathValue("id"))
 	}))
 	m.HandleFunc("GET "+apiPrefix+"/events", h.guard(allow(RoleDisplay, RoleCounter, RoleSupervisor), h.events))
 }
@@ -384,10 +384,13 @@ func (h *handler) stats(r *http.Request, _ Device) (any, error) {
 	return rows, err
 }
 
-// keepAlive is the interval of SSE comments that keep idle connections (and proxies) open.
-const keepAlive = 15 * time.Second
+// keepAlive is the interval of SSE comments that keep idle connections (and proxies) open; at
+// each, the stream's credential is checked again, so a device revoked from the command line
+// (another process) loses its stream within keepAlive (through the API: at once).
+var keepAlive = 15 * time.Second
 
-// events streams live notices as server-sent events.
+// events streams live notices as server-sent events, until the client goes, the server closes,
+// or the device is revoked.
 func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
@@ -398,6 +401,8 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 	if err := http.NewResponseController(w).SetReadDeadline(time.Time{}); err != nil {
 		h.svc.log.Warn("hall events: keep the stream open", "err", err)
 	}
+	ctx, done := h.svc.streams.add(r.Context(), deviceOf(r).ID)
+	defer done()
 	ch, cancel := h.svc.notify.subscribe()
 	defer cancel()
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -410,9 +415,12 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 	defer t.Stop()
 	for {
 		select {
-		case <-r.Context().Done():
-			return
+		case <-ctx.Done():
+			return // the client went, or its device was revoked
 		case <-t.C:
+			if !h.stillPaired(r) {
+				return
+			}
 			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
 				return
 			}
@@ -426,6 +434,14 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 		}
 		fl.Flush()
 	}
+}
+
+// stillPaired checks a stream's credential again: false once its device was revoked. A failure
+// to read the file keeps the stream (the next ping looks again).
+func (h *handler) stillPaired(r *http.Request) bool {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	_, err := h.svc.db.deviceByToken(r.Context(), token)
+	return !errors.Is(err, ErrUnauthorized)
 }
 
 // reply writes v as JSON, or the error with its code and status.
@@ -525,7 +541,7 @@ func loopbackLiteral(addr string) error {
 
 // Revoke withdraws a device of this server.
 func (s *Server) Revoke(ctx context.Context, id string) error {
-	return s.Service.db.revoke(ctx, id, s.Service.clock.Now())
+	return s.Service.revoke(ctx, id)
 }
 
 // PairLocal pairs a device of this server directly, without a code: demo mode pairs its own

@@ -66,6 +66,8 @@ type Service struct {
 	inflight map[string]*pending
 	known    map[string]int64 // the row ids of the request ids stored: only these are looked up in the file
 	notify   *broker
+	// streams are the open event streams by device, ended when their device is revoked.
+	streams streams
 }
 
 var _ interface {
@@ -634,6 +636,15 @@ func (s *Service) Subscribe(ctx context.Context, fn func(queue.Notice)) error {
 			fn(n)
 		}
 	}
+}
+
+// revoke withdraws a device for good and ends its open event streams.
+func (s *Service) revoke(ctx context.Context, id string) error {
+	if err := s.db.revoke(ctx, id, s.clock.Now()); err != nil {
+		return err
+	}
+	s.streams.end(id)
+	return nil
 }
 
 // ErrBadRequest and ErrConflict are the service's own errors besides the queue's.

@@ -3,6 +3,7 @@ package hall
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -148,4 +149,47 @@ func readSSE(r io.Reader, fn func(queue.Notice)) error {
 		return errSSELine
 	}
 	return sc.Err()
+}
+
+// streams are the open event streams by the device that opened them: revoking a device ends its
+// streams at once (docs/hall-api.md §2), not only its next request.
+type streams struct {
+	mu   sync.Mutex
+	next int
+	open map[string]map[int]context.CancelFunc
+}
+
+// add registers a stream of device; its context ends when the device is revoked or done is called.
+func (s *streams) add(ctx context.Context, device string) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.open == nil {
+		s.open = map[string]map[int]context.CancelFunc{}
+	}
+	if s.open[device] == nil {
+		s.open[device] = map[int]context.CancelFunc{}
+	}
+	s.next++
+	id := s.next
+	s.open[device][id] = cancel
+	return ctx, func() {
+		cancel()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.open[device], id)
+		if len(s.open[device]) == 0 {
+			delete(s.open, device)
+		}
+	}
+}
+
+// end ends every open stream of device.
+func (s *streams) end(device string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, cancel := range s.open[device] {
+		cancel()
+	}
+	delete(s.open, device)
 }
