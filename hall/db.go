@@ -26,7 +26,7 @@ import (
 // migrations are the hall database's schema steps: migrations[i] brings a database of version i
 // to version i+1, in one transaction with its PRAGMA user_version. Add a step at the end; never
 // change one that has shipped (TestUpgradeFromVersion1 opens a version-1 file).
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7, schemaV8, schemaV9}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7, schemaV8, schemaV9, schemaV10}
 
 // schemaV1 is the queue. Each ticket, window and appointment row keeps its JSON next to the
 // columns the server queries; events are append-only.
@@ -171,6 +171,20 @@ ALTER TABLE tickets ADD COLUMN open INTEGER NOT NULL DEFAULT 0;
 UPDATE tickets SET open = 1 WHERE ` + openTicket + `;
 DROP INDEX tickets_open;
 CREATE INDEX tickets_open ON tickets (id) WHERE open = 1;
+`
+
+// schemaV10 allows one evaluation per service: per ticket and window that served it (一次一评; a
+// ticket transferred to another window is a second service there). Before it, a counter could
+// store any number of evaluations of one service by leaving out the record id. The first
+// evaluation of each service stays; the later ones of an older file are moved to
+// evaluations_set_aside, kept as the evidence they are but counted nowhere. From now on no
+// evaluation is deleted either (append-only, like the update trigger of version 2).
+const schemaV10 = `
+CREATE TABLE evaluations_set_aside AS SELECT * FROM evaluations
+	WHERE id NOT IN (SELECT min(id) FROM evaluations GROUP BY ticket_id, win);
+DELETE FROM evaluations WHERE id IN (SELECT id FROM evaluations_set_aside);
+CREATE UNIQUE INDEX evaluations_service ON evaluations (ticket_id, win);
+CREATE TRIGGER evaluations_no_delete BEFORE DELETE ON evaluations BEGIN SELECT RAISE(ABORT, 'evaluations are append-only'); END;
 `
 
 // atWindow is the condition of a ticket called or being served at its window, as the index
@@ -679,17 +693,14 @@ func (s *store) evaluationTicket(ctx context.Context, tx dbQuerier, r queue.Eval
 	return 0, "", fmt.Errorf("%w: no ticket %s of %s called at window %s for %s", queue.ErrUnknownTicket, r.TicketNo, when, r.Window, r.Business)
 }
 
-// putEvaluation stores an evaluation of ticket id; a second one of the same record is refused.
+// putEvaluation stores an evaluation of ticket id; a second one of the same service (the ticket
+// at that window) or of the same record is refused.
 func (s *store) putEvaluation(ctx context.Context, tx dbQuerier, ticketID int64, e queue.Evaluation, receivedAt int64) error {
+	if err := s.notEvaluated(ctx, tx, ticketID, e); err != nil {
+		return err
+	}
 	var record any
 	if e.RecordID != "" {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM evaluations WHERE record_id = ?", e.RecordID).Scan(&n); err != nil {
-			return fmt.Errorf("check record %s: %w", e.RecordID, err)
-		}
-		if n > 0 {
-			return fmt.Errorf("%w: record %s", queue.ErrEvaluated, e.RecordID)
-		}
 		record = e.RecordID
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO evaluations (ticket_id, day, number, business, win, level, at, paper, late, record_id, received_at)
@@ -697,6 +708,28 @@ func (s *store) putEvaluation(ctx context.Context, tx dbQuerier, ticketID int64,
 		ticketID, e.Day, e.TicketNo, e.Business, e.Window, e.Level, e.At, e.Paper, e.Late, record, receivedAt)
 	if err != nil {
 		return fmt.Errorf("store evaluation of %s: %w", e.TicketNo, err)
+	}
+	return nil
+}
+
+// notEvaluated refuses an evaluation of a service already evaluated: the same ticket at the same
+// window (一次一评), or the same service record.
+func (s *store) notEvaluated(ctx context.Context, tx dbQuerier, ticketID int64, e queue.Evaluation) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM evaluations WHERE ticket_id = ? AND win = ?", ticketID, e.Window).Scan(&n); err != nil {
+		return fmt.Errorf("check evaluations of %s: %w", e.TicketNo, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: ticket %s of %s was already evaluated for its service at window %s", queue.ErrEvaluated, e.TicketNo, e.Day, e.Window)
+	}
+	if e.RecordID == "" {
+		return nil
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM evaluations WHERE record_id = ?", e.RecordID).Scan(&n); err != nil {
+		return fmt.Errorf("check record %s: %w", e.RecordID, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: record %s", queue.ErrEvaluated, e.RecordID)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -264,5 +265,107 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	// Stored evaluations cannot be changed afterwards.
 	if _, err := f.srv.Service.db.w.Exec("UPDATE evaluations SET level = 1"); err == nil {
 		t.Error("an evaluation was changed")
+	}
+}
+
+// undoSchemaV10 brings the evaluations back to schema v9: no rule of one per service.
+const undoSchemaV10 = `DROP TRIGGER evaluations_no_delete;
+DROP INDEX evaluations_service;
+DROP TABLE evaluations_set_aside;
+`
+
+// TestOneEvaluationPerService: a counter cannot store a second evaluation of a service it did,
+// with or without a record id (一次一评): 409 ALREADY_EVALUATED with a sentence, nothing counted.
+// A ticket transferred to another window is served a second time there and may be rated there.
+func TestOneEvaluationPerService(t *testing.T) {
+	f := newHall(t, queue.DemoConfig())
+	ctx := context.Background()
+	a := f.serve("07", "CARD_APPLICATION")
+	rep := queue.EvaluationReport{TicketNo: a.Number, Business: a.Business, Window: "07", Day: a.Day, Level: 5}
+	if _, err := f.evaluate(NewRequestID(), rep); err != nil {
+		t.Fatal(err)
+	}
+	again := rep
+	again.Level = 1 // the counter would turn the 差评 into a good one
+	if _, err := f.evaluate(NewRequestID(), again); !errors.Is(err, queue.ErrEvaluated) || !strings.Contains(err.Error(), "window 07") {
+		t.Errorf("a second evaluation without a record id: %v", err)
+	}
+	again.RecordID = "0193a5c2-7e1f-7000-8000-000000000002"
+	if _, err := f.evaluate(NewRequestID(), again); !errors.Is(err, queue.ErrEvaluated) {
+		t.Errorf("a second evaluation under a new record id: %v", err)
+	}
+	body, _ := json.Marshal(map[string]any{"requestId": NewRequestID(), "ticketNo": a.Number, "business": a.Business, "window": "07", "level": 1})
+	counter := f.token(RoleCounter, "07")
+	status, _, answer := raw(t, http.MethodPost, f.srv.URL()+apiPrefix+"/evaluations", counter, "application/json", "", string(body))
+	if status != http.StatusConflict || !strings.Contains(answer, `"code":"ALREADY_EVALUATED"`) || !strings.Contains(answer, "already evaluated") {
+		t.Errorf("over the wire: %d %s", status, answer)
+	}
+
+	// B is served at 03, transferred to 08 and served there: two services, one evaluation each.
+	b := f.issue("CARD_LOSS", queue.Holder{})
+	if _, err := f.client.CallNext(ctx, NewRequestID(), "03", "c03"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.Transfer(ctx, NewRequestID(), "03", "c03", "CARD_LOSS", "08"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := f.client.CallNext(ctx, NewRequestID(), "08", "c08"); err != nil || c.Ticket.ID != b.Ticket.ID {
+		t.Fatalf("call the transferred ticket at 08: %+v %v", c, err)
+	}
+	for i, w := range []string{"03", "08", "08"} {
+		_, err := f.evaluate(NewRequestID(), queue.EvaluationReport{TicketNo: b.Ticket.Number, Business: "CARD_LOSS", Window: w, Level: 1})
+		var want error // the first at each window
+		if i == 2 {
+			want = queue.ErrEvaluated
+		}
+		if !errors.Is(err, want) {
+			t.Errorf("evaluation %d, at %s: %v, want %v", i+1, w, err, want)
+		}
+	}
+	rows, err := f.client.Stats(ctx, "2026-11-28", "2026-11-28", queue.Grouping{})
+	if err != nil || len(rows) != 1 || rows[0].Evaluations != 3 || rows[0].Bad != 1 {
+		t.Errorf("counted %+v %v, want 3 evaluations, 1 差评", rows, err)
+	}
+}
+
+// TestDuplicateEvaluationsSetAsideOnUpgrade: a file of version 9 that took several evaluations of
+// one service keeps the first of each service counted and the others set aside, not lost; no
+// evaluation can be deleted afterwards.
+func TestDuplicateEvaluationsSetAsideOnUpgrade(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "hall.db")
+	v9, err := sql.Open("sqlite3", "file:"+file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, step := range migrations[:9] {
+		if _, err := v9.Exec(step + fmt.Sprintf("PRAGMA user_version = %d;", v+1)); err != nil {
+			t.Fatalf("version %d: %v", v+1, err)
+		}
+	}
+	ins := "INSERT INTO evaluations (ticket_id, day, number, business, win, level, at, paper, late, received_at) VALUES (1, '2026-11-27', 'A001', 'CARD_APPLICATION', '%s', %d, 1, 0, 0, 1);"
+	rows := `INSERT INTO tickets (id, day, number, business, state, win, data) VALUES (1, '2026-11-27', 'A001', 'CARD_APPLICATION', 'DONE', '', '{}');` +
+		fmt.Sprintf(ins, "07", 5) + fmt.Sprintf(ins, "07", 1) + fmt.Sprintf(ins, "07", 1) + fmt.Sprintf(ins, "03", 1)
+	if _, err := v9.Exec(rows); err != nil {
+		t.Fatal(err)
+	}
+	v9.Close()
+	f := newHall(t, queue.DemoConfig())
+	f.srv.Close()
+	f.file = file
+	f.start()
+
+	db := f.srv.Service.db.w
+	var kept, aside int
+	db.QueryRow("SELECT count(*) FROM evaluations").Scan(&kept)
+	db.QueryRow("SELECT count(*) FROM evaluations_set_aside WHERE win = '07' AND level = 1").Scan(&aside)
+	if kept != 2 || aside != 2 {
+		t.Errorf("%d evaluations kept, %d set aside; want 2 and 2", kept, aside)
+	}
+	bad, err := f.client.BadEvaluations(context.Background(), "2026-11-27", "2026-11-27")
+	if err != nil || len(bad) != 1 || bad[0].Window != "07" {
+		t.Errorf("the first evaluation at 07 (a 差评) is not the one kept: %+v %v", bad, err)
+	}
+	if _, err := db.Exec("DELETE FROM evaluations"); err == nil {
+		t.Error("an evaluation was deleted")
 	}
 }

@@ -76,7 +76,7 @@ func TestOpenColumnFollowsTheState(t *testing.T) {
 	}
 
 	// Back to schema v8, then upgraded again by the restart.
-	_, err = svc.db.w.Exec(undoSchemaV9 + "PRAGMA user_version = 8;")
+	_, err = svc.db.w.Exec(undoSchemaV10 + undoSchemaV9 + "PRAGMA user_version = 8;")
 	if err != nil {
 		t.Fatal(err)
 	}

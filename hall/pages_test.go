@@ -77,7 +77,7 @@ func TestRequestIDsSurviveSchemaV7(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Back to version 6's tables, as a hall upgraded today would have them.
-	_, err = f.srv.Service.db.w.ExecContext(ctx, undoSchemaV9+`CREATE TABLE requests_v6 (
+	_, err = f.srv.Service.db.w.ExecContext(ctx, undoSchemaV10+undoSchemaV9+`CREATE TABLE requests_v6 (
 		scope TEXT NOT NULL, request_id TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL,
 		action TEXT NOT NULL DEFAULT '', PRIMARY KEY (scope, request_id));
 	INSERT INTO requests_v6 SELECT scope, request_id, at, body, action FROM requests;

@@ -565,7 +565,8 @@ func (s *Service) BadEvaluations(ctx context.Context, from, to string) ([]queue.
 const maxEvaluationSkew = 10 * 60
 
 // ReportEvaluation stores the 好差评 of a service done at a window for one of the hall's tickets,
-// once per request id (and once per service record, when the report names one).
+// once per request id, once per service (the ticket at that window: 一次一评) and once per
+// service record, when the report names one.
 func (s *Service) ReportEvaluation(ctx context.Context, requestID string, r queue.EvaluationReport) (queue.Evaluation, error) {
 	if err := r.Validate(); err != nil {
 		return queue.Evaluation{}, err
