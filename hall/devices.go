@@ -124,8 +124,13 @@ func (s *store) newPairing(ctx context.Context, role, window string, now time.Ti
 	return secret, d, nil
 }
 
-// redeem uses a pairing code once: the device gets its credential (only its hash is kept).
+// redeem uses a pairing code once: the device gets its credential (only its hash is kept). A code
+// unknown, used or expired is refused on a read-only connection first: wrong codes never take the
+// writer, which every counter's call waits for.
 func (s *store) redeem(ctx context.Context, secret, name string, now time.Time) (d Device, token string, err error) {
+	if err := s.redeemable(ctx, secret, now); err != nil {
+		return Device{}, "", err
+	}
 	token = base64.RawURLEncoding.EncodeToString(randomBytes(32))
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		row := tx.QueryRowContext(ctx, "SELECT id, role, win, code_expires FROM devices WHERE code_hash = ? AND token_hash IS NULL AND revoked_at = 0", hashSecret(secret))
@@ -146,6 +151,22 @@ func (s *store) redeem(ctx context.Context, secret, name string, now time.Time) 
 		return Device{}, "", err
 	}
 	return d, token, nil
+}
+
+// redeemable refuses, on the readers' connections, a pairing code unknown, used or expired; redeem
+// checks again in its transaction (the code may be used in between).
+func (s *store) redeemable(ctx context.Context, secret string, now time.Time) error {
+	var expires int64
+	err := s.r.QueryRowContext(ctx, "SELECT code_expires FROM devices WHERE code_hash = ? AND token_hash IS NULL AND revoked_at = 0", hashSecret(secret)).Scan(&expires)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return ErrPairing
+	case err != nil:
+		return fmt.Errorf("read pairing: %w", err)
+	case now.Unix() > expires:
+		return ErrPairing
+	}
+	return nil
 }
 
 // tokenCacheTTL is how long a credential checked against the file is trusted without looking
