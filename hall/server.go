@@ -56,6 +56,7 @@ var errorCodes = []struct {
 	{ErrForbidden, "FORBIDDEN", http.StatusForbidden},
 	{ErrMediaType, "UNSUPPORTED_MEDIA_TYPE", http.StatusUnsupportedMediaType},
 	{ErrUnknownDevice, "UNKNOWN_DEVICE", http.StatusNotFound},
+	{ErrTooMany, "TOO_MANY_REQUESTS", http.StatusTooManyRequests},
 }
 
 // apiError is the JSON body of an error answer.
@@ -71,11 +72,27 @@ const maxBody = 64 << 10
 type handler struct {
 	svc *Service
 	mux *http.ServeMux
+	// pairing is the allowance of pairing attempts per remote address, pairRefusals their
+	// refusals' log.
+	pairing      *allowance
+	pairRefusals *refusals
 }
+
+// Pairing attempts allowed per remote address: a device pairs once, and a clerk who mistypes a
+// code tries again within seconds, not ten times a second. Beyond the burst, one a second.
+const (
+	pairingBurst = 10
+	pairingEvery = time.Second
+)
+
+// refusalSummaryEvery is the period of the refusals' summary lines (see refusals).
+var refusalSummaryEvery = time.Minute
 
 // Handler returns the hall server's HTTP API for svc.
 func Handler(svc *Service) http.Handler {
-	h := &handler{svc: svc, mux: http.NewServeMux()}
+	h := &handler{svc: svc, mux: http.NewServeMux(),
+		pairing:      newAllowance(pairingBurst, pairingEvery),
+		pairRefusals: newRefusals(svc.log, "hall: pairing refused", "remote", refusalSummaryEvery)}
 	h.routes()
 	return h.mux
 }
@@ -308,9 +325,11 @@ type pairAnswer struct {
 	Token  string `json:"token"`
 }
 
-// pair redeems a one-time code (no credential yet: the code is the credential).
+// pair redeems a one-time code (no credential yet: the code is the credential). Attempts are
+// limited per remote address, before anything else is read.
 func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
-	if err := h.admitPairing(r); err != nil {
+	from := remoteKey(r.RemoteAddr)
+	if err := h.admitPairing(r, from); err != nil {
 		reply(w, nil, err)
 		return
 	}
@@ -324,7 +343,7 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 	}
 	d, token, err := h.svc.db.redeem(r.Context(), strings.ToUpper(b.Code), b.Name, h.svc.clock.Now())
 	if err != nil {
-		h.svc.log.Warn("hall: pairing refused", "remote", r.RemoteAddr)
+		h.pairingFailed(from, err)
 		reply(w, nil, err)
 		return
 	}
@@ -332,7 +351,11 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 	reply(w, pairAnswer{Device: d, Token: token}, nil)
 }
 
-func (h *handler) admitPairing(r *http.Request) error {
+func (h *handler) admitPairing(r *http.Request, from string) error {
+	if wait, ok := h.pairing.take(from, h.svc.clock.Now()); !ok {
+		h.pairRefusals.add(from, "tooMany")
+		return &tooSoon{what: "too many pairing attempts from this address", wait: wait}
+	}
 	if o := r.Header.Get("Origin"); o != "" {
 		return fmt.Errorf("%w: requests from web pages (Origin %s) are refused", ErrForbidden, o)
 	}
@@ -340,6 +363,15 @@ func (h *handler) admitPairing(r *http.Request) error {
 		return ErrMediaType
 	}
 	return nil
+}
+
+// pairingFailed logs a refused code in the refusals' summary, any other failure as it is.
+func (h *handler) pairingFailed(from string, err error) {
+	if errors.Is(err, ErrPairing) {
+		h.pairRefusals.add(from, "wrongCode")
+		return
+	}
+	h.svc.log.Error("hall: pairing failed", "remote", from, "err", err)
 }
 
 // post is a POST (or PUT) handler: the JSON body decoded as T, then fn's answer or error.
@@ -458,6 +490,9 @@ func reply(w http.ResponseWriter, v any, err error) {
 		msg := err.Error()
 		if status == http.StatusInternalServerError {
 			msg = "internal error" // details stay in the server's log
+		}
+		if ts := (*tooSoon)(nil); errors.As(err, &ts) {
+			w.Header().Set("Retry-After", strconv.Itoa(ts.retryAfter()))
 		}
 		w.WriteHeader(status)
 		json.NewEncoder(w).Encode(apiError{Code: code, Message: msg})
