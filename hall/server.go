@@ -161,7 +161,7 @@ func (h *handler) routes() {
 	h.get("/config", anyRole, func(r *http.Request, _ Device) (any, error) { return h.svc.Config(r.Context()) })
 	// the gate issues too: a number at the swipe, when the hall takes them there (刷卡过闸、取号)
 	h.post("POST /tickets", allow(RoleKiosk, RoleGate, RoleSupervisor), post(func(r *http.Request, d Device, b issueBody) (any, error) {
-		return h.svc.issue(r.Context(), b.RequestID, backedRequest(d, b.IssueRequest))
+		return h.svc.issue(r.Context(), b.RequestID, issuedBy(d, backedRequest(d, b.IssueRequest)))
 	}))
 	for action := range ticketOps {
 		h.post("POST /tickets/{id}/"+action, access{roles: []string{RoleCounter, RoleSupervisor}, own: ownTicket}, post(func(r *http.Request, _ Device, b mutation) (any, error) {
@@ -298,6 +298,16 @@ func backedRequest(d Device, req queue.IssueRequest) queue.IssueRequest {
 	}
 	req.Holder = h
 	req.Manual, req.Channel, req.Clerk = "", "KIOSK", ""
+	return req
+}
+
+// issuedBy records the device that asks for a ticket on its events (its id from the admitted
+// credential, whatever the body says), and names a gate's tickets as the gate's.
+func issuedBy(d Device, req queue.IssueRequest) queue.IssueRequest {
+	req.Device = d.ID
+	if d.Role == RoleGate {
+		req.Channel = "GATE"
+	}
 	return req
 }
 

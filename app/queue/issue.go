@@ -55,8 +55,11 @@ type IssueRequest struct {
 	CheckIn bool `json:"checkIn,omitempty"`
 	// Manual is a supervisor's reason for a manual green channel; "" for none.
 	Manual  string `json:"manual,omitempty"`
-	Channel string `json:"channel,omitempty"` // KIOSK or CLERK
+	Channel string `json:"channel,omitempty"` // KIOSK, GATE or CLERK
 	Clerk   string `json:"clerk,omitempty"`
+	// Device is the paired device that asks, recorded on the ticket's events: the hall server
+	// sets it from the device's credential, never from what the device sends.
+	Device string `json:"-"`
 }
 
 // Appointment check-in outcomes told to the resident.
@@ -100,6 +103,7 @@ func (q *Queue) PersonKey(ssn string) string {
 // new one. Class and reason are decided here.
 func (q *Queue) Issue(req IssueRequest) (Issued, Change, error) {
 	now := q.begin()
+	q.cur.device = req.Device
 	iss, err := q.issue(req, now)
 	return iss, q.end(), err
 }

@@ -150,6 +150,7 @@ type change struct {
 	appts   map[string]bool
 	events  []Event
 	claimed int64
+	device  string // the paired device that asked, for the events
 }
 
 // New builds a queue from a configuration and a stored snapshot. indexKey is the blind-index key
@@ -302,7 +303,7 @@ func (q *Queue) touchWindow(ws *WindowState) { q.cur.windows[ws.ID] = true }
 // event records a step of a ticket's history.
 func (q *Queue) event(t *Ticket, typ EventType, at int64, window, clerk, detail string, why *Why) {
 	q.cur.events = append(q.cur.events, Event{TicketID: t.ID, Day: t.Day, At: at, Type: typ, Window: window,
-		Clerk: clerk, Business: t.Business, Class: t.Class, Number: t.Number, Why: why, Detail: detail})
+		Clerk: clerk, Device: q.cur.device, Business: t.Business, Class: t.Class, Number: t.Number, Why: why, Detail: detail})
 }
 
 // Advance applies the timers due by now (hold expiry, midnight) and returns what changed.

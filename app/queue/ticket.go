@@ -71,7 +71,7 @@ type Ticket struct {
 	// PersonKey is the HMAC-SM3 blind index of the holder's SSN; "" for an anonymous ticket.
 	PersonKey     string `json:"personKey,omitempty"`
 	AppointmentID string `json:"appointmentId,omitempty"`
-	Channel       string `json:"channel,omitempty"` // KIOSK, CLERK, APPOINTMENT
+	Channel       string `json:"channel,omitempty"` // KIOSK, GATE, CLERK, APPOINTMENT
 
 	State State `json:"state"`
 	// PosAt and Seq order a class: the original issue time (check-in or slot start for
@@ -171,6 +171,7 @@ type Event struct {
 	Type     EventType `json:"type"`
 	Window   string    `json:"window,omitempty"`
 	Clerk    string    `json:"clerk,omitempty"`
+	Device   string    `json:"device,omitempty"` // the paired device that asked (issue, reprint): its id, nothing personal
 	Business string    `json:"business"`
 	Class    Class     `json:"class"`
 	Number   string    `json:"number"`

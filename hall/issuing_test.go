@@ -1,0 +1,76 @@
+package hall
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"ykt/app/queue"
+)
+
+// issueAs posts a ticket request with a device's token.
+func issueAs(t *testing.T, f *hallFixture, token, business, holderSSN string) (int, http.Header, string) {
+	t.Helper()
+	body := fmt.Sprintf(`{"requestId":%q,"business":%q,"holder":{"ssn":%q},"channel":"CLERK","clerk":"c0101","device":"dev-forged"}`,
+		NewRequestID(), business, holderSSN)
+	return raw(t, http.MethodPost, f.srv.URL()+apiPrefix+"/tickets", token, "application/json", "", body)
+}
+
+// eventsOf returns the stored events of a ticket number today, by type.
+func eventsOf(t *testing.T, f *hallFixture, number string) map[queue.EventType]queue.Event {
+	t.Helper()
+	day := f.clock.Now().Format(time.DateOnly)
+	evs, err := f.srv.Service.db.events(context.Background(), day, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[queue.EventType]queue.Event{}
+	for _, e := range evs {
+		if e.Number == number {
+			out[e.Type] = e
+		}
+	}
+	return out
+}
+
+func issuedNumber(t *testing.T, body string) string {
+	t.Helper()
+	var iss queue.IssuedView
+	if err := json.Unmarshal([]byte(body), &iss); err != nil || iss.Ticket.Number == "" {
+		t.Fatalf("not an issued ticket: %s", body)
+	}
+	return iss.Ticket.Number
+}
+
+// TestIssuingDeviceRecorded: the events of a ticket issued or reprinted at a kiosk or a gate name
+// the device by the id of its credential (not what the body says), a gate's tickets are the
+// gate's, and a supervisor's issue names the supervisor's device.
+func TestIssuingDeviceRecorded(t *testing.T) {
+	f := newHall(t, queue.DemoConfig())
+	kiosk, gate, supervisor := f.pairDevice(RoleKiosk, ""), f.pairDevice(RoleGate, ""), f.pairDevice(RoleSupervisor, "")
+	holder := ssn("19800101", 3)
+	cases := []struct {
+		who     Credential
+		holder  string
+		typ     queue.EventType
+		channel string
+	}{
+		{kiosk, holder, queue.EvIssue, "KIOSK"},
+		{kiosk, holder, queue.EvReprint, "KIOSK"}, // a second swipe: the same ticket again
+		{gate, "", queue.EvIssue, "GATE"},
+		{supervisor, "", queue.EvIssue, "CLERK"},
+	}
+	for _, c := range cases {
+		status, _, body := issueAs(t, f, c.who.Token, "CARD_LOSS", c.holder)
+		if status != http.StatusOK {
+			t.Fatalf("issue as %s: %d %s", c.who.Device.Role, status, body)
+		}
+		e, ok := eventsOf(t, f, issuedNumber(t, body))[c.typ]
+		if !ok || e.Device != c.who.Device.ID || e.Detail != c.channel {
+			t.Errorf("%s event of the %s's ticket: %+v, want device %s, channel %s", c.typ, c.who.Device.Role, e, c.who.Device.ID, c.channel)
+		}
+	}
+}
