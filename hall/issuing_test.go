@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +73,39 @@ func TestIssuingDeviceRecorded(t *testing.T) {
 		if !ok || e.Device != c.who.Device.ID || e.Detail != c.channel {
 			t.Errorf("%s event of the %s's ticket: %+v, want device %s, channel %s", c.typ, c.who.Device.Role, e, c.who.Device.ID, c.channel)
 		}
+	}
+}
+
+// TestAnonymousIssuingCappedPerDevice: a kiosk gets 20 tickets without an ID at once, then one
+// every 3 s; beyond, 429 TOO_MANY_REQUESTS with a sentence and Retry-After, logged once. Another
+// kiosk, a holder with an ID number and the supervisor are not held back by it.
+func TestAnonymousIssuingCappedPerDevice(t *testing.T) {
+	f := newHall(t, queue.DemoConfig())
+	kiosk, other, supervisor := f.token(RoleKiosk, ""), f.token(RoleKiosk, ""), f.token(RoleSupervisor, "")
+	for i := range anonymousBurst {
+		if status, _, body := issueAs(t, f, kiosk, "CARD_LOSS", ""); status != http.StatusOK {
+			t.Fatalf("ticket %d: %d %s", i+1, status, body)
+		}
+	}
+	for range 2 {
+		status, header, body := issueAs(t, f, kiosk, "CARD_LOSS", "")
+		if status != http.StatusTooManyRequests || !strings.Contains(body, `"code":"TOO_MANY_REQUESTS"`) ||
+			!strings.Contains(body, "too many tickets without an ID") || header.Get("Retry-After") != "3" {
+			t.Errorf("beyond the burst: %d %q %s", status, header.Get("Retry-After"), body)
+		}
+	}
+	if n := f.logLines("tickets without an ID refused"); n != 1 {
+		t.Errorf("%d log lines for 2 refusals at once, want 1", n)
+	}
+	for who, c := range map[string]struct{ token, ssn string }{
+		"another kiosk": {other, ""}, "a holder with an ID": {kiosk, ssn("19800101", 3)}, "the supervisor": {supervisor, ""},
+	} {
+		if status, _, body := issueAs(t, f, c.token, "CARD_LOSS", c.ssn); status != http.StatusOK {
+			t.Errorf("%s: %d %s", who, status, body)
+		}
+	}
+	f.clock.Advance(anonymousEvery)
+	if status, _, body := issueAs(t, f, kiosk, "CARD_LOSS", ""); status != http.StatusOK {
+		t.Errorf("3 s later: %d %s", status, body)
 	}
 }

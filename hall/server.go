@@ -76,6 +76,10 @@ type handler struct {
 	// refusals' log.
 	pairing      *allowance
 	pairRefusals *refusals
+	// anonymous is the allowance of tickets without an ID per kiosk or gate, anonymousRefusals
+	// their refusals' log.
+	anonymous         *allowance
+	anonymousRefusals *refusals
 }
 
 // Pairing attempts allowed per remote address: a device pairs once, and a clerk who mistypes a
@@ -85,14 +89,27 @@ const (
 	pairingEvery = time.Second
 )
 
+// Tickets without an ID (no one-ticket rule holds them back) allowed per kiosk or gate: 20 at
+// once, then one every 3 s. One resident takes well over 10 s at a kiosk (card or code, business,
+// ticket, print) and a group at the gate swipes one by one, so no real device comes near it; a
+// stolen credential no longer empties a business's day range in a second (a review took 599
+// numbers in 0.4 s): 20 numbers at once, then 20 a minute, while the refusals' log names the
+// device for the supervisor to revoke.
+const (
+	anonymousBurst = 20
+	anonymousEvery = 3 * time.Second
+)
+
 // refusalSummaryEvery is the period of the refusals' summary lines (see refusals).
 var refusalSummaryEvery = time.Minute
 
 // Handler returns the hall server's HTTP API for svc.
 func Handler(svc *Service) http.Handler {
 	h := &handler{svc: svc, mux: http.NewServeMux(),
-		pairing:      newAllowance(pairingBurst, pairingEvery),
-		pairRefusals: newRefusals(svc.log, "hall: pairing refused", "remote", refusalSummaryEvery)}
+		pairing:           newAllowance(pairingBurst, pairingEvery),
+		pairRefusals:      newRefusals(svc.log, "hall: pairing refused", "remote", refusalSummaryEvery),
+		anonymous:         newAllowance(anonymousBurst, anonymousEvery),
+		anonymousRefusals: newRefusals(svc.log, "hall: tickets without an ID refused", "device", refusalSummaryEvery)}
 	h.routes()
 	return h.mux
 }
@@ -161,7 +178,11 @@ func (h *handler) routes() {
 	h.get("/config", anyRole, func(r *http.Request, _ Device) (any, error) { return h.svc.Config(r.Context()) })
 	// the gate issues too: a number at the swipe, when the hall takes them there (刷卡过闸、取号)
 	h.post("POST /tickets", allow(RoleKiosk, RoleGate, RoleSupervisor), post(func(r *http.Request, d Device, b issueBody) (any, error) {
-		return h.svc.issue(r.Context(), b.RequestID, issuedBy(d, backedRequest(d, b.IssueRequest)))
+		req := issuedBy(d, backedRequest(d, b.IssueRequest))
+		if err := h.admitAnonymous(d, req); err != nil {
+			return nil, err
+		}
+		return h.svc.issue(r.Context(), b.RequestID, req)
 	}))
 	for action := range ticketOps {
 		h.post("POST /tickets/{id}/"+action, access{roles: []string{RoleCounter, RoleSupervisor}, own: ownTicket}, post(func(r *http.Request, _ Device, b mutation) (any, error) {
@@ -309,6 +330,20 @@ func issuedBy(d Device, req queue.IssueRequest) queue.IssueRequest {
 		req.Channel = "GATE"
 	}
 	return req
+}
+
+// admitAnonymous spends one of a kiosk's or gate's tickets without an ID, or refuses the request
+// with ErrTooMany; a holder with an ID number, and the supervisor, are not limited here.
+func (h *handler) admitAnonymous(d Device, req queue.IssueRequest) error {
+	if d.Role == RoleSupervisor || !req.Holder.Anonymous() {
+		return nil
+	}
+	wait, ok := h.anonymous.take(d.ID, h.svc.clock.Now())
+	if ok {
+		return nil
+	}
+	h.anonymousRefusals.add(d.ID, "tooMany")
+	return &tooSoon{what: "this device asked for too many tickets without an ID in a short time", wait: wait}
 }
 
 // platformReasons keeps, once each, the reasons a platform eligibility answer names for the
