@@ -97,7 +97,7 @@ func runDesktop(args []string, out, errOut io.Writer, newApp func() fyne.App) in
 	w.SetMaster()
 	w.SetOnClosed(func() { wb.Close(); resident.Close() })
 
-	go ctr.sync.Engine.Run(ctx)
+	go ctr.sync.Run(ctx) // the engine, and the retention purge on its own schedule
 	go func() {
 		// One request at start, so the status bar says online or offline from the first second.
 		if _, err := ctr.sync.Client.ServerTime(ctx); err != nil {

@@ -157,6 +157,7 @@ func runSyncRun(ctx context.Context, args []string, out, errOut io.Writer) int {
 		return exitFailure
 	}
 	defer env.Close()
+	purgeAtStart(ctx, env)
 	s, err := startSync(ctx, env, *clerk, pw)
 	if err != nil {
 		fmt.Fprintln(errOut, "ykt sync run:", err)
@@ -171,7 +172,7 @@ func runSyncRun(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}()
 	if !*once {
 		fmt.Fprintln(out, "sync: running; Ctrl+C stops")
-		s.Engine.Run(ctx)
+		s.Run(ctx)
 		return exitOK
 	}
 	err = s.Engine.DrainAll(ctx)
@@ -187,6 +188,14 @@ func runSyncRun(ctx context.Context, args []string, out, errOut io.Writer) int {
 	return exitOK
 }
 
+// purgeAtStart deletes the personal data past its retention before anything needs the platform,
+// so a revoked device, or one that cannot reach the platform, purges all the same (PI-16, PI-17).
+func purgeAtStart(ctx context.Context, env *environment) {
+	if _, err := (&app.RetentionPurge{Store: env.db, Log: env.log}).PurgeNow(ctx); err != nil {
+		env.log.Warn("retention: expired personal data not purged at start", "err", err)
+	}
+}
+
 // syncSession is what runs the outbox for a signed-in clerk: the client, the engine with its
 // pull side, and the services of the workbench.
 type syncSession struct {
@@ -198,6 +207,16 @@ type syncSession struct {
 	Probe      *app.Connectivity
 	Sessions   *app.Sessions
 	Anchors    *app.AuditAnchors
+	Purge      *app.RetentionPurge
+}
+
+// Run runs, until ctx ends, the engine's loop and the retention purge beside it: the purge at
+// start and every hour whatever the engine's state, since a halted engine (device revoked,
+// client bug) or an offline one never pulls, and personal data must expire all the same
+// (PI-16, PI-17).
+func (s *syncSession) Run(ctx context.Context) {
+	go s.Purge.Run(ctx)
+	s.Engine.Run(ctx)
 }
 
 // startSync opens the sync session of an enrolled data directory and signs the clerk in;
@@ -244,6 +263,7 @@ func openSync(ctx context.Context, env *environment) (*syncSession, error) {
 	sessions.Anchor = anchors.Anchor
 	return &syncSession{
 		Client: client, Engine: eng, Probe: probe, Sessions: sessions, Pull: puller.Pull, Anchors: anchors,
+		Purge:      &app.RetentionPurge{Store: env.db, Log: env.log},
 		Operations: ops,
 		Lookup:     &app.Lookup{Platform: client, Cache: env.db, DeviceID: ws.DeviceID, Session: sessions.Current},
 	}, nil
