@@ -5,6 +5,7 @@ package keystore
 import (
 	"bytes"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,7 +38,10 @@ func startSWTPM(t testing.TB, stateDir string) string {
 	})
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if st, err := os.Stat(sock); err == nil && st.Mode()&os.ModeSocket != 0 {
+		// The socket file appears as swtpm binds it, a moment before it listens: a connection
+		// accepted is the sign that it answers (a refused one made the first key go elsewhere).
+		if c, err := net.Dial("unix", sock); err == nil {
+			c.Close()
 			return sock
 		}
 		if time.Now().After(deadline) {
