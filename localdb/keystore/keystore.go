@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -38,9 +39,10 @@ var ErrForeign = errors.New("the key belongs to another computer")
 
 // Config chooses the store. The zero value picks the best store this computer offers.
 type Config struct {
-	Backend string // "" or "auto", or one of the Backend* names to force one
-	KeyDir  string // the keyfile store's directory; "" for the default (never inside a data dir)
-	TPM     string // TPM character device or swtpm unix socket; "" for /dev/tpmrm0
+	Backend string       // "" or "auto", or one of the Backend* names to force one
+	KeyDir  string       // the keyfile store's directory; "" for the default (never inside a data dir)
+	TPM     string       // TPM character device or swtpm unix socket; "" for /dev/tpmrm0
+	Log     *slog.Logger // where a fall-back to the key file is told; nil for slog.Default()
 }
 
 // Environment variables read by FromEnv.
@@ -127,7 +129,7 @@ func (c Config) Install(dir, name string, key []byte) error {
 	if Exists(dir, name) {
 		return fmt.Errorf("install key: %s already exists", SlotPath(dir, name))
 	}
-	kind, b, err := c.choose(dir)
+	kind, b, passedOver, err := c.choose(dir)
 	if err != nil {
 		return err
 	}
@@ -144,7 +146,41 @@ func (c Config) Install(dir, name string, key []byte) error {
 		_ = b.destroy(id)
 		return err
 	}
+	if len(passedOver) > 0 {
+		c.warnKeyFile(name, passedOver)
+	}
 	return nil
+}
+
+// warnKeyFile says, once as the slot is made, that key name went to the key file because the
+// better stores failed, why, and what it means: the slot stays on the key file for good.
+func (c Config) warnKeyFile(name string, passedOver []string) {
+	log := c.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Warn("key store: the better stores failed, the key is kept by a key file on this disk",
+		"key", name, "store", BackendKeyFile, "why", strings.Join(passedOver, "; "),
+		"means", Explain(BackendKeyFile)+"; it stays there until this computer is decommissioned and enrolled again")
+}
+
+// Explain says in a sentence what protects a key kept by the store kind, for logs and status.
+func Explain(kind string) string {
+	switch kind {
+	case BackendDPAPI:
+		return "Windows DPAPI: bound to the signed-in user's credentials on this computer"
+	case BackendTPM2:
+		return "sealed in this computer's TPM chip without a PIN: a drive without its chip stays closed, " +
+			"a stolen laptop with its chip opens unless full-disk encryption protects it"
+	case BackendSecretService:
+		return "the login keyring (Secret Service), encrypted with the user's login password"
+	case BackendKeyFile:
+		return "WEAK: a key file on this same disk, so a copy of the whole disk (stolen laptop, discarded drive) " +
+			"opens the data unless full-disk encryption protects it"
+	case "":
+		return "no key made yet"
+	}
+	return "unknown store"
 }
 
 // Destroy wipes the key named name: its entry in the OS store and its slot file. A missing
@@ -187,22 +223,42 @@ func Describe(dir, name string) (string, error) {
 }
 
 // choose picks the store for a new slot: the configured one, else the best this computer offers.
-func (c Config) choose(slotDir string) (string, backend, error) {
+// passedOver says why each better store was not taken when the choice falls to the key file.
+func (c Config) choose(slotDir string) (kind string, b backend, passedOver []string, err error) {
 	if c.Backend != "" && c.Backend != "auto" {
 		b, err := c.backend(c.Backend, slotDir)
-		return c.Backend, b, err
+		return c.Backend, b, nil, err
 	}
 	if runtime.GOOS == "windows" {
-		return BackendDPAPI, dpapi{}, nil
+		return BackendDPAPI, dpapi{}, nil, nil
 	}
-	if t, err := c.tpm(); err == nil && t.usable() {
-		return BackendTPM2, t, nil
-	}
-	if secretServiceUsable() {
-		return BackendSecretService, secretService{}, nil
+	if kind, b, passedOver = c.preferred(); b != nil {
+		return kind, b, nil, nil
 	}
 	kf, err := c.keyFile(slotDir)
-	return BackendKeyFile, kf, err
+	return BackendKeyFile, kf, passedOver, err
+}
+
+// preferred returns the TPM, else the Secret Service, when one can keep a key; else why neither can.
+func (c Config) preferred() (kind string, b backend, passedOver []string) {
+	t, err := c.tpm()
+	if err == nil {
+		err = t.ready()
+	}
+	if err == nil {
+		return BackendTPM2, t, nil
+	}
+	passedOver = []string{"TPM: " + reason(err)}
+	if err := secretServiceReady(); err != nil {
+		return "", nil, append(passedOver, "Secret Service: "+reason(err))
+	}
+	return BackendSecretService, secretService{}, nil
+}
+
+// reason is err's message without the ErrForeign preamble, which means "another computer" when
+// a slot is opened but only "not here" when a store is chosen.
+func reason(err error) string {
+	return strings.TrimPrefix(err.Error(), ErrForeign.Error()+": ")
 }
 
 // backend returns the store named kind; a store this computer does not have is ErrForeign.

@@ -84,15 +84,16 @@ func (c *ssConn) defaultCollection() (dbus.ObjectPath, error) {
 	return coll, nil
 }
 
-// secretServiceUsable reports whether a Secret Service with an unlocked default collection answers.
-func secretServiceUsable() bool {
+// secretServiceReady says why no Secret Service with an unlocked default collection answers (nil
+// when one does).
+func secretServiceReady() error {
 	c, err := dialSecretService()
 	if err != nil {
-		return false
+		return err
 	}
 	defer c.close()
 	_, err = c.defaultCollection()
-	return err == nil
+	return err
 }
 
 func ssAttributes(id string) map[string]string {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,9 +164,48 @@ func TestSecretServiceLocked(t *testing.T) {
 	if _, err := c.Open(slotDir, "data"); err == nil || errors.Is(err, ErrForeign) || !strings.Contains(err.Error(), "locked") {
 		t.Fatalf("locked keyring: %v, want a non-foreign error saying it is locked", err)
 	}
+	var log bytes.Buffer
+	c.Log = slog.New(slog.NewTextHandler(&log, nil))
 	other := filepath.Join(t.TempDir(), "keys")
 	openTwice(t, c, other)
 	if kind, _ := Describe(other, "data"); kind != BackendKeyFile {
 		t.Fatalf("new key with a locked keyring went to %q, want keyfile", kind)
+	}
+	if w := log.String(); !strings.Contains(w, "level=WARN") || !strings.Contains(w, "default collection is locked") ||
+		!strings.Contains(w, "copy of the whole disk") {
+		t.Errorf("the fall-back from a locked keyring to the key file, told as:\n%s", w)
+	}
+}
+
+// TestKeyFileFallbackIsTold: with neither a TPM nor a Secret Service the new key goes to the key
+// file with one warning, made as the slot is, saying why each better store failed and that a copy
+// of the whole disk opens the data; a key file chosen by configuration is not a fall-back.
+func TestKeyFileFallbackIsTold(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	var log bytes.Buffer
+	c := Config{TPM: filepath.Join(t.TempDir(), "no-tpm"), KeyDir: filepath.Join(t.TempDir(), "k"),
+		Log: slog.New(slog.NewTextHandler(&log, nil))}
+	slotDir := filepath.Join(t.TempDir(), "keys")
+	key := openTwice(t, c, slotDir)
+	if kind, _ := Describe(slotDir, "data"); kind != BackendKeyFile {
+		t.Fatalf("store without TPM or Secret Service = %q, want keyfile", kind)
+	}
+	w := log.String()
+	for _, want := range []string{"level=WARN", "store=keyfile", "TPM: no TPM at", "Secret Service: no session bus", "copy of the whole disk"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("fall-back warning lacks %q:\n%s", want, w)
+		}
+	}
+	if strings.Count(w, "level=WARN") != 1 || strings.Contains(w, "another computer") {
+		t.Errorf("want one warning, as the slot is made, without the 'another computer' of a foreign slot:\n%s", w)
+	}
+	if strings.Contains(strings.ToLower(w), fmt.Sprintf("%x", key)) {
+		t.Error("the warning holds the key")
+	}
+	log.Reset()
+	c.Backend = BackendKeyFile
+	openTwice(t, c, filepath.Join(t.TempDir(), "keys"))
+	if log.Len() != 0 {
+		t.Errorf("a key file chosen by configuration warned as a fall-back:\n%s", log.String())
 	}
 }

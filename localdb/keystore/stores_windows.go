@@ -2,7 +2,10 @@
 
 package keystore
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // On Windows the key lives under DPAPI; a slot made by a Linux TPM or Secret Service belongs to
 // another computer.
@@ -11,7 +14,7 @@ const defaultTPM = `\\.\TPM`
 
 type tpmStore struct{ path string }
 
-func (*tpmStore) usable() bool { return false }
+func (*tpmStore) ready() error { return errors.New("the TPM store is for Linux") }
 
 func (*tpmStore) wrap(string, []byte) ([]byte, error) {
 	return nil, fmt.Errorf("%w: the TPM store is for Linux; Windows uses DPAPI", ErrForeign)
@@ -25,7 +28,7 @@ func (*tpmStore) destroy(string) error { return nil }
 
 type secretService struct{}
 
-func secretServiceUsable() bool { return false }
+func secretServiceReady() error { return errors.New("no Secret Service on Windows") }
 
 func (secretService) wrap(string, []byte) ([]byte, error) {
 	return nil, fmt.Errorf("%w: no Secret Service on Windows", ErrForeign)

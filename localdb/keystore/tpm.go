@@ -36,9 +36,10 @@ func (s *tpmStore) open() (transport.TPMCloser, error) {
 	return linuxtpm.Open(s.path)
 }
 
-// usable reports whether the TPM answers and can make its storage root key.
-func (s *tpmStore) usable() bool {
-	return s.withSRK(func(transport.TPM, *tpm2.CreatePrimaryResponse) error { return nil }) == nil
+// ready says why the TPM cannot keep a key: it does not answer or cannot make its storage root
+// key (nil when it can).
+func (s *tpmStore) ready() error {
+	return s.withSRK(func(transport.TPM, *tpm2.CreatePrimaryResponse) error { return nil })
 }
 
 // withSRK opens the TPM, makes its storage root key and runs fn with both, then flushes the key
