@@ -12,6 +12,7 @@ import (
 	"ykt/app"
 	"ykt/app/applog"
 	"ykt/localdb"
+	"ykt/localdb/keystore"
 )
 
 // environment is a data directory opened for use: its masked log, keys and database.
@@ -46,6 +47,7 @@ func openEnvironment(ctx context.Context, dir string) (*environment, error) {
 		lf.Close()
 		return nil, err
 	}
+	logKeyStore(log, dir)
 	db, err := localdb.Open(ctx, filepath.Join(dir, localdb.FileName), keys)
 	if err != nil {
 		lf.Close()
@@ -59,6 +61,29 @@ func openEnvironment(ctx context.Context, dir string) (*environment, error) {
 	off := time.Duration(n) * time.Millisecond
 	db.SetServerClock(func() time.Time { return time.Now().Add(off) })
 	return &environment{dir: dir, log: log, db: db, logFile: lf}, nil
+}
+
+// logKeyStore says once at start which OS store keeps the data key and what protects it (never
+// the key): a warning when it is the key file, which a copy of the whole disk opens.
+func logKeyStore(log *slog.Logger, dir string) {
+	kind, err := localdb.KeyStore(dir)
+	switch {
+	case err != nil:
+		log.Warn("data key store unknown", "err", err)
+	case kind == keystore.BackendKeyFile:
+		log.Warn("data key store", "store", kind, "protection", keystore.Explain(kind))
+	default:
+		log.Info("data key store", "store", kind, "protection", keystore.Explain(kind))
+	}
+}
+
+// keyStoreLine is the `ykt sync status` line naming the data key's store.
+func keyStoreLine(dir string) string {
+	kind, err := localdb.KeyStore(dir)
+	if err != nil {
+		return fmt.Sprintf("key store:   unknown (%v)", err)
+	}
+	return fmt.Sprintf("key store:   %s — %s", kind, keystore.Explain(kind))
 }
 
 // Close closes the database and the log.

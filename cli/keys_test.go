@@ -173,3 +173,50 @@ func TestLogMasksResidentNames(t *testing.T) {
 		t.Fatalf("log:\n%s", b)
 	}
 }
+
+// TestSyncStatusNamesTheKeyStore: `ykt sync status` says which store keeps the data key and what
+// protects it, and every start logs it once, as a warning for the key file (never the key).
+func TestSyncStatusNamesTheKeyStore(t *testing.T) {
+	dir := newDataDir(t) // the tests' key store is the key file (isolateKeyStore)
+	code, out, errOut := runCLI(t, "sync", "status", "--data-dir", dir)
+	if code != exitOK || !strings.Contains(out, "key store:   keyfile — WEAK") || !strings.Contains(out, "copy of the whole disk") {
+		t.Fatalf("sync status: %d %q\n%s", code, errOut, out)
+	}
+	logs := string(mustReadFile(t, filepath.Join(dir, "logs", "ykt.log")))
+	if n := strings.Count(logs, `"msg":"data key store","store":"keyfile"`); n != 2 || !strings.Contains(logs, `"level":"WARN","msg":"data key store"`) {
+		t.Errorf("want one warning naming the key file per start (2 starts), got %d:\n%s", n, logs)
+	}
+	keyFiles, _ := filepath.Glob(filepath.Join(os.Getenv(keystore.EnvKeyDir), "*.key"))
+	for _, f := range keyFiles {
+		if k := mustReadFile(t, f); strings.Contains(logs+out, fmt.Sprintf("%x", k)) || strings.Contains(logs+out, string(k)) {
+			t.Errorf("a wrapping key in the log or status")
+		}
+	}
+}
+
+// TestKeyFileFallbackWarnedInTheLog: at the first start of a computer whose TPM is absent and
+// whose Secret Service does not answer, the key goes to the key file and the counter's log warns
+// why and what it means.
+func TestKeyFileFallbackWarnedInTheLog(t *testing.T) {
+	t.Setenv(keystore.EnvBackend, "") // choose, as a real first start does
+	t.Setenv(keystore.EnvKeyDir, t.TempDir())
+	t.Setenv(keystore.EnvTPM, filepath.Join(t.TempDir(), "no-tpm"))
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	dir := newDataDir(t)
+	logs := string(mustReadFile(t, filepath.Join(dir, "logs", "ykt.log")))
+	for _, want := range []string{`"level":"WARN","msg":"key store: the better stores failed`, "TPM: no TPM at",
+		"Secret Service: no session bus", "copy of the whole disk"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the fall-back warning lacks %q:\n%s", want, logs)
+		}
+	}
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

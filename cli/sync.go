@@ -63,6 +63,7 @@ func printSyncStatus(ctx context.Context, env *environment, out io.Writer) error
 	default:
 		fmt.Fprintf(out, "device:      %s, %s window %s\n", ws.DeviceID, ws.HallCode, ws.WindowNo)
 	}
+	fmt.Fprintln(out, keyStoreLine(env.dir))
 	fmt.Fprintf(out, "pending:     %d\ndead letters: %d\nconflicts:   %d\n", c.Pending, c.Rejected, c.Conflicts)
 	if c.Pending > 0 && !c.Oldest.IsZero() {
 		note := ""

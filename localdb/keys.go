@@ -49,6 +49,16 @@ func LoadKeys(dataDir string) (*Keys, error) {
 	return deriveKeys(master)
 }
 
+// KeyStore names the OS key store that holds dataDir's data key (keystore.Backend*; "" before
+// the key is made), for the start-up log and `ykt sync status`.
+func KeyStore(dataDir string) (string, error) {
+	kind, err := keystore.Describe(filepath.Join(dataDir, keysDir), dataKeyName)
+	if err != nil {
+		return "", fmt.Errorf("data key slot: %w", err)
+	}
+	return kind, nil
+}
+
 func openMasterKey(dataDir string, ks keystore.Config) ([]byte, error) {
 	dir := filepath.Join(dataDir, keysDir)
 	switch {
