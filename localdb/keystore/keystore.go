@@ -4,7 +4,8 @@
 //
 //   - Windows: DPAPI (CryptProtectData, the signed-in user's credentials);
 //   - Linux: a TPM 2.0 (the key sealed under the TPM's storage root key; the blob loads in that
-//     TPM only), where /dev/tpmrm0 (or $YKT_TPM) answers;
+//     TPM only, but without a PIN or PCR policy, so not against a thief holding the computer),
+//     where /dev/tpmrm0 (or $YKT_TPM) answers;
 //   - Linux: the Secret Service on the session bus (GNOME Keyring, KeePassXC…), where one answers
 //     with an unlocked default collection;
 //   - else a key file of mode 0600 in a directory of mode 0700 OUTSIDE the data directory

@@ -20,7 +20,9 @@ const defaultTPM = "/dev/tpmrm0"
 // tpmStore seals the key as a TPM keyed-hash object under the TPM's storage root key (the TCG
 // ECC P-256 SRK template, re-created from the owner seed on every use, never persisted). The
 // slot holds the object's public and private blobs; the private blob is encrypted under the SRK,
-// which never leaves this TPM, so the blob opens in this TPM only (fixedTPM, fixedParent).
+// which never leaves this TPM, so the blob opens in this TPM only (fixedTPM, fixedParent). It has
+// no PCR policy and an empty auth value: whoever holds the computer itself (a stolen laptop) can
+// boot another system on it and unseal; only full-disk encryption protects that case.
 // Commands travel in a salted HMAC session with parameter encryption, so the key never crosses
 // the bus in clear.
 type tpmStore struct{ path string }
