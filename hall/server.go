@@ -80,6 +80,8 @@ type handler struct {
 	// their refusals' log.
 	anonymous         *allowance
 	anonymousRefusals *refusals
+	// refused counts, per address, requests refused for their credential or role (replylog.go).
+	refused *refusals
 }
 
 // Pairing attempts allowed per remote address: a device pairs once, and a clerk who mistypes a
@@ -109,7 +111,8 @@ func Handler(svc *Service) http.Handler {
 		pairing:           newAllowance(pairingBurst, pairingEvery),
 		pairRefusals:      newRefusals(svc.log, "hall: pairing refused", "remote", refusalSummaryEvery),
 		anonymous:         newAllowance(anonymousBurst, anonymousEvery),
-		anonymousRefusals: newRefusals(svc.log, "hall: tickets without an ID refused", "device", refusalSummaryEvery)}
+		anonymousRefusals: newRefusals(svc.log, "hall: tickets without an ID refused", "device", refusalSummaryEvery),
+		refused:           newRefusals(svc.log, "hall: request refused", "remote", refusalSummaryEvery)}
 	h.routes()
 	return h.mux
 }
@@ -258,11 +261,12 @@ func deviceOf(r *http.Request) Device {
 // cross-site requests from a browser in the hall — only without an Origin and with a JSON body.
 func (h *handler) guard(a access, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		lw := &loggedWriter{ResponseWriter: w, h: h, r: r}
 		if err := h.admit(r, a); err != nil {
-			reply(w, nil, err)
+			reply(lw, nil, err)
 			return
 		}
-		next(w, r)
+		next(lw, r)
 	}
 }
 
@@ -536,6 +540,7 @@ func reply(w http.ResponseWriter, v any, err error) {
 		if status == http.StatusInternalServerError {
 			msg = "internal error" // details stay in the server's log
 		}
+		noteFailure(w, status, code, err)
 		if ts := (*tooSoon)(nil); errors.As(err, &ts) {
 			w.Header().Set("Retry-After", strconv.Itoa(ts.retryAfter()))
 		}
