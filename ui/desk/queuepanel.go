@@ -399,19 +399,19 @@ func (p *QueuePanel) askHold() {
 	minutes := widgets.NewKeySelect([]string{"5", "10", "15", "30"}, nil)
 	minutes.Selected = "10"
 	other := widgets.NewKeyEntry(lang.L("Type the reason"))
-	other.Hide()
+	other.Disable() // until 其他原因… is chosen: the form keeps its size
 	otherReason := lang.L("Other reason…")
 	reason := widgets.NewKeySelect(append(holdReasons(), otherReason), func(r string) {
 		if r == otherReason {
-			other.Show()
+			other.Enable()
 			p.deps.Parent.Canvas().Focus(other)
 		} else {
-			other.Hide()
+			other.Disable()
 		}
 	})
 	reason.Selected = holdReasons()[0]
 	form := widget.NewForm(widget.NewFormItem(lang.L("Minutes"), minutes), widget.NewFormItem(lang.L("Reason"), container.NewVBox(reason, other)))
-	widgets.NewConfirmDialog(lang.L("Hold the ticket"), lang.L("Hold"), lang.L("Cancel"), form, func(ok bool) {
+	widgets.NewConfirmDialog(lang.L("Hold the ticket"), lang.L("Hold"), lang.L("Cancel"), container.New(widgets.FixedWidth(400), form), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -449,7 +449,7 @@ func (p *QueuePanel) askTransfer() {
 		}
 	}
 	form := widget.NewForm(widget.NewFormItem(lang.L("Business"), business), widget.NewFormItem(lang.L("Window"), window))
-	widgets.NewConfirmDialog(lang.L("Transfer the ticket"), lang.L("Transfer"), lang.L("Cancel"), form, func(ok bool) {
+	widgets.NewConfirmDialog(lang.L("Transfer the ticket"), lang.L("Transfer"), lang.L("Cancel"), container.New(widgets.FixedWidth(400), form), func(ok bool) {
 		if !ok {
 			return
 		}
