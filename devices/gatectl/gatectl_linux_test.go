@@ -7,6 +7,7 @@ import (
 	"errors"
 	"testing"
 	"time"
+	"ykt/internal/poll"
 )
 
 func virtualSerial(t *testing.T, ack []byte, cfg Config) (*Virtual, *Serial) {
@@ -76,10 +77,7 @@ func TestSerialCloseAfterPulse(t *testing.T) {
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for v.Received() < len(DefaultOpen)+6 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	poll.Until(2*time.Second, func() bool { return v.Received() >= len(DefaultOpen)+6 })
 	if got := v.Received(); got != len(DefaultOpen)+6 {
 		t.Errorf("received %d bytes, want the open and the close command", got)
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"ykt/internal/poll"
 )
 
 // recorder is a speaker that takes a while per text and records what it said and when, so
@@ -74,10 +75,7 @@ func TestAnnouncerFIFO(t *testing.T) {
 	if !a.Announce(Announcement{Number: "A012", Window: "07"}) {
 		t.Error("A012 again (no longer pending, it is being spoken) refused")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(rec.texts()) < 8 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	poll.Until(5*time.Second, func() bool { return len(rec.texts()) >= 8 })
 	want := []string{
 		"请 A 零 一 二 号，到 七 号窗口办理", "请 A 零 一 二 号，到 七 号窗口办理",
 		"请 B 六 零 零 号，到 三 号窗口办理", "请 B 六 零 零 号，到 三 号窗口办理",
@@ -128,19 +126,16 @@ func TestEspeakWritesMandarin(t *testing.T) {
 	a.Announce(Announcement{Number: "A012", Window: "07"})
 	a.Announce(Announcement{Number: "C105", Window: "12"})
 	var files []string
-	deadline := time.Now().Add(20 * time.Second)
-	for len(files) < 2 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
+	written := func() bool {
 		files, _ = filepath.Glob(filepath.Join(e.WAVDir, "call-*.wav"))
+		return len(files) >= 2
 	}
-	if len(files) != 2 {
+	if !poll.Until(20*time.Second, written) || len(files) != 2 {
 		t.Fatalf("wrote %v", files)
 	}
 	// A file is complete once espeak-ng has written the RIFF size into its header, at the end.
 	for _, f := range files {
-		for !completeWAV(f) && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
+		poll.Until(20*time.Second, func() bool { return completeWAV(f) })
 	}
 	var durations []float64
 	for _, f := range files {

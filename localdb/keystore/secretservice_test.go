@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"ykt/internal/poll"
 
 	"github.com/godbus/dbus/v5"
 )
@@ -85,16 +86,13 @@ func waitForName(t *testing.T, addr, name string, diag fmt.Stringer) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	owned := func() bool {
 		var has bool
-		if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, name).Store(&has); err == nil && has {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not appear on the bus: %s", name, diag)
-		}
-		time.Sleep(20 * time.Millisecond)
+		err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, name).Store(&has)
+		return err == nil && has
+	}
+	if !poll.Until(15*time.Second, owned) {
+		t.Fatalf("%s did not appear on the bus: %s", name, diag)
 	}
 }
 

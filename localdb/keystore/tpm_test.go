@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"ykt/internal/poll"
 
 	"github.com/google/go-tpm/tpm2"
 )
@@ -36,19 +37,19 @@ func startSWTPM(t testing.TB, stateDir string) string {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		// The socket file appears as swtpm binds it, a moment before it listens: a connection
-		// accepted is the sign that it answers (a refused one made the first key go elsewhere).
-		if c, err := net.Dial("unix", sock); err == nil {
+	// The socket file appears as swtpm binds it, a moment before it listens: a connection
+	// accepted is the sign that it answers (a refused one made the first key go elsewhere).
+	answers := func() bool {
+		c, err := net.Dial("unix", sock)
+		if err == nil {
 			c.Close()
-			return sock
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("swtpm did not open %s: %s", sock, stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+		return err == nil
 	}
+	if !poll.Until(10*time.Second, answers) {
+		t.Fatalf("swtpm did not open %s: %s", sock, stderr.String())
+	}
+	return sock
 }
 
 func TestTPMStore(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"ykt/app/gate"
 	"ykt/hall"
+	"ykt/internal/poll"
 	"ykt/ui/i18n"
 	"ykt/ui/uitest"
 )
@@ -45,11 +46,7 @@ func TestStaffStripHallRefusal(t *testing.T) {
 	w.Resize(w.Canvas().Size().Max(s.Content().MinSize()))
 	s.SetFaults(Faults{HallRefused: HallRefusal(refused)})
 	want := "本设备未配对或已被撤销，请联系值班长重新配对。"
-	deadline := time.Now().Add(5 * time.Second)
-	for s.Staff() != want && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if s.Staff() != want {
+	if !poll.Until(5*time.Second, func() bool { return s.Staff() == want }) {
 		t.Errorf("staff strip %q, want %q", s.Staff(), want)
 	}
 	if strings.Contains(uitest.Markup(w.Canvas()), "paired") || strings.Contains(s.Staff(), refused.Error()) {
