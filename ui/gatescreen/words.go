@@ -18,17 +18,17 @@ func Words(o gate.Outcome) (headline, advice string) {
 	}
 	switch o.Reason {
 	case gate.ReasonTempLoss:
-		return lang.L("This card is reported temporarily lost"), lang.L("Please use your ID card, or lift the loss report at the service desk.")
+		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, or lift the loss report at the service desk.")
 	case gate.ReasonFormalLoss:
-		return lang.L("This card is reported lost"), lang.L("Please use your ID card, and apply for a replacement at a window.")
+		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, and apply for a replacement at a window.")
 	case gate.ReasonCancelled:
-		return lang.L("This card has been cancelled"), lang.L("Please use your ID card, and ask at the service desk.")
+		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, and ask at the service desk.")
 	case gate.ReasonLost:
-		return lang.L("This card is reported lost or cancelled"), lang.L("Please use your ID card, and ask at the service desk.")
+		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, and ask at the service desk.")
 	case gate.ReasonExpired:
-		return lang.L("This card has expired"), lang.L("Please use your ID card, and renew the card at a window.")
+		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, and renew the card at a window.")
 	case gate.ReasonUnknown:
-		return lang.L("This card is not recognised"), lang.L("Please use your ID card, or ask at the service desk.")
+		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, or ask at the service desk.")
 	case gate.ReasonCodeExpired:
 		return lang.L("The QR code has expired"), lang.L("Please refresh the code on your phone and scan it again.")
 	case gate.ReasonCodeUnknown:
@@ -38,7 +38,7 @@ func Words(o gate.Outcome) (headline, advice string) {
 	case gate.ReasonController:
 		return lang.L("The gate is out of order"), lang.L("Please wait: staff have been called.")
 	}
-	return lang.L("The card could not be read"), lang.L("Please present it again, or use your ID card or a QR code.")
+	return words.CardRefusal(gate.ReasonUnreadable), words.PresentAgain()
 }
 
 // Idle is the invitation shown between residents.
