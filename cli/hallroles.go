@@ -19,7 +19,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"ykt/app"
-	"ykt/app/queue"
 	"ykt/devices"
 	"ykt/devices/printer"
 	"ykt/devices/scanner"
@@ -197,10 +196,12 @@ func roleUsage(fs *flag.FlagSet, w io.Writer) {
 }
 
 // identifyKiosk feeds the kiosk with the social security cards swiped in its PC/SC reader until
-// ctx ends: the SSN (for the one-ticket rule, as a blind index in the hall) and the birth date (for
-// the elderly green channel). A registered disability, which only the platform knows, is added by
-// the kiosk's Enrich (kioskeligibility.go) when the kiosk is enrolled as a KIOSK terminal; otherwise
-// disabled residents without the age get the green channel from staff at the desk (domain.md §3.3).
+// ctx ends (hallscreens.Kiosk.Swiped): the card number, which the kiosk's Enrich asks the platform
+// about (kioskeligibility.go: a card reported lost or cancelled is not accepted as identity), the
+// SSN (for the one-ticket rule, as a blind index in the hall) and the birth date (for the elderly
+// green channel). A registered disability, which only the platform knows, is added by that Enrich
+// when the kiosk is enrolled as a KIOSK terminal; otherwise disabled residents without the age get
+// the green channel from staff at the desk (domain.md §3.3).
 func identifyKiosk(ctx context.Context, k *hallscreens.Kiosk) {
 	reader := &devices.PCSC{}
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {
@@ -209,14 +210,14 @@ func identifyKiosk(ctx context.Context, k *hallscreens.Kiosk) {
 		}
 		go func() {
 			read, err := reader.ReadCard(ctx, ev.Reader)
-			if err != nil || read.SSC == nil || read.SSC.SSN == nil {
-				return // the kiosk keeps offering the keypad and the anonymous ticket
+			if ctx.Err() != nil {
+				return // closing: nobody to tell
 			}
-			h := queue.Holder{SSN: *read.SSC.SSN}
-			if read.SSC.BirthDate != nil {
-				h.BirthDate = *read.SSC.BirthDate
+			var ssc *app.SSCData
+			if err == nil && read != nil {
+				ssc = read.SSC
 			}
-			k.Identify(h)
+			k.Swiped(ssc, err)
 		}()
 	})
 }

@@ -14,7 +14,7 @@ import (
 // Code for a scanned 渝快码 / electronic card code (hallscreens.KioskDeps). Both nil when the
 // kiosk is not enrolled as a KIOSK terminal.
 type kioskAsks struct {
-	Enrich func(context.Context, queue.Holder) (queue.Holder, bool)
+	Enrich func(context.Context, queue.Holder, *gate.KioskCard) gate.KioskAnswer
 	Code   func(context.Context, string) gate.KioskCode
 }
 
@@ -49,13 +49,9 @@ func kioskEligibility(ctx context.Context, dataDir string) kioskAsks {
 		}
 	}
 	return kioskAsks{
-		Enrich: func(ctx context.Context, h queue.Holder) (queue.Holder, bool) {
+		Enrich: func(ctx context.Context, h queue.Holder, card *gate.KioskCard) gate.KioskAnswer {
 			session(ctx)
-			ans := gate.Enrich(ctx, client, hallCode, h, 3*time.Second)
-			if ans.Offline {
-				env.log.Warn("kiosk: eligibility not answered; green channel by age only")
-			}
-			return ans.Holder, ans.Offline
+			return kioskEnrich(ctx, client, env.log, hallCode, h, card)
 		},
 		Code: func(ctx context.Context, code string) gate.KioskCode {
 			session(ctx)
@@ -66,4 +62,26 @@ func kioskEligibility(ctx context.Context, dataDir string) kioskAsks {
 			return ans
 		},
 	}
+}
+
+// kioskEnrich asks the platform about a holder the kiosk identified: about the card itself when
+// one was swiped (a lost or cancelled card identifies nobody), else about the person whose ID
+// number was typed. A card refused as identity goes to the log for staff (domain.md §1 row 11),
+// with its masked number and the reason only — no SSN, no name.
+func kioskEnrich(ctx context.Context, t app.Terminal, log *slog.Logger, hallCode string, h queue.Holder, card *gate.KioskCard) gate.KioskAnswer {
+	var ans gate.KioskAnswer
+	if card != nil {
+		ans = gate.EnrichCard(ctx, t, hallCode, h, *card, 3*time.Second)
+	} else {
+		ans = gate.Enrich(ctx, t, hallCode, h, 3*time.Second)
+	}
+	switch {
+	case ans.Refused != gate.ReasonNone && ans.Refused != gate.ReasonUnreadable:
+		log.Warn("kiosk: card refused as identity", "reason", string(ans.Refused), "card", ans.CardNoMasked)
+	case ans.Offline && card != nil:
+		log.Warn("kiosk: eligibility not answered; green channel by age only, the card's loss status unchecked")
+	case ans.Offline:
+		log.Warn("kiosk: eligibility not answered; green channel by age only")
+	}
+	return ans
 }

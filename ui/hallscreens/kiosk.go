@@ -40,10 +40,13 @@ type KioskDeps struct {
 	// holder who swiped, so the program can queue the APPOINTMENT_CHECK_IN operation for the
 	// platform (platform-api.md §5.1) through its outbox.
 	OnCheckIn func(h queue.Holder, c queue.CheckIn)
-	// Enrich, when set, completes an identified holder from the platform's eligibility answer
-	// (a registered disability) before the businesses are offered; ageOnly says the platform did
-	// not answer and the green channel comes from the age alone (the screen tells staff).
-	Enrich func(ctx context.Context, h queue.Holder) (enriched queue.Holder, ageOnly bool)
+	// Enrich, when set, asks the platform about an identified holder before the businesses are
+	// offered: for a swiped card (card not nil) about that card (gate.EnrichCard: a card reported
+	// lost or cancelled is refused as identity, an expired one warned about), for a typed ID
+	// number (card nil) about the person (gate.Enrich). The answer adds a registered disability;
+	// Offline says the platform did not answer and the green channel comes from the age alone
+	// (the screen tells staff).
+	Enrich func(ctx context.Context, h queue.Holder, card *gate.KioskCard) gate.KioskAnswer
 	// Code, when set, asks the platform about a scanned 渝快码 / electronic card code (eligibility
 	// with idType CODE, gate.EnrichCode); nil: this kiosk cannot check codes (not enrolled as a
 	// KIOSK terminal), and says so.
@@ -69,6 +72,7 @@ type Kiosk struct {
 	issued *queue.IssuedView
 
 	ageOnly bool // the platform's eligibility answer was missing for this holder
+	expired bool // the card swiped has expired: it identifies, with a warning
 	// scanned is the platform's answer for the code the holder scanned (nil: no code).
 	scanned *gate.KioskCode
 	det     scanner.BurstDetector // keyboard-wedge scanner bursts on the window
@@ -123,33 +127,70 @@ func (k *Kiosk) loadConfig() {
 	}
 }
 
-// Identify hands the kiosk an identified resident (or queue.Holder{} for "no card"). Safe from
-// any goroutine: the card reader's callback calls it directly.
+// Identify hands the kiosk an identified resident (or queue.Holder{} for "no card"): an ID card
+// read, or a test. Safe from any goroutine. A social security card swiped goes through Swiped.
 func (k *Kiosk) Identify(h queue.Holder) {
-	k.identify(h, false)
+	k.identify(h, nil, false)
 }
 
-// identify asks the platform, where the kiosk may (Enrich), what the holder is entitled to, then
-// offers the businesses; typed says the ID number was typed on the keypad (no card was read).
-func (k *Kiosk) identify(h queue.Holder, typed bool) {
+// Swiped hands the kiosk what its card reader read from a social security card (err: the card
+// was there but could not be read, or was pulled too soon). A card read whole identifies the
+// holder its chip names — unless the platform says that card is lost or cancelled. Safe from any
+// goroutine: the card reader's callback calls it directly.
+func (k *Kiosk) Swiped(c *app.SSCData, err error) {
+	if err != nil || c == nil || c.SSN == nil || !c.CardNoValid {
+		return // the kiosk keeps offering the keypad and the anonymous ticket
+	}
+	h := queue.Holder{SSN: *c.SSN}
+	if c.BirthDate != nil {
+		h.BirthDate = *c.BirthDate
+	}
+	k.identify(h, &gate.KioskCard{CardNo: c.CardNo, ExpiryDate: c.ExpiryDate}, false)
+}
+
+// identify asks the platform, where the kiosk may (Enrich), what the holder is entitled to and,
+// for a swiped card, whether that card may serve as identity, then offers the businesses; typed
+// says the ID number was typed on the keypad (no card was read).
+func (k *Kiosk) identify(h queue.Holder, card *gate.KioskCard, typed bool) {
 	if k.deps.Enrich == nil || h.Anonymous() {
-		k.deps.Do(func() { k.identified(h, false, typed) })
+		ans := gate.KioskAnswer{Holder: h}
+		if card != nil { // no platform: the chip's own expiry date still warns
+			ans.Expired = gate.ChipExpired(card.ExpiryDate, k.deps.Now())
+		}
+		k.deps.Do(func() { k.identified(ans, typed) })
 		return
 	}
 	k.deps.Do(func() { k.show(lang.L("One moment please"), lang.L("Checking your green channel…"), nil) })
-	type enriched struct {
-		h       queue.Holder
-		ageOnly bool
-	}
-	async.Run(k.scope, 15*time.Second, func(ctx context.Context) (enriched, error) {
-		h, ageOnly := k.deps.Enrich(ctx, h)
-		return enriched{h, ageOnly}, nil
-	}, func(e enriched, _ error) { k.identified(e.h, e.ageOnly, typed) })
+	async.Run(k.scope, 15*time.Second, func(ctx context.Context) (gate.KioskAnswer, error) {
+		return k.deps.Enrich(ctx, h, card), nil
+	}, func(ans gate.KioskAnswer, _ error) { k.identified(ans, typed) })
 }
 
-func (k *Kiosk) identified(h queue.Holder, ageOnly, typed bool) {
-	k.holder, k.issued, k.ageOnly, k.typedID, k.scanned = &h, nil, ageOnly, typed, nil
+func (k *Kiosk) identified(ans gate.KioskAnswer, typed bool) {
+	switch ans.Refused {
+	case gate.ReasonNone:
+	case gate.ReasonUnreadable:
+		k.showWelcome()
+		return
+	default:
+		k.cardRefused(ans.Refused)
+		return
+	}
+	h := ans.Holder
+	k.holder, k.issued, k.ageOnly, k.typedID, k.scanned, k.expired = &h, nil, ans.Offline, typed, nil, ans.Expired
 	k.showChoose()
+}
+
+// cardRefused says why the card swiped cannot serve as identity (lost, cancelled: the gate's
+// sentence) and offers the rest: the ID card (swiped at any time), the keypad, the ticket without
+// identification. Nobody is identified: neither the green channel nor an appointment of the
+// card's owner reaches whoever holds it.
+func (k *Kiosk) cardRefused(r gate.Reason) {
+	k.holder, k.issued, k.scanned, k.expired = nil, nil, nil, false
+	k.show(words.CardRefusal(r), lang.L("This card cannot be used to take a ticket: please swipe your ID card, or type your ID number."), nil,
+		bigButton(lang.L("Type my ID number"), widget.HighImportance, k.showKeypad),
+		bigButton(lang.L("No card? Take a ticket without it"), widget.MediumImportance, func() { k.Identify(queue.Holder{}) }),
+		bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
 }
 
 // Scan hands the kiosk a scanned 渝快码 / electronic card code: the serial scanner's line, or a
@@ -175,7 +216,7 @@ func (k *Kiosk) codeAnswered(ans gate.KioskCode) {
 		return
 	}
 	h := ans.Holder
-	k.holder, k.issued, k.ageOnly, k.typedID, k.scanned = &h, nil, false, false, &ans
+	k.holder, k.issued, k.ageOnly, k.typedID, k.scanned, k.expired = &h, nil, false, false, &ans, false
 	k.showChoose()
 }
 
@@ -327,7 +368,7 @@ func (k *Kiosk) typedDone() {
 		return
 	}
 	k.typed = ""
-	k.identify(queue.Holder{SSN: id}, true) // a typed ID is checked with the platform like a card
+	k.identify(queue.Holder{SSN: id}, nil, true) // a typed ID is checked with the platform too
 }
 
 func (k *Kiosk) showChoose() {
@@ -348,6 +389,10 @@ func (k *Kiosk) showChoose() {
 		msg = lang.L("ID number entered. Please choose your business.")
 	case !k.holder.Anonymous():
 		msg = lang.L("Card read. Please choose your business.")
+	}
+	if k.expired {
+		msg += " " + lang.L("{{.Why}}: it still serves to take this ticket; please renew it at a window.",
+			map[string]any{"Why": words.CardRefusal(gate.ReasonExpired)})
 	}
 	if k.ageOnly {
 		msg += " " + lang.L("(Staff: the platform did not answer; the green channel is by age only.)")
