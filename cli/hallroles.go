@@ -201,7 +201,8 @@ func roleUsage(fs *flag.FlagSet, w io.Writer) {
 // SSN (for the one-ticket rule, as a blind index in the hall) and the birth date (for the elderly
 // green channel). A registered disability, which only the platform knows, is added by that Enrich
 // when the kiosk is enrolled as a KIOSK terminal; otherwise disabled residents without the age get
-// the green channel from staff at the desk (domain.md §3.3).
+// the green channel from staff at the desk (domain.md §3.3). A card that could not be read (swiped
+// too fast) is reported too: the kiosk asks for it again.
 func identifyKiosk(ctx context.Context, k *hallscreens.Kiosk) {
 	reader := &devices.PCSC{}
 	(&devices.Watcher{}).Run(ctx, func(ev app.CardEvent) {

@@ -73,6 +73,11 @@ type Kiosk struct {
 
 	ageOnly bool // the platform's eligibility answer was missing for this holder
 	expired bool // the card swiped has expired: it identifies, with a warning
+	// swipeWas is what the heading and message said before "please swipe again" (askSwipeAgain),
+	// swipeGen counts the requests, swipeAgainFor is how long one stays.
+	swipeWas      [2]string
+	swipeGen      int
+	swipeAgainFor time.Duration
 	// scanned is the platform's answer for the code the holder scanned (nil: no code).
 	scanned *gate.KioskCode
 	det     scanner.BurstDetector // keyboard-wedge scanner bursts on the window
@@ -92,7 +97,7 @@ type Kiosk struct {
 // NewKiosk builds the kiosk into w and loads the hall's businesses.
 func NewKiosk(a fyne.App, w fyne.Window, deps KioskDeps) *Kiosk {
 	deps.Do, deps.Now = async.Defaults(deps.Do, deps.Now)
-	k := &Kiosk{app: a, win: w, deps: deps, root: container.NewStack(), scope: async.NewScope(deps.Do)}
+	k := &Kiosk{app: a, win: w, deps: deps, root: container.NewStack(), scope: async.NewScope(deps.Do), swipeAgainFor: 5 * time.Second}
 	w.SetTitle(lang.L("Take a ticket"))
 	k.override = theme.LargeText(a, k.root)
 	w.SetContent(k.override)
@@ -135,11 +140,13 @@ func (k *Kiosk) Identify(h queue.Holder) {
 
 // Swiped hands the kiosk what its card reader read from a social security card (err: the card
 // was there but could not be read, or was pulled too soon). A card read whole identifies the
-// holder its chip names — unless the platform says that card is lost or cancelled. Safe from any
-// goroutine: the card reader's callback calls it directly.
+// holder its chip names — unless the platform says that card is lost or cancelled; any other
+// read asks the resident, for a few seconds, to swipe again. Safe from any goroutine: the card
+// reader's callback calls it directly.
 func (k *Kiosk) Swiped(c *app.SSCData, err error) {
 	if err != nil || c == nil || c.SSN == nil || !c.CardNoValid {
-		return // the kiosk keeps offering the keypad and the anonymous ticket
+		k.deps.Do(k.askSwipeAgain)
+		return
 	}
 	h := queue.Holder{SSN: *c.SSN}
 	if c.BirthDate != nil {
@@ -171,6 +178,7 @@ func (k *Kiosk) identified(ans gate.KioskAnswer, typed bool) {
 	case gate.ReasonNone:
 	case gate.ReasonUnreadable:
 		k.showWelcome()
+		k.askSwipeAgain()
 		return
 	default:
 		k.cardRefused(ans.Refused)
@@ -191,6 +199,35 @@ func (k *Kiosk) cardRefused(r gate.Reason) {
 		bigButton(lang.L("Type my ID number"), widget.HighImportance, k.showKeypad),
 		bigButton(lang.L("No card? Take a ticket without it"), widget.MediumImportance, func() { k.Identify(queue.Holder{}) }),
 		bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
+}
+
+// askSwipeAgain tells a resident whose card could not be read (swiped too fast, pulled too soon)
+// to swipe it again, in the heading and the message line of whatever the screen shows, for
+// swipeAgainFor; then the screen says again what it said, unless it has moved on meanwhile. A
+// second failed swipe meanwhile starts the time again.
+func (k *Kiosk) askSwipeAgain() {
+	title, message := k.title, k.message
+	now := [2]string{words.CardRefusal(gate.ReasonUnreadable), words.PresentAgain()}
+	if title.Text != now[0] || message.Text != now[1] {
+		k.swipeWas = [2]string{title.Text, message.Text}
+	}
+	title.SetText(now[0])
+	message.SetText(now[1])
+	k.swipeGen++
+	gen, was := k.swipeGen, k.swipeWas
+	time.AfterFunc(k.swipeAgainFor, func() {
+		k.scope.Do(func() {
+			if k.swipeGen != gen {
+				return // asked again since: that request restores
+			}
+			if k.title == title && title.Text == now[0] {
+				title.SetText(was[0])
+			}
+			if k.message == message && message.Text == now[1] {
+				message.SetText(was[1])
+			}
+		})
+	})
 }
 
 // Scan hands the kiosk a scanned 渝快码 / electronic card code: the serial scanner's line, or a

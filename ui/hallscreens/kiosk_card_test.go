@@ -2,6 +2,7 @@ package hallscreens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -99,5 +100,38 @@ func TestKioskRefusesLostCard(t *testing.T) {
 	f.UI.DrainUntil(t, func() bool { return k.title.Text == "请选择要办理的业务" })
 	if k.holder == nil || !k.holder.Disabled || strings.Contains(k.message.Text, "有效期") {
 		t.Errorf("card in order: %+v %q", k.holder, k.message.Text)
+	}
+}
+
+// TestKioskAsksToSwipeAgain: a card that could not be read (swiped too fast, pulled too soon, a
+// chip without the holder's data) tells the resident, in the heading, to swipe it again — for a
+// few seconds, then the screen says again what it said.
+func TestKioskAsksToSwipeAgain(t *testing.T) {
+	f := uitest.NewHall(t, "zh_Hans")
+	w := f.App.NewWindow("")
+	defer w.Close()
+	w.Resize(fyne.NewSize(1024, 768))
+	k := NewKiosk(f.App, w, KioskDeps{Hall: f.Client, Do: f.UI.Do, Now: f.Clock.Now})
+	k.swipeAgainFor = 300 * time.Millisecond
+	welcome := [2]string{k.title.Text, k.message.Text}
+	noSSN := chipOf("X0000001", "50010619900101001X")
+	noSSN.SSN = nil
+	badNo := chipOf("X0000001", "50010619900101001X")
+	badNo.CardNo, badNo.CardNoValid = "X00000010", false
+	for name, read := range map[string]func(){
+		"pulled too soon": func() { k.Swiped(nil, app.ErrNoCard) },
+		"read error":      func() { k.Swiped(nil, &app.CardError{Err: errors.New("6A82")}) },
+		"no SSN in chip":  func() { k.Swiped(noSSN, nil) },
+		"bad card number": func() { k.Swiped(badNo, nil) },
+	} {
+		go read()
+		f.UI.DrainUntil(t, func() bool { return k.title.Text == "无法读取此卡" })
+		if k.message.Text != "请重新刷卡，或改用身份证、扫码。" || k.holder != nil {
+			t.Errorf("%s: %q, holder %+v", name, k.message.Text, k.holder)
+		}
+		f.UI.DrainUntil(t, func() bool { return k.title.Text == welcome[0] })
+		if k.message.Text != welcome[1] {
+			t.Errorf("%s: back to %q", name, k.message.Text)
+		}
 	}
 }
