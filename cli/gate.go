@@ -47,6 +47,7 @@ type gateOptions struct {
 	headless   bool
 	demo       bool
 	voice      bool
+	elderly    bool // --elderly-voice: slower and louder
 	language   string
 	shot       string
 	show       string
@@ -55,7 +56,7 @@ type gateOptions struct {
 }
 
 func gateFlags(errOut io.Writer) (*gateOptions, func([]string) int) {
-	fs, dataDir := newFlags("gate", "gate [--controller SPEC] [--hall URL] [--idcard PORT] [--scanner PORT] [--headless] [--demo] [--data-dir DIR]", errOut)
+	fs, dataDir := newFlags("gate", "gate [--controller SPEC] [--hall URL] [--idcard PORT] [--scanner PORT] [--headless] [--elderly-voice] [--demo] [--data-dir DIR]", errOut)
 	o := &gateOptions{dataDir: dataDir}
 	fs.StringVar(&o.controller, "controller", "", "the turnstile: serial:PORT,open=HEX,ack=HEX,… | hid:/dev/hidrawN,relay=N | contact:PORT,line=RTS|DTR | virtual (default with --demo)")
 	fs.StringVar(&o.reader, "reader", "", "PC/SC reader of social security cards (default: any)")
@@ -66,6 +67,7 @@ func gateFlags(errOut io.Writer) (*gateOptions, func([]string) int) {
 	fs.BoolVar(&o.headless, "headless", false, "no screen: print each outcome as a line")
 	fs.BoolVar(&o.demo, "demo", false, "an embedded reference platform with demo data; the gate enrolls itself with it")
 	fs.BoolVar(&o.voice, "voice", true, "speak each outcome (espeak-ng or SAPI)")
+	addElderlyVoiceFlag(fs, &o.elderly, "gate")
 	fs.StringVar(&o.language, "lang", "", "interface language: zh_Hans (default) or en")
 	fs.StringVar(&o.shot, "screenshot", "", "render the screen in the state of --show, save it as a PNG to FILE and exit")
 	fs.StringVar(&o.show, "show", "open", "with --screenshot: open, refused or fault")
@@ -200,7 +202,7 @@ func buildGate(ctx context.Context, env *environment, o *gateOptions, closers *[
 	}
 	g.audit = gateAudit(env, ws.DeviceID)
 	if o.voice {
-		if g.speaker, err = speech.System(speech.NormalProfile); err != nil {
+		if g.speaker, err = speech.System(speech.ProfileFor(o.elderly)); err != nil {
 			env.log.Warn("gate: no voice", "err", err)
 		}
 	}
@@ -375,10 +377,12 @@ func gateAudit(env *environment, deviceID string) func(context.Context, gate.Pre
 	}
 }
 
-// say speaks an outcome, cutting short what is still being said about the previous person.
+// say speaks an outcome to its end — a refusal's end says where to go — unless the next person
+// presents first: only that cuts it short (the speaker's own bound, speech.MaxUtterance, stops a
+// hung engine).
 func (g *gateRun) say(ctx context.Context, out gate.Outcome) {
 	headline, advice := gatescreen.Words(out)
-	sctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+	sctx, cancel := context.WithCancel(ctx)
 	g.mu.Lock()
 	if g.hush != nil {
 		g.hush()

@@ -61,8 +61,14 @@ func addRoleFlags(fs *flag.FlagSet) *roleOptions {
 	fs.StringVar(&o.window, "window", "", "counter: the window number the queue panel calls for (default: this workstation's)")
 	fs.StringVar(&o.printer, "printer", "", "kiosk: receipt printer serial port (COM3, /dev/ttyUSB0) or pdf:DIR (default: PDF files in DATA-DIR/tickets)")
 	fs.IntVar(&o.repeat, "voice-repeat", 2, "display: how many times each call is spoken")
-	fs.BoolVar(&o.elderly, "elderly-voice", false, "display: slower and louder voice")
+	addElderlyVoiceFlag(fs, &o.elderly, "display")
 	return o
+}
+
+// addElderlyVoiceFlag registers --elderly-voice for a device that speaks (the call display, the
+// entrance gate); speech.ProfileFor turns it into the voice.
+func addElderlyVoiceFlag(fs *flag.FlagSet, elderly *bool, who string) {
+	fs.BoolVar(elderly, "elderly-voice", false, who+": slower and louder voice (the elderly profile)")
 }
 
 // validRole reports whether --role names a role.
@@ -333,11 +339,7 @@ const demoSupervisor = "c0901"
 
 // startAnnouncer speaks calls through the system's engine; without one the display stays silent.
 func startAnnouncer(ctx context.Context, o *roleOptions) *speech.Announcer {
-	p := speech.NormalProfile
-	if o.elderly {
-		p = speech.ElderlyProfile
-	}
-	sp, err := speech.System(p)
+	sp, err := speech.System(speech.ProfileFor(o.elderly))
 	if err != nil {
 		slog.Warn("call display without voice", "err", err)
 		return nil

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
+	"time"
 )
 
 // Profile is how the hall's voice sounds: the elderly profile is slower and louder.
@@ -21,6 +22,20 @@ var (
 	ElderlyProfile = Profile{Rate: 115, Volume: 180}
 )
 
+// ProfileFor is the voice of a hall device started with or without --elderly-voice (the call
+// display, the entrance gate): one place decides what "elderly" sounds like.
+func ProfileFor(elderly bool) Profile {
+	if elderly {
+		return ElderlyProfile
+	}
+	return NormalProfile
+}
+
+// MaxUtterance bounds one sentence: the engine is stopped as hung after it. The longest sentence
+// of the hall (a gate's refusal with where to go) takes about 14 s at the normal profile and 18 s
+// at the elderly one; nothing shorter than MaxUtterance may cut it (the end says where to go).
+const MaxUtterance = 60 * time.Second
+
 // Espeak speaks through the espeak-ng program with its Mandarin voice (cmn).
 type Espeak struct {
 	Path    string // the espeak-ng binary
@@ -29,7 +44,10 @@ type Espeak struct {
 	// WAVDir, when set, makes each utterance a WAV file in that directory instead of sound
 	// (tests, and halls that play the files through their own amplifier system).
 	WAVDir string
-	n      atomic.Int64
+	// Limit is how long one sentence may take before espeak-ng is stopped as hung (default
+	// MaxUtterance); the caller's ctx still stops it earlier (the next person at the gate).
+	Limit time.Duration
+	n     atomic.Int64
 }
 
 // FindEspeak returns an espeak-ng speaker when the program is installed.
@@ -41,8 +59,14 @@ func FindEspeak(p Profile) (*Espeak, error) {
 	return &Espeak{Path: path, Voice: "cmn", Profile: p}, nil
 }
 
-// Speak says text and returns when espeak-ng has finished.
+// Speak says text and returns when espeak-ng has finished, when ctx ends, or after Limit.
 func (e *Espeak) Speak(ctx context.Context, text string) error {
+	limit := e.Limit
+	if limit <= 0 {
+		limit = MaxUtterance
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	voice := e.Voice
 	if voice == "" {
 		voice = "cmn"
@@ -53,7 +77,9 @@ func (e *Espeak) Speak(ctx context.Context, text string) error {
 	}
 	// The text is an argument, never a shell line; "--" ends the options.
 	args = append(args, "--", text)
-	out, err := exec.CommandContext(ctx, e.Path, args...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, e.Path, args...)
+	cmd.WaitDelay = time.Second // a killed engine's children must not hold its output open
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("espeak-ng: %w: %s", err, out)
 	}

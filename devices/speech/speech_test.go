@@ -162,3 +162,55 @@ func TestEspeakWritesMandarin(t *testing.T) {
 		t.Errorf("normal profile %.2f s, elderly %.2f s", normal, durations[0])
 	}
 }
+
+// fakeEspeak writes a stand-in for espeak-ng that takes secs seconds per sentence and then
+// touches DIR/done: a sentence said to its end leaves the file, one cut short does not.
+func fakeEspeak(t *testing.T, secs string) (path, done string) {
+	t.Helper()
+	dir := t.TempDir()
+	path, done = filepath.Join(dir, "espeak-ng"), filepath.Join(dir, "done")
+	script := "#!/bin/sh\nsleep " + secs + "\n: > '" + done + "'\n"
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path, done
+}
+
+// TestEspeakSpeaksToTheEndWithinItsLimit: espeak-ng is never stopped by a clock shorter than a
+// sentence (the gate's refusals take 11–14 s; their end says where to go); only Limit stops an
+// engine that hangs, and the caller's ctx (the next person at the gate) stops it at once.
+func TestEspeakSpeaksToTheEndWithinItsLimit(t *testing.T) {
+	if MaxUtterance < 30*time.Second {
+		t.Errorf("MaxUtterance %v would cut the gate's longest sentences", MaxUtterance)
+	}
+	path, done := fakeEspeak(t, "0.3")
+	if err := (&Espeak{Path: path}).Speak(context.Background(), "此卡已临时挂失。"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(done); err != nil {
+		t.Errorf("the sentence was not said to its end: %v", err)
+	}
+
+	path, done = fakeEspeak(t, "30")
+	start := time.Now()
+	err := (&Espeak{Path: path, Limit: 200 * time.Millisecond}).Speak(context.Background(), "此卡已临时挂失。")
+	if err == nil || time.Since(start) > 10*time.Second {
+		t.Errorf("a hung engine: %v after %v", err, time.Since(start))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	if err := (&Espeak{Path: path}).Speak(ctx, "此卡已临时挂失。"); err == nil || time.Since(start) > 10*time.Second {
+		t.Errorf("the next person: %v after %v", err, time.Since(start))
+	}
+	if _, err := os.Stat(done); err == nil {
+		t.Error("a sentence cut short was said to its end")
+	}
+}
+
+// TestProfileFor: --elderly-voice means the elderly profile, wherever it is given.
+func TestProfileFor(t *testing.T) {
+	if ProfileFor(true) != ElderlyProfile || ProfileFor(false) != NormalProfile {
+		t.Errorf("ProfileFor: %v, %v", ProfileFor(true), ProfileFor(false))
+	}
+}
