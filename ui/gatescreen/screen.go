@@ -34,9 +34,12 @@ type Screen struct {
 	staff    *fyne.Container // one line per fault
 	staffBg  *canvas.Rectangle
 	lines    []string
-	// Hold is how long an outcome stays before the invitation returns (default 4 s).
+	// Hold is how long an opening stays before the invitation returns (default 4 s): an open
+	// gate needs no reading. A refusal or a fault stays until the next presentation (domain.md
+	// §5.3: no auto-dismiss on a resident's screen).
 	Hold  time.Duration
 	timer *time.Timer
+	shown int // outcomes shown so far
 	do    func(func())
 }
 
@@ -79,21 +82,30 @@ func (s *Screen) set(bg color.Color, icon fyne.Resource, headline, advice string
 	s.advice.Refresh()
 }
 
-// Show shows an outcome, then the invitation again after Hold.
+// Show shows an outcome until the next one. An opening alone gives way to the invitation after
+// Hold; a refusal or a fault stays, however long the resident takes to read where to go.
 func (s *Screen) Show(o gate.Outcome) {
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.shown++
 	headline, advice := Words(o)
 	switch {
 	case o.Open:
 		s.set(colourOpen, theme.ConfirmIcon(), headline, advice)
+		shown := s.shown
+		s.timer = time.AfterFunc(s.Hold, func() {
+			s.do(func() {
+				if s.shown == shown { // an opening's hold never clears a later outcome
+					s.idle()
+				}
+			})
+		})
 	case o.Reason == gate.ReasonController:
 		s.set(colourFault, theme.WarningIcon(), headline, advice)
 	default:
 		s.set(colourRefused, theme.CancelIcon(), headline, advice)
 	}
-	if s.timer != nil {
-		s.timer.Stop()
-	}
-	s.timer = time.AfterFunc(s.Hold, func() { s.do(s.idle) })
 }
 
 // Headline and Advice are what the view says now (tests).

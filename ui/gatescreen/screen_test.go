@@ -53,6 +53,7 @@ func TestScreenStates(t *testing.T) {
 	if s.Staff() != "" {
 		t.Errorf("staff strip after the faults cleared: %q", s.Staff())
 	}
+	// An opening gives way to the invitation after the hold: an open gate needs no reading.
 	s.Hold = 10 * time.Millisecond
 	s.Show(cases[0].out)
 	select {
@@ -62,5 +63,55 @@ func TestScreenStates(t *testing.T) {
 	}
 	if s.Headline() != Idle() {
 		t.Errorf("after the hold: %q", s.Headline())
+	}
+}
+
+// TestRefusalStaysUntilTheNextPresentation: a refusal or a fault is not taken off the screen by a
+// clock (domain.md §5.3: no auto-dismiss on a resident's screen) — an older resident may take
+// longer than any hold to read where to go; the next presentation replaces it.
+func TestRefusalStaysUntilTheNextPresentation(t *testing.T) {
+	test.NewTempApp(t)
+	idle := make(chan struct{}, 1)
+	s := New(func(f func()) { f(); idle <- struct{}{} })
+	test.NewTempWindow(t, s.Content())
+	s.Hold = 10 * time.Millisecond
+	for _, o := range []gate.Outcome{
+		{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonTempLoss}},
+		{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonController}},
+		{Decision: gate.Decision{Entry: gate.EntryQR, Reason: gate.ReasonCodeUnknown}},
+	} {
+		s.Show(o)
+		headline, advice := Words(o)
+		select {
+		case <-idle:
+			t.Fatalf("%v: the screen went back to the invitation by itself", o.Reason)
+		case <-time.After(300 * time.Millisecond):
+		}
+		if s.Headline() != headline || s.Advice() != advice {
+			t.Errorf("%v after 30 holds: %q / %q", o.Reason, s.Headline(), s.Advice())
+		}
+	}
+	// An opening before a refusal: its hold does not clear the refusal either.
+	s.Hold = 100 * time.Millisecond
+	s.Show(gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Open: true}})
+	refusal := gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonExpired}}
+	s.Show(refusal)
+	select {
+	case <-idle:
+		t.Fatal("the opening's hold cleared the refusal after it")
+	case <-time.After(500 * time.Millisecond):
+	}
+	if headline, _ := Words(refusal); s.Headline() != headline {
+		t.Errorf("after the opening's hold: %q", s.Headline())
+	}
+	// The next person's opening clears it, and then gives way to the invitation.
+	s.Show(gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Open: true}})
+	select {
+	case <-idle:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the invitation did not come back after the opening")
+	}
+	if s.Headline() != Idle() {
+		t.Errorf("after the opening's hold: %q", s.Headline())
 	}
 }
