@@ -188,14 +188,17 @@ func buildGate(ctx context.Context, env *environment, o *gateOptions, closers *[
 		if err != nil {
 			return nil, err
 		}
-		g.passes = &gate.PassQueue{Reporter: hc}
+		g.passes = &gate.PassQueue{Reporter: hc, Log: env.log}
 		pr, err := kioskPrinter(o.printer, env.dir)
 		if err != nil {
 			return nil, err
 		}
 		g.ticket = &gateTicket{hall: hc, printer: pr, log: env.log, now: time.Now}
 	}
-	g.station = &gate.Station{Decider: &gate.Decider{Platform: client, HallCode: hallCode, Deny: g.deny}, Controller: ctl, Passes: g.passes}
+	// A pass is stamped with the platform's time (the device clock corrected on CLOCK_SKEW), not
+	// the gate's own: the hall server rejects a pass more than 10 min ahead of its clock, and a
+	// rejected pass is never counted.
+	g.station = &gate.Station{Decider: &gate.Decider{Platform: client, HallCode: hallCode, Deny: g.deny}, Controller: ctl, Passes: g.passes, Now: client.Now}
 	ws, err := env.workstation(ctx)
 	if err != nil {
 		return nil, err
@@ -304,11 +307,12 @@ func (g *gateRun) serve(ctx context.Context) {
 	}
 }
 
-// passFaults is what the pass queue puts on the staff strip: the passes waiting, and the hall
-// server's refusal of this gate (401, 403) in a plain sentence.
-func passFaults(q *gate.PassQueue) (waiting int, refused string) {
-	waiting, _, last := q.Status()
-	return waiting, gatescreen.HallRefusal(last)
+// passFaults is what the pass queue puts on the staff strip: the passes waiting, those dropped
+// (the hall will never count them; the log names each), and the hall server's refusal of this
+// gate (401, 403) in a plain sentence.
+func passFaults(f *gatescreen.Faults, q *gate.PassQueue) {
+	waiting, dropped, last := q.Status()
+	f.HallWaiting, f.HallDropped, f.HallRefused = waiting, dropped, gatescreen.HallRefusal(last)
 }
 
 func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
@@ -321,7 +325,7 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 		g.faults.Offline = out.Offline
 	}
 	if g.passes != nil {
-		g.faults.HallWaiting, g.faults.HallRefused = passFaults(g.passes)
+		passFaults(&g.faults, g.passes)
 	}
 	faults := g.faults
 	g.shown = faults
@@ -415,7 +419,7 @@ func (g *gateRun) watchFaults(ctx context.Context, every time.Duration) {
 	for {
 		g.mu.Lock()
 		if g.passes != nil {
-			g.faults.HallWaiting, g.faults.HallRefused = passFaults(g.passes)
+			passFaults(&g.faults, g.passes)
 		}
 		f, changed := g.faults, g.faults != g.shown
 		g.shown = f

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -41,8 +42,15 @@ func newGateHarness(t testing.TB) *gateHarness { return newGateHarnessWith(t, ni
 // newGateHarnessWith lets the test change the gate's options (--hall, --printer) first.
 func newGateHarnessWith(t testing.TB, mod func(*gateOptions)) *gateHarness {
 	t.Helper()
+	return newGateHarnessAt(t, nil, mod)
+}
+
+// newGateHarnessAt runs the reference platform on the clock platformNow (nil: time.Now), which
+// the gate's own clock does not follow.
+func newGateHarnessAt(t testing.TB, platformNow func() time.Time, mod func(*gateOptions)) *gateHarness {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo"})
+	s, err := sim.New(sim.Options{Path: filepath.Join(t.TempDir(), "sim.db"), Seed: "demo", Now: platformNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,13 +334,15 @@ func TestGateRefusesWithoutGateEnrollment(t *testing.T) {
 
 // TestGateTicketAtSwipe: when the hall's configuration names gateTicket, the gate (with --hall)
 // takes a number for each opened pass — the green channel for a disabled resident from the
-// platform's answer, an ordinary one otherwise — and prints it; a refused card gets none. The hall
-// of this test has no /passes endpoint: the passes it rejects are dropped, not resent forever.
+// platform's answer, an ordinary one otherwise — and prints it; a refused card gets none. The
+// gate's own clock is months off; the platform and the hall agree on a fixed morning: each pass is
+// stamped with the platform's time, so the hall counts every one and none is dropped.
 func TestGateTicketAtSwipe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	now := time.Now().In(app.Shanghai)
-	clock := queue.NewManualClock(time.Date(now.Year(), now.Month(), now.Day(), 9, 30, 0, 0, app.Shanghai))
+	morning := time.Date(2026, 3, 11, 9, 30, 0, 0, app.Shanghai) // a Wednesday
+	start := time.Now()
+	clock := queue.NewManualClock(morning)
 	cfg := queue.DemoConfig()
 	cfg.GateTicket = "CARD_LOSS"
 	srv, closeHall, err := startHall(ctx, t.TempDir(), "", writeHallConfig(t, cfg), "127.0.0.1:0", hall.Options{Clock: clock, PlainHTTP: true})
@@ -347,7 +357,8 @@ func TestGateTicketAtSwipe(t *testing.T) {
 	defer srv.Close()
 	pdfDir := t.TempDir()
 	tickets := make(chan queue.IssuedView, 4)
-	h := newGateHarnessWith(t, func(o *gateOptions) {
+	platformNow := func() time.Time { return morning.Add(time.Since(start)) }
+	h := newGateHarnessAt(t, platformNow, func(o *gateOptions) {
 		o.hallURL, o.hallCred, o.printer = srv.URL(), &cred, "pdf:"+pdfDir
 	})
 	h.g.ticket.done = func(_ string, iss queue.IssuedView, err error) {
@@ -405,8 +416,21 @@ func TestGateTicketAtSwipe(t *testing.T) {
 	for waiting, _, _ := h.g.passes.Status(); waiting > 0 && time.Now().Before(deadline); waiting, _, _ = h.g.passes.Status() {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if waiting, dropped, _ := h.g.passes.Status(); waiting != 0 || dropped != 4 {
-		t.Errorf("passes: %d waiting, %d dropped (the hall answers 404)", waiting, dropped)
+	if waiting, dropped, last := h.g.passes.Status(); waiting != 0 || dropped != 0 {
+		t.Errorf("passes: %d waiting, %d dropped (%v)", waiting, dropped, last)
+	}
+	supCred, err := srv.PairLocal(ctx, hall.RoleSupervisor, "", "test supervisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup, err := hall.NewPairedClient(supCred)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := app.ServiceDay(morning)
+	counts, err := sup.Arrivals(ctx, day, day)
+	if err != nil || len(counts) != 1 || counts[0].Hour != 9 || counts[0].Arrivals != 4 || counts[0].Refused != 1 {
+		t.Errorf("the hall counted %+v on %s (%v), want 4 arrivals at 9 h, 1 refused", counts, day, err)
 	}
 }
 
@@ -439,11 +463,25 @@ func TestGateFaultsShownWithoutAPresentation(t *testing.T) {
 	g.setReaderMissing(false)
 	g.setOffline(false)
 	wait(func(f gatescreen.Faults) bool { return len(f.Lines()) == 0 })
+	// A pass the hall rejects is gone for good: the strip counts it (the log names it).
+	g.mu.Lock()
+	g.passes = &gate.PassQueue{Reporter: rejectingHall{}}
+	g.mu.Unlock()
+	go g.passes.Run(ctx)
+	g.passes.Add(gate.Pass{RequestID: "r1", At: time.Now(), Entry: gate.EntryCard})
+	wait(func(f gatescreen.Faults) bool { return f.HallDropped == 1 && f.HallWaiting == 0 })
 	var out bytes.Buffer
 	headlessFaults(&out)(gatescreen.Faults{ReaderMissing: true})
 	if !strings.Contains(out.String(), "STAFF: Card reader not available") {
 		t.Errorf("headless staff line: %q", out.String())
 	}
+}
+
+// rejectingHall is a hall server that rejects every pass (a 4xx).
+type rejectingHall struct{}
+
+func (rejectingHall) ReportPass(context.Context, gate.Pass) error {
+	return fmt.Errorf("400: %w", gate.ErrPassRejected)
 }
 
 // TestGateTakesNoTicketWithoutTheHallsSay: a hall whose configuration has no gateTicket gets no

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -98,11 +99,15 @@ func newRequestID() string {
 }
 
 // PassQueue sends passes to the hall in the background, in order, retrying while the hall is
-// away; the gate never waits for it. Beyond Max waiting passes the oldest are dropped (counted).
+// away; the gate never waits for it. Beyond Max waiting passes the oldest are dropped; a pass the
+// hall rejects is dropped too. Each dropped pass is counted (Status, the staff strip) and logged.
 type PassQueue struct {
 	Reporter PassReporter
 	Max      int           // default 5000 (a busy day's arrivals)
 	Backoff  time.Duration // first wait after a failure, doubled up to 30 s; default 1 s
+	// Log hears of each dropped pass (default slog.Default()): its id, time, entry, verdict and
+	// why it was dropped — never the card number, masked or not.
+	Log *slog.Logger
 
 	mu       sync.Mutex
 	items    []Pass
@@ -123,12 +128,18 @@ func (q *PassQueue) Add(p Pass) {
 		max = 5000
 	}
 	q.mu.Lock()
-	if len(q.items) >= max {
+	var oldest Pass
+	full := len(q.items) >= max
+	if full {
+		oldest = q.items[0]
 		q.items = q.items[1:]
 		q.dropped++
 	}
 	q.items = append(q.items, p)
 	q.mu.Unlock()
+	if full {
+		q.logDrop(oldest, "queue full", nil)
+	}
 	select {
 	case q.kick <- struct{}{}:
 	default:
@@ -166,6 +177,22 @@ func (q *PassQueue) Run(ctx context.Context) {
 	}
 }
 
+// logDrop logs a pass the hall will never count.
+func (q *PassQueue) logDrop(p Pass, why string, err error) {
+	log := q.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	attrs := []any{"why", why, "requestId", p.RequestID, "at", p.At, "entry", p.Entry, "refused", p.Refused}
+	if p.Reason != ReasonNone {
+		attrs = append(attrs, "reason", p.Reason)
+	}
+	if err != nil {
+		attrs = append(attrs, "err", err)
+	}
+	log.Warn("gate: pass dropped, the hall will not count it", attrs...)
+}
+
 func (q *PassQueue) kickSelf() {
 	select {
 	case q.kick <- struct{}{}:
@@ -194,6 +221,9 @@ func (q *PassQueue) drain(ctx context.Context, wait time.Duration) time.Duration
 			q.rejected++
 		}
 		q.mu.Unlock()
+		if rejected {
+			q.logDrop(p, "rejected by the hall server", err)
+		}
 		if err != nil && !rejected {
 			base := q.Backoff
 			if base <= 0 {

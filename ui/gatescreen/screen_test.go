@@ -43,8 +43,8 @@ func TestScreenStates(t *testing.T) {
 			t.Errorf("%v: no place to go in %q", tc.out.Reason, s.Advice())
 		}
 	}
-	s.SetFaults(Faults{Controller: errors.New("no ack"), ReaderMissing: true, Offline: true, HallWaiting: 3})
-	for _, want := range []string{"no ack", "Card reader", "Platform unreachable", "3 passes"} {
+	s.SetFaults(Faults{Controller: errors.New("no ack"), ReaderMissing: true, Offline: true, HallWaiting: 3, HallDropped: 2})
+	for _, want := range []string{"no ack", "Card reader", "Platform unreachable", "3 passes", "2 passes not counted"} {
 		if !strings.Contains(s.Staff(), want) {
 			t.Errorf("staff strip %q lacks %q", s.Staff(), want)
 		}

@@ -50,6 +50,7 @@ type Faults struct {
 	ReaderMissing bool  // no PC/SC reader, or pcscd stopped
 	Offline       bool  // the platform did not answer the last time
 	HallWaiting   int   // passes waiting for the hall server
+	HallDropped   int   // passes the hall will never count (rejected, or pushed out of a full queue) since the gate started
 	// HallRefused is the sentence of the hall server turning the gate's passes away (not paired,
 	// revoked: see HallRefusal); "" when it takes them.
 	HallRefused string
@@ -78,6 +79,9 @@ func (f Faults) Lines() []string {
 	}
 	if f.HallWaiting > 0 {
 		out = append(out, lang.L("Hall server unreachable: {{.N}} passes waiting to be sent", map[string]any{"N": f.HallWaiting}))
+	}
+	if f.HallDropped > 0 {
+		out = append(out, lang.L("{{.N}} passes not counted by the hall server: see the gate's log", map[string]any{"N": f.HallDropped}))
 	}
 	if f.HallRefused != "" {
 		out = append(out, f.HallRefused)
