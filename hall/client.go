@@ -131,6 +131,9 @@ func Pair(ctx context.Context, baseURL, code, name string) (Credential, error) {
 	if u.Scheme == "https" && caPEM == "" {
 		return Credential{}, ErrFingerprint
 	}
+	if ans.Token == "" || ans.Device.ID == "" || !ValidRole(ans.Device.Role) {
+		return Credential{}, fmt.Errorf("%w: the hall server's answer holds no credential", ErrPairing)
+	}
 	return Credential{URL: baseURL, CA: caPEM, Token: ans.Token, Device: ans.Device}, nil
 }
 

@@ -116,8 +116,10 @@ func (c FFmpeg) Capture(ctx context.Context) (image.Image, error) {
 }
 
 var (
-	dshowNew    = regexp.MustCompile(`"([^"]+)" \(video\)`)
-	dshowQuoted = regexp.MustCompile(`\]\s+"([^"]+)"\s*$`)
+	// A name is what ffmpeg quoted, without control characters: it goes back to ffmpeg as
+	// -i video=NAME.
+	dshowNew    = regexp.MustCompile(`"([^"\x00-\x1f]+)" \(video\)`)
+	dshowQuoted = regexp.MustCompile(`\]\s+"([^"\x00-\x1f]+)"\s*$`)
 )
 
 // DShowVideoDevices reads the video device names from `ffmpeg -list_devices true -f dshow`, in
