@@ -159,6 +159,10 @@ var (
 	// ErrOffline: the platform was not reached, or its answer was cut off, timed out or was not
 	// a valid envelope. Whether a write was applied is unknown.
 	ErrOffline = errors.New("platform unreachable")
+	// ErrBadAnswer: the platform answered, but outside the contract (not a valid envelope, or
+	// data that does not parse). It comes wrapped in an OfflineError, so it Is ErrOffline too;
+	// a gate tells it apart, since a platform that answers nonsense is not simply away.
+	ErrBadAnswer = errors.New("platform answer breaks the contract")
 	// ErrNotEnrolled: this computer has no device identity yet (ykt enroll).
 	ErrNotEnrolled = errors.New("this computer is not enrolled with the platform")
 	// ErrNotSignedIn: the call needs a clerk session.

@@ -3,7 +3,6 @@ package platform
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -26,7 +25,7 @@ type Envelope struct {
 
 // ErrBadResponse marks an answer that is not a valid envelope of the contract. It Is
 // app.ErrOffline: nothing can be concluded from it, a write's outcome is unknown.
-var ErrBadResponse = errors.New("platform answer breaks the contract")
+var ErrBadResponse = app.ErrBadAnswer
 
 func badResponse(format string, args ...any) error {
 	return &app.OfflineError{Op: "response", Err: fmt.Errorf("%w: "+format, append([]any{ErrBadResponse}, args...)...)}
