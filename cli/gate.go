@@ -324,9 +324,10 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 	if out.Reason != gate.ReasonController {
 		g.faults.Offline = out.Offline
 	}
-	if g.passes != nil {
-		passFaults(&g.faults, g.passes)
+	if out.Entry == gate.EntryCard && out.Reason != gate.ReasonController { // only a card's check tells
+		g.faults.PlatformRefused = out.Reason == gate.ReasonPlatformRefused || out.Reason == gate.ReasonBadAnswer
 	}
+	g.refreshFaults()
 	faults := g.faults
 	g.shown = faults
 	g.mu.Unlock()
@@ -411,6 +412,17 @@ func (g *gateRun) setOffline(offline bool) {
 	g.mu.Unlock()
 }
 
+// refreshFaults updates the staff strip's facts that change by themselves: the passes waiting
+// for the hall server, and the lost-card list's age (in whole minutes, so the strip changes once
+// a minute at most). g.mu is held.
+func (g *gateRun) refreshFaults() {
+	if g.passes != nil {
+		passFaults(&g.faults, g.passes)
+	}
+	age, ok := g.deny.Age(time.Now())
+	g.faults.NoLostList, g.faults.ListAge = !ok, age.Truncate(time.Minute)
+}
+
 // watchFaults shows the staff strip whenever it changes without anyone presenting: nobody comes
 // through a gate whose reader was pulled, so the fault must not wait for the next person.
 func (g *gateRun) watchFaults(ctx context.Context, every time.Duration) {
@@ -418,9 +430,7 @@ func (g *gateRun) watchFaults(ctx context.Context, every time.Duration) {
 	defer tick.Stop()
 	for {
 		g.mu.Lock()
-		if g.passes != nil {
-			passFaults(&g.faults, g.passes)
-		}
+		g.refreshFaults()
 		f, changed := g.faults, g.faults != g.shown
 		g.shown = f
 		g.mu.Unlock()

@@ -224,9 +224,19 @@ func TestGateScenarios(t *testing.T) {
 	if !out.Open || !out.Offline || h.opens() != opens+1 {
 		t.Errorf("normal card with the platform down: %+v", out)
 	}
+	h.g.deny.Replace(app.LostCards{AsOf: time.Now().Add(-gate.DenyMaxAge - time.Hour)}) // the list grows old
+	out = h.present(demoCard(t, "elderly", nil))
+	if out.Open || out.Reason != gate.ReasonListStale || h.opens() != opens+1 {
+		t.Errorf("normal card, the platform down and the list a day old: %+v", out)
+	}
+	h.g.present(gate.Presented{Entry: gate.EntryIDCard, IDNumber: "500106194912310029"})
+	if out = h.next(); !out.Open || h.opens() != opens+2 {
+		t.Errorf("ID card, the platform down and the list a day old: %+v", out)
+	}
 
 	text := h.lines.w.String()
-	for _, want := range []string{"REFUSED CARD TEMP_LOSS X******35", "REFUSED CARD CONTROLLER", "REFUSED CARD LOST X******78", "OPEN QR"} {
+	for _, want := range []string{"REFUSED CARD TEMP_LOSS X******35", "REFUSED CARD CONTROLLER", "REFUSED CARD LOST X******78", "OPEN QR",
+		"lost-card list of less than a minute ago", "REFUSED CARD LIST_STALE X******19", "the lost-card list is 25 hours old: cards are refused"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("headless output lacks %q:\n%s", want, text)
 		}

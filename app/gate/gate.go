@@ -36,12 +36,19 @@ const (
 	ReasonCancelled   Reason = "CANCELLED"    // 注销
 	ReasonLost        Reason = "LOST"         // on the offline deny list: lost or cancelled, which is unknown
 	ReasonExpired     Reason = "EXPIRED"      // 卡已过有效期
+	ReasonListStale   Reason = "LIST_STALE"   // offline, and the lost-card list is missing or older than DenyMaxAge
 	ReasonUnreadable  Reason = "UNREADABLE"   // the card or ID card could not be read, or its data is invalid
 	ReasonUnknown     Reason = "UNKNOWN"      // the platform knows no such card
 	ReasonCodeExpired Reason = "CODE_EXPIRED" // the QR code is older than 60 s
 	ReasonCodeUnknown Reason = "CODE_UNKNOWN" // the QR code is not one of the platform's
 	ReasonNeedsOnline Reason = "NEEDS_ONLINE" // a QR code cannot be checked while the platform is away
 	ReasonController  Reason = "CONTROLLER"   // the turnstile did not answer: the gate stays shut
+
+	// ReasonPlatformRefused: the platform answered with an error that is not its being away
+	// (403 FORBIDDEN: this gate may not ask; 400, 401…), so the card could not be checked.
+	ReasonPlatformRefused Reason = "PLATFORM_REFUSED"
+	// ReasonBadAnswer: the platform's answer breaks the contract; nothing can be concluded from it.
+	ReasonBadAnswer Reason = "BAD_ANSWER"
 )
 
 // Presented is one presentation at the gate. Card is the chip's SSSE data when Entry is
@@ -100,8 +107,8 @@ func (d *Decider) Decide(ctx context.Context, p Presented) Decision {
 }
 
 // card: the chip must be readable with a valid number; then the platform decides (its answer
-// covers loss, cancellation and expiry). Offline, or when the platform is slow: the deny list of
-// recently lost cards, then the chip's own expiry date.
+// covers loss, cancellation and expiry). Only when the platform is away or slow does the gate decide alone (offlineCard); a platform
+// that refuses the gate or answers nonsense decides nothing, and the card is refused.
 func (d *Decider) card(ctx context.Context, p Presented) Decision {
 	dec := Decision{Entry: EntryCard}
 	if p.ReadErr != nil || p.Card == nil || !p.Card.CardNoValid {
@@ -116,18 +123,45 @@ func (d *Decider) card(ctx context.Context, p Presented) Decision {
 		dec.Open, dec.Reason = el.CardUsable, cardReason(el)
 	case app.PlatformCode(err) == app.CodeNotFound:
 		dec.Reason = ReasonUnknown
-	default: // offline, slow, or refusing this terminal: the card alone and the deny list
+	case platformAway(err):
 		dec.Offline = true
-		switch {
-		case d.Deny.Contains(p.Card.CardNo):
-			dec.Reason = ReasonLost
-		case chipExpired(p.Card.ExpiryDate, d.now()):
-			dec.Reason = ReasonExpired
-		default:
-			dec.Open = true
-		}
+		dec.Open, dec.Reason = d.offlineCard(p.Card)
+	case errors.Is(err, app.ErrBadAnswer):
+		dec.Reason = ReasonBadAnswer
+	default:
+		dec.Reason = ReasonPlatformRefused
 	}
 	return dec
+}
+
+// offlineCard decides a card without the platform: only against a lost-card list no older than
+// DenyMaxAge (a lost card is never accepted, domain §2.2 rule 6), then the chip's expiry date.
+func (d *Decider) offlineCard(c *app.SSCData) (open bool, r Reason) {
+	now := d.now()
+	switch {
+	case !d.Deny.FreshAt(now):
+		return false, ReasonListStale
+	case d.Deny.Contains(c.CardNo):
+		return false, ReasonLost
+	case chipExpired(c.ExpiryDate, now):
+		return false, ReasonExpired
+	}
+	return true, ReasonNone
+}
+
+// platformAway: the platform was not reached, did not answer in time, or said it cannot answer
+// now (429, 5xx); or the gate has no session or no platform yet. Then, and only then, the gate
+// may decide alone. An answer that breaks the contract is not the platform being away.
+func platformAway(err error) bool {
+	var pe *app.PlatformError
+	switch {
+	case errors.Is(err, app.ErrBadAnswer):
+		return false
+	case errors.As(err, &pe):
+		return pe.Temporary()
+	}
+	return errors.Is(err, app.ErrOffline) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, app.ErrNotSignedIn) || errors.Is(err, errNoPlatform)
 }
 
 // cardReason names why a card the platform answered for is not usable.

@@ -32,6 +32,9 @@ func TestScreenStates(t *testing.T) {
 		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonUnreadable}}, "could not be read"},
 		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryQR, Reason: gate.ReasonNeedsOnline}}, "QR codes cannot be checked"},
 		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonController}}, "out of order"},
+		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonListStale, Offline: true}}, "Cards cannot be checked"},
+		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonPlatformRefused}}, "Cards cannot be checked"},
+		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonBadAnswer}}, "Cards cannot be checked"},
 	}
 	for _, tc := range cases {
 		s.Show(tc.out)
@@ -47,6 +50,16 @@ func TestScreenStates(t *testing.T) {
 	for _, want := range []string{"no ack", "Card reader", "Platform unreachable", "3 passes", "2 passes not counted"} {
 		if !strings.Contains(s.Staff(), want) {
 			t.Errorf("staff strip %q lacks %q", s.Staff(), want)
+		}
+	}
+	s.SetFaults(Faults{Offline: true, ListAge: 3 * time.Hour})
+	if !strings.Contains(s.Staff(), "lost-card list of 3 hours ago") {
+		t.Errorf("offline with a recent list: %q", s.Staff())
+	}
+	for _, f := range []Faults{{Offline: true, NoLostList: true}, {Offline: true, ListAge: gate.DenyMaxAge + time.Hour}} {
+		s.SetFaults(f)
+		if !strings.Contains(s.Staff(), "cards are refused, residents must use their ID card") {
+			t.Errorf("offline without a recent list: %q", s.Staff())
 		}
 	}
 	s.SetFaults(Faults{})

@@ -5,6 +5,8 @@
 package gatescreen
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2/lang"
 
 	"ykt/app/gate"
@@ -27,6 +29,8 @@ func Words(o gate.Outcome) (headline, advice string) {
 		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, and ask at the service desk.")
 	case gate.ReasonExpired:
 		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, and renew the card at a window.")
+	case gate.ReasonListStale, gate.ReasonPlatformRefused, gate.ReasonBadAnswer:
+		return lang.L("Cards cannot be checked right now"), lang.L("Please use your ID card to enter.")
 	case gate.ReasonUnknown:
 		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, or ask at the service desk.")
 	case gate.ReasonCodeExpired:
@@ -54,6 +58,13 @@ type Faults struct {
 	// HallRefused is the sentence of the hall server turning the gate's passes away (not paired,
 	// revoked: see HallRefusal); "" when it takes them.
 	HallRefused string
+	// NoLostList: the gate has no lost-card list (never fetched); else ListAge is its age,
+	// in whole minutes. Both are shown while Offline.
+	NoLostList bool
+	ListAge    time.Duration
+	// PlatformRefused is the platform refusing the gate's questions (403…) or answering outside
+	// the contract: cards are refused until it answers again.
+	PlatformRefused bool
 }
 
 // HallRefusal is Faults.HallRefused for the last answer of the hall server to a pass: the plain
@@ -75,7 +86,10 @@ func (f Faults) Lines() []string {
 		out = append(out, lang.L("Card reader not available"))
 	}
 	if f.Offline {
-		out = append(out, lang.L("Platform unreachable: deciding from the card and the lost-card list"))
+		out = append(out, f.offlineLine())
+	}
+	if f.PlatformRefused {
+		out = append(out, lang.L("The platform refuses this gate's questions or answers outside the contract: cards are refused, ID cards open; see the log"))
 	}
 	if f.HallWaiting > 0 {
 		out = append(out, lang.L("Hall server unreachable: {{.N}} passes waiting to be sent", map[string]any{"N": f.HallWaiting}))
@@ -87,4 +101,16 @@ func (f Faults) Lines() []string {
 		out = append(out, f.HallRefused)
 	}
 	return out
+}
+
+// offlineLine says how the gate decides without the platform: from the card and a lost-card list
+// of some age, or, with none recent enough, not for cards at all.
+func (f Faults) offlineLine() string {
+	switch {
+	case f.NoLostList:
+		return lang.L("Platform unreachable and no lost-card list: cards are refused, residents must use their ID card")
+	case f.ListAge > gate.DenyMaxAge:
+		return lang.L("Platform unreachable and the lost-card list is {{.Age}} old: cards are refused, residents must use their ID card", map[string]any{"Age": words.Age(f.ListAge)})
+	}
+	return lang.L("Platform unreachable: deciding from the card and the lost-card list of {{.Age}} ago", map[string]any{"Age": words.Age(f.ListAge)})
 }
