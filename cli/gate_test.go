@@ -410,6 +410,10 @@ func TestGateTicketAtSwipe(t *testing.T) {
 	if iss := next(); iss.Ticket.Class != queue.Priority {
 		t.Errorf("QR code of an 84-year-old: %s %s", iss.Ticket.Number, iss.Ticket.Class)
 	}
+	h.g.present(gate.Presented{Entry: gate.EntryQR, Code: qr}) // a screenshot of the same code
+	if out := h.next(); out.Open || out.Reason != gate.ReasonCodeUsed {
+		t.Fatalf("the same QR code again: %+v", out)
+	}
 	if out := h.present(demoCard(t, "lost", nil)); out.Open {
 		t.Fatalf("lost card opened: %+v", out)
 	}
@@ -439,8 +443,8 @@ func TestGateTicketAtSwipe(t *testing.T) {
 	}
 	day := app.ServiceDay(morning)
 	counts, err := sup.Arrivals(ctx, day, day)
-	if err != nil || len(counts) != 1 || counts[0].Hour != 9 || counts[0].Arrivals != 4 || counts[0].Refused != 1 {
-		t.Errorf("the hall counted %+v on %s (%v), want 4 arrivals at 9 h, 1 refused", counts, day, err)
+	if err != nil || len(counts) != 1 || counts[0].Hour != 9 || counts[0].Arrivals != 5 || counts[0].Refused != 2 {
+		t.Errorf("the hall counted %+v on %s (%v), want 5 arrivals at 9 h, 2 refused (a lost card, a QR code shown again)", counts, day, err)
 	}
 }
 

@@ -41,6 +41,7 @@ const (
 	ReasonUnknown     Reason = "UNKNOWN"      // the platform knows no such card
 	ReasonCodeExpired Reason = "CODE_EXPIRED" // the QR code is older than 60 s
 	ReasonCodeUnknown Reason = "CODE_UNKNOWN" // the QR code is not one of the platform's
+	ReasonCodeUsed    Reason = "CODE_USED"    // the QR code already opened this gate (a screenshot shown again)
 	ReasonNeedsOnline Reason = "NEEDS_ONLINE" // a QR code cannot be checked while the platform is away
 	ReasonController  Reason = "CONTROLLER"   // the turnstile did not answer: the gate stays shut
 
@@ -84,6 +85,8 @@ type Decider struct {
 	// AskTimeout bounds the platform's answer; longer and the gate decides offline (default 2 s)
 	// so that nobody waits at the turnstile.
 	AskTimeout time.Duration
+
+	used usedCodes // the QR codes that opened the gate lately
 }
 
 func (d *Decider) now() time.Time {
@@ -204,7 +207,9 @@ func (d *Decider) idCard(ctx context.Context, number string) Decision {
 	return dec
 }
 
-// code: only the platform can resolve a QR code; offline the resident is asked for a card.
+// code: only the platform can resolve a QR code; offline the resident is asked for a card. The
+// platform resolves a code as often as asked while it lives (platform-api §4.2), so the gate
+// refuses a code that already opened it (a screenshot passed on).
 func (d *Decider) code(ctx context.Context, code string) Decision {
 	dec := Decision{Entry: EntryQR}
 	if code == "" || len(code) > 1024 {
@@ -213,6 +218,8 @@ func (d *Decider) code(ctx context.Context, code string) Decision {
 	}
 	el, err := d.ask(ctx, app.IDTypeCode, code)
 	switch c := app.PlatformCode(err); {
+	case err == nil && !d.used.use(code, d.now()):
+		dec.Reason = ReasonCodeUsed
 	case err == nil:
 		dec.Eligibility, dec.Open = &el, true
 	case c == app.CodeCodeExpired:

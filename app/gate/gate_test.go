@@ -344,3 +344,33 @@ func TestEnrichCode(t *testing.T) {
 		t.Errorf("offline: %+v", ans)
 	}
 }
+
+// TestQRCodeOpensOnce: the platform resolves a code as often as asked while it lives, so a
+// screenshot of it would open the gate for everyone it is passed to; the gate opens once per code,
+// and again only when the turnstile stayed shut.
+func TestQRCodeOpensOnce(t *testing.T) {
+	pe := newPlatform(t)
+	code, err := pe.sim.IssueCode("500106194912310029", "YKM")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl := &controller{}
+	st := &gate.Station{Decider: &gate.Decider{Platform: pe.client, HallCode: sim.DemoHall, Now: pe.clock.Now}, Controller: ctl}
+	qr := gate.Presented{Entry: gate.EntryQR, Code: code}
+	ctx := context.Background()
+	ctl.err = errors.New("no acknowledgement within 1s")
+	if out := st.Handle(ctx, qr); out.Open || out.Reason != gate.ReasonController {
+		t.Fatalf("silent controller: %+v", out)
+	}
+	ctl.err = nil
+	if out := st.Handle(ctx, qr); !out.Open {
+		t.Fatalf("the code after the turnstile stayed shut: %+v", out)
+	}
+	pe.clock.Advance(30 * time.Second)
+	if out := st.Handle(ctx, qr); out.Open || out.Reason != gate.ReasonCodeUsed || out.Eligibility != nil {
+		t.Errorf("the same code again: %+v", out)
+	}
+	if n := ctl.opens.Load(); n != 2 {
+		t.Errorf("the controller was told to open %d times, want 2", n)
+	}
+}

@@ -67,6 +67,9 @@ func (s *Station) Handle(ctx context.Context, p Presented) Outcome {
 		cancel()
 		if err != nil {
 			out.Open, out.Reason, out.Fault = false, ReasonController, err
+			if p.Entry == EntryQR { // nobody passed: the same code may be shown again
+				s.Decider.used.release(p.Code)
+			}
 		}
 	}
 	out.At = s.now()

@@ -35,6 +35,7 @@ func TestScreenStates(t *testing.T) {
 		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonListStale, Offline: true}}, "Cards cannot be checked"},
 		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonPlatformRefused}}, "Cards cannot be checked"},
 		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonBadAnswer}}, "Cards cannot be checked"},
+		{gate.Outcome{Decision: gate.Decision{Entry: gate.EntryQR, Reason: gate.ReasonCodeUsed}}, "already been used"},
 	}
 	for _, tc := range cases {
 		s.Show(tc.out)
@@ -42,7 +43,7 @@ func TestScreenStates(t *testing.T) {
 			t.Errorf("%v: %q / %q", tc.out.Reason, s.Headline(), s.Advice())
 		}
 		if !tc.out.Open && !strings.Contains(s.Advice(), "ID card") && tc.out.Reason != gate.ReasonController &&
-			tc.out.Reason != gate.ReasonNeedsOnline {
+			tc.out.Reason != gate.ReasonNeedsOnline && tc.out.Reason != gate.ReasonCodeUsed {
 			t.Errorf("%v: no place to go in %q", tc.out.Reason, s.Advice())
 		}
 	}

@@ -35,6 +35,8 @@ func Words(o gate.Outcome) (headline, advice string) {
 		return words.CardRefusal(o.Reason), lang.L("Please use your ID card, or ask at the service desk.")
 	case gate.ReasonCodeExpired:
 		return lang.L("The QR code has expired"), lang.L("Please refresh the code on your phone and scan it again.")
+	case gate.ReasonCodeUsed:
+		return lang.L("This QR code has already been used"), lang.L("Please refresh the code on your phone and scan it again.")
 	case gate.ReasonCodeUnknown:
 		return lang.L("The QR code is not recognised"), lang.L("Please show your 渝快码 or electronic social security card, or use a card.")
 	case gate.ReasonNeedsOnline:
