@@ -332,7 +332,7 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 	g.shown = faults
 	g.mu.Unlock()
 	if out.Open {
-		g.log.Info("gate", "entry", out.Entry, "open", true, "offline", out.Offline)
+		g.log.Info("gate", "entry", out.Entry, "open", true, "warning", out.Reason, "offline", out.Offline)
 	} else { // the masked number of a refused card is the supervisor's follow-up
 		g.log.Info("gate", "entry", out.Entry, "open", false, "reason", out.Reason, "offline", out.Offline, "card", out.CardNoMasked)
 	}
@@ -360,8 +360,11 @@ func (g *gateRun) handle(ctx context.Context, p gate.Presented) gate.Outcome {
 func gateAudit(env *environment, deviceID string) func(context.Context, gate.Presented, gate.Outcome) {
 	return func(ctx context.Context, p gate.Presented, out gate.Outcome) {
 		ev := app.AuditEvent{DeviceID: deviceID, Event: "gate.pass", Result: "OK", Reason: string(out.Entry)}
+		if out.Reason != gate.ReasonNone { // why refused, or the warning it opened with (EXPIRED)
+			ev.Reason += " " + string(out.Reason)
+		}
 		if !out.Open {
-			ev.Result, ev.Reason = "DENIED", string(out.Entry)+" "+string(out.Reason)
+			ev.Result = "DENIED"
 		}
 		switch {
 		case p.Card != nil && p.Card.SSN != nil:

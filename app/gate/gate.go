@@ -35,7 +35,7 @@ const (
 	ReasonFormalLoss  Reason = "FORMAL_LOSS"  // 正式挂失
 	ReasonCancelled   Reason = "CANCELLED"    // 注销
 	ReasonLost        Reason = "LOST"         // on the offline deny list: lost or cancelled, which is unknown
-	ReasonExpired     Reason = "EXPIRED"      // 卡已过有效期
+	ReasonExpired     Reason = "EXPIRED"      // 卡已过有效期: the gate opens with a warning (domain §2.2 rule 6)
 	ReasonListStale   Reason = "LIST_STALE"   // offline, and the lost-card list is missing or older than DenyMaxAge
 	ReasonUnreadable  Reason = "UNREADABLE"   // the card or ID card could not be read, or its data is invalid
 	ReasonUnknown     Reason = "UNKNOWN"      // the platform knows no such card
@@ -110,7 +110,8 @@ func (d *Decider) Decide(ctx context.Context, p Presented) Decision {
 }
 
 // card: the chip must be readable with a valid number; then the platform decides (its answer
-// covers loss, cancellation and expiry). Only when the platform is away or slow does the gate decide alone (offlineCard); a platform
+// covers loss, cancellation and expiry). An expired card opens with a warning (domain §2.2 rule 6).
+// Only when the platform is away or slow does the gate decide alone (offlineCard); a platform
 // that refuses the gate or answers nonsense decides nothing, and the card is refused.
 func (d *Decider) card(ctx context.Context, p Presented) Decision {
 	dec := Decision{Entry: EntryCard}
@@ -123,7 +124,8 @@ func (d *Decider) card(ctx context.Context, p Presented) Decision {
 	switch {
 	case err == nil:
 		dec.Eligibility = &el
-		dec.Open, dec.Reason = el.CardUsable, cardReason(el)
+		dec.Reason = cardReason(el)
+		dec.Open = el.CardUsable || dec.Reason == ReasonExpired
 	case app.PlatformCode(err) == app.CodeNotFound:
 		dec.Reason = ReasonUnknown
 	case platformAway(err):
@@ -147,7 +149,7 @@ func (d *Decider) offlineCard(c *app.SSCData) (open bool, r Reason) {
 	case d.Deny.Contains(c.CardNo):
 		return false, ReasonLost
 	case chipExpired(c.ExpiryDate, now):
-		return false, ReasonExpired
+		return true, ReasonExpired
 	}
 	return true, ReasonNone
 }

@@ -94,7 +94,7 @@ func TestDecide(t *testing.T) {
 		{"temporarily lost card", cardOf(chip(cardNo("X1000001"), "2030-02-28")), false, gate.ReasonTempLoss, ""},
 		{"formally lost card, expired too", cardOf(chip("X00000078", "2026-11-19")), false, gate.ReasonFormalLoss, ""},
 		{"cancelled card", cardOf(chip(cardNo("X1000003"), "2030-02-28")), false, gate.ReasonCancelled, ""},
-		{"expired card", cardOf(chip("X00000051", "2020-01-01")), false, gate.ReasonExpired, ""},
+		{"expired card opens with a warning", cardOf(chip("X00000051", "2020-01-01")), true, gate.ReasonExpired, ""},
 		{"card unknown to the platform", cardOf(chip(cardNo("X9999999"), "2031-01-01")), false, gate.ReasonUnknown, ""},
 		{"card number with a bad check character", cardOf(chip("X00000018", "2031-12-02")), false, gate.ReasonUnreadable, ""},
 		{"unreadable card", gate.Presented{Entry: gate.EntryCard, ReadErr: &app.CardError{Reason: "pulled"}}, false, gate.ReasonUnreadable, ""},
@@ -138,7 +138,7 @@ func TestDecideOffline(t *testing.T) {
 		{"normal card opens", cardOf(chip("X00000019", "2031-12-02")), true, gate.ReasonNone},
 		{"card on the deny list", cardOf(chip(cardNo("X1000001"), "2030-02-28")), false, gate.ReasonLost},
 		{"formally lost card on the deny list", cardOf(chip("X00000078", "2026-11-19")), false, gate.ReasonLost},
-		{"expired chip", cardOf(chip("X00000051", "2020-01-01")), false, gate.ReasonExpired},
+		{"expired chip opens with a warning", cardOf(chip("X00000051", "2020-01-01")), true, gate.ReasonExpired},
 		{"QR code needs the platform", gate.Presented{Entry: gate.EntryQR, Code: "ESSC:x"}, false, gate.ReasonNeedsOnline},
 		{"ID card opens", gate.Presented{Entry: gate.EntryIDCard, IDNumber: "500106194912310029"}, true, gate.ReasonNone},
 	}

@@ -91,6 +91,8 @@ func (s *Screen) Show(o gate.Outcome) {
 	s.shown++
 	headline, advice := Words(o)
 	switch {
+	case o.Open && o.Reason != gate.ReasonNone: // opens with a warning (an expired card)
+		s.set(colourOpen, theme.WarningIcon(), headline, advice)
 	case o.Open:
 		s.set(colourOpen, theme.ConfirmIcon(), headline, advice)
 		shown := s.shown

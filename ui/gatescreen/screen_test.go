@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"ykt/app/gate"
+	"ykt/ui/i18n"
 )
 
 func TestScreenStates(t *testing.T) {
@@ -108,7 +109,7 @@ func TestRefusalStaysUntilTheNextPresentation(t *testing.T) {
 	// An opening before a refusal: its hold does not clear the refusal either.
 	s.Hold = 100 * time.Millisecond
 	s.Show(gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Open: true}})
-	refusal := gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonExpired}}
+	refusal := gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Reason: gate.ReasonFormalLoss}}
 	s.Show(refusal)
 	select {
 	case <-idle:
@@ -127,5 +128,21 @@ func TestRefusalStaysUntilTheNextPresentation(t *testing.T) {
 	}
 	if s.Headline() != Idle() {
 		t.Errorf("after the opening's hold: %q", s.Headline())
+	}
+}
+
+// TestExpiredCardOpensWithAWarning: an expired card (not lost) is let through, and the resident
+// reads and hears that the card has expired and where to renew it (domain §2.2 rule 6).
+func TestExpiredCardOpensWithAWarning(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { i18n.UseLanguage("en") })
+	if err := i18n.UseLanguage("zh_Hans"); err != nil {
+		t.Fatal(err)
+	}
+	s := New(func(f func()) { f() })
+	s.Hold = time.Hour
+	s.Show(gate.Outcome{Decision: gate.Decision{Entry: gate.EntryCard, Open: true, Reason: gate.ReasonExpired}})
+	if s.Headline() != "请通行" || s.Advice() != "此卡已过有效期，请到窗口办理换领" {
+		t.Errorf("expired card: %q / %q", s.Headline(), s.Advice())
 	}
 }

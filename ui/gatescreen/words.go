@@ -15,6 +15,9 @@ import (
 
 // Words is what the resident reads and hears for an outcome: a headline and where to go.
 func Words(o gate.Outcome) (headline, advice string) {
+	if o.Open && o.Reason == gate.ReasonExpired { // accepted with a warning and a renewal offer
+		return lang.L("Please pass"), lang.L("This card has expired: please renew it at a window.")
+	}
 	if o.Open {
 		return lang.L("Please pass"), lang.L("Welcome. Take a number inside if you need one.")
 	}
