@@ -39,20 +39,16 @@ type KioskCard struct {
 	ExpiryDate string // ISO date from the chip; "" when unknown
 }
 
-// Enrich asks POST /residents/eligibility about a holder the kiosk identified by a typed ID number
-// (idType SSN; a swiped card goes through EnrichCard, which asks about the card itself) and marks a registered disability, which only the platform knows; the age
-// still comes from the ID number against the hall's threshold, and a booking from the hall's
-// appointment check-in. An unknown person is not an error: the ticket is issued as for anyone.
+// Enrich asks POST /residents/eligibility about a holder the kiosk identified by a typed ID
+// number (idType SSN; a swiped card goes through EnrichCard, which asks about the card itself)
+// and marks a registered disability, which only the platform knows; the age still comes from the
+// ID number against the hall's threshold, and a booking from the hall's appointment check-in. An
+// unknown person is not an error: the ticket is issued as for anyone.
 func Enrich(ctx context.Context, t app.Terminal, hallCode string, h queue.Holder, timeout time.Duration) KioskAnswer {
 	if h.Anonymous() {
 		return KioskAnswer{Holder: h}
 	}
-	if timeout <= 0 {
-		timeout = 3 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	el, err := t.Eligibility(ctx, app.IDTypeSSN, h.SSN, hallCode)
+	el, err := ask(ctx, t, app.IDTypeSSN, h.SSN, hallCode, timeout)
 	switch {
 	case err == nil:
 	case app.PlatformCode(err) == app.CodeNotFound:
@@ -82,12 +78,7 @@ func EnrichCard(ctx context.Context, t app.Terminal, hallCode string, h queue.Ho
 		ans.Refused = ReasonUnreadable
 		return ans
 	}
-	if timeout <= 0 {
-		timeout = 3 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	el, err := t.Eligibility(ctx, app.IDTypeCardNo, card.CardNo, hallCode)
+	el, err := ask(ctx, t, app.IDTypeCardNo, card.CardNo, hallCode, timeout)
 	switch {
 	case err == nil:
 	case app.PlatformCode(err) == app.CodeNotFound:
@@ -107,6 +98,17 @@ func EnrichCard(ctx context.Context, t app.Terminal, hallCode string, h queue.Ho
 	}
 	ans.Holder, ans.Reasons = withPlatform(h, el), el.Reasons
 	return ans
+}
+
+// ask puts the eligibility question within timeout (3 s when none is given): a kiosk does not
+// keep a resident waiting for a platform that is slow.
+func ask(ctx context.Context, t app.Terminal, idType app.IDType, id, hallCode string, timeout time.Duration) (app.Eligibility, error) {
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return t.Eligibility(ctx, idType, id, hallCode)
 }
 
 // ChipExpired reports whether a chip's expiry date (ISO) has passed on now's local date; a date
