@@ -195,10 +195,11 @@ func buildGate(ctx context.Context, env *environment, o *gateOptions, closers *[
 		}
 		g.ticket = &gateTicket{hall: hc, printer: pr, log: env.log, now: time.Now}
 	}
-	// A pass is stamped with the platform's time (the device clock corrected on CLOCK_SKEW), not
-	// the gate's own: the hall server rejects a pass more than 10 min ahead of its clock, and a
-	// rejected pass is never counted.
-	g.station = &gate.Station{Decider: &gate.Decider{Platform: client, HallCode: hallCode, Deny: g.deny}, Controller: ctl, Passes: g.passes, Now: client.Now}
+	// Decisions (a card's expiry, an age, the lost-card list's age) and passes go by the
+	// platform's time (the device clock corrected on CLOCK_SKEW), not the gate's own: the hall
+	// server rejects a pass more than 10 min ahead of its clock, and a rejected pass is never
+	// counted.
+	g.station = &gate.Station{Decider: &gate.Decider{Platform: client, HallCode: hallCode, Deny: g.deny, Now: client.Now}, Controller: ctl, Passes: g.passes, Now: client.Now}
 	ws, err := env.workstation(ctx)
 	if err != nil {
 		return nil, err
@@ -422,8 +423,16 @@ func (g *gateRun) refreshFaults() {
 	if g.passes != nil {
 		passFaults(&g.faults, g.passes)
 	}
-	age, ok := g.deny.Age(time.Now())
+	age, ok := g.deny.Age(g.now())
 	g.faults.NoLostList, g.faults.ListAge = !ok, age.Truncate(time.Minute)
+}
+
+// now is the platform's time, as the gate's decisions take it (this computer's without a station).
+func (g *gateRun) now() time.Time {
+	if g.station != nil && g.station.Now != nil {
+		return g.station.Now()
+	}
+	return time.Now()
 }
 
 // watchFaults shows the staff strip whenever it changes without anyone presenting: nobody comes
