@@ -48,6 +48,7 @@ func kioskEligibility(ctx context.Context, dataDir string) kioskAsks {
 			}
 		}
 	}
+	codes := &gate.KioskCodes{Now: client.Now} // a code identifies once at this kiosk
 	return kioskAsks{
 		Enrich: func(ctx context.Context, h queue.Holder, card *gate.KioskCard) gate.KioskAnswer {
 			session(ctx)
@@ -55,7 +56,7 @@ func kioskEligibility(ctx context.Context, dataDir string) kioskAsks {
 		},
 		Code: func(ctx context.Context, code string) gate.KioskCode {
 			session(ctx)
-			ans := gate.EnrichCode(ctx, client, hallCode, code, 3*time.Second)
+			ans := codes.Enrich(ctx, client, hallCode, code, 3*time.Second)
 			if ans.Refused == gate.ReasonNeedsOnline {
 				env.log.Warn("kiosk: a scanned code could not be checked; the platform did not answer")
 			}

@@ -1,9 +1,11 @@
 package gate
 
 import (
+	"context"
 	"sync"
 	"time"
 
+	"ykt/app"
 	"ykt/app/gmcrypto"
 )
 
@@ -64,4 +66,28 @@ func (u *usedCodes) forgetOld(now time.Time) {
 		}
 		u.order = u.order[1:]
 	}
+}
+
+// KioskCodes asks about the codes scanned at one ticket kiosk and remembers, as the gate does,
+// each that identified someone within CodeMemory: a screenshot of a code shown again, to take a
+// second green-channel ticket, gets CODE_USED instead. The zero value is ready (Now: the clock).
+type KioskCodes struct {
+	Now  func() time.Time
+	used usedCodes
+}
+
+// Enrich is EnrichCode, once per code.
+func (k *KioskCodes) Enrich(ctx context.Context, t app.Terminal, hallCode, code string, timeout time.Duration) KioskCode {
+	ans := EnrichCode(ctx, t, hallCode, code, timeout)
+	if ans.Refused != ReasonNone {
+		return ans
+	}
+	now := time.Now
+	if k.Now != nil {
+		now = k.Now
+	}
+	if !k.used.use(code, now()) {
+		return KioskCode{Refused: ReasonCodeUsed}
+	}
+	return ans
 }

@@ -335,6 +335,17 @@ func TestEnrichCode(t *testing.T) {
 			t.Errorf("%s: %+v (booked %q)", tc.name, ans, booked)
 		}
 	}
+	// At one kiosk a code identifies once: a screenshot shown again takes no second ticket.
+	kiosk := &gate.KioskCodes{Now: pe.clock.Now}
+	if ans := kiosk.Enrich(ctx, pe.client, sim.DemoHall, elderly, time.Second); ans.Refused != gate.ReasonNone || len(ans.Holder.Confirmed) != 1 {
+		t.Errorf("first scan at the kiosk: %+v", ans)
+	}
+	if ans := kiosk.Enrich(ctx, pe.client, sim.DemoHall, elderly, time.Second); ans.Refused != gate.ReasonCodeUsed || ans.Holder.Confirmed != nil {
+		t.Errorf("the same code again at the kiosk: %+v", ans)
+	}
+	if ans := kiosk.Enrich(ctx, pe.client, sim.DemoHall, "YKM:not-a-code", time.Second); ans.Refused != gate.ReasonCodeUnknown {
+		t.Errorf("an unknown code at the kiosk: %+v", ans)
+	}
 	pe.clock.Advance(sim.CodeValidity + time.Second)
 	if ans := gate.EnrichCode(ctx, pe.client, sim.DemoHall, disabled, time.Second); ans.Refused != gate.ReasonCodeExpired || ans.Holder.Confirmed != nil {
 		t.Errorf("expired: %+v", ans)

@@ -264,6 +264,8 @@ func codeSentence(r gate.Reason) string {
 		return lang.L("This code has expired: refresh it on your phone and scan again, or swipe your card.")
 	case gate.ReasonNeedsOnline:
 		return lang.L("The platform cannot be reached, so the code cannot be checked now: please swipe your card or type your ID number.")
+	case gate.ReasonCodeUsed:
+		return lang.L("This code has already been used here: refresh it on your phone and scan again, or swipe your card.")
 	}
 	return lang.L("This code is not recognised: please swipe your card or type your ID number.")
 }

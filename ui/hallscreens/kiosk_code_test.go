@@ -94,9 +94,10 @@ func TestKioskScannedCode(t *testing.T) {
 	s, client := kioskTerminal(t, pclock.Now)
 	hallSide := &relayed{KioskService: pairedKiosk(t, f)}
 	var asked atomic.Int32
+	codes := &gate.KioskCodes{Now: pclock.Now} // as cli wires it: a code identifies once here
 	code := func(ctx context.Context, c string) gate.KioskCode {
 		asked.Add(1)
-		return gate.EnrichCode(ctx, client, sim.DemoHall, c, 2*time.Second)
+		return codes.Enrich(ctx, client, sim.DemoHall, c, 2*time.Second)
 	}
 	keys := &keyClock{at: uitest.HallNow(), step: 5 * time.Millisecond}
 	w := f.App.NewWindow("")
@@ -153,7 +154,8 @@ func TestKioskScannedCode(t *testing.T) {
 
 	// A booked appointment (张三, 77, CARD_APPLICATION today): the booked business first, as an
 	// ordinary choice, with the way to check it in.
-	go k.Scan(codeOf("500106194912310029"))
+	booked := codeOf("500106194912310029")
+	go k.Scan(booked)
 	chosen()
 	if k.buttons[0].Text != "社保卡申领（我的预约）" || !strings.Contains(k.message.Text, "预约签到请刷社保卡或输入身份证号") {
 		t.Errorf("appointment offer: first %q, message %q", k.buttons[0].Text, k.message.Text)
@@ -199,6 +201,9 @@ func TestKioskScannedCode(t *testing.T) {
 			t.Errorf("a refused code took a ticket")
 		}
 	}
+	// The same code shown again (a screenshot passed on) gives no second ticket.
+	refused(booked, "此二维码已在本机使用过：请在手机上刷新二维码后重新扫码，或刷社保卡。")
+	test.Tap(buttonNamed(t, k.buttons, "返回"))
 	expired := codeOf("50010619850615003X")
 	pclock.Advance(sim.CodeValidity + time.Second)
 	refused(expired, "二维码已过期，请在手机上刷新后重新扫码，或刷社保卡。")
