@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
-	"sync"
 	"time"
+
+	"ykt/internal/allowance"
 )
 
 // ErrTooMany refuses a request beyond its allowance (pairing attempts per address, anonymous
@@ -28,71 +29,27 @@ func (e *tooSoon) Unwrap() error { return ErrTooMany }
 // retryAfter is the wait in whole seconds, at least 1 (Retry-After).
 func (e *tooSoon) retryAfter() int { return max(1, int(math.Ceil(e.wait.Seconds()))) }
 
-// allowance is a token bucket per key (a remote address, a device): burst requests at once, then
-// one more every interval.
-type allowance struct {
-	burst int
-	every time.Duration
-
-	mu   sync.Mutex
-	left map[string]bucket
+// limit is one of the server's allowances (pairing attempts per address, tickets without an ID per
+// device) with the log of what it refused.
+type limit struct {
+	allow   *allowance.Allowance
+	refused *refusals
+	what    string // the sentence of a refusal, before "try again in N s"
 }
 
-// bucket is one key's allowance left at a time.
-type bucket struct {
-	tokens float64
-	at     time.Time
+func newLimit(burst int, every time.Duration, refused *refusals, what string) limit {
+	return limit{allow: allowance.New(burst, every), refused: refused, what: what}
 }
 
-// maxAllowanceKeys bounds the keys an allowance remembers; beyond it, the keys whose bucket is full
-// again are forgotten (they are as good as new).
-const maxAllowanceKeys = 4096
-
-func newAllowance(burst int, every time.Duration) *allowance {
-	return &allowance{burst: burst, every: every, left: map[string]bucket{}}
-}
-
-// take spends one request of key's allowance at now, or says how long until the next one.
-func (a *allowance) take(key string, now time.Time) (wait time.Duration, ok bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	b := a.refilled(key, now)
-	if b.tokens < 1 {
-		a.left[key] = b
-		return time.Duration((1 - b.tokens) * float64(a.every)), false
+// admit spends one of key's requests at now, or logs the refusal and returns ErrTooMany with the
+// wait (Retry-After).
+func (l limit) admit(key string, now time.Time) error {
+	wait, ok := l.allow.Take(key, now)
+	if ok {
+		return nil
 	}
-	b.tokens--
-	if len(a.left) >= maxAllowanceKeys {
-		a.forgetFull(now)
-	}
-	a.left[key] = b
-	return 0, true
-}
-
-// refilled is key's bucket at now (a.mu held); a clock set back refills nothing.
-func (a *allowance) refilled(key string, now time.Time) bucket {
-	b, ok := a.left[key]
-	if !ok {
-		return bucket{tokens: float64(a.burst), at: now}
-	}
-	if elapsed := now.Sub(b.at); elapsed > 0 {
-		b.tokens = math.Min(float64(a.burst), b.tokens+float64(elapsed)/float64(a.every))
-		b.at = now
-	}
-	return b
-}
-
-// forgetFull drops the buckets full again at now; should that not be enough (thousands of
-// addresses refused at once), it drops them all rather than grow without bound (a.mu held).
-func (a *allowance) forgetFull(now time.Time) {
-	for k := range a.left {
-		if a.refilled(k, now).tokens >= float64(a.burst) {
-			delete(a.left, k)
-		}
-	}
-	if len(a.left) >= maxAllowanceKeys {
-		clear(a.left)
-	}
+	l.refused.add(key, "tooMany")
+	return &tooSoon{what: l.what, wait: wait}
 }
 
 // remoteKey is the address a request came from, for its allowance: the IP without the port; an

@@ -1,9 +1,6 @@
 package hall
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 // TestRemoteKey: an address's allowance is its IP without the port; an IPv6 address counts by
 // its /64, which one machine can fill with addresses of its own.
@@ -18,26 +15,5 @@ func TestRemoteKey(t *testing.T) {
 		if got := remoteKey(addr); got != want {
 			t.Errorf("remoteKey(%q) = %q, want %q", addr, got, want)
 		}
-	}
-}
-
-// TestAllowanceRefills: a key spends its burst, waits the interval for one more, and a clock set
-// back gives nothing back.
-func TestAllowanceRefills(t *testing.T) {
-	a := newAllowance(2, time.Second)
-	now := time.Unix(1000, 0)
-	for i, want := range []bool{true, true, false} {
-		if _, ok := a.take("k", now); ok != want {
-			t.Fatalf("take %d: %v", i+1, ok)
-		}
-	}
-	if wait, ok := a.take("k", now.Add(-time.Hour)); ok || wait <= 0 {
-		t.Errorf("clock set back: %v %v", wait, ok)
-	}
-	if wait, _ := a.take("k", now.Add(400*time.Millisecond)); wait != 600*time.Millisecond {
-		t.Errorf("wait %v, want 600ms", wait)
-	}
-	if _, ok := a.take("k", now.Add(time.Second)); !ok {
-		t.Error("refused after the interval")
 	}
 }

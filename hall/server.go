@@ -72,14 +72,9 @@ const maxBody = 64 << 10
 type handler struct {
 	svc *Service
 	mux *http.ServeMux
-	// pairing is the allowance of pairing attempts per remote address, pairRefusals their
-	// refusals' log.
-	pairing      *allowance
-	pairRefusals *refusals
-	// anonymous is the allowance of tickets without an ID per kiosk or gate, anonymousRefusals
-	// their refusals' log.
-	anonymous         *allowance
-	anonymousRefusals *refusals
+	// pairing limits pairing attempts per remote address (its refusals: wrong codes too);
+	// anonymous, tickets without an ID per kiosk or gate.
+	pairing, anonymous limit
 	// refused counts, per address, requests refused for their credential or role (replylog.go).
 	refused *refusals
 }
@@ -108,11 +103,13 @@ var refusalSummaryEvery = time.Minute
 // Handler returns the hall server's HTTP API for svc.
 func Handler(svc *Service) http.Handler {
 	h := &handler{svc: svc, mux: http.NewServeMux(),
-		pairing:           newAllowance(pairingBurst, pairingEvery),
-		pairRefusals:      newRefusals(svc.log, "hall: pairing refused", "remote", refusalSummaryEvery),
-		anonymous:         newAllowance(anonymousBurst, anonymousEvery),
-		anonymousRefusals: newRefusals(svc.log, "hall: tickets without an ID refused", "device", refusalSummaryEvery),
-		refused:           newRefusals(svc.log, "hall: request refused", "remote", refusalSummaryEvery)}
+		pairing: newLimit(pairingBurst, pairingEvery,
+			newRefusals(svc.log, "hall: pairing refused", "remote", refusalSummaryEvery),
+			"too many pairing attempts from this address"),
+		anonymous: newLimit(anonymousBurst, anonymousEvery,
+			newRefusals(svc.log, "hall: tickets without an ID refused", "device", refusalSummaryEvery),
+			"this device asked for too many tickets without an ID in a short time"),
+		refused: newRefusals(svc.log, "hall: request refused", "remote", refusalSummaryEvery)}
 	h.routes()
 	return h.mux
 }
@@ -342,12 +339,7 @@ func (h *handler) admitAnonymous(d Device, req queue.IssueRequest) error {
 	if d.Role == RoleSupervisor || !req.Holder.Anonymous() {
 		return nil
 	}
-	wait, ok := h.anonymous.take(d.ID, h.svc.clock.Now())
-	if ok {
-		return nil
-	}
-	h.anonymousRefusals.add(d.ID, "tooMany")
-	return &tooSoon{what: "this device asked for too many tickets without an ID in a short time", wait: wait}
+	return h.anonymous.admit(d.ID, h.svc.clock.Now())
 }
 
 // platformReasons keeps, once each, the reasons a platform eligibility answer names for the
@@ -401,9 +393,8 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) admitPairing(r *http.Request, from string) error {
-	if wait, ok := h.pairing.take(from, h.svc.clock.Now()); !ok {
-		h.pairRefusals.add(from, "tooMany")
-		return &tooSoon{what: "too many pairing attempts from this address", wait: wait}
+	if err := h.pairing.admit(from, h.svc.clock.Now()); err != nil {
+		return err
 	}
 	if o := r.Header.Get("Origin"); o != "" {
 		return fmt.Errorf("%w: requests from web pages (Origin %s) are refused", ErrForbidden, o)
@@ -417,7 +408,7 @@ func (h *handler) admitPairing(r *http.Request, from string) error {
 // pairingFailed logs a refused code in the refusals' summary, any other failure as it is.
 func (h *handler) pairingFailed(from string, err error) {
 	if errors.Is(err, ErrPairing) {
-		h.pairRefusals.add(from, "wrongCode")
+		h.pairing.refused.add(from, "wrongCode")
 		return
 	}
 	h.svc.log.Error("hall: pairing failed", "remote", from, "err", err)

@@ -24,6 +24,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // SQLite driver
 
 	"ykt/app"
+	"ykt/internal/allowance"
 	"ykt/localdb"
 )
 
@@ -66,11 +67,12 @@ type Server struct {
 	log    *slog.Logger
 	tmpDir string
 
-	mu        sync.Mutex // serialises the platform's logic (one writer, like a real ledger)
-	nonces    map[string]time.Time
-	codes     map[string]issuedCode
-	buckets   map[string]bucket // eligibility allowance per device
-	lastPrune time.Time
+	mu     sync.Mutex // serialises the platform's logic (one writer, like a real ledger)
+	nonces map[string]time.Time
+	codes  map[string]issuedCode
+	// eligibilityAllowance is each device's EligibilityPerMinute, refilled evenly (§4.9: 429).
+	eligibilityAllowance *allowance.Allowance
+	lastPrune            time.Time
 
 	faults *faultState
 	mux    *http.ServeMux
@@ -89,7 +91,7 @@ type issuedCode struct {
 // New opens (creating if needed) the simulator's database and seeds it.
 func New(opts Options) (*Server, error) {
 	s := &Server{now: opts.Now, ttl: opts.SessionTTL, log: opts.Log, nonces: map[string]time.Time{}, codes: map[string]issuedCode{},
-		buckets: map[string]bucket{}}
+		eligibilityAllowance: allowance.New(EligibilityPerMinute, time.Minute/EligibilityPerMinute)}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -159,31 +159,6 @@ func (s *Server) terminalLogin(rc *reqCtx, req loginReq) (int, any, error) {
 		"terminal": string(rc.dev.terminal)}, nil
 }
 
-// bucket is one device's eligibility allowance.
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-// takeEligibility spends one of the device's eligibility requests, or says how long to wait.
-func (s *Server) takeEligibility(deviceID string) (ok bool, wait time.Duration) {
-	now := s.now()
-	b, found := s.buckets[deviceID]
-	if !found {
-		b = bucket{tokens: EligibilityPerMinute, at: now}
-	}
-	rate := float64(EligibilityPerMinute) / 60 // per second
-	b.tokens = math.Min(EligibilityPerMinute, b.tokens+now.Sub(b.at).Seconds()*rate)
-	b.at = now
-	if b.tokens < 1 {
-		s.buckets[deviceID] = b
-		return false, time.Duration((1 - b.tokens) / rate * float64(time.Second))
-	}
-	b.tokens--
-	s.buckets[deviceID] = b
-	return true, 0
-}
-
 type eligibilityReq struct {
 	IDType   string `json:"idType"`
 	IDValue  string `json:"idValue"`
@@ -193,7 +168,7 @@ type eligibilityReq struct {
 // eligibility is POST /residents/eligibility (§4.9): priority reasons, whether the card is
 // usable, a masked name and today's booking at the hall — nothing more.
 func (s *Server) eligibility(rc *reqCtx, _ *http.Request) (int, any, error) {
-	if ok, wait := s.takeEligibility(rc.dev.id); !ok {
+	if wait, ok := s.eligibilityAllowance.Take(rc.dev.id, s.now()); !ok {
 		rc.w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return 0, nil, fail(app.CodeRateLimited, "查询过于频繁，请稍后再试")
 	}
