@@ -33,17 +33,20 @@ var (
 type ConfirmDialog struct {
 	*dialog.CustomDialog
 	w        fyne.Window
+	yes      *KeyButton
 	callback func(bool)
+	// ready, when set, must hold for Confirm to close the dialog (a form whose fields are right).
+	ready func() bool
 }
 
 // NewConfirmDialog is Fyne's NewCustomConfirm with keys; callback gets the clerk's answer.
 func NewConfirmDialog(title, confirm, dismiss string, content fyne.CanvasObject, callback func(bool), w fyne.Window) *ConfirmDialog {
 	d := &ConfirmDialog{CustomDialog: dialog.NewCustomWithoutButtons(title, content, w), w: w, callback: callback}
 	no := NewKeyButton(dismiss, widget.MediumImportance, d.Dismiss)
-	yes := NewKeyButton(confirm, widget.HighImportance, d.Confirm)
-	no.Icon, yes.Icon = theme.CancelIcon(), theme.ConfirmIcon()
-	no.EnterTaps, yes.EnterTaps = true, true
-	d.SetButtons([]fyne.CanvasObject{no, yes})
+	d.yes = NewKeyButton(confirm, widget.HighImportance, d.Confirm)
+	no.Icon, d.yes.Icon = theme.CancelIcon(), theme.ConfirmIcon()
+	no.EnterTaps, d.yes.EnterTaps = true, true
+	d.SetButtons([]fyne.CanvasObject{no, d.yes})
 	return d
 }
 
@@ -53,8 +56,13 @@ func (d *ConfirmDialog) Show() {
 	OnDialogKeys(d.w.Canvas(), d.w.Canvas().Overlays().Top(), d.Confirm, d.Dismiss)
 }
 
-// Confirm closes the dialog agreeing (the primary action, Enter).
-func (d *ConfirmDialog) Confirm() { d.answer(true) }
+// Confirm closes the dialog agreeing (the primary action, Enter), once it is ready.
+func (d *ConfirmDialog) Confirm() {
+	if d.ready != nil && !d.ready() {
+		return
+	}
+	d.answer(true)
+}
 
 // Dismiss closes the dialog cancelling (Esc).
 func (d *ConfirmDialog) Dismiss() { d.answer(false) }
@@ -66,26 +74,18 @@ func (d *ConfirmDialog) answer(ok bool) {
 	}
 }
 
-// FormDialog is Fyne's form dialog with keys: Enter submits it once its fields validate, Esc
-// cancels, from any of its fields; its buttons are KeyButtons (Fyne's own swallow Enter and Esc),
-// the primary one off while a field is wrong.
+// FormDialog is Fyne's form dialog with keys: a ConfirmDialog around a form, whose primary
+// button and Enter submit only once the fields validate (the button is off meanwhile).
 type FormDialog struct {
-	*dialog.CustomDialog
-	w        fyne.Window
-	form     *widget.Form
-	submit   *KeyButton
-	callback func(bool)
+	*ConfirmDialog
+	form *widget.Form
 }
 
 // NewFormDialog is Fyne's dialog.NewForm with keys; callback gets the clerk's answer.
 func NewFormDialog(title, confirm, dismiss string, items []*widget.FormItem, callback func(bool), w fyne.Window) *FormDialog {
 	form := widget.NewForm(items...)
-	d := &FormDialog{CustomDialog: dialog.NewCustomWithoutButtons(title, form, w), w: w, form: form, callback: callback}
-	no := NewKeyButton(dismiss, widget.MediumImportance, d.Dismiss)
-	d.submit = NewKeyButton(confirm, widget.HighImportance, d.Submit)
-	no.Icon, d.submit.Icon = theme.CancelIcon(), theme.ConfirmIcon()
-	no.EnterTaps, d.submit.EnterTaps = true, true
-	d.SetButtons([]fyne.CanvasObject{no, d.submit})
+	d := &FormDialog{ConfirmDialog: NewConfirmDialog(title, confirm, dismiss, form, callback, w), form: form}
+	d.ready = func() bool { return form.Validate() == nil }
 	d.validated(form.Validate())
 	form.SetOnValidationChanged(d.validated)
 	return d
@@ -94,33 +94,9 @@ func NewFormDialog(title, confirm, dismiss string, items []*widget.FormItem, cal
 // validated turns the primary button on once the fields are right.
 func (d *FormDialog) validated(err error) {
 	if err != nil {
-		d.submit.Disable()
+		d.yes.Disable()
 	} else {
-		d.submit.Enable()
-	}
-}
-
-// Show shows the dialog (again) with its keys.
-func (d *FormDialog) Show() {
-	d.CustomDialog.Show()
-	OnDialogKeys(d.w.Canvas(), d.w.Canvas().Overlays().Top(), d.Submit, d.Dismiss)
-}
-
-// Submit closes the dialog agreeing if its fields are right (the primary action, Enter).
-func (d *FormDialog) Submit() {
-	if d.form.Validate() != nil {
-		return
-	}
-	d.answer(true)
-}
-
-// Dismiss closes the dialog cancelling (Esc).
-func (d *FormDialog) Dismiss() { d.answer(false) }
-
-func (d *FormDialog) answer(ok bool) {
-	d.CustomDialog.Hide()
-	if d.callback != nil {
-		d.callback(ok)
+		d.yes.Enable()
 	}
 }
 
