@@ -61,26 +61,19 @@ type KioskDeps struct {
 // Identification arrives from outside through Identify or Follow (the card reader, the ID-card
 // reader, the QR scanner); the kiosk only ever sees the queue.Holder they deliver.
 type Kiosk struct {
-	typedID bool         // the holder typed their ID number (no card was read)
+	visitor              // who stands at the kiosk now
 	scope   *async.Scope // tickets and prints in flight
 	app     fyne.App
 	win     fyne.Window
 	deps    KioskDeps
 
-	cfg    queue.PublicConfig
-	holder *queue.Holder // nil: nobody identified yet; zero Holder: anonymous
-	issued *queue.IssuedView
-
-	ageOnly bool // the platform's eligibility answer was missing for this holder
-	expired bool // the card swiped has expired: it identifies, with a warning
+	cfg queue.PublicConfig
 	// swipeWas is what the heading and message said before "please swipe again" (askSwipeAgain),
 	// swipeGen counts the requests, swipeAgainFor is how long one stays.
 	swipeWas      [2]string
 	swipeGen      int
 	swipeAgainFor time.Duration
-	// scanned is the platform's answer for the code the holder scanned (nil: no code).
-	scanned *gate.KioskCode
-	det     scanner.BurstDetector // keyboard-wedge scanner bursts on the window
+	det           scanner.BurstDetector // keyboard-wedge scanner bursts on the window
 	// cfgErr is why the hall's businesses could not be read, while they cannot (UI goroutine).
 	cfgErr error
 
@@ -92,6 +85,17 @@ type Kiosk struct {
 	message  *widget.Label
 	buttons  []*widget.Button // the current screen's choices, for tests
 	number   *canvas.Text
+}
+
+// visitor is who stands at the kiosk and what is known of them, set as a whole as each person
+// is identified and cleared when they go.
+type visitor struct {
+	holder  *queue.Holder // nil: nobody identified yet; zero Holder: anonymous
+	issued  *queue.IssuedView
+	typedID bool            // the holder typed their ID number (no card was read)
+	ageOnly bool            // the platform's eligibility answer was missing for this holder
+	expired bool            // the card swiped has expired: it identifies, with a warning
+	scanned *gate.KioskCode // the platform's answer for the code the holder scanned (nil: no code)
 }
 
 // NewKiosk builds the kiosk into w and loads the hall's businesses.
@@ -185,7 +189,7 @@ func (k *Kiosk) identified(ans gate.KioskAnswer, typed bool) {
 		return
 	}
 	h := ans.Holder
-	k.holder, k.issued, k.ageOnly, k.typedID, k.scanned, k.expired = &h, nil, ans.Offline, typed, nil, ans.Expired
+	k.visitor = visitor{holder: &h, ageOnly: ans.Offline, typedID: typed, expired: ans.Expired}
 	k.showChoose()
 }
 
@@ -194,8 +198,14 @@ func (k *Kiosk) identified(ans gate.KioskAnswer, typed bool) {
 // identification. Nobody is identified: neither the green channel nor an appointment of the
 // card's owner reaches whoever holds it.
 func (k *Kiosk) cardRefused(r gate.Reason) {
-	k.holder, k.issued, k.scanned, k.expired = nil, nil, nil, false
-	k.show(words.CardRefusal(r), lang.L("This card cannot be used to take a ticket: please swipe your ID card, or type your ID number."), nil,
+	k.offerOtherWays(words.CardRefusal(r), lang.L("This card cannot be used to take a ticket: please swipe your ID card, or type your ID number."))
+}
+
+// offerOtherWays says why nobody was identified (title, sentence) and offers the rest: a card
+// (swiped at any time), the keypad, the ticket without identification, or back.
+func (k *Kiosk) offerOtherWays(title, sentence string) {
+	k.visitor = visitor{}
+	k.show(title, sentence, nil,
 		bigButton(lang.L("Type my ID number"), widget.HighImportance, k.showKeypad),
 		bigButton(lang.L("No card? Take a ticket without it"), widget.MediumImportance, func() { k.Identify(queue.Holder{}) }),
 		bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
@@ -253,7 +263,7 @@ func (k *Kiosk) codeAnswered(ans gate.KioskCode) {
 		return
 	}
 	h := ans.Holder
-	k.holder, k.issued, k.ageOnly, k.typedID, k.scanned, k.expired = &h, nil, false, false, &ans, false
+	k.visitor = visitor{holder: &h, scanned: &ans}
 	k.showChoose()
 }
 
@@ -273,11 +283,7 @@ func codeSentence(r gate.Reason) string {
 // codeRefused says why the code gave nothing and offers the rest: the card (swiped at any time),
 // the keypad and the ticket without identification.
 func (k *Kiosk) codeRefused(sentence string) {
-	k.holder, k.issued, k.scanned = nil, nil, nil
-	k.show(lang.L("The code could not be used"), sentence, nil,
-		bigButton(lang.L("Type my ID number"), widget.HighImportance, k.showKeypad),
-		bigButton(lang.L("No card? Take a ticket without it"), widget.MediumImportance, func() { k.Identify(queue.Holder{}) }),
-		bigButton(lang.L("Back"), widget.MediumImportance, k.showWelcome))
+	k.offerOtherWays(lang.L("The code could not be used"), sentence)
 }
 
 // wedgeRune and wedgeKey watch the window's keyboard for a keyboard-wedge scanner: a burst of
@@ -350,7 +356,7 @@ func outlined(b *widget.Button) fyne.CanvasObject {
 }
 
 func (k *Kiosk) showWelcome() {
-	k.holder, k.issued, k.scanned = nil, nil, nil
+	k.visitor = visitor{}
 	k.show(lang.L("Welcome — take a ticket here"),
 		lang.L("Swipe your social security card or ID card, or scan your electronic card code."), nil,
 		bigButton(lang.L("Type my ID number"), widget.MediumImportance, k.showKeypad),
