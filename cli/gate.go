@@ -199,7 +199,7 @@ func buildGate(ctx context.Context, env *environment, o *gateOptions, closers *[
 	// platform's time (the device clock corrected on CLOCK_SKEW), not the gate's own: the hall
 	// server rejects a pass more than 10 min ahead of its clock, and a rejected pass is never
 	// counted.
-	g.station = &gate.Station{Decider: &gate.Decider{Platform: client, HallCode: hallCode, Deny: g.deny, Now: client.Now}, Controller: ctl, Passes: g.passes, Now: client.Now}
+	g.station = &gate.Station{Decider: &gate.Decider{Platform: client, HallCode: hallCode, Deny: g.deny, Now: client.Now}, Controller: ctl, Passes: g.passes}
 	ws, err := env.workstation(ctx)
 	if err != nil {
 		return nil, err
@@ -429,8 +429,8 @@ func (g *gateRun) refreshFaults() {
 
 // now is the platform's time, as the gate's decisions take it (this computer's without a station).
 func (g *gateRun) now() time.Time {
-	if g.station != nil && g.station.Now != nil {
-		return g.station.Now()
+	if g.station != nil && g.station.Decider.Now != nil {
+		return g.station.Decider.Now()
 	}
 	return time.Now()
 }

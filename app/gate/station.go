@@ -43,12 +43,12 @@ type Outcome struct {
 	Fault error // the controller's failure (Reason CONTROLLER)
 }
 
-// Station is one gate: it decides, opens the turnstile, and reports the pass.
+// Station is one gate: it decides, opens the turnstile, and reports the pass — at its decider's
+// time (Decider.Now), so a pass is stamped by the clock its card was judged by.
 type Station struct {
 	Decider    *Decider
 	Controller Controller
 	Passes     *PassQueue // nil: passes are not reported
-	Now        func() time.Time
 	// OpenTimeout bounds the controller (default 3 s): a silent controller never holds the
 	// next person for longer.
 	OpenTimeout time.Duration
@@ -79,12 +79,7 @@ func (s *Station) Handle(ctx context.Context, p Presented) Outcome {
 	return out
 }
 
-func (s *Station) now() time.Time {
-	if s.Now == nil {
-		return time.Now()
-	}
-	return s.Now()
-}
+func (s *Station) now() time.Time { return s.Decider.now() }
 
 // PassOf is what the hall is told about an outcome.
 func PassOf(o Outcome) Pass {
