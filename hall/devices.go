@@ -124,6 +124,10 @@ func (s *store) newPairing(ctx context.Context, role, window string, now time.Ti
 	return secret, d, nil
 }
 
+// pendingCode selects a device by its pairing code while the code may still be used: not yet
+// redeemed, not revoked (its expiry is checked beside).
+const pendingCode = "code_hash = ? AND token_hash IS NULL AND revoked_at = 0"
+
 // redeem uses a pairing code once: the device gets its credential (only its hash is kept). A code
 // unknown, used or expired is refused on a read-only connection first: wrong codes never take the
 // writer, which every counter's call waits for.
@@ -133,7 +137,7 @@ func (s *store) redeem(ctx context.Context, secret, name string, now time.Time) 
 	}
 	token = base64.RawURLEncoding.EncodeToString(randomBytes(32))
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		row := tx.QueryRowContext(ctx, "SELECT id, role, win, code_expires FROM devices WHERE code_hash = ? AND token_hash IS NULL AND revoked_at = 0", hashSecret(secret))
+		row := tx.QueryRowContext(ctx, "SELECT id, role, win, code_expires FROM devices WHERE "+pendingCode, hashSecret(secret))
 		if err := row.Scan(&d.ID, &d.Role, &d.Window, &d.CodeExpires); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrPairing
@@ -157,7 +161,7 @@ func (s *store) redeem(ctx context.Context, secret, name string, now time.Time) 
 // checks again in its transaction (the code may be used in between).
 func (s *store) redeemable(ctx context.Context, secret string, now time.Time) error {
 	var expires int64
-	err := s.r.QueryRowContext(ctx, "SELECT code_expires FROM devices WHERE code_hash = ? AND token_hash IS NULL AND revoked_at = 0", hashSecret(secret)).Scan(&expires)
+	err := s.r.QueryRowContext(ctx, "SELECT code_expires FROM devices WHERE "+pendingCode, hashSecret(secret)).Scan(&expires)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrPairing
